@@ -1,0 +1,3 @@
+module github.com/xvs-switch/xvs
+
+go 1.26

@@ -1,0 +1,98 @@
+package ofp
+
+// Text and JSON forms of messages, close to `ovs-ofctl ofp-print`.
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// bodyFormatter is implemented by messages that print a body after the
+// header line; the text starts with " " (same line) or "\n" (lines below).
+type bodyFormatter interface {
+	formatBody(v uint8) string
+}
+
+// Format prints a decoded message as `ovs-ofctl ofp-print` does:
+// "OFPT_NAME (OF1.3) (xid=0x1):" followed by the body.
+func Format(h Header, m Message) string {
+	name := Name(h.Version, h.Type)
+	if h.Type == typeHello {
+		name = "OFPT_HELLO"
+	}
+	if name == "" {
+		name = fmt.Sprintf("OFPT_UNKNOWN_%d", h.Type)
+	}
+	s := fmt.Sprintf("%s (%s) (xid=%#x):", name, VersionString(h.Version), h.Xid)
+	if f, ok := m.(bodyFormatter); ok {
+		s += f.formatBody(h.Version)
+	}
+	return s
+}
+
+// jsonMessage is the JSON form of a message.
+type jsonMessage struct {
+	Version string  `json:"version"`
+	Type    string  `json:"type"`
+	Xid     uint32  `json:"xid"`
+	Length  uint16  `json:"length"`
+	Body    Message `json:"body"`
+}
+
+// MarshalJSON returns the JSON form of a decoded message: its version and
+// OFPT_* name, xid, length and the body's fields.
+func MarshalJSON(h Header, m Message) ([]byte, error) {
+	name := Name(h.Version, h.Type)
+	if h.Type == typeHello {
+		name = "OFPT_HELLO"
+	}
+	return json.Marshal(jsonMessage{VersionString(h.Version), name, h.Xid, h.Length, m})
+}
+
+// hexDump formats data as ovs-ofctl does: offset, 16 bytes in hex, and the
+// printable characters.
+func hexDump(data []byte) string {
+	var sb strings.Builder
+	for off := 0; off < len(data); off += 16 {
+		end := min(off+16, len(data))
+		fmt.Fprintf(&sb, "%08x ", off)
+		for i := off; i < off+16; i++ {
+			if i == off+8 {
+				sb.WriteByte('-')
+			} else {
+				sb.WriteByte(' ')
+			}
+			if i < end {
+				fmt.Fprintf(&sb, "%02x", data[i])
+			} else {
+				sb.WriteString("  ")
+			}
+		}
+		sb.WriteString(" |")
+		for _, c := range data[off:end] {
+			if c >= 0x20 && c < 0x7f {
+				sb.WriteByte(c)
+			} else {
+				sb.WriteByte('.')
+			}
+		}
+		sb.WriteString(strings.Repeat(" ", 16-(end-off)) + "|")
+		if end < len(data) {
+			sb.WriteByte('\n')
+		}
+	}
+	return sb.String()
+}
+
+func (e *Error) formatBody(v uint8) string {
+	name := errorName(v, e.Type, e.Code)
+	if name == "" {
+		name = fmt.Sprintf("***decode error: type %d code %d***", e.Type, e.Code)
+	}
+	s := " " + name
+	if len(e.Data) > 0 {
+		s += "\n" + hexDump(e.Data)
+	}
+	return s
+}

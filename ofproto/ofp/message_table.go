@@ -1,0 +1,38 @@
+package ofp
+
+// msgTable: per OpenFlow version, each message's OFPT_* number, name, Go
+// type and minimum length (header included). Messages that exist in both
+// versions with the same body use one Go type in two rows.
+
+// OFPT_HELLO is 0 in every version; its row is used for any version.
+const typeHello = 0
+
+var helloDef = msgDef{0, typeHello, "OFPT_HELLO", 8, func() Message { return new(Hello) }}
+
+var msgTable = []msgDef{
+	// OpenFlow 1.3 (spec 1.3.5 §7, enum ofp_type).
+	{Version13, 0, "OFPT_HELLO", 8, func() Message { return new(Hello) }},
+	{Version13, 1, "OFPT_ERROR", 12, func() Message { return new(Error) }},
+	{Version13, 2, "OFPT_ECHO_REQUEST", 8, func() Message { return new(EchoRequest) }},
+	{Version13, 3, "OFPT_ECHO_REPLY", 8, func() Message { return new(EchoReply) }},
+	{Version13, 5, "OFPT_FEATURES_REQUEST", 8, func() Message { return new(FeaturesRequest) }},
+	{Version13, 7, "OFPT_GET_CONFIG_REQUEST", 8, func() Message { return new(GetConfigRequest) }},
+	{Version13, 8, "OFPT_GET_CONFIG_REPLY", 12, func() Message { return new(GetConfigReply) }},
+	{Version13, 9, "OFPT_SET_CONFIG", 12, func() Message { return new(SetConfig) }},
+	{Version13, 20, "OFPT_BARRIER_REQUEST", 8, func() Message { return new(BarrierRequest) }},
+	{Version13, 21, "OFPT_BARRIER_REPLY", 8, func() Message { return new(BarrierReply) }},
+	// (OpenFlow 1.3: further rows here.)
+
+	// OpenFlow 1.0 (spec 1.0.0 §5, enum ofp_type).
+	{Version10, 0, "OFPT_HELLO", 8, func() Message { return new(Hello) }},
+	{Version10, 1, "OFPT_ERROR", 12, func() Message { return new(Error) }},
+	{Version10, 2, "OFPT_ECHO_REQUEST", 8, func() Message { return new(EchoRequest) }},
+	{Version10, 3, "OFPT_ECHO_REPLY", 8, func() Message { return new(EchoReply) }},
+	{Version10, 5, "OFPT_FEATURES_REQUEST", 8, func() Message { return new(FeaturesRequest) }},
+	{Version10, 7, "OFPT_GET_CONFIG_REQUEST", 8, func() Message { return new(GetConfigRequest) }},
+	{Version10, 8, "OFPT_GET_CONFIG_REPLY", 12, func() Message { return new(GetConfigReply) }},
+	{Version10, 9, "OFPT_SET_CONFIG", 12, func() Message { return new(SetConfig) }},
+	{Version10, 18, "OFPT_BARRIER_REQUEST", 8, func() Message { return new(BarrierRequest) }},
+	{Version10, 19, "OFPT_BARRIER_REPLY", 8, func() Message { return new(BarrierReply) }},
+	// (OpenFlow 1.0: further rows here.)
+}
