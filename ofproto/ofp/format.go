@@ -24,7 +24,11 @@ func Format(h Header, m Message) string {
 	if name == "" {
 		name = fmt.Sprintf("OFPT_UNKNOWN_%d", h.Type)
 	}
+	// ovs-ofctl names the version of every message but OpenFlow 1.0's.
 	s := fmt.Sprintf("%s (%s) (xid=%#x):", name, VersionString(h.Version), h.Xid)
+	if h.Version == Version10 {
+		s = fmt.Sprintf("%s (xid=%#x):", name, h.Xid)
+	}
 	if f, ok := m.(bodyFormatter); ok {
 		s += f.formatBody(h.Version)
 	}
@@ -90,9 +94,23 @@ func (e *Error) formatBody(v uint8) string {
 	if name == "" {
 		name = fmt.Sprintf("***decode error: type %d code %d***", e.Type, e.Code)
 	}
-	s := " " + name
-	if len(e.Data) > 0 {
-		s += "\n" + hexDump(e.Data)
+	return " " + name + "\n" + formatEmbedded(e.Data)
+}
+
+// formatEmbedded prints the offending message an error carries: decoded
+// when whole, else a hex dump saying how much was cut.
+func formatEmbedded(data []byte) string {
+	if len(data) == 0 {
+		return "OpenFlow message is empty"
 	}
-	return s
+	if h, err := DecodeHeader(data); err == nil {
+		if int(h.Length) > len(data) {
+			return fmt.Sprintf("%s\n(***truncated to %d bytes from %d***)\n%s",
+				Format(h, nil), len(data), h.Length, hexDump(data))
+		}
+		if h2, m, err := Unmarshal(data[:h.Length]); err == nil {
+			return Format(h2, m)
+		}
+	}
+	return hexDump(data)
 }

@@ -28,25 +28,40 @@ type msgDef struct {
 	new     func() Message
 }
 
-var (
-	byWire [256][256]*msgDef // [version][type]
-	byType = map[msgKey]*msgDef{}
-)
+// msgIndex finds table rows by wire number and by Go type. It is built
+// from msgTable at package initialisation (as a variable, so that other
+// package-level variables may encode messages).
+type msgIndex struct {
+	byWire [8][256]*msgDef // [version][type]; versions above 7 are not OpenFlow yet
+	byType map[msgKey]*msgDef
+}
 
 type msgKey struct {
 	t reflect.Type
 	v uint8
 }
 
-func init() {
+var index = buildIndex()
+
+func buildIndex() *msgIndex {
+	x := &msgIndex{byType: make(map[msgKey]*msgDef, len(msgTable))}
 	for i := range msgTable {
 		d := &msgTable[i]
-		if byWire[d.version][d.typ] != nil {
+		if x.byWire[d.version][d.typ] != nil {
 			panic(fmt.Sprintf("ofp: %s: type %d of version %d defined twice", d.name, d.typ, d.version))
 		}
-		byWire[d.version][d.typ] = d
-		byType[msgKey{reflect.TypeOf(d.new()), d.version}] = d
+		x.byWire[d.version][d.typ] = d
+		x.byType[msgKey{reflect.TypeOf(d.new()), d.version}] = d
 	}
+	return x
+}
+
+// wireDef returns the row of wire type t in version v, or nil.
+func wireDef(v, t uint8) *msgDef {
+	if int(v) >= len(index.byWire) {
+		return nil
+	}
+	return index.byWire[v][t]
 }
 
 // Supported reports whether the codec speaks wire version v.
@@ -54,7 +69,7 @@ func Supported(v uint8) bool { return v == Version10 || v == Version13 }
 
 // lookupDef returns the table row of m in version v.
 func lookupDef(v uint8, m Message) (*msgDef, error) {
-	d := byType[msgKey{reflect.TypeOf(m), v}]
+	d := index.byType[msgKey{reflect.TypeOf(m), v}]
 	if d == nil {
 		return nil, fmt.Errorf("ofp: %T is not a message of %s", m, VersionString(v))
 	}
@@ -73,7 +88,7 @@ func TypeOf(v uint8, m Message) (uint8, error) {
 // Name returns the OFPT_* name of wire type t in version v, or "" when the
 // version has no such type.
 func Name(v uint8, t uint8) string {
-	if d := byWire[v][t]; d != nil {
+	if d := wireDef(v, t); d != nil {
 		return d.name
 	}
 	return ""
@@ -127,7 +142,7 @@ func Unmarshal(b []byte) (Header, Message, error) {
 	case !Supported(h.Version):
 		return h, nil, withData(badRequest(BRCBadVersion, "version 0x%02x is not supported", h.Version), b)
 	default:
-		d = byWire[h.Version][h.Type]
+		d = wireDef(h.Version, h.Type)
 	}
 	if d == nil {
 		return h, nil, withData(badRequest(BRCBadType, "type %d is not a message of %s", h.Type, VersionString(h.Version)), b)
