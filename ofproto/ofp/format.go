@@ -14,6 +14,12 @@ type bodyFormatter interface {
 	formatBody(v uint8) string
 }
 
+// formatNamer is implemented by messages that ovs-ofctl names by more
+// than their OFPT_* type (multipart messages: "OFPST_FLOW reply").
+type formatNamer interface {
+	formatName() string
+}
+
 // Format prints a decoded message as `ovs-ofctl ofp-print` does:
 // "OFPT_NAME (OF1.3) (xid=0x1):" followed by the body.
 func Format(h Header, m Message) string {
@@ -23,6 +29,9 @@ func Format(h Header, m Message) string {
 	}
 	if name == "" {
 		name = fmt.Sprintf("OFPT_UNKNOWN_%d", h.Type)
+	}
+	if n, ok := m.(formatNamer); ok {
+		name = n.formatName()
 	}
 	// ovs-ofctl names the version of every message but OpenFlow 1.0's.
 	s := fmt.Sprintf("%s (%s) (xid=%#x):", name, VersionString(h.Version), h.Xid)
