@@ -18,24 +18,6 @@ const (
 	groupFeaturesLen     = 40
 )
 
-// Reserved group numbers (ofp_group).
-const (
-	GroupMax uint32 = 0xffffff00
-	GroupAll uint32 = 0xfffffffc
-	GroupAny uint32 = 0xffffffff
-)
-
-// groupName prints a group id as ovs-ofctl does.
-func groupName(g uint32) string {
-	switch g {
-	case GroupAll:
-		return "ALL"
-	case GroupAny:
-		return "ANY"
-	}
-	return fmt.Sprint(g)
-}
-
 // GroupStatsRequest is the body of an OFPMP_GROUP request; GroupAll asks
 // for every group.
 type GroupStatsRequest struct {
@@ -55,7 +37,7 @@ func (r *GroupStatsRequest) unmarshalMP(b []byte) error {
 	return nil
 }
 
-func (r *GroupStatsRequest) formatMP() string { return " group_id=" + groupName(r.GroupID) }
+func (r *GroupStatsRequest) formatMP() string { return " group_id=" + groupIDString(r.GroupID) }
 
 // BucketCounter is ofp_bucket_counter.
 type BucketCounter struct {
@@ -189,7 +171,8 @@ func (f *GroupFeatures) unmarshalMP(b []byte) error {
 	return nil
 }
 
-var groupTypeNames = [4]string{"all", "select", "indirect", "fast failover"}
+// ovs-ofctl spells the group types out in a features reply.
+var groupFeatureTypeNames = [4]string{"all", "select", "indirect", "fast failover"}
 
 // actionBitNames maps OFPAT_* numbers to the names ovs-ofctl prints for
 // them in a group features reply, in the order it prints them (its own
@@ -206,7 +189,7 @@ var actionBitNames = []struct {
 func (f *GroupFeatures) formatMP() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\n Group table:\n    Types:  0x%x\n    Capabilities:  0x%x", f.Types, f.Capabilities)
-	for i, name := range groupTypeNames {
+	for i, name := range groupFeatureTypeNames {
 		if f.Types&(1<<i) == 0 {
 			continue
 		}

@@ -96,7 +96,7 @@ type OXMID struct {
 	Experimenter uint32 `json:"experimenter,omitempty"`
 }
 
-const oxmClassExperimenter = 0xffff
+const oxmClassExperimenter = uint32(OXMClassExperimenter)
 
 // TableFeatureProp is one property. Type says which of the other fields
 // is used: Instructions, NextTables, Actions, OXMs, or the experimenter
@@ -415,12 +415,19 @@ func actionIDName(id ActionID) string {
 	return fmt.Sprintf("action%d", id.Type)
 }
 
-// oxmIDName prints an OXM id as class:field, with "/" when it says the
-// field may be masked.
+// oxmIDName prints an OXM id by its field name for OpenFlow-basic fields
+// ("eth_dst", "eth_dst/masked" when the id says the field may be masked),
+// else as class:field.
 func oxmIDName(id OXMID) string {
-	s := fmt.Sprintf("0x%04x:%d", id.Header>>16, id.Header>>9&0x7f)
-	if id.Header>>16 == oxmClassExperimenter {
-		s = fmt.Sprintf("exp(0x%08x):%d", id.Experimenter, id.Header>>9&0x7f)
+	class, field := uint16(id.Header>>16), uint8(id.Header>>9&0x7f)
+	var s string
+	switch f, ok := basicField(field); {
+	case class == OXMClassOpenFlowBasic && ok && f.name != "":
+		s = f.name
+	case class == OXMClassExperimenter:
+		s = fmt.Sprintf("exp(0x%08x):%d", id.Experimenter, field)
+	default:
+		s = fmt.Sprintf("0x%04x:%d", class, field)
 	}
 	if id.Header&0x100 != 0 {
 		s += "/masked"
