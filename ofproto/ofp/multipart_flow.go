@@ -76,7 +76,8 @@ func (r *FlowStatsRequest) unmarshalMP(b []byte) error {
 	return nil
 }
 
-// formatMP prints as ovs-ofctl's ofputil_flow_stats_request_format.
+// formatMP prints as ovs-ofctl's ofputil_flow_stats_request_format,
+// which leaves the cookie and out_group out.
 func (r *FlowStatsRequest) formatMP() string {
 	var sb strings.Builder
 	if r.TableID != tableAll {
@@ -84,12 +85,6 @@ func (r *FlowStatsRequest) formatMP() string {
 	}
 	if r.OutPort != PortAny {
 		fmt.Fprintf(&sb, " out_port=%s", r.OutPort)
-	}
-	if r.OutGroup != GroupAny {
-		fmt.Fprintf(&sb, " out_group=%d", r.OutGroup)
-	}
-	if r.CookieMask != 0 {
-		fmt.Fprintf(&sb, " cookie=%#x/%#x", r.Cookie, r.CookieMask)
 	}
 	sb.WriteString(" " + formatMatchPriority(r.Match, defaultPriority))
 	return strings.TrimRight(sb.String(), " ")
@@ -201,8 +196,8 @@ func (r *FlowStatsReply) formatMP() string {
 	var sb strings.Builder
 	for i := range r.Entries {
 		e := &r.Entries[i]
-		fmt.Fprintf(&sb, "\n cookie=%#x, duration=%s, table=%d, n_packets=%d, n_bytes=%d, ",
-			e.Cookie, fmtDuration(e.DurationSec, e.DurationNsec), e.TableID, e.PacketCount, e.ByteCount)
+		fmt.Fprintf(&sb, "\n cookie=%#x, duration=%s, table=%d, n_packets=%s, n_bytes=%s, ",
+			e.Cookie, fmtDuration(e.DurationSec, e.DurationNsec), e.TableID, stat(e.PacketCount), stat(e.ByteCount))
 		if e.IdleTimeout != 0 {
 			fmt.Fprintf(&sb, "idle_timeout=%d, ", e.IdleTimeout)
 		}

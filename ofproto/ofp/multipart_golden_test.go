@@ -8,6 +8,7 @@ package ofp
 import (
 	"bytes"
 	"encoding/hex"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -103,6 +104,33 @@ var goldenMessages = []struct {
 	{"exp_reply", &MultipartReply{Body: &ExperimenterReply{ExperimenterMultipart{Experimenter: 0x1234, ExpType: 7}}},
 		"ovs-ofctl decodes only the experimenter multipart messages it implements"},
 	{"aggregate_reply", &MultipartReply{Body: &AggregateReply{PacketCount: 10, ByteCount: 1000, FlowCount: 3}}, ""},
+	{"flow_req_all", &MultipartRequest{Body: &FlowStatsRequest{TableID: 0xff, OutPort: PortAny, OutGroup: GroupAny}}, ""},
+	{"flow_req", &MultipartRequest{Body: &FlowStatsRequest{TableID: 1, OutPort: 2, OutGroup: GroupAny, Cookie: 0x10, CookieMask: 0xff,
+		Match: NewMatch(OXMInPort(1), OXMEthType(0x800), OXMIPv4Dst(net.IP{10, 0, 0, 2}, nil))}}, ""},
+	{"aggregate_req", &MultipartRequest{Body: &AggregateRequest{FlowStatsRequest{TableID: 0xff, OutPort: PortAny, OutGroup: GroupAny,
+		Match: NewMatch(OXMEthType(0x806))}}}, ""},
+	{"flow_reply", &MultipartReply{Body: &FlowStatsReply{Entries: []FlowStats{
+		{DurationSec: 5, DurationNsec: 500000000, Priority: 10, PacketCount: 3, ByteCount: 180,
+			Match:        NewMatch(OXMInPort(1), OXMEthType(0x800), OXMIPv4Dst(net.IP{10, 0, 0, 2}, nil)),
+			Instructions: []Instruction{&InstApplyActions{Actions: []Action{&ActionOutput{Port: 2, MaxLen: 0xffe5}}}}},
+		{TableID: 1, DurationSec: 1, Priority: 0x8000, IdleTimeout: 60, HardTimeout: 300, Flags: FlowFlagSendFlowRem, Cookie: 0xabc,
+			Instructions: []Instruction{&InstApplyActions{}, &InstGotoTable{TableID: 2}}},
+	}}}, ""},
+	{"group_desc_req", &MultipartRequest{Body: &GroupDescRequest{}}, ""},
+	{"group_desc_reply", &MultipartReply{Body: &GroupDescReply{Entries: []GroupDesc{
+		{Type: GroupTypeSelect, GroupID: 1, Buckets: []Bucket{
+			{Weight: 5, WatchPort: PortAny, WatchGroup: GroupAny, Actions: []Action{&ActionOutput{Port: 1, MaxLen: 0xffe5}}},
+			{Weight: 7, WatchPort: PortAny, WatchGroup: GroupAny, Actions: []Action{&ActionOutput{Port: 2, MaxLen: 0xffe5}}}}},
+		{Type: GroupTypeAll, GroupID: 2, Buckets: []Bucket{{WatchPort: PortAny, WatchGroup: GroupAny,
+			Actions: []Action{&ActionOutput{Port: 3, MaxLen: 0xffe5}, &ActionOutput{Port: 4, MaxLen: 0xffe5}}}}},
+		{Type: GroupTypeIndirect, GroupID: 3},
+	}}}, ""},
+	{"meter_config_req", &MultipartRequest{Body: &MeterConfigRequest{MeterRequest{1}}}, ""},
+	{"meter_config_reply", &MultipartReply{Body: &MeterConfigReply{Entries: []MeterConfig{
+		{Flags: 0x5, MeterID: 1, Bands: []MeterBand{&MeterBandDrop{Rate: 1000, BurstSize: 100}}},
+		{Flags: 0xa, MeterID: 2, Bands: []MeterBand{&MeterBandDrop{Rate: 10}, &MeterBandDSCPRemark{Rate: 20, PrecLevel: 1}}},
+		{Flags: 0x1, MeterID: 3},
+	}}}, ""},
 	{"table_features_req_empty", &MultipartRequest{Body: &TableFeaturesRequest{}}, ""},
 	{"table_features_req", &MultipartRequest{Body: &TableFeaturesRequest{Tables: []TableFeatures{testTableFeatures(0, "classifier")}}},
 		"ovs-ofctl prints table features from its own model of a table; compared: it decodes them"},

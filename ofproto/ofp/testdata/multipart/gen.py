@@ -46,4 +46,36 @@ props=[prop(0,ins),prop(1,ins[:8]),prop(2,bytes([1,2,3])),prop(3,bytes([5])),pro
 G["table_features_req_empty"]=mp(18,12,0,b'')
 G["table_features_req"]=mp(18,12,0,tf(0,"classifier",props))
 G["table_features_reply"]=mp(19,12,0,tf(0,"classifier",props)+tf(1,"t1",props))
+def match(*oxms):
+    body=b''.join(oxms); n=4+len(body)
+    return struct.pack("!HH",1,n)+body+b'\0'*((8-n%8)%8)
+in_port=lambda p: struct.pack("!II",0x80000004,p)
+eth_type=lambda t: struct.pack("!IH",0x80000a02,t)
+ipv4_dst=lambda a: struct.pack("!I4s",0x80001804,bytes(a))
+output=lambda p: struct.pack("!HHIH6x",0,16,p,0xffe5)
+def apply(*acts):
+    body=b''.join(acts); return struct.pack("!HH4x",4,8+len(body))+body
+goto=lambda t: struct.pack("!HHB3x",1,8,t)
+def fsreq(table,out_port,out_group,cookie,mask,m):
+    return struct.pack("!B3xII4xQQ",table,out_port,out_group,cookie,mask)+m
+G["flow_req_all"]=mp(18,1,0,fsreq(0xff,0xffffffff,0xffffffff,0,0,match()))
+G["flow_req"]=mp(18,1,0,fsreq(1,2,0xffffffff,0x10,0xff,match(in_port(1),eth_type(0x800),ipv4_dst([10,0,0,2]))))
+G["aggregate_req"]=mp(18,2,0,fsreq(0xff,0xffffffff,0xffffffff,0,0,match(eth_type(0x806))))
+def fs(table,dsec,dnsec,prio,idle,hard,flags,cookie,pk,by,m,ins):
+    body=struct.pack("!IIHHHH4xQQQ",dsec,dnsec,prio,idle,hard,flags,cookie,pk,by)+m+ins
+    return struct.pack("!HBx",4+len(body),table)+body
+G["flow_reply"]=mp(19,1,0,fs(0,5,500000000,10,0,0,0,0,3,180,match(in_port(1),eth_type(0x800),ipv4_dst([10,0,0,2])),apply(output(2)))
+  +fs(1,1,0,0x8000,60,300,1,0xabc,0,0,match(),apply()+goto(2)))
+def bucket(w,wp,wg,*acts):
+    body=b''.join(acts); return struct.pack("!HHII4x",16+len(body),w,wp,wg)+body
+def gd(t,gid,*bs):
+    body=b''.join(bs); return struct.pack("!HBxI",8+len(body),t,gid)+body
+G["group_desc_req"]=mp(18,7,0,b'')
+G["group_desc_reply"]=mp(19,7,0,gd(1,1,bucket(5,0xffffffff,0xffffffff,output(1)),bucket(7,0xffffffff,0xffffffff,output(2)))+gd(0,2,bucket(0,0xffffffff,0xffffffff,output(3),output(4)))+gd(2,3))
+G["meter_config_req"]=mp(18,10,0,struct.pack("!I4x",1))
+drop=lambda r,b: struct.pack("!HHII4x",1,16,r,b)
+dscp=lambda r,b,p: struct.pack("!HHIIB3x",2,16,r,b,p)
+def mc(flags,mid,*bands):
+    body=b''.join(bands); return struct.pack("!HHI",8+len(body),flags,mid)+body
+G["meter_config_reply"]=mp(19,10,0,mc(0x5,1,drop(1000,100))+mc(0xa,2,drop(10,0),dscp(20,0,1))+mc(1,3))
 for k,v in G.items(): print(k, v.hex())
