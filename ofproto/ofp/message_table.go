@@ -23,8 +23,8 @@ var msgTable = []msgDef{
 	{Version13, 21, "OFPT_BARRIER_REPLY", 8, func() Message { return new(BarrierReply) }},
 	{Version13, 12, "OFPT_PORT_STATUS", portStatusLen, func() Message { return new(PortStatus) }},
 	{Version13, 16, "OFPT_PORT_MOD", portModLen, func() Message { return new(PortMod) }},
-	{Version13, 18, "OFPT_MULTIPART_REQUEST", multipartLen, func() Message { return new(MultipartRequest) }},
-	{Version13, 19, "OFPT_MULTIPART_REPLY", multipartLen, func() Message { return new(MultipartReply) }},
+	{Version13, typeMultipartRequest, "OFPT_MULTIPART_REQUEST", multipartLen, func() Message { return new(MultipartRequest) }},
+	{Version13, typeMultipartReply, "OFPT_MULTIPART_REPLY", multipartLen, func() Message { return new(MultipartReply) }},
 	// (OpenFlow 1.3: further rows here.)
 
 	// OpenFlow 1.0 (spec 1.0.0 §5, enum ofp_type).
