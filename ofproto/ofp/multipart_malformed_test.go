@@ -76,9 +76,9 @@ func TestMultipartMalformed(t *testing.T) {
 
 func TestMultipartEncodeErrors(t *testing.T) {
 	for _, m := range []Message{
-		&MultipartRequest{},                          // no body
-		&MultipartRequest{Body: &Desc{}},             // reply body in a request
-		&MultipartReply{Body: &PortStatsRequest{}},   // request body in a reply
+		&MultipartRequest{},                        // no body
+		&MultipartRequest{Body: &Desc{}},           // reply body in a request
+		&MultipartReply{Body: &PortStatsRequest{}}, // request body in a reply
 		&MultipartReply{Body: &Desc{MfrDesc: string(make([]byte, 256))}},
 		&PortStatus{Desc: Port{Name: "a-name-of-16-chr"}},
 		&MultipartReply{Body: &TableFeaturesReply{Tables: []TableFeatures{{Properties: []TableFeatureProp{{Type: 9}}}}}},
