@@ -304,6 +304,22 @@ func decodeEntries(b []byte, what string, lenOff, minLen int, fn func(e []byte) 
 	return nil
 }
 
+// countEntries counts the entries decodeEntries would visit, stopping at
+// the first malformed one (which decodeEntries then reports), so that a
+// decoder can allocate its slice once.
+func countEntries(b []byte, lenOff, minLen int) int {
+	n := 0
+	for len(b) >= minLen {
+		k := int(binary.BigEndian.Uint16(b[lenOff : lenOff+2]))
+		if k < minLen || k > len(b) {
+			break
+		}
+		b = b[k:]
+		n++
+	}
+	return n
+}
+
 // decodeFixed splits b into entries of size n.
 func decodeFixed(b []byte, what string, n int, fn func(e []byte) error) error {
 	if len(b)%n != 0 {

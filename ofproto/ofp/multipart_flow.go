@@ -155,7 +155,7 @@ func (r *FlowStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
 func (r *FlowStatsReply) appendMP(b []byte) ([]byte, error) { return appendAll(b, r) }
 
 func (r *FlowStatsReply) unmarshalMP(b []byte) error {
-	r.Entries = nil
+	r.Entries = make([]FlowStats, 0, countEntries(b, 0, flowStatsLen+8))
 	return decodeEntries(b, "flow stats", 0, flowStatsLen+8, func(e []byte) error {
 		s := FlowStats{
 			TableID:      e[2],

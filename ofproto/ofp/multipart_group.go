@@ -84,7 +84,7 @@ func (r *GroupStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
 func (r *GroupStatsReply) appendMP(b []byte) ([]byte, error) { return appendAll(b, r) }
 
 func (r *GroupStatsReply) unmarshalMP(b []byte) error {
-	r.Entries = nil
+	r.Entries = make([]GroupStats, 0, countEntries(b, 0, groupStatsLen))
 	return decodeEntries(b, "group stats", 0, groupStatsLen, func(e []byte) error {
 		if (len(e)-groupStatsLen)%bucketCounterLen != 0 {
 			return badRequest(BRCBadLen, "group stats: entry of %d bytes is not whole bucket counters", len(e))

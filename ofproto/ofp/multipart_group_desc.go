@@ -47,7 +47,7 @@ func (r *GroupDescReply) appendEntry(b []byte, i int) ([]byte, error) {
 func (r *GroupDescReply) appendMP(b []byte) ([]byte, error) { return appendAll(b, r) }
 
 func (r *GroupDescReply) unmarshalMP(b []byte) error {
-	r.Entries = nil
+	r.Entries = make([]GroupDesc, 0, countEntries(b, 0, groupDescLen))
 	return decodeEntries(b, "group desc", 0, groupDescLen, func(e []byte) error {
 		bs, err := decodeBuckets(e[groupDescLen:])
 		if err != nil {

@@ -109,7 +109,7 @@ func (r *MeterStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
 func (r *MeterStatsReply) appendMP(b []byte) ([]byte, error) { return appendAll(b, r) }
 
 func (r *MeterStatsReply) unmarshalMP(b []byte) error {
-	r.Entries = nil
+	r.Entries = make([]MeterStats, 0, countEntries(b, 4, meterStatsLen))
 	return decodeEntries(b, "meter stats", 4, meterStatsLen, func(e []byte) error {
 		if (len(e)-meterStatsLen)%meterBandStatLen != 0 {
 			return badRequest(BRCBadLen, "meter stats: entry of %d bytes is not whole band stats", len(e))

@@ -44,7 +44,7 @@ func (r *MeterConfigReply) appendEntry(b []byte, i int) ([]byte, error) {
 func (r *MeterConfigReply) appendMP(b []byte) ([]byte, error) { return appendAll(b, r) }
 
 func (r *MeterConfigReply) unmarshalMP(b []byte) error {
-	r.Entries = nil
+	r.Entries = make([]MeterConfig, 0, countEntries(b, 0, meterConfigLen))
 	return decodeEntries(b, "meter config", 0, meterConfigLen, func(e []byte) error {
 		bands, err := decodeMeterBands(e[meterConfigLen:])
 		if err != nil {
