@@ -24,8 +24,8 @@ func testTableFeatureProps() []TableFeatureProp {
 	return []TableFeatureProp{
 		{Type: TFPInstructions, Instructions: ins},
 		{Type: TFPInstructionsMiss, Instructions: ins[:2]},
-		{Type: TFPNextTables, NextTables: []uint8{1, 2, 3}},
-		{Type: TFPNextTablesMiss, NextTables: []uint8{5}},
+		{Type: TFPNextTables, NextTables: TableIDs{1, 2, 3}},
+		{Type: TFPNextTablesMiss, NextTables: TableIDs{5}},
 		{Type: TFPWriteActions, Actions: acts},
 		{Type: TFPWriteActionsMiss, Actions: acts},
 		{Type: TFPApplyActions, Actions: acts},
@@ -195,5 +195,30 @@ func TestMultipartInterop(t *testing.T) {
 func init() {
 	for _, g := range goldenMessages {
 		fuzzSeeds = append(fuzzSeeds, mustMarshal(Version13, 0x1234, g.msg))
+	}
+}
+
+func TestMultipartJSON(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want []string
+	}{
+		{"port_status", []string{`"type":"OFPT_PORT_STATUS"`, `"hw_addr":"0a:1b:2c:3d:4e:5f"`, `"name":"veth-xvs0"`}},
+		{"flow_reply", []string{`"type":"OFPT_MULTIPART_REPLY"`, `"body":{"type":"OFPMP_FLOW","flags":0,`, `"packet_count":3`}},
+		{"table_features_req", []string{`"type":"OFPMP_TABLE_FEATURES"`, `{"type":"next_tables","next_table_ids":[1,2,3]}`}},
+	} {
+		h, m, err := Unmarshal(readGolden(t, c.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := MarshalJSON(h, m)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(string(j), w) {
+				t.Errorf("%s: JSON lacks %s:\n%s", c.name, w, j)
+			}
+		}
 	}
 }

@@ -9,6 +9,7 @@ package ofp
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -75,6 +76,28 @@ func (t TableFeaturePropType) String() string {
 	return fmt.Sprintf("prop%d", uint16(t))
 }
 
+// MarshalText gives the JSON form its name ("write_actions_miss").
+func (t TableFeaturePropType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// TableIDs is a list of table ids; its JSON form is an array of numbers
+// (a []byte would be base64).
+type TableIDs []uint8
+
+// MarshalJSON writes the ids as numbers.
+func (ids TableIDs) MarshalJSON() ([]byte, error) {
+	if ids == nil {
+		return []byte("null"), nil
+	}
+	b := []byte{'['}
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendUint(b, uint64(id), 10)
+	}
+	return append(b, ']'), nil
+}
+
 // InstructionID names an instruction type in a table feature property.
 // Experimenter (OFPIT_EXPERIMENTER) ids also carry the experimenter.
 type InstructionID struct {
@@ -104,7 +127,7 @@ const oxmClassExperimenter = uint32(OXMClassExperimenter)
 type TableFeatureProp struct {
 	Type         TableFeaturePropType `json:"type"`
 	Instructions []InstructionID      `json:"instruction_ids,omitempty"`
-	NextTables   []uint8              `json:"next_table_ids,omitempty"`
+	NextTables   TableIDs             `json:"next_table_ids,omitempty"`
 	Actions      []ActionID           `json:"action_ids,omitempty"`
 	OXMs         []OXMID              `json:"oxm_ids,omitempty"`
 	Experimenter uint32               `json:"experimenter,omitempty"`
@@ -288,7 +311,7 @@ func decodeTableFeatureProp(b []byte) (TableFeatureProp, int, error) {
 			body = body[idLen:]
 		}
 	case kindNextTables:
-		p.NextTables = cloneBytes(body)
+		p.NextTables = TableIDs(cloneBytes(body))
 	case kindOXMs:
 		for len(body) > 0 {
 			if len(body) < 4 {
