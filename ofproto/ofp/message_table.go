@@ -23,6 +23,7 @@ var msgTable = []msgDef{
 	{Version13, 21, "OFPT_BARRIER_REPLY", 8, func() Message { return new(BarrierReply) }},
 	{Version13, 14, "OFPT_FLOW_MOD", 56, func() Message { return new(FlowMod) }},
 	{Version13, 15, "OFPT_GROUP_MOD", 16, func() Message { return new(GroupMod) }},
+	{Version13, 29, "OFPT_METER_MOD", 16, func() Message { return new(MeterMod) }},
 	// (OpenFlow 1.3: further rows here.)
 
 	// OpenFlow 1.0 (spec 1.0.0 §5, enum ofp_type).
