@@ -24,6 +24,10 @@ var msgTable = []msgDef{
 	{Version13, 14, "OFPT_FLOW_MOD", 56, func() Message { return new(FlowMod) }},
 	{Version13, 15, "OFPT_GROUP_MOD", 16, func() Message { return new(GroupMod) }},
 	{Version13, 29, "OFPT_METER_MOD", 16, func() Message { return new(MeterMod) }},
+	{Version13, 6, "OFPT_FEATURES_REPLY", 32, func() Message { return new(FeaturesReply) }},
+	{Version13, 10, "OFPT_PACKET_IN", 34, func() Message { return new(PacketIn) }},
+	{Version13, 11, "OFPT_FLOW_REMOVED", 56, func() Message { return new(FlowRemoved) }},
+	{Version13, 13, "OFPT_PACKET_OUT", 24, func() Message { return new(PacketOut) }},
 	// (OpenFlow 1.3: further rows here.)
 
 	// OpenFlow 1.0 (spec 1.0.0 §5, enum ofp_type).
