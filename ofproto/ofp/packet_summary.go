@@ -19,17 +19,20 @@ func formatPacket(frame []byte) string {
 	var f []string
 	add := func(format string, args ...any) { f = append(f, fmt.Sprintf(format, args...)) }
 	var dst, src net.HardwareAddr = make([]byte, 6), make([]byte, 6)
-	var ethType, tci uint16
+	var ethType, tci, tci1 uint16
 	b := frame
 	if len(b) >= 14 {
 		copy(dst, b[0:6])
 		copy(src, b[6:12])
 		ethType = binary.BigEndian.Uint16(b[12:14])
 		b = b[14:]
-		if (ethType == 0x8100 || ethType == 0x88a8) && len(b) >= 4 {
-			tci = binary.BigEndian.Uint16(b[0:2]) | 0x1000
-			ethType = binary.BigEndian.Uint16(b[2:4])
-			b = b[4:]
+		// ovs-ofctl parses up to two tags.
+		for _, t := range []*uint16{&tci, &tci1} {
+			if (ethType == 0x8100 || ethType == 0x88a8) && len(b) >= 4 {
+				*t = binary.BigEndian.Uint16(b[0:2]) | 0x1000
+				ethType = binary.BigEndian.Uint16(b[2:4])
+				b = b[4:]
+			}
 		}
 		if ethType < 0x600 {
 			ethType = 0x05ff // 802.2 frame: ovs-ofctl's "no Ethernet type"
@@ -39,7 +42,10 @@ func formatPacket(frame []byte) string {
 	}
 	vlan := fmt.Sprintf("vlan_tci=0x%04x", tci)
 	if tci != 0 {
-		vlan = fmt.Sprintf("dl_vlan=%d,dl_vlan_pcp=%d", tci&0xfff, tci>>13)
+		vlan = fmt.Sprintf("dl_vlan=%d,dl_vlan_pcp=%d,vlan_tci1=0x0000", tci&0xfff, tci>>13)
+		if tci1 != 0 {
+			vlan = fmt.Sprintf("dl_vlan=%d,dl_vlan_pcp=%d,dl_vlan1=%d,dl_vlan_pcp1=%d", tci&0xfff, tci>>13, tci1&0xfff, tci1>>13)
+		}
 	}
 	l2 := func(short string) {
 		if short != "" {
@@ -52,14 +58,21 @@ func formatPacket(frame []byte) string {
 	}
 	var l4 []byte
 	var proto uint8
+	laterFrag := false // a later fragment has no transport fields
 	var short string
 	switch ethType {
 	case 0x0800:
 		var srcIP, dstIP net.IP = make([]byte, 4), make([]byte, 4)
 		var tos, ttl uint8
 		frag := "no"
-		if len(b) >= 20 && b[0]>>4 == 4 && int(b[0]&0xf)*4 >= 20 && int(b[0]&0xf)*4 <= len(b) {
-			ihl := int(b[0]&0xf) * 4
+		// Like ovs-ofctl, a header that is short, or whose lengths do not
+		// fit the frame, leaves every IP field zero.
+		ihl := 0
+		if len(b) > 0 {
+			ihl = int(b[0]&0xf) * 4
+		}
+		if len(b) >= 20 && b[0]>>4 == 4 && ihl >= 20 && ihl <= len(b) &&
+			int(binary.BigEndian.Uint16(b[2:4])) >= ihl && int(binary.BigEndian.Uint16(b[2:4])) <= len(b) {
 			tos, ttl, proto = b[1], b[8], b[9]
 			copy(srcIP, b[12:16])
 			copy(dstIP, b[16:20])
@@ -71,9 +84,7 @@ func formatPacket(frame []byte) string {
 				frag = "first"
 			}
 			if frag != "later" {
-				total := int(binary.BigEndian.Uint16(b[2:4]))
-				end := min(len(b), max(total, ihl))
-				l4 = b[ihl:end]
+				l4 = b[ihl:binary.BigEndian.Uint16(b[2:4])]
 			}
 		}
 		short = ipShorthand("ip", "", proto)
@@ -87,18 +98,18 @@ func formatPacket(frame []byte) string {
 		add("nw_ecn=%d", tos&3)
 		add("nw_ttl=%d", ttl)
 		add("nw_frag=%s", frag)
+		laterFrag = frag == "later"
 	case 0x86dd:
 		var srcIP, dstIP net.IP = make([]byte, 16), make([]byte, 16)
 		var tc, hlim uint8
 		var label uint32
-		if len(b) >= 40 && b[0]>>4 == 6 {
+		if len(b) >= 40 && b[0]>>4 == 6 && int(binary.BigEndian.Uint16(b[4:6])) <= len(b)-40 {
 			vtf := binary.BigEndian.Uint32(b[0:4])
 			tc, label = uint8(vtf>>20), vtf&0xfffff
 			proto, hlim = b[6], b[7]
 			copy(srcIP, b[8:24])
 			copy(dstIP, b[24:40])
-			plen := int(binary.BigEndian.Uint16(b[4:6]))
-			l4 = b[40 : 40+min(plen, len(b)-40)]
+			l4 = b[40 : 40+int(binary.BigEndian.Uint16(b[4:6]))]
 		}
 		short = ipShorthand("ipv6", "6", proto)
 		l2(short)
@@ -141,6 +152,9 @@ func formatPacket(frame []byte) string {
 		return strings.Join(f, ",")
 	default:
 		l2("")
+		return strings.Join(f, ",")
+	}
+	if laterFrag {
 		return strings.Join(f, ",")
 	}
 	s := strings.Join(append(f, l4Fields(proto, l4, ethType == 0x86dd)...), ",")
