@@ -67,3 +67,17 @@ func TestInteropCommon(t *testing.T) {
 		}
 	}
 }
+
+// testenvOVS skips (or fails under XVS_STRICT=1) without ovs-ofctl.
+func testenvOVS(t *testing.T) string {
+	t.Helper()
+	return testenv.RequireCommand(t, "ovs-ofctl")
+}
+
+// ovsOfpPrintRaw returns everything `ovs-ofctl ofp-print` writes for
+// wire, decode errors included.
+func ovsOfpPrintRaw(t *testing.T, wire []byte) string {
+	t.Helper()
+	out, _ := exec.Command(testenvOVS(t), "ofp-print", hex.EncodeToString(wire)).CombinedOutput()
+	return string(out)
+}

@@ -57,9 +57,8 @@ func (m *MeterMod) unmarshalBody(b []byte, _ uint8) error {
 }
 
 // Validate checks what a switch must refuse in a meter-mod (spec 1.3.5
-// §7.3.4.4): a known command (OFPMMFC_BAD_COMMAND), known flags with
-// exactly one of kbps and pktps... or neither, meaning kbps
-// (OFPMMFC_BAD_FLAGS), a meter id that names one meter
+// §7.3.4.4): a known command (OFPMMFC_BAD_COMMAND), known flags and not
+// both kbps and pktps (OFPMMFC_BAD_FLAGS), a meter id that names one meter
 // (OFPMMFC_INVALID_METER; delete may name OFPM_ALL), and non-zero band
 // rates (OFPMMFC_BAD_RATE).
 func (m *MeterMod) Validate() error {

@@ -54,8 +54,9 @@ func (m *PacketOut) unmarshalBody(b []byte, _ uint8) error {
 
 // Validate checks a packet-out as a switch must (spec 1.3.5 §7.3.7): the
 // in_port is a real port, OFPP_CONTROLLER or OFPP_LOCAL (OFPBRC_BAD_PORT),
-// a buffered packet-out carries no data (OFPBRC_BAD_PACKET... spec leaves
-// it open; xvs refuses the ambiguity), and the actions are valid.
+// a buffered packet-out carries no data (the spec leaves that case open;
+// xvs refuses the ambiguity with OFPBRC_BAD_PACKET), and the actions are
+// valid (ValidateActions).
 func (m *PacketOut) Validate() error {
 	p := m.InPort
 	if p == 0 || (p > PortMax && p != PortController && p != PortLocal && p != PortAny) {
