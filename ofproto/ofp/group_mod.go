@@ -91,7 +91,7 @@ func (m *GroupMod) formatBody(uint8) string {
 	} else {
 		fmt.Fprintf(&sb, "cmd:%d", m.Command)
 	}
-	fmt.Fprintf(&sb, " group_id=%s", groupIDString(m.GroupID))
+	fmt.Fprintf(&sb, " group_id=%d", m.GroupID) // numeric even for OFPG_ALL, as ovs-ofctl
 	if int(m.Type) < len(groupTypeNames) {
 		sb.WriteString(",type=" + groupTypeNames[m.Type])
 	} else {

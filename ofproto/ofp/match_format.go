@@ -333,12 +333,10 @@ func formatSetFieldValue(o *OXM) string {
 	case OXMIPv4SrcField, OXMIPv4DstField, OXMARPSPAField, OXMARPTPAField,
 		OXMIPv6SrcField, OXMIPv6DstField, OXMIPv6NDTargetField:
 		v = ipMasked(o)
-	case OXMMetadataField, OXMTunnelIDField, OXMPBBISIDField, OXMIPv6ExthdrField:
+	case OXMMetadataField, OXMTunnelIDField, OXMPBBISIDField, OXMIPv6ExthdrField, OXMIPv6FlabelField:
 		v = hexMasked(o)
 	case OXMEthTypeField:
 		v = fmt.Sprintf("0x%04x", o.Uint())
-	case OXMIPv6FlabelField:
-		v = hexMaskedWidth(o, 5)
 	case OXMInPortField:
 		v = PortNo(o.Uint()).String()
 	default:

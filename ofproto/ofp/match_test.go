@@ -75,7 +75,7 @@ func TestMatchDecodeErrors(t *testing.T) {
 
 func TestMatchOpaqueClasses(t *testing.T) {
 	// An NXM reg0 (class 1, field 0) and an experimenter TLV survive a round trip.
-	wire := mustHex(t, "00010018" + "00010004" + "00000005" + "ffff0e08" + "4f4e4600" + "00020002")
+	wire := mustHex(t, "00010018"+"00010004"+"00000005"+"ffff0e08"+"4f4e4600"+"00020002")
 	m, n, err := decodeMatch(wire)
 	if err != nil || n != len(wire) || len(m.Fields) != 2 {
 		t.Fatalf("decode: %+v %d %v", m, n, err)

@@ -15,16 +15,6 @@ const (
 	flowStatsLen        = 48 // without match and instructions
 	aggregateReplyLen   = 24
 	tableAll            = 0xff // OFPTT_ALL
-	defaultPriority     = 0x8000
-)
-
-// Flow-mod flags (ofp_flow_mod_flags), also in flow stats.
-const (
-	FlowFlagSendFlowRem  uint16 = 1 << 0
-	FlowFlagCheckOverlap uint16 = 1 << 1
-	FlowFlagResetCounts  uint16 = 1 << 2
-	FlowFlagNoPktCounts  uint16 = 1 << 3
-	FlowFlagNoBytCounts  uint16 = 1 << 4
 )
 
 // FlowStatsRequest is the body of an OFPMP_FLOW request: the flows of
@@ -86,22 +76,8 @@ func (r *FlowStatsRequest) formatMP() string {
 	if r.OutPort != PortAny {
 		fmt.Fprintf(&sb, " out_port=%s", r.OutPort)
 	}
-	sb.WriteString(" " + formatMatchPriority(r.Match, defaultPriority))
+	sb.WriteString(" " + formatMatchPriority(r.Match, DefaultPriority))
 	return strings.TrimRight(sb.String(), " ")
-}
-
-// formatMatchPriority prints a match as ovs-ofctl's match_format: the
-// priority first unless it is the default.
-func formatMatchPriority(m Match, priority uint16) string {
-	s := formatMatch(m)
-	if priority == defaultPriority {
-		return s
-	}
-	p := fmt.Sprintf("priority=%d", priority)
-	if s == "" {
-		return p
-	}
-	return p + "," + s
 }
 
 // FlowStats is ofp_flow_stats: one flow entry.
@@ -182,33 +158,20 @@ func (r *FlowStatsReply) unmarshalMP(b []byte) error {
 	})
 }
 
-var flowFlagNames = []struct {
-	bit  uint16
-	name string
-}{
-	{FlowFlagSendFlowRem, "send_flow_rem"}, {FlowFlagCheckOverlap, "check_overlap"},
-	{FlowFlagResetCounts, "reset_counts"}, {FlowFlagNoPktCounts, "no_packet_counts"},
-	{FlowFlagNoBytCounts, "no_byte_counts"},
-}
-
 // formatMP prints each flow as ovs-ofctl's ofputil_flow_stats_format.
 func (r *FlowStatsReply) formatMP() string {
 	var sb strings.Builder
 	for i := range r.Entries {
 		e := &r.Entries[i]
 		fmt.Fprintf(&sb, "\n cookie=%#x, duration=%s, table=%d, n_packets=%s, n_bytes=%s, ",
-			e.Cookie, fmtDuration(e.DurationSec, e.DurationNsec), e.TableID, stat(e.PacketCount), stat(e.ByteCount))
+			e.Cookie, formatDuration(e.DurationSec, e.DurationNsec), e.TableID, stat(e.PacketCount), stat(e.ByteCount))
 		if e.IdleTimeout != 0 {
 			fmt.Fprintf(&sb, "idle_timeout=%d, ", e.IdleTimeout)
 		}
 		if e.HardTimeout != 0 {
 			fmt.Fprintf(&sb, "hard_timeout=%d, ", e.HardTimeout)
 		}
-		for _, f := range flowFlagNames {
-			if e.Flags&f.bit != 0 {
-				sb.WriteString(f.name + " ")
-			}
-		}
+		sb.WriteString(formatFlowFlags(e.Flags))
 		if m := formatMatchPriority(e.Match, e.Priority); m != "" {
 			sb.WriteString(m + " ")
 		}

@@ -113,7 +113,7 @@ var goldenMessages = []struct {
 		{DurationSec: 5, DurationNsec: 500000000, Priority: 10, PacketCount: 3, ByteCount: 180,
 			Match:        NewMatch(OXMInPort(1), OXMEthType(0x800), OXMIPv4Dst(net.IP{10, 0, 0, 2}, nil)),
 			Instructions: []Instruction{&InstApplyActions{Actions: []Action{&ActionOutput{Port: 2, MaxLen: 0xffe5}}}}},
-		{TableID: 1, DurationSec: 1, Priority: 0x8000, IdleTimeout: 60, HardTimeout: 300, Flags: FlowFlagSendFlowRem, Cookie: 0xabc,
+		{TableID: 1, DurationSec: 1, Priority: 0x8000, IdleTimeout: 60, HardTimeout: 300, Flags: FlowSendFlowRem, Cookie: 0xabc,
 			Instructions: []Instruction{&InstApplyActions{}, &InstGotoTable{TableID: 2}}},
 	}}}, ""},
 	{"group_desc_req", &MultipartRequest{Body: &GroupDescRequest{}}, ""},

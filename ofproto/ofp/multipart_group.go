@@ -112,7 +112,7 @@ func (r *GroupStatsReply) formatMP() string {
 	for _, e := range r.Entries {
 		fmt.Fprintf(&sb, "\n group_id=%d,", e.GroupID)
 		if e.DurationSec != Unknown32 {
-			sb.WriteString("duration=" + fmtDuration(e.DurationSec, e.DurationNsec) + ",")
+			sb.WriteString("duration=" + formatDuration(e.DurationSec, e.DurationNsec) + ",")
 		}
 		fmt.Fprintf(&sb, "ref_count=%d,packet_count=%d,byte_count=%d", e.RefCount, e.PacketCount, e.ByteCount)
 		for i, c := range e.Buckets {

@@ -18,14 +18,6 @@ const (
 	meterFeaturesLen = 16
 )
 
-// Reserved meter numbers (ofp_meter).
-const (
-	MeterMax        uint32 = 0xffff0000
-	MeterSlowpath   uint32 = 0xfffffffd
-	MeterController uint32 = 0xfffffffe
-	MeterAll        uint32 = 0xffffffff
-)
-
 // meterName prints a meter id as ovs-ofctl's ofputil_format_meter_id.
 func meterName(id uint32) string {
 	switch {
@@ -134,7 +126,7 @@ func (r *MeterStatsReply) formatMP() string {
 	var sb strings.Builder
 	for _, e := range r.Entries {
 		fmt.Fprintf(&sb, "\nmeter:%s flow_count:%d packet_in_count:%d byte_in_count:%d duration:%s bands:\n",
-			meterName(e.MeterID), e.FlowCount, e.PacketInCount, e.ByteInCount, fmtDuration(e.DurationSec, e.DurationNsec))
+			meterName(e.MeterID), e.FlowCount, e.PacketInCount, e.ByteInCount, formatDuration(e.DurationSec, e.DurationNsec))
 		for i, s := range e.Bands {
 			fmt.Fprintf(&sb, "%d: packet_count:%d byte_count:%d\n", i, s.PacketBandCount, s.ByteBandCount)
 		}
@@ -144,15 +136,6 @@ func (r *MeterStatsReply) formatMP() string {
 
 // MeterFeaturesRequest is the body of an OFPMP_METER_FEATURES request.
 type MeterFeaturesRequest struct{ mpEmpty }
-
-// Meter flag bits (ofp_meter_flags), also the capabilities of
-// ofp_meter_features.
-const (
-	MeterFlagKbps  uint32 = 1 << 0
-	MeterFlagPktps uint32 = 1 << 1
-	MeterFlagBurst uint32 = 1 << 2
-	MeterFlagStats uint32 = 1 << 3
-)
 
 // MeterFeatures is the body of an OFPMP_METER_FEATURES reply. BandTypes
 // has bit n set when band type n (OFPMBT_*) is supported.
@@ -184,7 +167,9 @@ func (f *MeterFeatures) unmarshalMP(b []byte) error {
 
 var (
 	meterBandTypeBitNames = map[uint32]string{1 << 1: "drop", 1 << 2: "dscp_remark"}
-	meterFlagNames        = map[uint32]string{MeterFlagKbps: "kbps", MeterFlagPktps: "pktps", MeterFlagBurst: "burst", MeterFlagStats: "stats"}
+	// meterFlagNames are the capabilities of ofp_meter_features, which are
+	// MeterFlag* bits.
+	meterFlagNames = map[uint32]string{uint32(MeterFlagKbps): "kbps", uint32(MeterFlagPktps): "pktps", uint32(MeterFlagBurst): "burst", uint32(MeterFlagStats): "stats"}
 )
 
 func (f *MeterFeatures) formatMP() string {

@@ -67,13 +67,13 @@ func (r *MeterConfigReply) formatMP() string {
 	for i := range r.Entries {
 		e := &r.Entries[i]
 		fmt.Fprintf(&sb, "\nmeter=%s ", meterName(e.MeterID))
-		flags := uint32(e.Flags)
-		for _, f := range []uint32{MeterFlagKbps, MeterFlagPktps, MeterFlagBurst, MeterFlagStats} {
+		flags := e.Flags
+		for _, f := range []uint16{MeterFlagKbps, MeterFlagPktps, MeterFlagBurst, MeterFlagStats} {
 			if flags&f != 0 {
-				sb.WriteString(meterFlagNames[f] + " ")
+				sb.WriteString(meterFlagNames[uint32(f)] + " ")
 			}
 		}
-		if rest := flags &^ 0xf; rest != 0 {
+		if rest := flags &^ meterFlagsAll; rest != 0 {
 			fmt.Fprintf(&sb, "flags:0x%x ", rest)
 		}
 		sb.WriteString("bands=")

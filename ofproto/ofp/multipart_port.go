@@ -121,7 +121,7 @@ func (r *PortStatsReply) formatMP() string {
 		fmt.Fprintf(&sb, "\n           tx pkts=%s, bytes=%s, drop=%s, errs=%s, coll=%s",
 			stat(e.TxPackets), stat(e.TxBytes), stat(e.TxDropped), stat(e.TxErrors), stat(e.Collisions))
 		if e.DurationSec != Unknown32 {
-			sb.WriteString("\n           duration=" + fmtDuration(e.DurationSec, e.DurationNsec))
+			sb.WriteString("\n           duration=" + formatDuration(e.DurationSec, e.DurationNsec))
 		}
 	}
 	return sb.String()

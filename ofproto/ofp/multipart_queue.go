@@ -14,9 +14,6 @@ const (
 	queueStatsLen        = 40
 )
 
-// QueueAll (OFPQ_ALL) asks for every queue of the port.
-const QueueAll uint32 = 0xffffffff
-
 // QueueStatsRequest is the body of an OFPMP_QUEUE request.
 type QueueStatsRequest struct {
 	PortNo  PortNo `json:"port_no"`
@@ -104,7 +101,7 @@ func (r *QueueStatsReply) formatMP() string {
 		if e.DurationSec == Unknown32 {
 			sb.WriteString("?")
 		} else {
-			sb.WriteString(fmtDuration(e.DurationSec, e.DurationNsec))
+			sb.WriteString(formatDuration(e.DurationSec, e.DurationNsec))
 		}
 	}
 	return sb.String()

@@ -95,17 +95,3 @@ func appendAll(b []byte, l entryList) ([]byte, error) {
 	}
 	return b, nil
 }
-
-// fmtDuration prints seconds and nanoseconds as ovs-ofctl's
-// ofp_print_duration: no fraction when it is zero, else at least three
-// decimals with trailing zeros cut.
-func fmtDuration(sec, nsec uint32) string {
-	if nsec == 0 {
-		return fmt.Sprintf("%ds", sec)
-	}
-	s := fmt.Sprintf("%d.%09d", sec, nsec)
-	for strings.HasSuffix(s, "0") && s[len(s)-4] != '.' {
-		s = s[:len(s)-1]
-	}
-	return s + "s"
-}
