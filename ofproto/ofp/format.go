@@ -14,10 +14,10 @@ type bodyFormatter interface {
 	formatBody(v uint8) string
 }
 
-// formatNamer is implemented by messages that ovs-ofctl names by more
-// than their OFPT_* type (multipart messages: "OFPST_FLOW reply").
-type formatNamer interface {
-	formatName() string
+// messageNamer is implemented by messages that ovs-ofctl names by more
+// than their OFPT_* type (the 1.0 stats messages: "OFPST_FLOW request").
+type messageNamer interface {
+	messageName(v uint8) string
 }
 
 // Format prints a decoded message as `ovs-ofctl ofp-print` does:
@@ -27,11 +27,11 @@ func Format(h Header, m Message) string {
 	if h.Type == typeHello {
 		name = "OFPT_HELLO"
 	}
+	if n, ok := m.(messageNamer); ok {
+		name = n.messageName(h.Version)
+	}
 	if name == "" {
 		name = fmt.Sprintf("OFPT_UNKNOWN_%d", h.Type)
-	}
-	if n, ok := m.(formatNamer); ok {
-		name = n.formatName()
 	}
 	// ovs-ofctl names the version of every message but OpenFlow 1.0's.
 	s := fmt.Sprintf("%s (%s) (xid=%#x):", name, VersionString(h.Version), h.Xid)

@@ -221,9 +221,9 @@ func decodeMultipartBody(typ MultipartType, b []byte, reply bool) (MultipartBody
 	return body, nil
 }
 
-// formatName names the message as ovs-ofctl does ("OFPST_FLOW request").
-func (m *MultipartRequest) formatName() string { return mpName(m.Body, false) + " request" }
-func (m *MultipartReply) formatName() string   { return mpName(m.Body, true) + " reply" }
+// messageName names the message as ovs-ofctl does ("OFPST_FLOW request").
+func (m *MultipartRequest) messageName(uint8) string { return mpName(m.Body, false) + " request" }
+func (m *MultipartReply) messageName(uint8) string   { return mpName(m.Body, true) + " reply" }
 
 func mpName(body MultipartBody, reply bool) string {
 	if d, err := mpLookup(body, reply); err == nil {
