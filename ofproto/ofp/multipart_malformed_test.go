@@ -51,6 +51,7 @@ func TestMultipartMalformed(t *testing.T) {
 		{"experimenter truncated", mutate(t, "exp_reply", func(b []byte) []byte { return b[:body+6] }), ETBadRequest, BRCBadLen},
 		{"table features entry overrun", mutate(t, "table_features_req", func(b []byte) []byte { b[body], b[body+1] = 0xff, 0xf0; return b }), ETBadRequest, BRCBadLen},
 		{"table features entry too short", mutate(t, "table_features_req", func(b []byte) []byte { b[body], b[body+1] = 0, 16; return b }), ETBadRequest, BRCBadLen},
+		{"table features for OFPTT_ALL", mutate(t, "table_features_req", func(b []byte) []byte { b[body+2] = 0xff; return b }), ETTableFeaturesFail, TFFCBadTable},
 		{"table feature property overrun", mutate(t, "table_features_req", func(b []byte) []byte { b[body+64+2] = 0x10; return b }), ETTableFeaturesFail, TFFCBadLen},
 		{"table feature property too short", mutate(t, "table_features_req", func(b []byte) []byte { b[body+64+3] = 2; return b }), ETTableFeaturesFail, TFFCBadLen},
 		{"table feature unknown property", mutate(t, "table_features_req", func(b []byte) []byte { b[body+64+1] = 9; return b }), ETTableFeaturesFail, TFFCBadType},

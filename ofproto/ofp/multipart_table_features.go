@@ -252,6 +252,10 @@ func appendTypeID(b []byte, typ uint16, exp uint32, isExp bool) []byte {
 func decodeTableFeaturesList(b []byte) ([]TableFeatures, error) {
 	var tables []TableFeatures
 	err := decodeEntries(b, "table features", 0, tableFeaturesLen, func(e []byte) error {
+		if e[2] == tableAll {
+			// OFPTT_ALL names no table (spec 1.3.5 §7.3.5.5.1).
+			return errf(ETTableFeaturesFail, TFFCBadTable, "table features: table id 0xff")
+		}
 		t := TableFeatures{
 			TableID:       e[2],
 			Name:          decodeName(e[8 : 8+tableNameLen]),
