@@ -36,8 +36,8 @@ func testTableFeatureProps() []TableFeatureProp {
 		{Type: TFPWriteSetfieldMiss, OXMs: []OXMID{{Header: 0x80000606}}},
 		{Type: TFPApplySetfield, OXMs: []OXMID{{Header: 0x80000c02}}},
 		{Type: TFPApplySetfieldMiss, OXMs: []OXMID{{Header: 0x80000c02}}},
-		{Type: TFPExperimenter, Experimenter: 0x2320, ExpType: 1, Data: []byte("abcd")},
-		{Type: TFPExperimenterMiss, Experimenter: 0x2320, ExpType: 2},
+		{Type: TFPExperimenter, Experimenter: 0x2320, ExpType: 0x10, Data: []byte("abcd")},
+		{Type: TFPExperimenterMiss, Experimenter: 0x2320, ExpType: 0x11},
 	}
 }
 
@@ -47,8 +47,7 @@ func testTableFeatures(id uint8, name string) TableFeatures {
 }
 
 // goldenMessages maps each vector in testdata/multipart to its value.
-// Rows whose text ovs-ofctl cannot print, or prints from its own model,
-// say so in noInterop.
+// Rows whose text ovs-ofctl cannot print say so in noInterop.
 var goldenMessages = []struct {
 	name      string
 	msg       Message
@@ -133,9 +132,9 @@ var goldenMessages = []struct {
 	}}}, ""},
 	{"table_features_req_empty", &MultipartRequest{Body: &TableFeaturesRequest{}}, ""},
 	{"table_features_req", &MultipartRequest{Body: &TableFeaturesRequest{Tables: []TableFeatures{testTableFeatures(0, "classifier")}}},
-		"ovs-ofctl prints table features from its own model of a table; compared: it decodes them"},
+""},
 	{"table_features_reply", &MultipartReply{Body: &TableFeaturesReply{Tables: []TableFeatures{testTableFeatures(0, "classifier"), testTableFeatures(1, "t1")}}},
-		"ovs-ofctl prints table features from its own model of a table; compared: it decodes them"},
+""},
 }
 
 func readGolden(t testing.TB, name string) []byte {
@@ -179,13 +178,8 @@ func TestMultipartGolden(t *testing.T) {
 func TestMultipartInterop(t *testing.T) {
 	for _, g := range goldenMessages {
 		t.Run(g.name, func(t *testing.T) {
-			if strings.HasPrefix(g.noInterop, "ovs-ofctl decodes only") {
-				t.Skip(g.noInterop)
-			}
 			if g.noInterop != "" {
-				// ovs-ofctl must at least decode the bytes without error.
-				ovsOfpPrint(t, mustMarshal(Version13, 0x1234, g.msg))
-				return
+				t.Skip(g.noInterop)
 			}
 			checkInterop(t, Version13, g.msg)
 		})

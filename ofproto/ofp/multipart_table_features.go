@@ -10,7 +10,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 const (
@@ -362,102 +361,4 @@ func decodeTypeID(b []byte, prop TableFeaturePropType) (typ uint16, exp uint32, 
 		exp = binary.BigEndian.Uint32(b[4:8])
 	}
 	return typ, exp, n, nil
-}
-
-// formatTableFeatures prints each table with one line per property. The
-// layout follows ovs-ofctl's header lines; ovs-ofctl folds the properties
-// into its own model of a table, which this does not imitate.
-func formatTableFeatures(tables []TableFeatures) string {
-	var sb strings.Builder
-	for i, t := range tables {
-		if i > 0 {
-			sb.WriteByte('\n')
-		}
-		fmt.Fprintf(&sb, "\n  table %d", t.TableID)
-		if t.Name != "" {
-			fmt.Fprintf(&sb, " (%q)", t.Name)
-		}
-		fmt.Fprintf(&sb, ":\n    metadata: match=%#x write=%#x", t.MetadataMatch, t.MetadataWrite)
-		if t.Config != 0 {
-			fmt.Fprintf(&sb, "\n    config=%#x", t.Config)
-		}
-		fmt.Fprintf(&sb, "\n    max_entries=%d", t.MaxEntries)
-		for _, p := range t.Properties {
-			fmt.Fprintf(&sb, "\n    %s:", p.Type)
-			switch tableFeaturePropInfo[p.Type].kind {
-			case kindInstructions:
-				for _, id := range p.Instructions {
-					sb.WriteString(" " + instructionIDName(id))
-				}
-			case kindActions:
-				for _, id := range p.Actions {
-					sb.WriteString(" " + actionIDName(id))
-				}
-			case kindNextTables:
-				for _, id := range p.NextTables {
-					fmt.Fprintf(&sb, " %d", id)
-				}
-			case kindOXMs:
-				for _, id := range p.OXMs {
-					sb.WriteString(" " + oxmIDName(id))
-				}
-			case kindExperimenter:
-				fmt.Fprintf(&sb, " experimenter=0x%08x exp_type=%d", p.Experimenter, p.ExpType)
-				if len(p.Data) > 0 {
-					fmt.Fprintf(&sb, " data=%x", p.Data)
-				}
-			}
-		}
-	}
-	return sb.String()
-}
-
-var instructionTypeNames = map[uint16]string{
-	1: "goto_table", 2: "write_metadata", 3: "write_actions", 4: "apply_actions", 5: "clear_actions", 6: "meter",
-}
-
-func instructionIDName(id InstructionID) string {
-	if id.Type == 0xffff {
-		return fmt.Sprintf("experimenter(0x%08x)", id.Experimenter)
-	}
-	if n, ok := instructionTypeNames[id.Type]; ok {
-		return n
-	}
-	return fmt.Sprintf("instruction%d", id.Type)
-}
-
-var actionTypeNames = map[uint16]string{
-	0: "output", 11: "copy_ttl_out", 12: "copy_ttl_in", 15: "set_mpls_ttl", 16: "dec_mpls_ttl",
-	17: "push_vlan", 18: "pop_vlan", 19: "push_mpls", 20: "pop_mpls", 21: "set_queue", 22: "group",
-	23: "set_nw_ttl", 24: "dec_nw_ttl", 25: "set_field", 26: "push_pbb", 27: "pop_pbb",
-}
-
-func actionIDName(id ActionID) string {
-	if id.Type == 0xffff {
-		return fmt.Sprintf("experimenter(0x%08x)", id.Experimenter)
-	}
-	if n, ok := actionTypeNames[id.Type]; ok {
-		return n
-	}
-	return fmt.Sprintf("action%d", id.Type)
-}
-
-// oxmIDName prints an OXM id by its field name for OpenFlow-basic fields
-// ("eth_dst", "eth_dst/masked" when the id says the field may be masked),
-// else as class:field.
-func oxmIDName(id OXMID) string {
-	class, field := uint16(id.Header>>16), uint8(id.Header>>9&0x7f)
-	var s string
-	switch f, ok := basicField(field); {
-	case class == OXMClassOpenFlowBasic && ok && f.name != "":
-		s = f.name
-	case class == OXMClassExperimenter:
-		s = fmt.Sprintf("exp(0x%08x):%d", id.Experimenter, field)
-	default:
-		s = fmt.Sprintf("0x%04x:%d", class, field)
-	}
-	if id.Header&0x100 != 0 {
-		s += "/masked"
-	}
-	return s
 }

@@ -42,7 +42,7 @@ acts=b''.join(struct.pack("!HH",t,4) for t in (0,17,18,25))
 oxm=lambda fs: b''.join(struct.pack("!I",f) for f in fs)
 props=[prop(0,ins),prop(1,ins[:8]),prop(2,bytes([1,2,3])),prop(3,bytes([5])),prop(4,acts),prop(5,acts),prop(6,acts),prop(7,acts[:4]),
  prop(8,oxm([0x80000004,0x80000606,0x80000a02,0x80001604])),prop(10,oxm([0x80000606])),prop(12,oxm([0x80000606,0x80000806])),prop(13,oxm([0x80000606])),prop(14,oxm([0x80000c02])),prop(15,oxm([0x80000c02])),
- prop(0xfffe,struct.pack("!II",0x2320,1)+b"abcd"),prop(0xffff,struct.pack("!II",0x2320,2))]
+ prop(0xfffe,struct.pack("!II",0x2320,0x10)+b"abcd"),prop(0xffff,struct.pack("!II",0x2320,0x11))]
 G["table_features_req_empty"]=mp(18,12,0,b'')
 G["table_features_req"]=mp(18,12,0,tf(0,"classifier",props))
 G["table_features_reply"]=mp(19,12,0,tf(0,"classifier",props)+tf(1,"t1",props))
