@@ -132,9 +132,9 @@ var goldenMessages = []struct {
 	}}}, ""},
 	{"table_features_req_empty", &MultipartRequest{Body: &TableFeaturesRequest{}}, ""},
 	{"table_features_req", &MultipartRequest{Body: &TableFeaturesRequest{Tables: []TableFeatures{testTableFeatures(0, "classifier")}}},
-""},
+		""},
 	{"table_features_reply", &MultipartReply{Body: &TableFeaturesReply{Tables: []TableFeatures{testTableFeatures(0, "classifier"), testTableFeatures(1, "t1")}}},
-""},
+		""},
 }
 
 func readGolden(t testing.TB, name string) []byte {

@@ -67,7 +67,7 @@ func TestTableFeaturesInterop(t *testing.T) {
 			unknown,
 			tfTable(8, "", nil, nil, nil, nil, 0),
 		},
-		"all fields": {tfTable(0, "", next(254), all, nil, all, 1)},
+		"all fields":      {tfTable(0, "", next(254), all, nil, all, 1)},
 		"no miss actions": {tfTable(0, "", next(1), match, nil, nil, 1)},
 	}
 	for name, tables := range cases {
