@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 )
 
 // MultipartType is ofp_multipart_type.
@@ -35,6 +34,22 @@ const (
 	MPPortDesc      MultipartType = 13
 	MPExperimenter  MultipartType = 0xffff
 )
+
+var multipartTypeNames = map[MultipartType]string{
+	MPDesc: "OFPMP_DESC", MPFlow: "OFPMP_FLOW", MPAggregate: "OFPMP_AGGREGATE", MPTable: "OFPMP_TABLE",
+	MPPortStats: "OFPMP_PORT_STATS", MPQueue: "OFPMP_QUEUE", MPGroup: "OFPMP_GROUP",
+	MPGroupDesc: "OFPMP_GROUP_DESC", MPGroupFeatures: "OFPMP_GROUP_FEATURES", MPMeter: "OFPMP_METER",
+	MPMeterConfig: "OFPMP_METER_CONFIG", MPMeterFeatures: "OFPMP_METER_FEATURES",
+	MPTableFeatures: "OFPMP_TABLE_FEATURES", MPPortDesc: "OFPMP_PORT_DESC", MPExperimenter: "OFPMP_EXPERIMENTER",
+}
+
+// String is the spec's name, OFPMP_PORT_STATS.
+func (t MultipartType) String() string {
+	if n, ok := multipartTypeNames[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("OFPMP_%d", uint16(t))
+}
 
 // MultipartMore is OFPMPF_REQ_MORE and OFPMPF_REPLY_MORE: more parts of
 // the same request or reply follow under the same xid.
@@ -269,7 +284,10 @@ func (m *MultipartReply) MarshalJSON() ([]byte, error) {
 }
 
 func mpJSONName(body MultipartBody, reply bool) string {
-	return "OFPMP_" + strings.TrimPrefix(mpName(body, reply), "OFPST_")
+	if d, err := mpLookup(body, reply); err == nil {
+		return d.typ.String()
+	}
+	return "OFPMP_UNKNOWN"
 }
 
 // mpEmpty is embedded by request bodies that have no content.

@@ -199,6 +199,7 @@ func TestMultipartJSON(t *testing.T) {
 	}{
 		{"port_status", []string{`"type":"OFPT_PORT_STATUS"`, `"hw_addr":"0a:1b:2c:3d:4e:5f"`, `"name":"veth-xvs0"`}},
 		{"flow_reply", []string{`"type":"OFPT_MULTIPART_REPLY"`, `"body":{"type":"OFPMP_FLOW","flags":0,`, `"packet_count":3`}},
+		{"port_stats_reply", []string{`"type":"OFPMP_PORT_STATS"`}},
 		{"table_features_req", []string{`"type":"OFPMP_TABLE_FEATURES"`, `{"type":"next_tables","next_table_ids":[1,2,3]}`}},
 	} {
 		h, m, err := Unmarshal(readGolden(t, c.name))
