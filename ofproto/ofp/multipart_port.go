@@ -4,6 +4,7 @@ package ofp
 // OFPMP_PORT_DESC (§7.3.5.7: the ofp_port of every port).
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -157,7 +158,7 @@ func (r *PortDescReply) unmarshalMP(b []byte) error {
 // formatMP prints the ports sorted by number, as ovs-ofctl does.
 func (r *PortDescReply) formatMP() string {
 	ports := slices.Clone(r.Ports)
-	slices.SortStableFunc(ports, func(a, b Port) int { return int(int64(a.PortNo) - int64(b.PortNo)) })
+	slices.SortStableFunc(ports, func(a, b Port) int { return cmp.Compare(a.PortNo, b.PortNo) })
 	var sb strings.Builder
 	for i := range ports {
 		sb.WriteByte('\n')
