@@ -107,7 +107,7 @@ var goldenVectors = []struct {
 	{"queue get-config request", &QueueGetConfigRequest{Port: 1}, "04160010 00000001" + "00000001" + "00000000"},
 	{"queue get-config reply", &QueueGetConfigReply{Port: 1, Queues: []PacketQueue{{QueueID: 7, Port: 1,
 		Properties: []QueueProp{{Type: QueuePropMinRate, Rate: 50}, {Type: QueuePropMaxRate, Rate: 100},
-			{Type: QueuePropExperimenter, Experimenter: 0x2320, Data: []byte{1, 2, 3}}}}}},
+			{Type: QueuePropExperimenter, Experimenter: 0x2320, Data: []byte{1, 2, 3, 0, 0, 0, 0, 0}}}}}},
 		"04170058 00000001" + "00000001" + "00000000" +
 			"00000007" + "00000001" + "0048" + "000000000000" +
 			"00010010" + "00000000" + "0032" + "000000000000" +
