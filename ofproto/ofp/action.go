@@ -242,7 +242,10 @@ func appendActions(b []byte, as []Action) ([]byte, error) {
 // it up to its padding (OFPBAC_BAD_SET_LEN); what the TLV says is checked
 // by ValidateActions.
 func decodeActions(b []byte) ([]Action, error) {
-	var as []Action
+	if len(b) == 0 {
+		return nil, nil
+	}
+	as := make([]Action, 0, countTLVs(b, 8))
 	for len(b) > 0 {
 		if len(b) < 8 {
 			return nil, errf(ETBadAction, BACBadLen, "action: %d bytes left, need 8", len(b))
@@ -260,6 +263,22 @@ func decodeActions(b []byte) ([]Action, error) {
 		b = b[n:]
 	}
 	return as, nil
+}
+
+// countTLVs counts the type-length-value items of at least min bytes that
+// b holds, stopping at the first malformed one, so that a list is
+// allocated once; the decoder reports what is malformed.
+func countTLVs(b []byte, min int) int {
+	n := 0
+	for len(b) >= min {
+		l := int(binary.BigEndian.Uint16(b[2:4]))
+		if l < min || l > len(b) {
+			break
+		}
+		n++
+		b = b[l:]
+	}
+	return n
 }
 
 // decodeAction decodes the body (after type and length) of one action.
