@@ -148,3 +148,29 @@ func init() {
 		fuzzSeeds = append(fuzzSeeds, b)
 	}
 }
+
+func TestJSONNamesTypes(t *testing.T) {
+	h, m, err := Unmarshal(mustMarshal(Version13, 1, newTestFlowMod()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := MarshalJSON(h, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"type":"OFPT_FLOW_MOD"`, `{"type":"apply_actions","actions":[`,
+		`{"type":"output","port":2,"max_len":0}`, `"name":"ipv4_dst","has_mask":true,"value":"0a000000","mask":"ffffff00"`,
+		`{"type":"set_field","field":{"class":32768,"field":11,"name":"ipv4_src","value":"c0a80001"}}`} {
+		if !strings.Contains(string(j), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, j)
+		}
+	}
+	j, _ = MarshalJSON(Header{Version: Version13, Type: 29}, &MeterMod{Bands: []MeterBand{&MeterBandDrop{Rate: 1}}})
+	if !strings.Contains(string(j), `"bands":[{"type":"drop","rate":1,"burst_size":0}]`) {
+		t.Errorf("meter JSON: %s", j)
+	}
+	j, _ = MarshalJSON(Header{Version: Version13, Type: 14}, &FlowMod{Instructions: []Instruction{&InstClearActions{}}})
+	if !strings.Contains(string(j), `"instructions":[{"type":"clear_actions"}]`) {
+		t.Errorf("clear_actions JSON: %s", j)
+	}
+}
