@@ -152,7 +152,8 @@ func decodeInstructions(b []byte) ([]Instruction, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
-	is := make([]Instruction, 0, countTLVs(b, 8))
+	n, _ := countActions(b) // instructions are framed as actions are
+	is := make([]Instruction, 0, n)
 	for len(b) > 0 {
 		if len(b) < 8 {
 			return nil, errf(ETBadInstruction, BICBadLen, "instruction: %d bytes left, need 8", len(b))
