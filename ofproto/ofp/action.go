@@ -242,7 +242,16 @@ func appendActions(b []byte, as []Action) ([]byte, error) {
 // it up to its padding (OFPBAC_BAD_SET_LEN); what the TLV says is checked
 // by ValidateActions.
 func decodeActions(b []byte) ([]Action, error) {
-	var as []Action
+	if len(b) == 0 {
+		return nil, nil
+	}
+	n, nOut := countActions(b)
+	as := make([]Action, 0, n)
+	// Output actions, the commonest, share one allocation.
+	var outs []ActionOutput
+	if nOut > 0 {
+		outs = make([]ActionOutput, 0, nOut)
+	}
 	for len(b) > 0 {
 		if len(b) < 8 {
 			return nil, errf(ETBadAction, BACBadLen, "action: %d bytes left, need 8", len(b))
@@ -252,6 +261,12 @@ func decodeActions(b []byte) ([]Action, error) {
 		if n < 8 || n%8 != 0 || n > len(b) {
 			return nil, errf(ETBadAction, BACBadLen, "action type %d: length %d (%d bytes left)", t, n, len(b))
 		}
+		if t == ATOutput && n == 16 && len(outs) < cap(outs) {
+			outs = append(outs, ActionOutput{Port: PortNo(binary.BigEndian.Uint32(b[4:8])), MaxLen: binary.BigEndian.Uint16(b[8:10])})
+			as = append(as, &outs[len(outs)-1])
+			b = b[n:]
+			continue
+		}
 		a, err := decodeAction(t, b[4:n])
 		if err != nil {
 			return nil, err
@@ -260,6 +275,23 @@ func decodeActions(b []byte) ([]Action, error) {
 		b = b[n:]
 	}
 	return as, nil
+}
+
+// countActions counts the well-framed actions at the start of b, and the
+// output actions among them, so that lists are allocated once.
+func countActions(b []byte) (n, outputs int) {
+	for len(b) >= 8 {
+		l := int(binary.BigEndian.Uint16(b[2:4]))
+		if l < 8 || l > len(b) {
+			break
+		}
+		if binary.BigEndian.Uint16(b[0:2]) == uint16(ATOutput) && l == 16 {
+			outputs++
+		}
+		n++
+		b = b[l:]
+	}
+	return n, outputs
 }
 
 // decodeAction decodes the body (after type and length) of one action.
@@ -333,9 +365,15 @@ func decodeSetField(p []byte) (Action, error) {
 	if len(p)-k != pad8(4+k) {
 		return nil, errf(ETBadAction, BACBadSetLen, "set_field: %d-byte TLV in a %d-byte action", k, len(p)+4)
 	}
-	own := append([]byte(nil), p[:k]...)
-	decodeOXM(own, &o)
-	return &ActionSetField{Field: o}, nil
+	// One allocation holds the action and, for all but the longest
+	// fields, its TLV.
+	sf := new(struct {
+		ActionSetField
+		buf [40]byte
+	})
+	own := append(sf.buf[:0], p[:k]...)
+	decodeOXM(own, &sf.Field)
+	return &sf.ActionSetField, nil
 }
 
 // ValidateActions checks what decoding leaves to the switch (spec 1.3.5

@@ -149,7 +149,11 @@ func appendInstructions(b []byte, is []Instruction) ([]byte, error) {
 // (OFPBIC_UNKNOWN_INST); the actions inside write/apply-actions decode as
 // decodeActions does, with its OFPBAC_* errors.
 func decodeInstructions(b []byte) ([]Instruction, error) {
-	var is []Instruction
+	if len(b) == 0 {
+		return nil, nil
+	}
+	n, _ := countActions(b) // instructions are framed as actions are
+	is := make([]Instruction, 0, n)
 	for len(b) > 0 {
 		if len(b) < 8 {
 			return nil, errf(ETBadInstruction, BICBadLen, "instruction: %d bytes left, need 8", len(b))

@@ -47,7 +47,8 @@ type PacketQueue struct {
 
 // QueueProp is one queue property. For min_rate and max_rate, Rate is in
 // tenths of a percent (above 1000: disabled); for experimenter properties
-// Experimenter and Data (after the id and its padding) are set.
+// Experimenter and Data (after the id and its padding) are set; Data is
+// padded to a multiple of 8 on the wire and decodes with that padding.
 type QueueProp struct {
 	Type         uint16 `json:"type"`
 	Rate         uint16 `json:"rate,omitempty"`
