@@ -248,3 +248,22 @@ func TestReassemblerErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestSplitInterop: every part of a split reply is a message ovs-ofctl
+// decodes and prints as xvs does, "flags=[more]" included.
+func TestSplitInterop(t *testing.T) {
+	for _, m := range []Message{
+		&MultipartReply{Body: &FlowStatsReply{Entries: testFlowEntries(1500)}},
+		&MultipartReply{Body: &PortDescReply{Ports: make([]Port, 1100)}},
+	} {
+		for i, part := range splitAll(t, m) {
+			h, pm, err := Unmarshal(part)
+			if err != nil {
+				t.Fatalf("part %d: %v", i, err)
+			}
+			if got, want := Format(h, pm), ovsOfpPrint(t, part); got != want {
+				t.Fatalf("part %d of %T differs from ovs-ofctl:\n xvs: %.300q\n ovs: %.300q", i, m, got, want)
+			}
+		}
+	}
+}
