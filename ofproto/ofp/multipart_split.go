@@ -119,6 +119,15 @@ func (r *Reassembler) Pending() int { return len(r.pending) }
 // Buffered reports the bytes counted against the limit.
 func (r *Reassembler) Buffered() int { return r.buffered }
 
+// Discard drops what is buffered for xid, as when a peer gives up on a
+// request; Reset drops everything, as when the connection closes.
+func (r *Reassembler) Discard(xid uint32) { r.drop(xid) }
+
+// Reset drops every buffered part.
+func (r *Reassembler) Reset() {
+	r.pending, r.buffered = nil, 0
+}
+
 func (r *Reassembler) drop(xid uint32) {
 	if p := r.pending[xid]; p != nil {
 		r.buffered -= p.bytes

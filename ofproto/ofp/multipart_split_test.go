@@ -233,6 +233,27 @@ func TestReassemblerErrors(t *testing.T) {
 		}
 		wantErr(t, err, ETBadRequest, BRCMultipartBufOvf)
 	})
+	t.Run("discard and reset", func(t *testing.T) {
+		var r Reassembler
+		for xid := uint32(1); xid <= 3; xid++ {
+			if _, _, _, err := r.Add(more(xid, &TableStatsReply{Entries: []TableStats{{}}})); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Discard(2)
+		if r.Pending() != 2 || r.Buffered() != 2*tableStatsLen {
+			t.Fatalf("after discard: %d xids %d bytes", r.Pending(), r.Buffered())
+		}
+		// xid 2 starts afresh: its last part alone is the whole message.
+		_, m, done, err := r.Add(mustMarshal(Version13, 2, &MultipartReply{Body: &TableStatsReply{Entries: []TableStats{{TableID: 9}}}}))
+		if !done || err != nil || len(m.(*MultipartReply).Body.(*TableStatsReply).Entries) != 1 {
+			t.Fatalf("xid 2 after discard: %v %v", done, err)
+		}
+		r.Reset()
+		if r.Pending() != 0 || r.Buffered() != 0 {
+			t.Fatalf("after reset: %d xids %d bytes", r.Pending(), r.Buffered())
+		}
+	})
 	t.Run("bad last part", func(t *testing.T) {
 		var r Reassembler
 		if _, _, _, err := r.Add(more(1, &TableStatsReply{Entries: []TableStats{{}}})); err != nil {
