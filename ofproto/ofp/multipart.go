@@ -73,7 +73,8 @@ type MultipartBody interface {
 
 // entryList is implemented by bodies that are a sequence of independent
 // entries, which a long reply (or request) may spread over several
-// messages (spec 1.3.5 §7.3.5: "a reply ... may span multiple messages").
+// messages (spec 1.3.5 §7.3.5: a request or reply too long for one
+// message is a sequence of messages flagged MORE but the last).
 type entryList interface {
 	MultipartBody
 	numEntries() int
@@ -205,8 +206,8 @@ func (m *MultipartReply) unmarshalBody(b []byte, _ uint8) error {
 }
 
 // decodeMultipart decodes the framing and the body after the header. An
-// unknown type is OFPBRC_BAD_MULTIPART (spec 1.3.5 §7.4.4: "Multipart
-// request type not supported").
+// unknown type is OFPBRC_BAD_MULTIPART (spec 1.3.5 §7.4.4: the multipart
+// type is not supported).
 func decodeMultipart(b []byte, reply bool) (uint16, MultipartBody, error) {
 	if len(b) < multipartLen-HeaderLen {
 		return 0, nil, badRequest(BRCBadLen, "multipart: body %d bytes, need %d", len(b), multipartLen-HeaderLen)

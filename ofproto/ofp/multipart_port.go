@@ -16,9 +16,8 @@ const (
 	portStatsLen        = 112
 )
 
-// Unknown marks a counter the switch does not keep (all ones on the wire,
-// spec 1.3.5 §7.3.5: "If a counter is unsupported, set the field to all
-// ones").
+// Unknown64 and Unknown32 mark a counter the switch does not keep: spec
+// 1.3.5 §7.3.5 has unavailable counters set to all ones.
 const (
 	Unknown64 = ^uint64(0)
 	Unknown32 = ^uint32(0)

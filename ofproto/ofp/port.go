@@ -67,7 +67,7 @@ const (
 	PortFeaturesAll PortFeatures = 1<<16 - 1
 )
 
-// Names as ovs-ofctl prints them, indexed by bit number.
+// Names as ovs-ofctl prints them.
 var (
 	portConfigNames = map[PortConfig]string{
 		PortConfigDown: "PORT_DOWN", PortConfigNoRecv: "NO_RECV",
