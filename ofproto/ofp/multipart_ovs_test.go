@@ -181,6 +181,19 @@ func TestOvsOfctlAgainstCodec(t *testing.T) {
 				Buckets: []Bucket{{WatchPort: PortAny, WatchGroup: GroupAny, Actions: []Action{&ActionOutput{Port: 2}}}}}}}}
 		case *MeterFeaturesRequest:
 			return &MultipartReply{Body: &MeterFeatures{MaxMeter: 100, BandTypes: 2, Capabilities: 0xf, MaxBands: 1}}
+		case *GroupStatsRequest:
+			return &MultipartReply{Body: &GroupStatsReply{Entries: []GroupStats{{GroupID: 4, RefCount: 1, PacketCount: 9,
+				Buckets: []BucketCounter{{PacketCount: 9, ByteCount: 900}}}}}}
+		case *GroupFeaturesRequest:
+			return &MultipartReply{Body: &GroupFeatures{Types: 1, MaxGroups: [4]uint32{16}, Actions: [4]uint32{1}}}
+		case *MeterStatsRequest:
+			return &MultipartReply{Body: &MeterStatsReply{Entries: []MeterStats{{MeterID: 5, FlowCount: 2,
+				Bands: []MeterBandStats{{PacketBandCount: 1, ByteBandCount: 64}}}}}}
+		case *MeterConfigRequest:
+			return &MultipartReply{Body: &MeterConfigReply{Entries: []MeterConfig{{Flags: MeterFlagKbps, MeterID: 5,
+				Bands: []MeterBand{&MeterBandDrop{Rate: 1000}}}}}}
+		case *QueueStatsRequest:
+			return &MultipartReply{Body: &QueueStatsReply{Entries: []QueueStats{{PortNo: 3, QueueID: 1, TxPackets: 5}}}}
 		case *TableFeaturesRequest:
 			return &MultipartReply{Body: &TableFeaturesReply{Tables: []TableFeatures{testTableFeatures(0, "classifier")}}}
 		}
@@ -213,6 +226,11 @@ func TestOvsOfctlAgainstCodec(t *testing.T) {
 		{[]string{"dump-desc"}, "*ofp.DescRequest", "Manufacturer: xvs"},
 		{[]string{"dump-groups"}, "*ofp.GroupDescRequest", "group_id=4,type=all,bucket=actions=output:2"},
 		{[]string{"meter-features"}, "*ofp.MeterFeaturesRequest", "max_meter:100 max_bands:1"},
+		{[]string{"dump-group-stats"}, "*ofp.GroupStatsRequest", "group_id=4,duration=0s,ref_count=1,packet_count=9,byte_count=0,bucket0:packet_count=9,byte_count=900"},
+		{[]string{"dump-group-features"}, "*ofp.GroupFeaturesRequest", "max_groups=0x10"},
+		{[]string{"meter-stats", "meter=5"}, "*ofp.MeterStatsRequest", "meter:5 flow_count:2"},
+		{[]string{"dump-meters"}, "*ofp.MeterConfigRequest", "meter=5 kbps bands=\ntype=drop rate=1000"},
+		{[]string{"queue-stats", "3"}, "*ofp.QueueStatsRequest", "port 3 queue 1: bytes=0, pkts=5"},
 		{[]string{"dump-table-features"}, "*ofp.TableFeaturesRequest", `table 0 ("classifier")`},
 	} {
 		out := sw.run(t, c.args...)
@@ -221,6 +239,23 @@ func TestOvsOfctlAgainstCodec(t *testing.T) {
 		}
 		if !strings.Contains(out, c.want) {
 			t.Errorf("%s printed:\n%s\nwant %q", c.args[0], out, c.want)
+		}
+		// Arguments reach the request's fields.
+		ok := true
+		switch b := sw.lastRequest(t).Body.(type) {
+		case *PortStatsRequest:
+			ok = b.PortNo == 3
+		case *MeterStatsRequest:
+			ok = b.MeterID == 5
+		case *MeterConfigRequest:
+			ok = b.MeterID == MeterAll
+		case *QueueStatsRequest:
+			ok = b.PortNo == 3 && b.QueueID == QueueAll
+		case *GroupStatsRequest:
+			ok = b.GroupID == GroupAll
+		}
+		if !ok {
+			t.Errorf("%s sent %+v", c.args[0], sw.lastRequest(t).Body)
 		}
 	}
 	if req := sw.lastRequest(t).Body.(*TableFeaturesRequest); len(req.Tables) != 0 {
