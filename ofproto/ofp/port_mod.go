@@ -56,3 +56,23 @@ func (m *PortMod) formatBody(uint8) string {
 	}
 	return s + "     advertise: UNCHANGED"
 }
+
+// Validate checks what a switch can check of a port-mod without knowing
+// its ports (spec 1.3.5 §7.4.4, OFPET_PORT_MOD_FAILED): the port is a
+// physical port number or OFPP_LOCAL (OFPPMFC_BAD_PORT), config and mask
+// use only defined bits (OFPPMFC_BAD_CONFIG), and the advertised features
+// are defined ones (OFPPMFC_BAD_ADVERTISE). Whether the port exists and
+// HWAddr is its address (OFPPMFC_BAD_PORT, OFPPMFC_BAD_HW_ADDR) is for
+// the switch to check.
+func (m *PortMod) Validate() error {
+	if m.PortNo == 0 || (m.PortNo > PortMax && m.PortNo != PortLocal) {
+		return errf(ETPortModFailed, PMFCBadPort, "port_mod: port %s", m.PortNo)
+	}
+	if (m.Config|m.Mask)&^PortConfigAll != 0 {
+		return errf(ETPortModFailed, PMFCBadConfig, "port_mod: config %#x mask %#x use undefined bits", m.Config, m.Mask)
+	}
+	if m.Advertise&^PortFeaturesAll != 0 {
+		return errf(ETPortModFailed, PMFCBadAdvertise, "port_mod: advertise %#x uses undefined bits", m.Advertise)
+	}
+	return nil
+}
