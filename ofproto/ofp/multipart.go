@@ -362,3 +362,14 @@ func putLen16(b []byte, start, lenOff int, what string) ([]byte, error) {
 	binary.BigEndian.PutUint16(b[start+lenOff:], uint16(n))
 	return b, nil
 }
+
+// Validate checks a decoded request beyond its framing where the body
+// has rules of its own (flow and aggregate stats: the match).
+// Decoding does not call it, so that a client can decode what any peer
+// sends; a switch calls it before answering.
+func (m *MultipartRequest) Validate() error {
+	if v, ok := m.Body.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}

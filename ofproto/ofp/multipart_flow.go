@@ -207,3 +207,8 @@ func (r *AggregateReply) unmarshalMP(b []byte) error {
 func (r *AggregateReply) formatMP() string {
 	return fmt.Sprintf(" packet_count=%d byte_count=%d flow_count=%d", r.PacketCount, r.ByteCount, r.FlowCount)
 }
+
+// Validate checks a flow or aggregate stats request as a switch must: the
+// match is one a flow-mod could carry (Match.Validate's OFPBMC_* errors).
+// Every table id is valid (0-254 a table, OFPTT_ALL all of them).
+func (r *FlowStatsRequest) Validate() error { return r.Match.Validate() }

@@ -89,3 +89,16 @@ func TestMultipartEncodeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMultipartRequestValidate(t *testing.T) {
+	ok := &MultipartRequest{Body: &FlowStatsRequest{TableID: tableAll, OutPort: PortAny, OutGroup: GroupAny,
+		Match: NewMatch(OXMEthType(0x800), OXMIPProto(6), OXMTCPDst(80))}}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&MultipartRequest{Body: &DescRequest{}}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+	noPrereq := &MultipartRequest{Body: &AggregateRequest{FlowStatsRequest{TableID: 0, Match: NewMatch(OXMTCPDst(80))}}}
+	wantErr(t, noPrereq.Validate(), ETBadMatch, BMCBadPrereq)
+}
