@@ -50,4 +50,3 @@ func TestCheckActionsConsistency(t *testing.T) {
 		})
 	}
 }
-
