@@ -6,37 +6,56 @@ package ofp
 // changes that earlier push and pop actions make.
 
 // headerState is what is known of a packet's headers at one point of an
-// action list: the values its match (or earlier actions) fix exactly.
+// action list: the prerequisite fields (in_port, eth_type, ip_proto,
+// icmpv6_type) that its match or earlier actions fix exactly, and whether
+// a VLAN tag is present. A value type: copying it forks the state.
 type headerState struct {
-	exact map[uint8]uint64 // basic field -> exact value, for prerequisite fields
-	vlan  bool             // a VLAN tag is present
+	val  [4]uint64
+	has  [4]bool
+	vlan bool
 }
 
-func newHeaderState(m *Match) *headerState {
-	st := &headerState{exact: make(map[uint8]uint64, 4)}
+// prereqSlot maps a prerequisite field to its index in headerState.
+func prereqSlot(f uint8) (int, bool) {
+	switch f {
+	case OXMInPortField:
+		return 0, true
+	case OXMEthTypeField:
+		return 1, true
+	case OXMIPProtoField:
+		return 2, true
+	case OXMICMPv6TypeField:
+		return 3, true
+	}
+	return 0, false
+}
+
+func (st *headerState) set(f uint8, v uint64) {
+	if i, ok := prereqSlot(f); ok {
+		st.val[i], st.has[i] = v, true
+	}
+}
+
+func (st *headerState) unset(f uint8) {
+	if i, ok := prereqSlot(f); ok {
+		st.has[i] = false
+	}
+}
+
+func newHeaderState(m *Match) headerState {
+	var st headerState
 	for i := range m.Fields {
 		o := &m.Fields[i]
 		if !o.IsBasic() {
 			continue
 		}
-		switch o.Field {
-		case OXMEthTypeField, OXMIPProtoField, OXMICMPv6TypeField, OXMInPortField:
-			if isFullMask(o) {
-				st.exact[o.Field] = o.Uint()
-			}
-		case OXMVlanVIDField:
+		if o.Field == OXMVlanVIDField {
 			st.vlan = o.Uint()&uint64(VIDPresent) != 0 && o.MaskUint()&uint64(VIDPresent) != 0
+		} else if isFullMask(o) {
+			st.set(o.Field, o.Uint())
 		}
 	}
 	return st
-}
-
-func (st *headerState) clone() *headerState {
-	c := &headerState{exact: make(map[uint8]uint64, len(st.exact)), vlan: st.vlan}
-	for k, v := range st.exact {
-		c.exact[k] = v
-	}
-	return c
 }
 
 // satisfies reports whether field f's prerequisites hold in st.
@@ -48,22 +67,20 @@ func (st *headerState) satisfies(f uint8) bool {
 	if !ok {
 		return false
 	}
-	for p := def.prereq; p != nil; {
-		v, ok := st.exact[p.field]
-		if !ok {
+	for p := def.prereq; p != nil; p = oxmFields[p.field].prereq { // ip_proto needs eth_type too
+		i, _ := prereqSlot(p.field)
+		if !st.has[i] {
 			return false
 		}
 		if p.values != nil {
 			found := false
 			for _, want := range p.values {
-				found = found || v == want
+				found = found || st.val[i] == want
 			}
 			if !found {
 				return false
 			}
 		}
-		// The prerequisite has its own (ip_proto needs eth_type).
-		p = oxmFields[p.field].prereq
 	}
 	return true
 }
@@ -76,11 +93,13 @@ func (st *headerState) apply(a Action) error {
 	case *ActionPopVLAN:
 		st.vlan = false
 	case *ActionPushMPLS:
-		st.exact = map[uint8]uint64{OXMEthTypeField: uint64(a.EtherType)}
+		st.unset(OXMIPProtoField)
+		st.unset(OXMICMPv6TypeField)
+		st.set(OXMEthTypeField, uint64(a.EtherType))
 	case *ActionPopMPLS:
-		delete(st.exact, OXMIPProtoField)
-		delete(st.exact, OXMICMPv6TypeField)
-		st.exact[OXMEthTypeField] = uint64(a.EtherType)
+		st.unset(OXMIPProtoField)
+		st.unset(OXMICMPv6TypeField)
+		st.set(OXMEthTypeField, uint64(a.EtherType))
 	case *ActionSetField:
 		if !a.Field.IsBasic() {
 			return nil
@@ -88,10 +107,7 @@ func (st *headerState) apply(a Action) error {
 		if !st.satisfies(a.Field.Field) {
 			return errf(ETBadAction, BACMatchInconsistent, "set_field %s: its prerequisites are not in the match", a.Field.String())
 		}
-		switch a.Field.Field {
-		case OXMEthTypeField, OXMIPProtoField, OXMICMPv6TypeField:
-			st.exact[a.Field.Field] = a.Field.Uint()
-		}
+		st.set(a.Field.Field, a.Field.Uint())
 	}
 	return nil
 }
@@ -116,7 +132,6 @@ func CheckActionsConsistency(m *Match, is []Instruction) error {
 			written = in.Actions
 		}
 	}
-	st = st.clone()
 	for _, a := range written {
 		if err := st.apply(a); err != nil {
 			return err
