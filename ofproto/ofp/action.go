@@ -381,9 +381,9 @@ func decodeSetField(p []byte) (Action, error) {
 // reserved ports an output may name (OFPBAC_BAD_OUT_PORT); a group id
 // must not be OFPG_ANY or OFPG_ALL (OFPBAC_BAD_OUT_GROUP); push ethertypes
 // must be the spec's (OFPBAC_BAD_ARGUMENT); a set-field TLV must be a
-// known OpenFlow-basic field (OFPBAC_BAD_SET_TYPE), unmasked and of the
-// field's length (OFPBAC_BAD_SET_LEN) with a valid value
-// (OFPBAC_BAD_SET_ARGUMENT).
+// known OpenFlow-basic field (OFPBAC_BAD_SET_TYPE) of the field's length
+// (OFPBAC_BAD_SET_LEN), unmasked, writable and with a valid value
+// (OFPBAC_BAD_SET_ARGUMENT; vlan_vid must carry OFPVID_PRESENT).
 func ValidateActions(as []Action) error {
 	for _, a := range as {
 		switch a := a.(type) {

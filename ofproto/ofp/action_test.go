@@ -101,6 +101,10 @@ func TestValidateActions(t *testing.T) {
 		{"set_field bad len", &ActionSetField{Field: basicOXM(OXMTCPDstField, be32(1), nil)}, BACBadSetLen},
 		{"set_field masked", &ActionSetField{Field: OXMIPv4Dst(net.IP{1, 1, 1, 0}, net.CIDRMask(24, 32))}, BACBadSetArgument},
 		{"set_field dscp 64", &ActionSetField{Field: OXMIPDSCP(64)}, BACBadSetArgument},
+		{"set_field vlan_vid without present", &ActionSetField{Field: OXMVlanVID(5)}, BACBadSetArgument},
+		{"set_field in_port", &ActionSetField{Field: OXMInPort(5)}, BACBadSetArgument},
+		{"set_field eth_type", &ActionSetField{Field: OXMEthType(0x0800)}, BACBadSetArgument},
+		{"set_field ip_proto", &ActionSetField{Field: OXMIPProto(6)}, BACBadSetArgument},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			wantErr(t, ValidateActions([]Action{tt.a}), ETBadAction, tt.code)

@@ -99,7 +99,8 @@ func (m *FlowMod) unmarshalBody(b []byte, _ uint8) error {
 // 1.3.5 §6.4, §7.3.4.1): a known command (OFPFMFC_BAD_COMMAND), known
 // flags (OFPFMFC_BAD_FLAGS), a real table for adds and modifies
 // (OFPFMFC_BAD_TABLE_ID), a valid match (Match.Validate) and, for adds and
-// modifies, valid instructions (ValidateInstructions).
+// modifies, valid instructions (ValidateInstructions) whose set-fields fit
+// the match (CheckActionsConsistency).
 func (m *FlowMod) Validate() error {
 	if m.Command > FlowDeleteStrict {
 		return errf(ETFlowModFailed, FMFCBadCommand, "flow-mod command %d", m.Command)
@@ -114,10 +115,13 @@ func (m *FlowMod) Validate() error {
 	if err := m.Match.Validate(); err != nil {
 		return err
 	}
-	if !isDelete {
-		return ValidateInstructions(m.Instructions, m.TableID)
+	if isDelete {
+		return nil
 	}
-	return nil
+	if err := ValidateInstructions(m.Instructions, m.TableID); err != nil {
+		return err
+	}
+	return CheckActionsConsistency(&m.Match, m.Instructions)
 }
 
 var flowModCommands = [...]string{"ADD", "MOD", "MOD_STRICT", "DEL", "DEL_STRICT"}

@@ -191,12 +191,27 @@ func validateBasicOXM(o *OXM, setField bool) error {
 	if o.HasMask && f.maxValue != 0 && o.MaskUint() > f.maxValue {
 		return badMask.err("%s: mask %#x exceeds %#x", f.name, o.MaskUint(), f.maxValue)
 	}
-	// OFPVID_NONE or OFPVID_PRESENT|vid (table 13); a set-field writes the
-	// id of a tag that exists, so the present bit is optional there.
-	if o.Field == OXMVlanVIDField && !o.HasMask && !setField && v != uint64(VIDNone) && v&uint64(VIDPresent) == 0 {
-		return badValue.err("vlan_vid %#x: without OFPVID_PRESENT only OFPVID_NONE (0) is valid", v)
+	// OFPVID_NONE or OFPVID_PRESENT|vid (table 13). A set-field writes the
+	// id of a tag, so it must say OFPVID_PRESENT (Open vSwitch agrees).
+	if o.Field == OXMVlanVIDField && !o.HasMask && v&uint64(VIDPresent) == 0 && (setField || v != uint64(VIDNone)) {
+		return badValue.err("vlan_vid %#x: without OFPVID_PRESENT only OFPVID_NONE (0) is valid in a match", v)
+	}
+	if setField && !setFieldWritable(o.Field) {
+		return badValue.err("%s cannot be written by set_field", f.name)
 	}
 	return nil
+}
+
+// setFieldWritable reports whether a set-field may write field f. The
+// ports, the Ethernet type, the IP protocol and the MPLS bottom-of-stack
+// bit identify a packet's structure (push/pop actions change them), and
+// ipv6_exthdr is computed; Open vSwitch refuses them too.
+func setFieldWritable(f uint8) bool {
+	switch f {
+	case OXMInPortField, OXMInPhyPortField, OXMEthTypeField, OXMIPProtoField, OXMMPLSBOSField, OXMIPv6ExthdrField:
+		return false
+	}
+	return true
 }
 
 // checkPrereq checks the prerequisite of one basic TLV against the match.
