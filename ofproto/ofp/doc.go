@@ -19,4 +19,11 @@
 // one, ReadMessage frames messages from a stream, Negotiate picks the version
 // of a session from the two hellos, and Format prints a message in the text
 // of `ovs-ofctl ofp-print`.
+//
+// OpenFlow 1.3 matches, actions and instructions decode leniently (framing
+// only), so that whatever a switch reports decodes; the rules a switch
+// enforces before acting are in Match.Validate, ValidateActions,
+// ValidateInstructions and the Validate methods of flow-mod, group-mod,
+// meter-mod, packet-out, table-mod and role messages. Flow-mod and
+// packet-out decoding apply theirs. docs/ofp.md has the details.
 package ofp

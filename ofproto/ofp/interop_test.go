@@ -18,13 +18,18 @@ import (
 func ovsOfpPrint(t *testing.T, wire []byte) string {
 	t.Helper()
 	bin := testenv.RequireCommand(t, "ovs-ofctl")
-	out, err := exec.Command(bin, "ofp-print", hex.EncodeToString(wire)).CombinedOutput()
+	// Compare stdout only: ovs-ofctl logs warnings (deprecated actions,
+	// rejected fields) to stderr, which goes into failure messages.
+	var stderr strings.Builder
+	cmd := exec.Command(bin, "ofp-print", hex.EncodeToString(wire))
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	s := strings.TrimRight(string(out), "\n")
 	if err != nil {
-		t.Fatalf("ovs-ofctl ofp-print %x: %v\n%s", wire, err, s)
+		t.Fatalf("ovs-ofctl ofp-print %x: %v\n%s%s", wire, err, stderr.String(), s)
 	}
 	if strings.Contains(s, "decode error") {
-		t.Fatalf("ovs-ofctl cannot decode %x:\n%s", wire, s)
+		t.Fatalf("ovs-ofctl cannot decode %x:\n%s%s", wire, stderr.String(), s)
 	}
 	return s
 }
@@ -61,4 +66,18 @@ func TestInteropCommon(t *testing.T) {
 			checkInterop(t, v, m)
 		}
 	}
+}
+
+// testenvOVS skips (or fails under XVS_STRICT=1) without ovs-ofctl.
+func testenvOVS(t *testing.T) string {
+	t.Helper()
+	return testenv.RequireCommand(t, "ovs-ofctl")
+}
+
+// ovsOfpPrintRaw returns everything `ovs-ofctl ofp-print` writes for
+// wire, decode errors included.
+func ovsOfpPrintRaw(t *testing.T, wire []byte) string {
+	t.Helper()
+	out, _ := exec.Command(testenvOVS(t), "ofp-print", hex.EncodeToString(wire)).CombinedOutput()
+	return string(out)
 }

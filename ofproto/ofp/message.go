@@ -69,6 +69,9 @@ func Supported(v uint8) bool { return v == Version10 || v == Version13 }
 
 // lookupDef returns the table row of m in version v.
 func lookupDef(v uint8, m Message) (*msgDef, error) {
+	if _, ok := m.(*Hello); ok {
+		return &helloDef, nil // any version, as Unmarshal decodes it
+	}
 	d := index.byType[msgKey{reflect.TypeOf(m), v}]
 	if d == nil {
 		return nil, fmt.Errorf("ofp: %T is not a message of %s", m, VersionString(v))

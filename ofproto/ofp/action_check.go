@@ -1,0 +1,141 @@
+package ofp
+
+// Consistency of a flow's set-field actions with its match (spec 1.3.5
+// §7.2.5, "Set-Field": the field's prerequisites must hold for packets
+// the flow can see, else OFPBAC_MATCH_INCONSISTENT), following the header
+// changes that earlier push and pop actions make.
+
+// headerState is what is known of a packet's headers at one point of an
+// action list: the prerequisite fields (in_port, eth_type, ip_proto,
+// icmpv6_type) that its match or earlier actions fix exactly, and whether
+// a VLAN tag is present. A value type: copying it forks the state.
+type headerState struct {
+	val  [4]uint64
+	has  [4]bool
+	vlan bool
+}
+
+// prereqSlot maps a prerequisite field to its index in headerState.
+func prereqSlot(f uint8) (int, bool) {
+	switch f {
+	case OXMInPortField:
+		return 0, true
+	case OXMEthTypeField:
+		return 1, true
+	case OXMIPProtoField:
+		return 2, true
+	case OXMICMPv6TypeField:
+		return 3, true
+	}
+	return 0, false
+}
+
+func (st *headerState) set(f uint8, v uint64) {
+	if i, ok := prereqSlot(f); ok {
+		st.val[i], st.has[i] = v, true
+	}
+}
+
+func (st *headerState) unset(f uint8) {
+	if i, ok := prereqSlot(f); ok {
+		st.has[i] = false
+	}
+}
+
+func newHeaderState(m *Match) headerState {
+	var st headerState
+	for i := range m.Fields {
+		o := &m.Fields[i]
+		if !o.IsBasic() {
+			continue
+		}
+		if o.Field == OXMVlanVIDField {
+			st.vlan = o.Uint()&uint64(VIDPresent) != 0 && o.MaskUint()&uint64(VIDPresent) != 0
+		} else if isFullMask(o) {
+			st.set(o.Field, o.Uint())
+		}
+	}
+	return st
+}
+
+// satisfies reports whether field f's prerequisites hold in st.
+func (st *headerState) satisfies(f uint8) bool {
+	if f == OXMVlanVIDField || f == OXMVlanPCPField {
+		return st.vlan
+	}
+	def, ok := basicField(f)
+	if !ok {
+		return false
+	}
+	for p := def.prereq; p != nil; p = oxmFields[p.field].prereq { // ip_proto needs eth_type too
+		i, _ := prereqSlot(p.field)
+		if !st.has[i] {
+			return false
+		}
+		if p.values != nil {
+			found := false
+			for _, want := range p.values {
+				found = found || st.val[i] == want
+			}
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// apply updates st for one action, or reports an inconsistent set-field.
+func (st *headerState) apply(a Action) error {
+	switch a := a.(type) {
+	case *ActionPushVLAN:
+		st.vlan = true
+	case *ActionPopVLAN:
+		st.vlan = false
+	case *ActionPushMPLS:
+		st.unset(OXMIPProtoField)
+		st.unset(OXMICMPv6TypeField)
+		st.set(OXMEthTypeField, uint64(a.EtherType))
+	case *ActionPopMPLS:
+		st.unset(OXMIPProtoField)
+		st.unset(OXMICMPv6TypeField)
+		st.set(OXMEthTypeField, uint64(a.EtherType))
+	case *ActionSetField:
+		if !a.Field.IsBasic() {
+			return nil
+		}
+		if !st.satisfies(a.Field.Field) {
+			return errf(ETBadAction, BACMatchInconsistent, "set_field %s: its prerequisites are not in the match", a.Field.String())
+		}
+		st.set(a.Field.Field, a.Field.Uint())
+	}
+	return nil
+}
+
+// CheckActionsConsistency checks that every set-field of a flow's
+// instructions writes a field whose prerequisites the match (as changed
+// by earlier push/pop actions) guarantees (OFPBAC_MATCH_INCONSISTENT), as
+// Open vSwitch also requires. Applied actions are followed in order;
+// written actions see the headers as the applied ones left them.
+func CheckActionsConsistency(m *Match, is []Instruction) error {
+	st := newHeaderState(m)
+	var written []Action
+	for _, in := range is {
+		switch in := in.(type) {
+		case *InstApplyActions:
+			for _, a := range in.Actions {
+				if err := st.apply(a); err != nil {
+					return err
+				}
+			}
+		case *InstWriteActions:
+			written = in.Actions
+		}
+	}
+	for _, a := range written {
+		if err := st.apply(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
