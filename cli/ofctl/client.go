@@ -1,0 +1,346 @@
+package ofctl
+
+// The OpenFlow client session of `xvs ofctl`: dial, hello and version
+// negotiation (spec 1.3.5 §6.3.1), requests matched to replies by xid,
+// multipart reassembly (§7.3.5), echo replies (§6.3.2), and pipelined
+// modifications closed by one barrier (§6.2: the switch answers a barrier
+// only after it has processed, and reported errors for, every message
+// before it).
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xvs-switch/xvs/ofproto/ofp"
+)
+
+// reply is one whole message from the switch.
+type reply struct {
+	h ofp.Header
+	m ofp.Message
+}
+
+// client is one OpenFlow session. Requests may be sent from one goroutine
+// at a time; a reader goroutine owns the connection's read side.
+type client struct {
+	nc      net.Conn
+	version uint8
+	timeout time.Duration
+
+	wmu sync.Mutex // wmu protects bw and xid
+	bw  *bufio.Writer
+	xid uint32
+
+	mu      sync.Mutex // mu protects the fields below
+	waiters map[uint32]chan reply
+	errs    map[uint32]*ofp.Error // errors for xids nobody waits on
+	async   chan reply            // unsolicited messages, when monitoring
+	readErr error
+
+	done chan struct{} // closed when the reader stops
+}
+
+// resolveTarget turns the SWITCH argument into a network and address:
+// "unix:PATH", "tcp:IP[:PORT]" (default port 6653), or a bridge name whose
+// management socket is RUNDIR/BRIDGE.mgmt.
+func resolveTarget(target, rundir string) (network, addr string, err error) {
+	switch {
+	case strings.HasPrefix(target, "unix:"):
+		return "unix", strings.TrimPrefix(target, "unix:"), nil
+	case strings.HasPrefix(target, "tcp:"):
+		a := strings.TrimPrefix(target, "tcp:")
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			a = net.JoinHostPort(strings.Trim(a, "[]"), "6653")
+		}
+		return "tcp", a, nil
+	case strings.HasPrefix(target, "ssl:"):
+		return "", "", fmt.Errorf("%s: ssl connections are not supported", target)
+	case target == "" || strings.ContainsAny(target, ":/"):
+		if strings.HasPrefix(target, "/") {
+			return "unix", target, nil
+		}
+		return "", "", fmt.Errorf("%q: want unix:PATH, tcp:IP[:PORT] or a bridge name", target)
+	}
+	if rundir == "" {
+		rundir = os.Getenv("XVS_RUNDIR")
+	}
+	if rundir == "" {
+		rundir = "/run/xvs"
+	}
+	return "unix", filepath.Join(rundir, target+".mgmt"), nil
+}
+
+// dial connects and negotiates a version among versions.
+func dial(target, rundir string, versions []uint8, timeout time.Duration) (*client, error) {
+	network, addr, err := resolveTarget(target, rundir)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := net.DialTimeout(network, addr, timeout)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", target, err)
+	}
+	c := &client{nc: nc, timeout: timeout, bw: bufio.NewWriterSize(nc, 64<<10),
+		waiters: map[uint32]chan reply{}, errs: map[uint32]*ofp.Error{}, done: make(chan struct{})}
+	if err := c.hello(versions); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("%s: %w", target, err)
+	}
+	go c.read()
+	return c, nil
+}
+
+func (c *client) hello(versions []uint8) error {
+	var high uint8
+	for _, v := range versions {
+		high = max(high, v)
+	}
+	b, err := ofp.Marshal(high, 1, ofp.NewHello(versions...))
+	if err != nil {
+		return err
+	}
+	c.xid = 1
+	if c.timeout > 0 {
+		c.nc.SetDeadline(time.Now().Add(c.timeout))
+		defer c.nc.SetDeadline(time.Time{})
+	}
+	if _, err := c.nc.Write(b); err != nil {
+		return err
+	}
+	raw, err := ofp.ReadMessage(c.nc, nil)
+	if err != nil {
+		return fmt.Errorf("reading hello: %w", err)
+	}
+	h, m, err := ofp.Unmarshal(raw)
+	if err != nil {
+		return fmt.Errorf("decoding hello: %w", err)
+	}
+	hello, ok := m.(*ofp.Hello)
+	if !ok {
+		return fmt.Errorf("expected a hello, got %s", ofp.Format(h, m))
+	}
+	v, err := ofp.Negotiate(versions, h.Version, hello)
+	if err != nil {
+		return fmt.Errorf("version negotiation failed: %w", err)
+	}
+	c.version = v
+	return nil
+}
+
+func (c *client) Close() error {
+	err := c.nc.Close()
+	<-c.done
+	return err
+}
+
+// read owns the read side: it answers echo requests, reassembles
+// multipart replies and hands each whole message to whoever waits on its
+// xid; errors nobody waits on are kept for the next barrier.
+func (c *client) read() {
+	defer close(c.done)
+	var ra ofp.Reassembler
+	br := bufio.NewReaderSize(c.nc, 64<<10)
+	for {
+		raw, err := ofp.ReadMessage(br, nil)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		h, m, done, err := ra.Add(raw)
+		if err != nil {
+			c.fail(fmt.Errorf("decoding %s: %w", ofp.Name(h.Version, h.Type), err))
+			return
+		}
+		if !done {
+			continue
+		}
+		if req, ok := m.(*ofp.EchoRequest); ok {
+			c.wmu.Lock()
+			werr := c.writeLocked(h.Xid, &ofp.EchoReply{Data: req.Data})
+			if werr == nil {
+				werr = c.bw.Flush()
+			}
+			c.wmu.Unlock()
+			if werr != nil {
+				c.fail(werr)
+				return
+			}
+			continue
+		}
+		c.mu.Lock()
+		if w, ok := c.waiters[h.Xid]; ok {
+			delete(c.waiters, h.Xid)
+			c.mu.Unlock()
+			w <- reply{h, m}
+			continue
+		}
+		if e, ok := m.(*ofp.Error); ok {
+			c.errs[h.Xid] = e
+			c.mu.Unlock()
+			continue
+		}
+		async := c.async
+		c.mu.Unlock()
+		if async != nil {
+			async <- reply{h, m}
+		}
+	}
+}
+
+func (c *client) fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.readErr == nil {
+		c.readErr = err
+	}
+	for x, w := range c.waiters {
+		close(w)
+		delete(c.waiters, x)
+	}
+	if c.async != nil {
+		close(c.async)
+		c.async = nil
+	}
+}
+
+func (c *client) writeLocked(xid uint32, m ofp.Message) error {
+	b, err := ofp.Append(c.bw.AvailableBuffer(), c.version, xid, m)
+	if err != nil {
+		return err
+	}
+	_, err = c.bw.Write(b)
+	return err
+}
+
+// send queues m without flushing and returns its xid.
+func (c *client) send(m ofp.Message) (uint32, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.xid++
+	return c.xid, c.writeLocked(c.xid, m)
+}
+
+func (c *client) flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.bw.Flush()
+}
+
+// sendWait sends m and registers for its reply, returning the channel.
+func (c *client) sendWait(m ofp.Message) (uint32, chan reply, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.xid++
+	ch := make(chan reply, 1)
+	c.mu.Lock()
+	if c.readErr != nil {
+		c.mu.Unlock()
+		return 0, nil, c.readErr
+	}
+	c.waiters[c.xid] = ch
+	c.mu.Unlock()
+	if err := c.writeLocked(c.xid, m); err != nil {
+		return 0, nil, err
+	}
+	return c.xid, ch, c.bw.Flush()
+}
+
+// wait waits for the reply on ch; an OFPT_ERROR reply is returned as an
+// error.
+func (c *client) wait(xid uint32, ch chan reply) (reply, error) {
+	var timer <-chan time.Time
+	if c.timeout > 0 {
+		t := time.NewTimer(c.timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case r, ok := <-ch:
+		if !ok {
+			c.mu.Lock()
+			err := c.readErr
+			c.mu.Unlock()
+			return reply{}, fmt.Errorf("connection closed: %w", err)
+		}
+		if e, isErr := r.m.(*ofp.Error); isErr {
+			return r, &switchError{r.h, e}
+		}
+		return r, nil
+	case <-timer:
+		c.mu.Lock()
+		delete(c.waiters, xid)
+		c.mu.Unlock()
+		return reply{}, fmt.Errorf("no reply to xid %#x within %s", xid, c.timeout)
+	}
+}
+
+// request sends m and waits for its reply.
+func (c *client) request(m ofp.Message) (reply, error) {
+	xid, ch, err := c.sendWait(m)
+	if err != nil {
+		return reply{}, err
+	}
+	return c.wait(xid, ch)
+}
+
+// switchError is an OFPT_ERROR the switch sent, printed as ovs-ofctl does.
+type switchError struct {
+	h ofp.Header
+	e *ofp.Error
+}
+
+func (e *switchError) Error() string { return ofp.Format(e.h, e.e) }
+
+// barrier sends a barrier after what was queued and waits for it; it
+// returns the errors the switch sent for the queued messages, by xid.
+func (c *client) barrier() (map[uint32]*ofp.Error, error) {
+	if _, err := c.request(&ofp.BarrierRequest{}); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	errs := c.errs
+	c.errs = map[uint32]*ofp.Error{}
+	return errs, nil
+}
+
+// transact sends msgs pipelined, then one barrier, and returns an error
+// naming every message the switch refused.
+func (c *client) transact(msgs []ofp.Message) error {
+	xids := make(map[uint32]int, len(msgs))
+	for i, m := range msgs {
+		x, err := c.send(m)
+		if err != nil {
+			return err
+		}
+		xids[x] = i
+	}
+	errs, err := c.barrier()
+	if err != nil {
+		return err
+	}
+	return errorsFor(c.version, errs, xids)
+}
+
+func errorsFor(v uint8, errs map[uint32]*ofp.Error, xids map[uint32]int) error {
+	var out []error
+	for x, e := range errs {
+		out = append(out, &switchError{ofp.Header{Version: v, Type: 1, Xid: x}, e})
+	}
+	return errors.Join(out...)
+}
+
+// startAsync makes unsolicited messages available on the returned channel.
+func (c *client) startAsync() <-chan reply {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.async = make(chan reply, 256)
+	return c.async
+}
