@@ -113,11 +113,6 @@ func cmdModFlows(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// ovs-ofctl modifies in every table unless told which (OVS accepts
-	// table 255 in a modify).
-	if !fs.HasTable {
-		fs.TableID = ofp.TableAll
-	}
 	c, err := e.connect(args[0])
 	if err != nil {
 		return err

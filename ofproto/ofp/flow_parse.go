@@ -201,6 +201,9 @@ func (fs *FlowSpec) setKey(m *matchBuilder, tok, key, val string, hasVal bool) e
 				return tokErr(tok, "cannot set cookie mask when adding a flow")
 			}
 			mk, err := parseUint(ms, 64)
+			if ms == "-1" { // ovs-ofctl's way of writing all ones
+				mk, err = ^uint64(0), nil
+			}
 			if err != nil {
 				return tokErr(tok, "bad cookie mask: %v", err)
 			}
