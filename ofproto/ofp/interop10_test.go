@@ -41,8 +41,78 @@ func TestInterop10(t *testing.T) {
 		&StatsReply10{Type: ST10Aggregate, Aggregate: &AggregateStats10{1, 2, 3}},
 		&StatsReply10{Type: ST10Table, Tables: []TableStats10{{TableID: 0, Name: "classifier", Wildcards: FW10All, MaxEntries: 1000000, ActiveCount: 3, LookupCount: 10, MatchedCount: 9}}},
 		&StatsReply10{Type: ST10Port, Ports: []PortStats10{{PortNo: 1, RxPackets: 1, TxPackets: 2, RxBytes: 3, TxBytes: 4, RxDropped: 5, TxDropped: 6, RxErrors: 7, TxErrors: 8, RxFrameErr: 9, RxOverErr: 10, RxCRCErr: ^uint64(0), Collisions: 12}}},
+		&StatsReply10{Type: ST10Table, Tables: []TableStats10{
+			{TableID: 0, Name: "a", Wildcards: FW10All, MaxEntries: 10, ActiveCount: 1},
+			{TableID: 1, Name: "b", Wildcards: FW10All, MaxEntries: 10, ActiveCount: 1},
+			{TableID: 2, Name: "c", Wildcards: FW10All, MaxEntries: 10, ActiveCount: 2},
+			{TableID: 3, Name: "d", Wildcards: FW10DLType | FW10DLVLAN | FW10NWDstMask | FW10TPSrc, MaxEntries: 10},
+			{TableID: 4, Name: "e"}}},
+		&StatsReply10{Type: ST10Table},
+		&StatsReply10{Type: ST10Port, Ports: []PortStats10{{PortNo: Port10Local}, {PortNo: 10}, {PortNo: 65000}}},
 		&StatsReply10{Type: ST10Queue, Queues: []QueueStats10{{PortNo: 1, QueueID: 2, TxBytes: 3, TxPackets: 4, TxErrors: 5}}},
 	} {
 		checkInterop(t, Version10, msg)
+	}
+}
+
+// TestInteropMatch10 prints flow-mods with matches and actions of every
+// kind through ovs-ofctl.
+func TestInteropMatch10(t *testing.T) {
+	type mf = func(*Match10)
+	matches := []mf{
+		func(m *Match10) {},
+		func(m *Match10) { m.Wildcards = 0; m.DLType = ethTypeIPv4; m.NWProto = ipProtoTCP; m.InPort = 1 },
+		func(m *Match10) { m.Wildcards &^= FW10InPort; m.InPort = Port10Local },
+		func(m *Match10) { m.Wildcards &^= FW10DLVLAN; m.DLVLAN = VLAN10None },
+		func(m *Match10) { m.Wildcards &^= FW10DLVLAN; m.DLVLAN = 100 },
+		func(m *Match10) { m.Wildcards &^= FW10DLVLANPCP; m.DLVLANPCP = 5 },
+		func(m *Match10) { m.Wildcards &^= FW10DLVLANPCP | FW10DLVLAN; m.DLVLAN, m.DLVLANPCP = 4095, 7 },
+		func(m *Match10) { m.Wildcards &^= FW10DLVLANPCP | FW10DLVLAN; m.DLVLAN, m.DLVLANPCP = VLAN10None, 7 },
+		func(m *Match10) {
+			m.Wildcards &^= FW10DLSrc | FW10DLDst
+			m.DLSrc, m.DLDst = MAC10{0, 1, 2, 3, 4, 5}, MAC10{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+		},
+		func(m *Match10) { m.Wildcards &^= FW10DLType; m.DLType = 0x88cc },
+		func(m *Match10) {
+			m.Wildcards &^= FW10DLType | FW10NWProto
+			m.DLType, m.NWProto = ethTypeARP, 2
+			m.SetNWSrc(IPv410{10, 1, 2, 3}, 32)
+			m.SetNWDst(IPv410{10, 1, 2, 3}, 16)
+		},
+		func(m *Match10) { m.Wildcards &^= FW10DLType; m.DLType = ethTypeRARP },
+		func(m *Match10) {
+			m.Wildcards &^= FW10DLType | FW10NWProto | FW10TPSrc | FW10TPDst | FW10NWTos
+			m.DLType, m.NWProto, m.TPSrc, m.TPDst, m.NWTos = ethTypeIPv4, ipProtoICMP, 8, 0, 0x20
+		},
+		func(m *Match10) {
+			m.Wildcards &^= FW10DLType | FW10NWProto | FW10TPSrc
+			m.DLType, m.NWProto, m.TPSrc = ethTypeIPv4, ipProtoUDP, 53
+			m.SetNWSrc(IPv410{192, 168, 7, 9}, 1)
+		},
+		func(m *Match10) {
+			m.Wildcards &^= FW10DLType | FW10NWProto | FW10TPDst
+			m.DLType, m.NWProto, m.TPDst = ethTypeIPv4, ipProtoSCTP, 9
+		},
+		func(m *Match10) { m.Wildcards &^= FW10DLType | FW10NWProto; m.DLType, m.NWProto = ethTypeIPv4, 99 },
+		func(m *Match10) {
+			m.Wildcards &^= FW10DLType | FW10NWProto
+			m.DLType, m.NWProto = ethTypeIPv6, ipProtoTCP
+		},
+	}
+	actions := Actions10{
+		ActionOutput10{Port: 2}, ActionOutput10{Port: Port10Normal}, ActionOutput10{Port: Port10InPort},
+		ActionOutput10{Port: Port10All}, ActionOutput10{Port: Port10Local}, ActionOutput10{Port: Port10Controller, MaxLen: 128},
+		ActionSetVLANVID10{VLANVID: 10}, ActionSetVLANPCP10{VLANPCP: 3}, ActionStripVLAN10{},
+		ActionSetDLSrc10{Addr: MAC10{0, 0x11, 0x22, 0x33, 0x44, 0x55}}, ActionSetDLDst10{Addr: MAC10{2, 0, 0, 0, 0, 1}},
+		ActionSetNWSrc10{Addr: IPv410{1, 2, 3, 4}}, ActionSetNWDst10{Addr: IPv410{5, 6, 7, 8}},
+		ActionSetNWTos10{NWTos: 0xfc}, ActionSetTPSrc10{Port: 1}, ActionSetTPDst10{Port: 65535},
+		ActionEnqueue10{Port: 3, QueueID: 7}, ActionEnqueue10{Port: Port10Local, QueueID: 0},
+	}
+	for i, f := range matches {
+		m := MatchAll10()
+		f(&m)
+		fm := &FlowMod10{Match: m, Priority: uint16(i * 1000), BufferID: BufferNone10, OutPort: Port10None,
+			IdleTimeout: uint16(i), Actions: actions[i%len(actions):]}
+		checkInterop(t, Version10, fm)
 	}
 }

@@ -284,7 +284,7 @@ func formatMatch10(m Match10, priority int) string {
 			add("nw_proto=%d", m.NWProto)
 		}
 	}
-	if mayTOS && has(FW10NWTos) && m.NWTos&0xfc != 0 {
+	if mayTOS && has(FW10NWTos) {
 		add("nw_tos=%d", m.NWTos&0xfc)
 	}
 	if mayTP {

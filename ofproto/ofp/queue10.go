@@ -136,7 +136,7 @@ func (m *QueueGetConfigReply10) formatBody(uint8) string {
 		for _, p := range q.Properties {
 			switch {
 			case p.Property == QT10MinRate && p.Rate > 1000:
-				sb.WriteString(" min_rate:disabled")
+				sb.WriteString(" min_rate:(disabled)")
 			case p.Property == QT10MinRate:
 				fmt.Fprintf(&sb, " min_rate:%d.%d%%", p.Rate/10, p.Rate%10)
 			}

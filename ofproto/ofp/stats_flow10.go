@@ -44,7 +44,10 @@ func (r *FlowStatsRequest10) format() string {
 	if r.OutPort != Port10None {
 		s += " out_port=" + fmtPort10(r.OutPort)
 	}
-	return s + " " + formatMatch10(r.Match, -1)
+	if ms := formatMatch10(r.Match, -1); ms != "" {
+		s += " " + ms
+	}
+	return s
 }
 
 // flowStats10Len is sizeof(struct ofp_flow_stats) without actions.

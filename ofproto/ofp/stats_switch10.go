@@ -93,14 +93,72 @@ func (t *TableStats10) decode(b []byte) {
 	t.MatchedCount = binary.BigEndian.Uint64(b[56:64])
 }
 
+// formatTableStats10 prints table stats as ovs-ofctl does, which shows
+// a 1.0 table's wildcards as the fields it can match exactly or wildcard,
+// and abbreviates a table whose features (and counters) equal the
+// previous one's.
 func formatTableStats10(ts []TableStats10) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, " %d tables", len(ts))
-	for _, t := range ts {
-		fmt.Fprintf(&sb, "\n  %d: %-8s: wild=0x%06x, max=%6d, active=%d\n               lookup=%d, matched=%d",
-			t.TableID, t.Name, t.Wildcards, t.MaxEntries, t.ActiveCount, t.LookupCount, t.MatchedCount)
+	ditto := false
+	for i, t := range ts {
+		if i > 0 && !ditto {
+			sb.WriteString("\n")
+		}
+		ditto = false
+		fmt.Fprintf(&sb, "\n  table %d (%q):", t.TableID, t.Name)
+		sameFeatures := i > 0 && ts[i-1].MaxEntries == t.MaxEntries && ts[i-1].Wildcards == t.Wildcards
+		if sameFeatures && ts[i-1].ActiveCount == t.ActiveCount && ts[i-1].LookupCount == t.LookupCount &&
+			ts[i-1].MatchedCount == t.MatchedCount {
+			sb.WriteString(" ditto")
+			ditto = true
+			continue
+		}
+		fmt.Fprintf(&sb, "\n    active=%d, lookup=%d, matched=%d", t.ActiveCount, t.LookupCount, t.MatchedCount)
+		if sameFeatures {
+			sb.WriteString("\n    (same features)")
+			continue
+		}
+		if t.MaxEntries != 0 {
+			fmt.Fprintf(&sb, "\n    max_entries=%d", t.MaxEntries)
+		}
+		if f := wildcardFields10(t.Wildcards); f != "" {
+			sb.WriteString("\n    matching:\n      exact match or wildcard: " + f)
+		}
 	}
 	return sb.String()
+}
+
+// wildcardFields10 lists the fields a 1.0 wildcards word covers with OVS's
+// field names, grouping neighbours that share a prefix ("eth_{src,dst}").
+func wildcardFields10(w uint32) string {
+	fields := []struct {
+		mask   uint32
+		prefix string
+		name   string
+	}{
+		{FW10InPort, "in", "port"}, {FW10DLSrc, "eth", "src"}, {FW10DLDst, "eth", "dst"},
+		{FW10DLType, "eth", "type"}, {FW10DLVLAN, "vlan", "vid"}, {FW10DLVLANPCP, "vlan", "pcp"},
+		{FW10NWSrcMask, "ip", "src"}, {FW10NWDstMask, "ip", "dst"}, {FW10NWProto, "nw", "proto"},
+		{FW10NWTos, "nw", "tos"}, {FW10TPSrc, "tcp", "src"}, {FW10TPDst, "tcp", "dst"},
+	}
+	var out []string
+	for i := 0; i < len(fields); {
+		if w&fields[i].mask == 0 {
+			i++
+			continue
+		}
+		p := fields[i].prefix
+		var names []string
+		for ; i < len(fields) && fields[i].prefix == p && w&fields[i].mask != 0; i++ {
+			names = append(names, fields[i].name)
+		}
+		if len(names) == 1 {
+			out = append(out, p+"_"+names[0])
+		} else {
+			out = append(out, p+"_{"+strings.Join(names, ",")+"}")
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // PortStatsRequest10 asks for the counters of PortNo (Port10None: all).
@@ -162,7 +220,7 @@ func formatPortStats10(ps []PortStats10) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, " %d ports", len(ps))
 	for _, p := range ps {
-		fmt.Fprintf(&sb, "\n  port %s: rx pkts=%s, bytes=%s, drop=%s, errs=%s, frame=%s, over=%s, crc=%s",
+		fmt.Fprintf(&sb, "\n  port %2s: rx pkts=%s, bytes=%s, drop=%s, errs=%s, frame=%s, over=%s, crc=%s",
 			fmtPort10(p.PortNo), counter10(p.RxPackets), counter10(p.RxBytes), counter10(p.RxDropped),
 			counter10(p.RxErrors), counter10(p.RxFrameErr), counter10(p.RxOverErr), counter10(p.RxCRCErr))
 		fmt.Fprintf(&sb, "\n           tx pkts=%s, bytes=%s, drop=%s, errs=%s, coll=%s",
@@ -192,7 +250,11 @@ func (r *QueueStatsRequest10) format() string {
 	if r.QueueID == QueueAll10 {
 		q = "ALL"
 	}
-	return fmt.Sprintf(" port=%s queue=%s", fmtPort10(r.PortNo), q)
+	p := fmtPort10(r.PortNo)
+	if r.PortNo == Port10All {
+		p = "ANY" // OVS reads OFPP_ALL here as its OFPP_ANY
+	}
+	return fmt.Sprintf(" port=%s queue=%s", p, q)
 }
 
 // QueueStats10 is one entry of an OFPST_QUEUE reply.
@@ -224,7 +286,7 @@ func formatQueueStats10(qs []QueueStats10) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, " %d queues", len(qs))
 	for _, q := range qs {
-		fmt.Fprintf(&sb, "\n  port %s queue %d: bytes=%s, pkts=%s, errors=%s",
+		fmt.Fprintf(&sb, "\n  port %s queue %d: bytes=%s, pkts=%s, errors=%s, duration=?",
 			fmtPort10(q.PortNo), q.QueueID, counter10(q.TxBytes), counter10(q.TxPackets), counter10(q.TxErrors))
 	}
 	return sb.String()
