@@ -68,13 +68,12 @@ type Port10 struct {
 }
 
 func (p *Port10) append(b []byte) ([]byte, error) {
-	if len(p.Name) >= portNameLen10 {
-		return b, fmt.Errorf("port name %q longer than %d bytes", p.Name, portNameLen10-1)
-	}
 	b = binary.BigEndian.AppendUint16(b, uint16(p.PortNo))
 	b = append(b, p.HWAddr[:]...)
-	b = append(b, p.Name...)
-	b = appendZeros(b, portNameLen10-len(p.Name))
+	b, err := appendCString(b, p.Name, portNameLen10)
+	if err != nil {
+		return b, fmt.Errorf("port %d: %w", p.PortNo, err)
+	}
 	for _, v := range [...]uint32{p.Config, p.State, p.Curr, p.Advertised, p.Supported, p.Peer} {
 		b = binary.BigEndian.AppendUint32(b, v)
 	}
@@ -103,11 +102,12 @@ func cString(b []byte) string {
 	return string(b)
 }
 
-// appendCString appends s NUL-padded to n bytes; s must leave room for
-// the NUL.
+// appendCString appends s NUL-padded to n bytes. The specs ask for a
+// terminating NUL, but a peer's full-width string (which cString reads
+// whole) must survive a round trip, so s may fill all n bytes.
 func appendCString(b []byte, s string, n int) ([]byte, error) {
-	if len(s) >= n {
-		return b, fmt.Errorf("string %q longer than %d bytes", s, n-1)
+	if len(s) > n {
+		return b, fmt.Errorf("string %q longer than %d bytes", s, n)
 	}
 	b = append(b, s...)
 	return appendZeros(b, n-len(s)), nil
