@@ -2,7 +2,11 @@ package ofp
 
 // Interop of the OpenFlow 1.0 codec with ovs-ofctl ofp-print.
 
-import "testing"
+import (
+	"encoding/hex"
+	"fmt"
+	"testing"
+)
 
 // TestInterop10 has the real ovs-ofctl print every OpenFlow 1.0 message
 // xvs encodes, and compares its text with xvs's Format. Vendor messages
@@ -121,4 +125,50 @@ func TestInteropMatch10(t *testing.T) {
 			IdleTimeout: uint16(i), Actions: actions[i%len(actions):]}
 		checkInterop(t, Version10, fm)
 	}
+}
+
+// TestInteropPacket10 prints packet-ins and packet-outs carrying frames of
+// several kinds through ovs-ofctl, which prints the flow of each frame.
+func TestInteropPacket10(t *testing.T) {
+	eth := "ffffffffffff000102030405"
+	ip := func(proto, tos, frag, l4 string) string {
+		n := 20 + len(l4)/2
+		return fmt.Sprintf("45%s%04x0001%s40%s0000", tos, n, frag, proto) + "0a0000010a000002" + l4
+	}
+	tcp := "04d20050000000010000000050120000abcd0000"
+	frames := []string{
+		"",
+		"0102",
+		eth + "0806" + "0001080006040001" + "000102030405" + "0a000001" + "000000000000" + "0a000002",
+		eth + "8035" + "0001080006040003" + "000102030405" + "0a000001" + "000000000000" + "0a000002",
+		eth + "8100" + "6005" + "0806" + "0001080006040002" + "000102030405" + "0a000001" + "000000000000" + "0a000002",
+		eth + "0806" + "0001",
+		eth + "0800" + ip("06", "00", "0000", tcp),
+		eth + "0800" + ip("06", "00", "2000", tcp),
+		eth + "0800" + ip("06", "00", "0010", tcp),
+		eth + "0800" + ip("06", "00", "0000", "04d20050000000010000000050ff0000abcd0000"),
+		eth + "0800" + ip("06", "00", "0000", "04d2"),
+		eth + "0800" + ip("11", "b9", "0000", "0035003500081234"),
+		eth + "0800" + ip("11", "00", "0000", "0035"),
+		eth + "0800" + ip("01", "00", "0000", "0800f7fe00010001"),
+		eth + "0800" + ip("84", "00", "0000", "0001000200000000deadbeef"),
+		eth + "0800" + ip("2f", "00", "0000", "abcd"),
+		eth + "0800" + "4600",
+		eth + "8100" + "e00a" + "0800" + ip("06", "10", "0000", tcp) + "0000",
+		eth + "88cc" + "0102030405060708090a",
+		eth + "0040" + "aaaa03000000" + "0800" + ip("01", "00", "0000", "0000000000000000"),
+		eth + "0040" + "424203",
+	}
+	for i, fh := range frames {
+		frame, err := hex.DecodeString(fh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInterop(t, Version10, &PacketIn10{BufferID: BufferNone10, TotalLen: uint16(len(frame)), InPort: 1, Data: frame})
+		checkInterop(t, Version10, &PacketIn10{BufferID: uint32(i), TotalLen: 1500, InPort: Port10Local, Reason: PacketInReason10Action, Data: frame})
+		if len(frame) >= 14 {
+			checkInterop(t, Version10, &PacketOut10{BufferID: BufferNone10, InPort: 3, Actions: Actions10{ActionOutput10{Port: Port10Flood}}, Data: frame})
+		}
+	}
+	checkInterop(t, Version10, &PacketIn10{BufferID: BufferNone10, TotalLen: 100, InPort: 1})
 }

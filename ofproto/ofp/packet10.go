@@ -60,21 +60,18 @@ func (m *PacketIn10) formatBody(uint8) string {
 	s := fmt.Sprintf(" total_len=%d in_port=%s (via %s) data_len=%d", m.TotalLen, fmtPort10(m.InPort), reason, len(m.Data))
 	if m.BufferID == BufferNone10 {
 		s += " (unbuffered)"
+		if int(m.TotalLen) != len(m.Data) {
+			s += " (***total_len != data_len***)"
+		}
 	} else {
 		s += fmt.Sprintf(" buffer=0x%08x", m.BufferID)
 	}
 	return s + formatPacketData10(m.Data)
 }
 
-// formatPacketData10 prints a frame carried in a message. ovs-ofctl
-// prints the flow it parses from the frame; xvs prints the bytes (a
-// documented difference: the codec does not parse packets).
-func formatPacketData10(data []byte) string {
-	if len(data) == 0 {
-		return ""
-	}
-	return "\n" + hexDump(data)
-}
+// formatPacketData10 prints, on a line of its own, the flow of a frame
+// carried in a message, as ovs-ofctl does.
+func formatPacketData10(data []byte) string { return "\n" + formatPacketFlow10(data) }
 
 // PacketOut10 is OFPT_PACKET_OUT of OpenFlow 1.0: apply Actions to the
 // packet in BufferID, or to Data when BufferID is BufferNone10.
