@@ -129,5 +129,8 @@ func (m *PacketOut10) formatBody(uint8) string {
 		return s + fmt.Sprintf(" buffer=0x%08x", m.BufferID)
 	}
 	s += fmt.Sprintf(" data_len=%d", len(m.Data))
+	if len(m.Data) == 0 {
+		return s // unlike packet-in, ovs-ofctl prints no flow for no frame
+	}
 	return s + formatPacketData10(m.Data)
 }
