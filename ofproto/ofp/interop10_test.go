@@ -28,6 +28,7 @@ func samples10() []Message {
 		Curr: PF101GBFD | PF10Copper, Advertised: PF101GBFD | PF10Autoneg, Supported: PF1010GBFD | PF10Pause, Peer: PF10100MBFD}
 	port2 := Port10{PortNo: Port10Local, Name: "br0"}
 	return []Message{
+		&EchoRequest{Data: []byte("xvs!")}, // a hex dump line shorter than 8 bytes
 		&FeaturesReply10{DatapathID: 0x1234, NBuffers: 256, NTables: 1, Capabilities: 0xc7, Actions: 0xfff, Ports: []Port10{port2, port}},
 		&PortStatus10{Reason: PR10Modify, Desc: port},
 		&PortMod10{PortNo: 3, HWAddr: MAC10{1, 2, 3, 4, 5, 6}, Config: PC10PortDown, Mask: PC10PortDown | PC10NoFwd, Advertise: PF10100MBFD},
