@@ -76,6 +76,10 @@ func (m *FlowMod10) unmarshalBody(b []byte, _ uint8) error {
 	if m.Command > FC10DeleteStrict {
 		return errf(ET10FlowModFailed, FMFC10BadCommand, "flow_mod: command %d", m.Command)
 	}
+	// Emergency flows never time out (spec 1.0.0 §4.6).
+	if m.Flags&FF10Emerg != 0 && (m.IdleTimeout != 0 || m.HardTimeout != 0) {
+		return errf(ET10FlowModFailed, FMFC10BadEmergTimeout, "flow_mod: emergency flow with timeouts %d/%d", m.IdleTimeout, m.HardTimeout)
+	}
 	as, err := UnmarshalActions10(b[24:])
 	if err != nil {
 		return err

@@ -35,6 +35,8 @@ func samples10() []Message {
 		&PortMod10{PortNo: 3, HWAddr: MAC10{1, 2, 3, 4, 5, 6}},
 		&PacketOut10{BufferID: 9, InPort: Port10None, Actions: Actions10{ActionOutput10{Port: Port10Flood}}},
 		&PacketOut10{BufferID: BufferNone10, InPort: 1, Actions: Actions10{ActionOutput10{Port: 2}}},
+		&PacketOut10{BufferID: 5, InPort: 1, Actions: Actions10{ActionOutput10{Port: 2}}, Data: []byte("0123456789abcdef")},
+		&PacketOut10{BufferID: 5, InPort: 1},
 		&FlowRemoved10{Match: m, Cookie: 9, Priority: 100, Reason: RR10Delete, DurationSec: 3, DurationNsec: 500000000, IdleTimeout: 60, PacketCount: 10, ByteCount: 1000},
 		&FlowRemoved10{Match: MatchAll10(), Priority: 0x8000, Reason: RR10IdleTimeout},
 		&QueueGetConfigRequest10{Port: 1},

@@ -55,6 +55,7 @@ func TestMalformed10(t *testing.T) {
 		{"set_dl_src of 8 bytes", flowMod10Hex("0004 0008 000102030405"), ET10BadAction, BAC10BadLen},
 		{"vendor action of 4 bytes", flowMod10Hex("ffff 0004 00002320"), ET10BadAction, BAC10BadLen},
 		{"flow_mod bad command", raw10(14, matchAllHex10, "0000000000000000 0009 0000 0000 8000 ffffffff ffff 0000"), ET10FlowModFailed, FMFC10BadCommand},
+		{"emergency flow with a timeout", raw10(14, matchAllHex10, "0000000000000000 0000 0000 0005 8000 ffffffff ffff 0004"), ET10FlowModFailed, FMFC10BadEmergTimeout},
 		{"stats request unknown type", raw10(16, "0007 0000"), ET10BadRequest, BRC10BadStat},
 		{"stats reply unknown type", raw10(17, "0006 0000"), ET10BadRequest, BRC10BadStat},
 		{"stats request flow body short", raw10(16, "0001 0000", matchAllHex10), ET10BadRequest, BRC10BadLen},
