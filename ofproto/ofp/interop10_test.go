@@ -195,3 +195,26 @@ func TestInteropPacket10(t *testing.T) {
 	}
 	checkInterop(t, Version10, &PacketIn10{BufferID: BufferNone10, TotalLen: 100, InPort: 1})
 }
+
+// TestInteropOddValues10 prints values 1.0 does not define (unknown flags,
+// reasons and bits) as ovs-ofctl does.
+func TestInteropOddValues10(t *testing.T) {
+	for _, m := range []Message{
+		&StatsRequest10{Type: ST10Desc, Flags: 1},
+		&StatsReply10{Type: ST10Desc, Flags: 2, Desc: &DescStats10{}},
+		&StatsReply10{Type: ST10Port, Flags: 3},
+		&StatsRequest10{Type: ST10Table, Flags: 3},
+		&PacketIn10{Reason: 5, BufferID: 1},
+		&FlowRemoved10{Match: MatchAll10(), Reason: 9},
+		&PortMod10{PortNo: 1, Config: 0xffff, Mask: 0x80},
+		&FeaturesReply10{Capabilities: 0xffffffff, Actions: 0xffffffff},
+		&PacketIn10{Reason: 6, BufferID: 1},
+		&PacketIn10{Reason: 200, BufferID: 1},
+		&PacketIn10{Reason: 7, BufferID: 1},
+		&PacketIn10{Reason: 8, BufferID: 1},
+		&PortMod10{PortNo: 1, Config: 0xffff, Mask: 0xff, Advertise: 0xffffffff},
+		&PortStatus10{Desc: Port10{Config: 0xffffffff, State: 0xffffffff, Curr: 0xffffffff, Advertised: 0xfff, Supported: 0xffff, Peer: 0xf000}},
+	} {
+		checkInterop(t, Version10, m)
+	}
+}

@@ -50,12 +50,11 @@ func (m *PacketIn10) unmarshalBody(b []byte, _ uint8) error {
 }
 
 func (m *PacketIn10) formatBody(uint8) string {
+	// 1.0 defines reasons 0 and 1; ovs-ofctl names the later versions'
+	// reasons too, by its own numbering.
 	reason := fmt.Sprintf("%d", m.Reason)
-	switch m.Reason {
-	case PacketInReason10NoMatch:
-		reason = "no_match"
-	case PacketInReason10Action:
-		reason = "action"
+	if names := [...]string{"no_match", "action", "invalid_ttl", "action_set", "group", "packet_out", "", ""}; int(m.Reason) < len(names) {
+		reason = names[m.Reason]
 	}
 	s := fmt.Sprintf(" total_len=%d in_port=%s (via %s) data_len=%d", m.TotalLen, fmtPort10(m.InPort), reason, len(m.Data))
 	if m.BufferID == BufferNone10 {

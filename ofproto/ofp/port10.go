@@ -131,18 +131,14 @@ type bitName10 struct {
 	name string
 }
 
-// formatBits10 names the set bits, space-separated, and prints the
-// unnamed rest in hex.
+// formatBits10 names the set bits, space-separated. Like ovs-ofctl, it
+// leaves out bits the spec does not define.
 func formatBits10(v uint32, names []bitName10) string {
 	var s []string
 	for _, n := range names {
 		if v&n.bit != 0 {
 			s = append(s, n.name)
-			v &^= n.bit
 		}
-	}
-	if v != 0 {
-		s = append(s, fmt.Sprintf("0x%x", v))
 	}
 	return strings.Join(s, " ")
 }
@@ -180,8 +176,8 @@ func (p *Port10) format() string {
 		name string
 		v    uint32
 	}{{"current:    ", p.Curr}, {"advertised: ", p.Advertised}, {"supported:  ", p.Supported}, {"peer:       ", p.Peer}} {
-		if f.v != 0 {
-			fmt.Fprintf(&sb, "     %s%s\n", f.name, formatBits10(f.v, portFeatureNames10))
+		if names := formatBits10(f.v, portFeatureNames10); names != "" {
+			fmt.Fprintf(&sb, "     %s%s\n", f.name, names)
 		}
 	}
 	fmt.Fprintf(&sb, "     speed: %d Mbps now, %d Mbps max\n", featureSpeed10(p.Curr), featureSpeed10(p.Supported))
@@ -265,7 +261,8 @@ func (m *PortMod10) unmarshalBody(b []byte, _ uint8) error {
 
 func (m *PortMod10) formatBody(uint8) string {
 	s := fmt.Sprintf(" port: %s: addr:%s\n", fmtPort10(m.PortNo), m.HWAddr)
-	s += fmt.Sprintf("     config: %s\n", orZero(formatBits10(m.Config, portConfigNames10)))
+	// ovs-ofctl shows only the config bits the mask selects.
+	s += fmt.Sprintf("     config: %s\n", orZero(formatBits10(m.Config&m.Mask, portConfigNames10)))
 	s += fmt.Sprintf("     mask:   %s\n", orZero(formatBits10(m.Mask, portConfigNames10)))
 	if m.Advertise != 0 {
 		s += "     advertise: " + formatBits10(m.Advertise, portFeatureNames10)

@@ -138,8 +138,8 @@ func statsName10(t uint16) string {
 
 func (m *StatsRequest10) formatBody(uint8) string {
 	s := ""
-	if m.Flags != 0 {
-		s = fmt.Sprintf(" flags=0x%x", m.Flags)
+	if m.Flags != 0 { // 1.0 defines no request flags
+		s = fmt.Sprintf(" flags=[***unknown flags 0x%04x***]", m.Flags)
 	}
 	switch {
 	case m.Flow != nil:
@@ -299,12 +299,7 @@ func (m *StatsReply10) messageName(uint8) string { return statsName10(m.Type) + 
 
 func (m *StatsReply10) formatBody(uint8) string {
 	var sb strings.Builder
-	if m.Flags&SF10ReplyMore != 0 {
-		sb.WriteString(" flags=[more]")
-	}
-	if rest := m.Flags &^ SF10ReplyMore; rest != 0 {
-		fmt.Fprintf(&sb, " flags=0x%x", rest)
-	}
+	sb.WriteString(formatStatsFlags10(m.Flags))
 	switch m.Type {
 	case ST10Desc:
 		sb.WriteString(m.Desc.format())
@@ -324,6 +319,22 @@ func (m *StatsReply10) formatBody(uint8) string {
 		sb.WriteString(m.Vendor.format())
 	}
 	return sb.String()
+}
+
+// formatStatsFlags10 prints reply flags as ovs-ofctl does: " flags=[more]",
+// followed by "[***unknown flags 0x0002***]" for bits 1.0 does not define.
+func formatStatsFlags10(f uint16) string {
+	if f == 0 {
+		return ""
+	}
+	s := " flags="
+	if f&SF10ReplyMore != 0 {
+		s += "[more]"
+	}
+	if rest := f &^ SF10ReplyMore; rest != 0 {
+		s += fmt.Sprintf("[***unknown flags 0x%04x***]", rest)
+	}
+	return s
 }
 
 // VendorStats10 is the body of an OFPST_VENDOR request or reply: a vendor
