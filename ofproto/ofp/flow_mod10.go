@@ -99,7 +99,7 @@ func (m *FlowMod10) formatBody(uint8) string {
 		fmt.Fprintf(&sb, "cmd:%d", m.Command)
 	}
 	sb.WriteByte(' ')
-	if s := formatMatch10(m.Match, int(m.EffectivePriority())); s != "" {
+	if s := formatMatch10(m.Match, int(m.EffectivePriority()), true); s != "" {
 		sb.WriteString(s + " ")
 	}
 	if m.Cookie != 0 {

@@ -67,7 +67,7 @@ func (m *FlowRemoved10) formatBody(uint8) string {
 	if int(m.Reason) < 3 {
 		reason = [...]string{"idle", "hard", "delete"}[m.Reason]
 	}
-	s := " " + formatMatch10(m.Match, int(m.Priority)) + " reason=" + reason
+	s := " " + formatMatch10(m.Match, int(m.Priority), false) + " reason=" + reason
 	if m.Cookie != 0 {
 		s += fmt.Sprintf(" cookie:%#x", m.Cookie)
 	}

@@ -218,3 +218,26 @@ func TestInteropOddValues10(t *testing.T) {
 		checkInterop(t, Version10, m)
 	}
 }
+
+// TestInteropRawMatch10 prints matches whose fields lack their
+// prerequisites, or hold out-of-range values, in the messages where
+// ovs-ofctl prints them as they are (it normalises only flow-mods).
+func TestInteropRawMatch10(t *testing.T) {
+	for _, w := range []Match10{
+		{Wildcards: FW10All | 0xffc00000},
+		{Wildcards: FW10All&^(FW10DLType|FW10NWSrcMask|FW10NWDstMask) | 40<<FW10NWSrcShift | 63<<FW10NWDstShift, DLType: 0x800, NWSrc: IPv410{1, 2, 3, 4}},
+		{Wildcards: FW10All &^ (FW10DLVLAN | FW10DLVLANPCP), DLVLAN: 0x1234, DLVLANPCP: 0xff},
+		{Wildcards: FW10All &^ (FW10DLVLAN), DLVLAN: 0xf000},
+		{Wildcards: FW10All &^ (FW10DLType | FW10NWTos), DLType: 0x800, NWTos: 0xff},
+		{Wildcards: FW10All &^ (FW10NWSrcMask | FW10TPDst | FW10NWTos | FW10NWProto), NWSrc: IPv410{1, 2, 3, 4}, TPDst: 5, NWTos: 4, NWProto: 6},
+		{Wildcards: FW10All &^ (FW10DLType | FW10TPSrc | FW10NWTos | FW10NWProto | FW10NWDstMask), DLType: ethTypeARP, NWProto: 1, TPSrc: 3, NWTos: 8},
+		{Wildcards: FW10All &^ (FW10DLType | FW10TPSrc | FW10NWProto), DLType: ethTypeIPv4, NWProto: 1, TPSrc: 3},
+		{Wildcards: FW10All &^ (FW10TPSrc | FW10NWProto), DLType: ethTypeIPv4, NWProto: 1, TPSrc: 3},
+		{Wildcards: FW10All &^ (FW10DLType | FW10NWSrcMask | FW10TPDst), DLType: 0x88cc, NWSrc: IPv410{9, 9, 9, 9}, TPDst: 1},
+		{Wildcards: FW10All &^ (FW10DLType | FW10NWProto | FW10TPDst), DLType: ethTypeIPv6, NWProto: 58, TPDst: 1},
+	} {
+		checkInterop(t, Version10, &StatsRequest10{Type: ST10Flow, Flow: &FlowStatsRequest10{Match: w, TableID: 0xff, OutPort: Port10None}})
+		checkInterop(t, Version10, &FlowRemoved10{Match: w})
+		checkInterop(t, Version10, &StatsReply10{Type: ST10Flow, Flows: []FlowStats10{{Match: w}}})
+	}
+}

@@ -143,7 +143,8 @@ func (m *Match10) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-func (m Match10) String() string { return formatMatch10(m, -1) }
+// String prints the match in ovs-ofctl's flow syntax.
+func (m Match10) String() string { return formatMatch10(m, -1, false) }
 
 // EtherTypes and IP protocols the match printer names.
 const (
@@ -165,11 +166,12 @@ const defaultPriority10 = 0x8000
 
 // formatMatch10 prints a match in ovs-ofctl's flow syntax
 // ("priority=10,tcp,in_port=1,nw_dst=10.0.0.0/24,tp_dst=80"), with the
-// priority first unless it is negative or the default. Like ovs-ofctl, it
-// prints only the fields whose prerequisites are matched (an nw_src
-// without dl_type=0x0800 means nothing in 1.0, §5.2.3) and addresses
-// with their ignored bits cleared.
-func formatMatch10(m Match10, priority int) string {
+// priority first unless it is negative or the default, and addresses with
+// their ignored bits cleared. With normalize, it prints only the fields
+// whose prerequisites are matched (an nw_src without dl_type=0x0800 means
+// nothing in 1.0, §5.2.3): ovs-ofctl normalises the match of a flow-mod
+// so, and prints the matches of other messages as they are.
+func formatMatch10(m Match10, priority int, normalize bool) string {
 	var f []string
 	add := func(format string, args ...any) { f = append(f, fmt.Sprintf(format, args...)) }
 	if priority >= 0 && priority != defaultPriority10 {
@@ -178,8 +180,7 @@ func formatMatch10(m Match10, priority int) string {
 	w := m.Wildcards
 	has := func(bit uint32) bool { return w&bit == 0 }
 
-	// Which fields have their prerequisites (OVS's normalisation of 1.0
-	// matches does the same).
+	// Which fields have their prerequisites.
 	var mayNW, mayProto, mayTOS, mayTP bool
 	if has(FW10DLType) {
 		switch m.DLType {
@@ -200,6 +201,9 @@ func formatMatch10(m Match10, priority int) string {
 				mayTP = m.DLType == ethTypeIPv6
 			}
 		}
+	}
+	if !normalize {
+		mayNW, mayProto, mayTOS, mayTP = true, true, true, true
 	}
 	protoMatched := mayProto && has(FW10NWProto)
 
@@ -289,7 +293,8 @@ func formatMatch10(m Match10, priority int) string {
 	}
 	if mayTP {
 		src, dst := "tp_src", "tp_dst"
-		if m.NWProto == ipProtoICMP || m.NWProto == ipProtoICMP6 {
+		if has(FW10DLType) && has(FW10NWProto) &&
+			(m.DLType == ethTypeIPv4 && m.NWProto == ipProtoICMP || m.DLType == ethTypeIPv6 && m.NWProto == ipProtoICMP6) {
 			src, dst = "icmp_type", "icmp_code"
 		}
 		if has(FW10TPSrc) {

@@ -44,7 +44,7 @@ func (r *FlowStatsRequest10) format() string {
 	if r.OutPort != Port10None {
 		s += " out_port=" + fmtPort10(r.OutPort)
 	}
-	if ms := formatMatch10(r.Match, -1); ms != "" {
+	if ms := formatMatch10(r.Match, -1, false); ms != "" {
 		s += " " + ms
 	}
 	return s
@@ -129,7 +129,7 @@ func (f *FlowStats10) format() string {
 	if f.HardTimeout != 0 {
 		fmt.Fprintf(&sb, "hard_timeout=%d, ", f.HardTimeout)
 	}
-	if s := formatMatch10(f.Match, int(f.Priority)); s != "" {
+	if s := formatMatch10(f.Match, int(f.Priority), false); s != "" {
 		sb.WriteString(s + " ")
 	}
 	sb.WriteString("actions=" + formatActions10(f.Actions))
