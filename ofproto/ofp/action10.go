@@ -207,6 +207,9 @@ type Actions10 []Action10
 func (as Actions10) MarshalJSON() ([]byte, error) {
 	out := make([]json.RawMessage, 0, len(as))
 	for _, a := range as {
+		if a == nil {
+			return nil, fmt.Errorf("nil action")
+		}
 		fields, err := json.Marshal(a)
 		if err != nil {
 			return nil, err
@@ -232,6 +235,10 @@ func formatActions10(as []Action10) string {
 	}
 	s := make([]string, len(as))
 	for i, a := range as {
+		if a == nil {
+			s[i] = "***nil action***"
+			continue
+		}
 		s[i] = a.format()
 	}
 	return strings.Join(s, ",")
@@ -241,7 +248,9 @@ func formatActions10(as []Action10) string {
 func actionsLen10(as []Action10) int {
 	n := 0
 	for _, a := range as {
-		n += actionWireLen10(a)
+		if a != nil {
+			n += actionWireLen10(a)
+		}
 	}
 	return n
 }

@@ -143,3 +143,28 @@ func FuzzActions10(f *testing.F) {
 		}
 	})
 }
+
+// TestFormatZero10 prints the zero value of every 1.0 message: a message
+// built without its body prints, and never panics.
+func TestFormatZero10(t *testing.T) {
+	for _, m := range []Message{
+		&Vendor10{}, &FeaturesReply10{}, &PacketIn10{}, &FlowRemoved10{}, &PortStatus10{}, &PacketOut10{},
+		&FlowMod10{}, &PortMod10{}, &StatsRequest10{}, &QueueGetConfigRequest10{}, &QueueGetConfigReply10{},
+		&StatsReply10{}, &StatsReply10{Type: ST10Aggregate}, &StatsReply10{Type: ST10Vendor},
+		&StatsRequest10{Type: ST10Flow}, &StatsReply10{Type: 99},
+	} {
+		typ, err := TypeOf(Version10, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := Format(Header{Version: Version10, Type: typ}, m); s == "" {
+			t.Errorf("%T prints nothing", m)
+		}
+	}
+	// Messages missing their body do not encode.
+	for _, m := range []Message{&StatsRequest10{Type: ST10Flow}, &StatsReply10{Type: ST10Desc}, &StatsReply10{Type: 99}} {
+		if _, err := Marshal(Version10, 1, m); err == nil {
+			t.Errorf("%+v encoded", m)
+		}
+	}
+}

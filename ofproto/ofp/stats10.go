@@ -302,13 +302,17 @@ func (m *StatsReply10) formatBody(uint8) string {
 	sb.WriteString(formatStatsFlags10(m.Flags))
 	switch m.Type {
 	case ST10Desc:
-		sb.WriteString(m.Desc.format())
+		if m.Desc != nil {
+			sb.WriteString(m.Desc.format())
+		}
 	case ST10Flow:
 		for i := range m.Flows {
 			sb.WriteString("\n " + m.Flows[i].format())
 		}
 	case ST10Aggregate:
-		sb.WriteString(m.Aggregate.format())
+		if m.Aggregate != nil {
+			sb.WriteString(m.Aggregate.format())
+		}
 	case ST10Table:
 		sb.WriteString(formatTableStats10(m.Tables))
 	case ST10Port:
@@ -316,7 +320,9 @@ func (m *StatsReply10) formatBody(uint8) string {
 	case ST10Queue:
 		sb.WriteString(formatQueueStats10(m.Queues))
 	case ST10Vendor:
-		sb.WriteString(m.Vendor.format())
+		if m.Vendor != nil {
+			sb.WriteString(m.Vendor.format())
+		}
 	}
 	return sb.String()
 }
