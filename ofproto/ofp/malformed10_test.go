@@ -154,3 +154,18 @@ func TestInteropError10(t *testing.T) {
 		}
 	}
 }
+
+// TestInteropErrorData10 prints errors carrying 1.0 requests, whole and
+// cut to 64 bytes, through ovs-ofctl.
+func TestInteropErrorData10(t *testing.T) {
+	po := mustMarshal(Version10, 7, &PacketOut10{BufferID: 3, InPort: 1, Actions: Actions10{ActionOutput10{Port: 9}}})
+	fm := mustMarshal(Version10, 8, goldenMsgs10["flow_mod"])
+	sr := mustMarshal(Version10, 9, &StatsRequest10{Type: ST10Port, Port: &PortStatsRequest10{PortNo: 2}})
+	for _, e := range []*Error{
+		{Type: ET10BadAction, Code: BAC10BadOutPort, Data: po},
+		{Type: ET10FlowModFailed, Code: FMFC10Overlap, Data: fm[:64]},
+		{Type: ET10BadRequest, Code: BRC10BadStat, Data: sr},
+	} {
+		checkInterop(t, Version10, e)
+	}
+}
