@@ -102,7 +102,7 @@ func (m *FlowMod10) formatBody(uint8) string {
 	if s := formatMatch10(m.Match, int(m.EffectivePriority()), true); s != "" {
 		sb.WriteString(s + " ")
 	}
-	if m.Cookie != 0 {
+	if m.Cookie != 0 && m.Cookie != ^uint64(0) { // all ones: "no new cookie" to OVS
 		fmt.Fprintf(&sb, "cookie:%#x ", m.Cookie)
 	}
 	if m.IdleTimeout != 0 {
