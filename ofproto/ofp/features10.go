@@ -85,8 +85,10 @@ func (m *FeaturesReply10) formatBody(uint8) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, " dpid:%016x\n", m.DatapathID)
 	fmt.Fprintf(&sb, "n_tables:%d, n_buffers:%d\n", m.NTables, m.NBuffers)
-	fmt.Fprintf(&sb, "capabilities: %s\n", formatBits10(m.Capabilities, capabilityNames10))
-	fmt.Fprintf(&sb, "actions: %s\n", formatBits10(m.Actions, actionBitNames10))
+	fmt.Fprintf(&sb, "capabilities: %s\n", orZero(formatBits10(m.Capabilities, capabilityNames10)))
+	if acts := formatBits10(m.Actions, actionBitNames10); acts != "" {
+		fmt.Fprintf(&sb, "actions: %s\n", acts)
+	}
 	ports := append([]Port10(nil), m.Ports...)
 	sort.SliceStable(ports, func(i, j int) bool { return ports[i].PortNo < ports[j].PortNo })
 	for i := range ports {

@@ -247,3 +247,22 @@ func TestInteropRawMatch10(t *testing.T) {
 		checkInterop(t, Version10, &StatsReply10{Type: ST10Flow, Flows: []FlowStats10{{Match: w}}})
 	}
 }
+
+// TestInteropLimits10 prints extreme values (all-ones counters, cookies
+// and ids; empty bitmaps) through ovs-ofctl.
+func TestInteropLimits10(t *testing.T) {
+	for _, m := range []Message{
+		&FlowRemoved10{Match: MatchAll10(), Cookie: ^uint64(0), DurationNsec: 1},
+		&StatsReply10{Type: ST10Flow, Flows: []FlowStats10{{Match: MatchAll10(), Cookie: ^uint64(0), TableID: 254, DurationNsec: 999999999, Priority: 0xffff}}},
+		&StatsReply10{Type: ST10Aggregate, Aggregate: &AggregateStats10{^uint64(0), ^uint64(0), ^uint32(0)}},
+		&StatsReply10{Type: ST10Queue, Queues: []QueueStats10{{PortNo: Port10Local, QueueID: ^uint32(0), TxBytes: ^uint64(0)}}},
+		&StatsRequest10{Type: ST10Queue, Queue: &QueueStatsRequest10{PortNo: Port10Local, QueueID: 5}},
+		&StatsRequest10{Type: ST10Queue, Queue: &QueueStatsRequest10{PortNo: Port10None, QueueID: 5}},
+		&QueueGetConfigRequest10{Port: 0xfeff},
+		&FeaturesReply10{DatapathID: ^uint64(0), NBuffers: ^uint32(0), NTables: 255},
+		&FeaturesReply10{Capabilities: Cap10Reserved, Actions: 1 << 20},
+		&FeaturesReply10{Actions: 1 << AT10Enqueue},
+	} {
+		checkInterop(t, Version10, m)
+	}
+}

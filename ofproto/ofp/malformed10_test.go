@@ -76,6 +76,8 @@ func TestMalformed10(t *testing.T) {
 		{"queue reply queue shorter than 8", raw10(21, "0001 000000000000", "00000001 0004 0000"), ET10BadRequest, BRC10BadLen},
 		{"queue reply property overrun", raw10(21, "0001 000000000000", "00000001 0010 0000", "0001 0010 00000000"), ET10BadRequest, BRC10BadLen},
 		{"queue reply min_rate of 8 bytes", raw10(21, "0001 000000000000", "00000001 0010 0000", "0001 0008 00000000"), ET10BadRequest, BRC10BadLen},
+		{"queue request for OFPP_ALL", raw10(20, "fffc 0000"), ET10QueueOpFailed, QOFC10BadPort},
+		{"queue request for OFPP_MAX", raw10(20, "ff00 0000"), ET10QueueOpFailed, QOFC10BadPort},
 		{"queue request long", raw10(20, "0001 0000 0000"), ET10BadRequest, BRC10BadLen},
 		{"vendor short", raw10(4, "0000"), ET10BadRequest, BRC10BadLen},
 		{"packet_in short", raw10(10, "ffffffff 0000 0001"), ET10BadRequest, BRC10BadLen},

@@ -30,6 +30,10 @@ func (m *QueueGetConfigRequest10) unmarshalBody(b []byte, _ uint8) error {
 		return badRequest(BRC10BadLen, "queue_get_config_request: body %d bytes, want 4", len(b))
 	}
 	m.Port = PortNo10(binary.BigEndian.Uint16(b[0:2]))
+	// "Should refer to a valid physical port (i.e. < OFPP_MAX)" (§5.3.4).
+	if m.Port >= Port10Max {
+		return errf(ET10QueueOpFailed, QOFC10BadPort, "queue_get_config_request: port %s is not a physical port", fmtPort10(m.Port))
+	}
 	return nil
 }
 

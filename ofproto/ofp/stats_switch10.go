@@ -246,10 +246,7 @@ func (r *QueueStatsRequest10) append(b []byte) []byte {
 }
 
 func (r *QueueStatsRequest10) format() string {
-	q := fmt.Sprintf("%d", r.QueueID)
-	if r.QueueID == QueueAll10 {
-		q = "ALL"
-	}
+	q := fmtQueue10(r.QueueID)
 	p := fmtPort10(r.PortNo)
 	if r.PortNo == Port10All {
 		p = "ANY" // OVS reads OFPP_ALL here as its OFPP_ANY
@@ -282,12 +279,20 @@ func (q *QueueStats10) decode(b []byte) {
 	q.TxErrors = binary.BigEndian.Uint64(b[24:32])
 }
 
+// fmtQueue10 prints a queue id, OFPQ_ALL as "ALL".
+func fmtQueue10(q uint32) string {
+	if q == QueueAll10 {
+		return "ALL"
+	}
+	return fmt.Sprintf("%d", q)
+}
+
 func formatQueueStats10(qs []QueueStats10) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, " %d queues", len(qs))
 	for _, q := range qs {
-		fmt.Fprintf(&sb, "\n  port %s queue %d: bytes=%s, pkts=%s, errors=%s, duration=?",
-			fmtPort10(q.PortNo), q.QueueID, counter10(q.TxBytes), counter10(q.TxPackets), counter10(q.TxErrors))
+		fmt.Fprintf(&sb, "\n  port %s queue %s: bytes=%s, pkts=%s, errors=%s, duration=?",
+			fmtPort10(q.PortNo), fmtQueue10(q.QueueID), counter10(q.TxBytes), counter10(q.TxPackets), counter10(q.TxErrors))
 	}
 	return sb.String()
 }
