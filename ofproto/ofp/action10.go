@@ -180,7 +180,7 @@ func (a ActionOutput10) format() string {
 	case a.Port == Port10Controller:
 		return fmt.Sprintf("CONTROLLER:%d", a.MaxLen)
 	}
-	return fmtPort10(a.Port)
+	return a.Port.String()
 }
 func (a ActionSetVLANVID10) format() string { return fmt.Sprintf("mod_vlan_vid:%d", a.VLANVID) }
 func (a ActionSetVLANPCP10) format() string { return fmt.Sprintf("mod_vlan_pcp:%d", a.VLANPCP) }
@@ -193,7 +193,7 @@ func (a ActionSetNWTos10) format() string   { return fmt.Sprintf("mod_nw_tos:%d"
 func (a ActionSetTPSrc10) format() string   { return fmt.Sprintf("mod_tp_src:%d", a.Port) }
 func (a ActionSetTPDst10) format() string   { return fmt.Sprintf("mod_tp_dst:%d", a.Port) }
 func (a ActionEnqueue10) format() string {
-	return fmt.Sprintf("enqueue:%s:%d", fmtPort10(a.Port), a.QueueID)
+	return fmt.Sprintf("enqueue:%s:%d", a.Port.String(), a.QueueID)
 }
 func (a ActionVendor10) format() string {
 	return fmt.Sprintf("vendor(0x%08x,%d bytes)", a.Vendor, len(a.Data))

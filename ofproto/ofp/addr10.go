@@ -53,13 +53,3 @@ func (a IPv410) uint32() uint32 {
 }
 
 func ipv410(u uint32) IPv410 { return IPv410{byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)} }
-
-// fmtPort10 prints a 1.0 port number as ovs-ofctl does: like
-// PortNo10.String, except that OFPP_NONE (0xffff) is "ANY", the name OVS
-// gives it in every version.
-func fmtPort10(p PortNo10) string {
-	if p == Port10None {
-		return "ANY"
-	}
-	return p.String()
-}

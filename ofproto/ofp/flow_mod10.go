@@ -115,7 +115,7 @@ func (m *FlowMod10) formatBody(uint8) string {
 		fmt.Fprintf(&sb, "buf:%#x ", m.BufferID)
 	}
 	if m.OutPort != Port10None {
-		fmt.Fprintf(&sb, "out_port:%s ", fmtPort10(m.OutPort))
+		fmt.Fprintf(&sb, "out_port:%s ", m.OutPort.String())
 	}
 	sb.WriteString(formatFlowModFlags10(m.Flags))
 	sb.WriteString("actions=" + formatActions10(m.Actions))

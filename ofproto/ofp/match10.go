@@ -254,7 +254,7 @@ func formatMatch10(m Match10, priority int, normalize bool) string {
 		}
 	}
 	if has(FW10InPort) {
-		add("in_port=%s", fmtPort10(m.InPort))
+		add("in_port=%s", m.InPort.String())
 	}
 	if s := formatVLAN10(m); s != "" {
 		f = append(f, s)

@@ -56,7 +56,7 @@ func (m *PacketIn10) formatBody(uint8) string {
 	if names := [...]string{"no_match", "action", "invalid_ttl", "action_set", "group", "packet_out", "", ""}; int(m.Reason) < len(names) {
 		reason = names[m.Reason]
 	}
-	s := fmt.Sprintf(" total_len=%d in_port=%s (via %s) data_len=%d", m.TotalLen, fmtPort10(m.InPort), reason, len(m.Data))
+	s := fmt.Sprintf(" total_len=%d in_port=%s (via %s) data_len=%d", m.TotalLen, m.InPort.String(), reason, len(m.Data))
 	if m.BufferID == BufferNone10 {
 		s += " (unbuffered)"
 		if int(m.TotalLen) != len(m.Data) {
@@ -123,7 +123,7 @@ func (m *PacketOut10) unmarshalBody(b []byte, _ uint8) error {
 }
 
 func (m *PacketOut10) formatBody(uint8) string {
-	s := fmt.Sprintf(" in_port=%s actions=%s", fmtPort10(m.InPort), formatActions10(m.Actions))
+	s := fmt.Sprintf(" in_port=%s actions=%s", m.InPort.String(), formatActions10(m.Actions))
 	if m.BufferID != BufferNone10 {
 		return s + fmt.Sprintf(" buffer=0x%08x", m.BufferID)
 	}

@@ -162,7 +162,7 @@ func featureSpeed10(f uint32) int {
 // format prints a port as ovs-ofctl does, one line plus indented details.
 func (p *Port10) format() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, " %s(%s): addr:%s\n", fmtPort10(p.PortNo), p.Name, p.HWAddr)
+	fmt.Fprintf(&sb, " %s(%s): addr:%s\n", p.PortNo.String(), p.Name, p.HWAddr)
 	fmt.Fprintf(&sb, "     config:     %s\n", orZero(formatBits10(p.Config, portConfigNames10)))
 	// ovs-ofctl prints the STP state (none for STP_LISTEN, which is 0)
 	// and LINK_DOWN without a space between them.
@@ -260,7 +260,7 @@ func (m *PortMod10) unmarshalBody(b []byte, _ uint8) error {
 }
 
 func (m *PortMod10) formatBody(uint8) string {
-	s := fmt.Sprintf(" port: %s: addr:%s\n", fmtPort10(m.PortNo), m.HWAddr)
+	s := fmt.Sprintf(" port: %s: addr:%s\n", m.PortNo.String(), m.HWAddr)
 	// ovs-ofctl shows only the config bits the mask selects.
 	s += fmt.Sprintf("     config: %s\n", orZero(formatBits10(m.Config&m.Mask, portConfigNames10)))
 	s += fmt.Sprintf("     mask:   %s\n", orZero(formatBits10(m.Mask, portConfigNames10)))

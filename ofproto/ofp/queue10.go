@@ -32,12 +32,12 @@ func (m *QueueGetConfigRequest10) unmarshalBody(b []byte, _ uint8) error {
 	m.Port = PortNo10(binary.BigEndian.Uint16(b[0:2]))
 	// "Should refer to a valid physical port (i.e. < OFPP_MAX)" (§5.3.4).
 	if m.Port >= Port10Max {
-		return errf(ET10QueueOpFailed, QOFC10BadPort, "queue_get_config_request: port %s is not a physical port", fmtPort10(m.Port))
+		return errf(ET10QueueOpFailed, QOFC10BadPort, "queue_get_config_request: port %s is not a physical port", m.Port.String())
 	}
 	return nil
 }
 
-func (m *QueueGetConfigRequest10) formatBody(uint8) string { return " port=" + fmtPort10(m.Port) }
+func (m *QueueGetConfigRequest10) formatBody(uint8) string { return " port=" + m.Port.String() }
 
 // QueueGetConfigReply10 lists the queues of Port.
 type QueueGetConfigReply10 struct {
@@ -134,7 +134,7 @@ func (m *QueueGetConfigReply10) unmarshalBody(b []byte, _ uint8) error {
 
 func (m *QueueGetConfigReply10) formatBody(uint8) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, " port=%s", fmtPort10(m.Port))
+	fmt.Fprintf(&sb, " port=%s", m.Port.String())
 	for _, q := range m.Queues {
 		fmt.Fprintf(&sb, "\nqueue %d:", q.QueueID)
 		for _, p := range q.Properties {

@@ -145,7 +145,7 @@ func (m *StatsRequest10) formatBody(uint8) string {
 	case m.Flow != nil:
 		s += m.Flow.format()
 	case m.Port != nil:
-		s += " port_no=" + fmtPort10(m.Port.PortNo)
+		s += " port_no=" + m.Port.PortNo.String()
 	case m.Queue != nil:
 		s += m.Queue.format()
 	case m.Vendor != nil:

@@ -42,7 +42,7 @@ func (r *FlowStatsRequest10) format() string {
 		s += fmt.Sprintf(" table=%d", r.TableID)
 	}
 	if r.OutPort != Port10None {
-		s += " out_port=" + fmtPort10(r.OutPort)
+		s += " out_port=" + r.OutPort.String()
 	}
 	if ms := formatMatch10(r.Match, -1, false); ms != "" {
 		s += " " + ms

@@ -221,7 +221,7 @@ func formatPortStats10(ps []PortStats10) string {
 	fmt.Fprintf(&sb, " %d ports", len(ps))
 	for _, p := range ps {
 		fmt.Fprintf(&sb, "\n  port %2s: rx pkts=%s, bytes=%s, drop=%s, errs=%s, frame=%s, over=%s, crc=%s",
-			fmtPort10(p.PortNo), counter10(p.RxPackets), counter10(p.RxBytes), counter10(p.RxDropped),
+			p.PortNo.String(), counter10(p.RxPackets), counter10(p.RxBytes), counter10(p.RxDropped),
 			counter10(p.RxErrors), counter10(p.RxFrameErr), counter10(p.RxOverErr), counter10(p.RxCRCErr))
 		fmt.Fprintf(&sb, "\n           tx pkts=%s, bytes=%s, drop=%s, errs=%s, coll=%s",
 			counter10(p.TxPackets), counter10(p.TxBytes), counter10(p.TxDropped),
@@ -247,7 +247,7 @@ func (r *QueueStatsRequest10) append(b []byte) []byte {
 
 func (r *QueueStatsRequest10) format() string {
 	q := fmtQueue10(r.QueueID)
-	p := fmtPort10(r.PortNo)
+	p := r.PortNo.String()
 	if r.PortNo == Port10All {
 		p = "ANY" // OVS reads OFPP_ALL here as its OFPP_ANY
 	}
@@ -292,7 +292,7 @@ func formatQueueStats10(qs []QueueStats10) string {
 	fmt.Fprintf(&sb, " %d queues", len(qs))
 	for _, q := range qs {
 		fmt.Fprintf(&sb, "\n  port %s queue %s: bytes=%s, pkts=%s, errors=%s, duration=?",
-			fmtPort10(q.PortNo), fmtQueue10(q.QueueID), counter10(q.TxBytes), counter10(q.TxPackets), counter10(q.TxErrors))
+			q.PortNo.String(), fmtQueue10(q.QueueID), counter10(q.TxBytes), counter10(q.TxPackets), counter10(q.TxErrors))
 	}
 	return sb.String()
 }
