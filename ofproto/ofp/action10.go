@@ -79,12 +79,12 @@ type ActionStripVLAN10 struct{}
 
 // ActionSetDLSrc10 sets the Ethernet source address.
 type ActionSetDLSrc10 struct {
-	Addr MAC10 `json:"dl_addr"`
+	Addr MAC `json:"dl_addr"`
 }
 
 // ActionSetDLDst10 sets the Ethernet destination address.
 type ActionSetDLDst10 struct {
-	Addr MAC10 `json:"dl_addr"`
+	Addr MAC `json:"dl_addr"`
 }
 
 // ActionSetNWSrc10 sets the IPv4 source address.
@@ -343,9 +343,9 @@ func decodeAction10(t uint16, b []byte) (Action10, error) {
 	case AT10StripVLAN:
 		return ActionStripVLAN10{}, nil
 	case AT10SetDLSrc:
-		return ActionSetDLSrc10{Addr: MAC10(b[4:10])}, nil
+		return ActionSetDLSrc10{Addr: MAC(b[4:10])}, nil
 	case AT10SetDLDst:
-		return ActionSetDLDst10{Addr: MAC10(b[4:10])}, nil
+		return ActionSetDLDst10{Addr: MAC(b[4:10])}, nil
 	case AT10SetNWSrc:
 		return ActionSetNWSrc10{Addr: IPv410(b[4:8])}, nil
 	case AT10SetNWDst:

@@ -1,34 +1,12 @@
 package ofp
 
-// Address types of the OpenFlow 1.0 structures: Ethernet and IPv4
-// addresses as they sit on the wire, printed and JSON-encoded in their
-// usual text forms.
+// IPv4 addresses as the OpenFlow 1.0 structures hold them, printed and
+// JSON-encoded in dotted quad (Ethernet addresses are MAC, in mac.go).
 
 import (
 	"fmt"
 	"net/netip"
 )
-
-// MAC10 is a 48-bit Ethernet address.
-type MAC10 [6]byte
-
-func (a MAC10) String() string {
-	return fmt.Sprintf("%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5])
-}
-
-// MarshalText prints the address as "00:11:22:33:44:55".
-func (a MAC10) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
-
-// UnmarshalText parses "00:11:22:33:44:55".
-func (a *MAC10) UnmarshalText(b []byte) error {
-	var m MAC10
-	n, err := fmt.Sscanf(string(b), "%02x:%02x:%02x:%02x:%02x:%02x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5])
-	if err != nil || n != 6 || len(b) != 17 {
-		return fmt.Errorf("ofp: bad Ethernet address %q", b)
-	}
-	*a = m
-	return nil
-}
 
 // IPv410 is an IPv4 address.
 type IPv410 [4]byte

@@ -71,19 +71,7 @@ func (m *FlowRemoved10) formatBody(uint8) string {
 	if m.Cookie != 0 {
 		s += fmt.Sprintf(" cookie:%#x", m.Cookie)
 	}
-	s += " duration" + formatDuration10(m.DurationSec, m.DurationNsec)
+	s += " duration" + formatDuration(m.DurationSec, m.DurationNsec)
 	s += fmt.Sprintf(" idle%d", m.IdleTimeout)
 	return s + fmt.Sprintf(" pkts%d bytes%d", m.PacketCount, m.ByteCount)
-}
-
-// formatDuration10 prints seconds and nanoseconds as ovs-ofctl does:
-// "3s", "3.500s" when the fraction is whole milliseconds, else nine digits.
-func formatDuration10(sec, nsec uint32) string {
-	switch {
-	case nsec == 0:
-		return fmt.Sprintf("%ds", sec)
-	case nsec%1000000 == 0:
-		return fmt.Sprintf("%d.%03ds", sec, nsec/1000000)
-	}
-	return fmt.Sprintf("%d.%09ds", sec, nsec)
 }

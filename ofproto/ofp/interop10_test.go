@@ -24,15 +24,15 @@ func samples10() []Message {
 	m.Wildcards &^= FW10DLType | FW10NWProto | FW10TPDst
 	m.DLType, m.NWProto, m.TPDst = 0x800, 6, 80
 	m.SetNWDst(IPv410{10, 0, 0, 7}, 24)
-	port := Port10{PortNo: 1, HWAddr: MAC10{0, 1, 2, 3, 4, 5}, Name: "eth0", Config: PC10PortDown | PC10NoFlood, State: PS10LinkDown | PS10STPBlock,
+	port := Port10{PortNo: 1, HWAddr: MAC{0, 1, 2, 3, 4, 5}, Name: "eth0", Config: PC10PortDown | PC10NoFlood, State: PS10LinkDown | PS10STPBlock,
 		Curr: PF101GBFD | PF10Copper, Advertised: PF101GBFD | PF10Autoneg, Supported: PF1010GBFD | PF10Pause, Peer: PF10100MBFD}
 	port2 := Port10{PortNo: Port10Local, Name: "br0"}
 	return []Message{
 		&EchoRequest{Data: []byte("xvs!")}, // a hex dump line shorter than 8 bytes
 		&FeaturesReply10{DatapathID: 0x1234, NBuffers: 256, NTables: 1, Capabilities: 0xc7, Actions: 0xfff, Ports: []Port10{port2, port}},
 		&PortStatus10{Reason: PR10Modify, Desc: port},
-		&PortMod10{PortNo: 3, HWAddr: MAC10{1, 2, 3, 4, 5, 6}, Config: PC10PortDown, Mask: PC10PortDown | PC10NoFwd, Advertise: PF10100MBFD},
-		&PortMod10{PortNo: 3, HWAddr: MAC10{1, 2, 3, 4, 5, 6}},
+		&PortMod10{PortNo: 3, HWAddr: MAC{1, 2, 3, 4, 5, 6}, Config: PC10PortDown, Mask: PC10PortDown | PC10NoFwd, Advertise: PF10100MBFD},
+		&PortMod10{PortNo: 3, HWAddr: MAC{1, 2, 3, 4, 5, 6}},
 		&PacketOut10{BufferID: 9, InPort: Port10None, Actions: Actions10{ActionOutput10{Port: Port10Flood}}},
 		&PacketOut10{BufferID: BufferNone10, InPort: 1, Actions: Actions10{ActionOutput10{Port: 2}}},
 		&FlowMod10{Match: m, Priority: 10, BufferID: BufferNone10, OutPort: Port10None, Actions: Actions10{ActionOutput10{Port: 2}}},
@@ -89,7 +89,7 @@ func TestInteropMatch10(t *testing.T) {
 		func(m *Match10) { m.Wildcards &^= FW10DLVLANPCP | FW10DLVLAN; m.DLVLAN, m.DLVLANPCP = VLAN10None, 7 },
 		func(m *Match10) {
 			m.Wildcards &^= FW10DLSrc | FW10DLDst
-			m.DLSrc, m.DLDst = MAC10{0, 1, 2, 3, 4, 5}, MAC10{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+			m.DLSrc, m.DLDst = MAC{0, 1, 2, 3, 4, 5}, MAC{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 		},
 		func(m *Match10) { m.Wildcards &^= FW10DLType; m.DLType = 0x88cc },
 		func(m *Match10) {
@@ -122,7 +122,7 @@ func TestInteropMatch10(t *testing.T) {
 		ActionOutput10{Port: 2}, ActionOutput10{Port: Port10Normal}, ActionOutput10{Port: Port10InPort},
 		ActionOutput10{Port: Port10All}, ActionOutput10{Port: Port10Local}, ActionOutput10{Port: Port10Controller, MaxLen: 128},
 		ActionSetVLANVID10{VLANVID: 10}, ActionSetVLANPCP10{VLANPCP: 3}, ActionStripVLAN10{},
-		ActionSetDLSrc10{Addr: MAC10{0, 0x11, 0x22, 0x33, 0x44, 0x55}}, ActionSetDLDst10{Addr: MAC10{2, 0, 0, 0, 0, 1}},
+		ActionSetDLSrc10{Addr: MAC{0, 0x11, 0x22, 0x33, 0x44, 0x55}}, ActionSetDLDst10{Addr: MAC{2, 0, 0, 0, 0, 1}},
 		ActionSetNWSrc10{Addr: IPv410{1, 2, 3, 4}}, ActionSetNWDst10{Addr: IPv410{5, 6, 7, 8}},
 		ActionSetNWTos10{NWTos: 0xfc}, ActionSetTPSrc10{Port: 1}, ActionSetTPDst10{Port: 65535},
 		ActionEnqueue10{Port: 3, QueueID: 7}, ActionEnqueue10{Port: Port10Local, QueueID: 0},

@@ -43,8 +43,8 @@ const VLAN10None uint16 = 0xffff
 type Match10 struct {
 	Wildcards uint32   `json:"wildcards"`
 	InPort    PortNo10 `json:"in_port"`
-	DLSrc     MAC10    `json:"dl_src"`
-	DLDst     MAC10    `json:"dl_dst"`
+	DLSrc     MAC      `json:"dl_src"`
+	DLDst     MAC      `json:"dl_dst"`
 	DLVLAN    uint16   `json:"dl_vlan"`
 	DLVLANPCP uint8    `json:"dl_vlan_pcp"`
 	DLType    uint16   `json:"dl_type"`

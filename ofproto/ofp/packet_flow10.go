@@ -21,7 +21,7 @@ func formatPacketFlow10(data []byte) string {
 		// Too short for Ethernet: OVS prints an all-zero flow.
 		return "vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,dl_type=0x0000"
 	}
-	dst, src := MAC10(data[0:6]), MAC10(data[6:12])
+	dst, src := MAC(data[0:6]), MAC(data[6:12])
 	// Up to two 802.1Q/802.1ad tags, as OVS parses them.
 	typ := binary.BigEndian.Uint16(data[12:14])
 	rest := data[14:]
@@ -56,12 +56,12 @@ func formatPacketFlow10(data []byte) string {
 	switch typ {
 	case ethTypeARP, ethTypeRARP:
 		var spa, tpa IPv410
-		var sha, tha MAC10
+		var sha, tha MAC
 		var op uint16
 		if len(rest) >= 28 && binary.BigEndian.Uint16(rest[0:2]) == 1 && binary.BigEndian.Uint16(rest[2:4]) == ethTypeIPv4 &&
 			rest[4] == 6 && rest[5] == 4 {
 			op = binary.BigEndian.Uint16(rest[6:8])
-			sha, spa, tha, tpa = MAC10(rest[8:14]), IPv410(rest[14:18]), MAC10(rest[18:24]), IPv410(rest[24:28])
+			sha, spa, tha, tpa = MAC(rest[8:14]), IPv410(rest[14:18]), MAC(rest[18:24]), IPv410(rest[24:28])
 			if op > 0xff {
 				op = 0
 			}
@@ -284,8 +284,8 @@ func formatIPv6Flow10(l2 []string, ip []byte) string {
 // all, as in OVS.
 func formatND10(icmp []byte) string {
 	var target [16]byte
-	var sll, tll MAC10
-	invalid := fmt.Sprintf("nd_target=::,nd_sll=%s,nd_tll=%s", MAC10{}, MAC10{})
+	var sll, tll MAC
+	invalid := fmt.Sprintf("nd_target=::,nd_sll=%s,nd_tll=%s", MAC{}, MAC{})
 	if len(icmp) < 24 {
 		return invalid
 	}
@@ -302,10 +302,10 @@ func formatND10(icmp []byte) string {
 			if opts[0] == 2 {
 				addr = &tll
 			}
-			if *addr != (MAC10{}) {
+			if *addr != (MAC{}) {
 				return invalid
 			}
-			*addr = MAC10(opts[2:8])
+			*addr = MAC(opts[2:8])
 		}
 		opts = opts[n:]
 	}

@@ -57,7 +57,7 @@ const (
 // Port10 is struct ofp_phy_port.
 type Port10 struct {
 	PortNo     PortNo10 `json:"port_no"`
-	HWAddr     MAC10    `json:"hw_addr"`
+	HWAddr     MAC      `json:"hw_addr"`
 	Name       string   `json:"name"`
 	Config     uint32   `json:"config"`
 	State      uint32   `json:"state"`
@@ -232,7 +232,7 @@ func (m *PortStatus10) formatBody(uint8) string {
 // advertised features.
 type PortMod10 struct {
 	PortNo    PortNo10 `json:"port_no"`
-	HWAddr    MAC10    `json:"hw_addr"`
+	HWAddr    MAC      `json:"hw_addr"`
 	Config    uint32   `json:"config"`
 	Mask      uint32   `json:"mask"`
 	Advertise uint32   `json:"advertise"`

@@ -122,7 +122,7 @@ func (f *FlowStats10) decode(b []byte) (int, error) {
 func (f *FlowStats10) format() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "cookie=%#x, duration=%s, table=%d, n_packets=%d, n_bytes=%d, ",
-		f.Cookie, formatDuration10(f.DurationSec, f.DurationNsec), f.TableID, f.PacketCount, f.ByteCount)
+		f.Cookie, formatDuration(f.DurationSec, f.DurationNsec), f.TableID, f.PacketCount, f.ByteCount)
 	if f.IdleTimeout != 0 {
 		fmt.Fprintf(&sb, "idle_timeout=%d, ", f.IdleTimeout)
 	}
