@@ -139,12 +139,28 @@ func Decode(t testing.TB, frame []byte) gopacket.Packet {
 	if el := p.ErrorLayer(); el != nil {
 		t.Fatalf("decode frame: %v\n%x", el.Error(), frame)
 	}
-	err, bad := p.VerifyChecksums()
-	if err != nil {
-		t.Fatalf("verify checksums: %v", err)
+	// gopacket needs the network layer to verify L4 checksums.
+	type l4 interface {
+		SetNetworkLayerForChecksum(gopacket.NetworkLayer) error
 	}
-	for _, m := range bad {
-		t.Errorf("bad %v checksum: %#x, want %#x\n%x", m.Layer.LayerType(), m.Actual, m.Correct, frame)
+	type verifier interface {
+		VerifyChecksum() (error, gopacket.ChecksumVerificationResult)
+	}
+	for _, l := range p.Layers() {
+		if c, ok := l.(l4); ok {
+			if err := c.SetNetworkLayerForChecksum(p.NetworkLayer()); err != nil {
+				t.Fatalf("checksum of %v: %v", l.LayerType(), err)
+			}
+		}
+		if v, ok := l.(verifier); ok {
+			err, r := v.VerifyChecksum()
+			if err != nil {
+				t.Fatalf("verify %v checksum: %v", l.LayerType(), err)
+			}
+			if !r.Valid {
+				t.Errorf("bad %v checksum: %#x, want %#x\n%x", l.LayerType(), r.Actual, r.Correct, frame)
+			}
+		}
 	}
 	return p
 }
