@@ -5,9 +5,10 @@ import (
 	"hash/crc32"
 )
 
-// Incremental checksum update, RFC 1624 equation 3: HC' = ~(~HC + ~m + m').
-// It keeps a checksum right whether it is complete or, for
-// checksum-offloaded frames, only the pseudo-header sum.
+// Incremental checksum update, RFC 1624 equation 3: HC' = ~(~HC + ~m + m'),
+// for complete checksums. (A CHECKSUM_PARTIAL field holds the uncomplemented
+// pseudo-header sum and is updated without the complements; frames reach
+// userspace with complete checksums or none, so only this form is needed.)
 func csumReplace16(sum, old, new uint16) uint16 {
 	s := uint32(^sum) + uint32(^old) + uint32(new)
 	s = (s & 0xffff) + (s >> 16)
