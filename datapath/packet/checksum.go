@@ -7,8 +7,9 @@ import (
 
 // Incremental checksum update, RFC 1624 equation 3: HC' = ~(~HC + ~m + m'),
 // for complete checksums. (A CHECKSUM_PARTIAL field holds the uncomplemented
-// pseudo-header sum and is updated without the complements; frames reach
-// userspace with complete checksums or none, so only this form is needed.)
+// pseudo-header sum and is updated without the complements. Userspace sees
+// bytes without the skb's checksum state, so a datapath that upcalls a
+// CHECKSUM_PARTIAL frame must complete its checksum first.)
 func csumReplace16(sum, old, new uint16) uint16 {
 	s := uint32(^sum) + uint32(^old) + uint32(new)
 	s = (s & 0xffff) + (s >> 16)
