@@ -50,6 +50,7 @@ func Run(t *testing.T, h Harness) {
 	}{
 		{"MissUpcall", testMissUpcall},
 		{"PutHitForwards", testPutHit},
+		{"Keys", testKeys},
 		{"Flood", testFlood},
 		{"Actions", testActions},
 		{"MultiOutputEdits", testMultiOutputEdits},
