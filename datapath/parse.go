@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -211,7 +212,7 @@ func (p *keyParser) attrs(s string, depth int) error {
 				return errUnknown(key)
 			})
 		case "tcp_flags":
-			err = num(arg, 12, &k.TCPFlags)
+			err = parseTCPFlags(arg, &k.TCPFlags)
 		case "icmp", "icmpv6":
 			if name == "icmp" {
 				k.Fields |= FieldICMP
@@ -591,5 +592,24 @@ func fragv(s string, dst *Frag) error {
 	default:
 		return fmt.Errorf("%q: want no, first or later", s)
 	}
+	return nil
+}
+
+// parseTCPFlags reads "syn|ack", a number, or a mix, as tcpFlagNames prints.
+func parseTCPFlags(s string, dst *uint16) error {
+	var f uint16
+	for _, p := range strings.Split(s, "|") {
+		i := slices.Index(tcpFlagBits[:], p)
+		if i >= 0 {
+			f |= 1 << i
+			continue
+		}
+		var v uint16
+		if err := num(p, 12, &v); err != nil {
+			return fmt.Errorf("%q: want flag names (syn|ack) or a number", s)
+		}
+		f |= v
+	}
+	*dst = f
 	return nil
 }

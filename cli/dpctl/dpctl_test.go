@@ -55,7 +55,7 @@ func mustRun(t *testing.T, args ...string) string {
 }
 
 const flow1 = "in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x0800)," +
-	"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=160,ttl=64,frag=no),udp(src=5000,dst=53)"
+	"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0xa0,ttl=64,frag=no),udp(src=5000,dst=53)"
 
 func TestNoDatapath(t *testing.T) {
 	_, errs, code := run(t, "--datapath", "/nonexistent/xvs", "show")
