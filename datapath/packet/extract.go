@@ -75,21 +75,19 @@ const (
 func Extract(frame []byte, inPort uint32) datapath.FlowKey {
 	var k datapath.FlowKey
 	k.InPort = inPort
-	l := parse(frame, &k)
-	_ = l
+	parse(frame, &k)
 	return k
 }
 
 // layout is where the headers of a frame are, as parse found them. Offsets
 // are -1 when the header is absent.
 type layout struct {
-	ethType  int // offset of the final type field (12, 16 or 20)
-	vlan     int // offset of the outermost VLAN tag's TPID
-	l3       int // offset of the MPLS, IPv4, IPv6, ARP or PBB header
-	l3Type   uint16
-	l4       int // offset of the TCP, UDP, SCTP, ICMP or ICMPv6 header
-	l4Proto  uint8
-	ipv6Frag bool // an IPv6 fragment header was walked
+	ethType int // offset of the final type field (12, 16 or 20)
+	vlan    int // offset of the outermost VLAN tag's TPID
+	l3      int // offset of the MPLS, IPv4, IPv6, ARP or PBB header
+	l3Type  uint16
+	l4      int // offset of the TCP, UDP, SCTP, ICMP or ICMPv6 header
+	l4Proto uint8
 }
 
 // parse fills k following the rules of Extract and returns the layout.
@@ -274,7 +272,6 @@ func walkIPv6Ext(b []byte, off int, nh uint8, k *datapath.FlowKey, l *layout) (i
 		next := b[off]
 		switch nh {
 		case 44:
-			l.ipv6Frag = true
 			fo := be16(b[off+2:])
 			if fo>>3 != 0 {
 				k.IPFrag = datapath.FragLater
