@@ -187,7 +187,7 @@ func parse(b []byte, k *datapath.FlowKey) layout {
 		copy(k.IPv6Dst[:], p[24:40])
 		k.Fields |= datapath.FieldIPv6
 		l.l3, l.l3Type = off, typ
-		l4off, ok := walkIPv6Ext(b, off+40, p[6], k, &l)
+		l4off, ok := walkIPv6Ext(b, off+40, p[6], k)
 		if ok {
 			parseL4(b, l4off, k, &l)
 		}
@@ -220,7 +220,7 @@ func extRank(nh uint8, maxRank int) (flag uint16, rank int) {
 
 // walkIPv6Ext walks the extension headers from off, sets IPProto, IPFrag and
 // IPv6ExtHdr, and returns the L4 offset and whether L4 may be parsed.
-func walkIPv6Ext(b []byte, off int, nh uint8, k *datapath.FlowKey, l *layout) (int, bool) {
+func walkIPv6Ext(b []byte, off int, nh uint8, k *datapath.FlowKey) (int, bool) {
 	maxRank := 0
 	destRanks := 0 // bit r set: a destination header took rank r
 	for i := 0; i < MaxIPv6ExtHdrs; i++ {
