@@ -57,6 +57,7 @@ func Run(t *testing.T, h Harness) {
 		{"UserspaceAction", testUserspaceAction},
 		{"InvalidTTL", testInvalidTTL},
 		{"SlowPath", testSlowPath},
+		{"LongActionList", testLongList},
 		{"MeterDrop", testMeterDrop},
 		{"MeterRemark", testMeterRemark},
 		{"PutFlags", testPutFlags},
