@@ -67,7 +67,7 @@ func TestNoDatapath(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	withDummy(t)
 	for _, args := range [][]string{
-		{}, {"bogus"}, {"--format", "xml", "show"}, {"show", "extra"}, {"add-flow"}, {"del-flow"},
+		{}, {"bogus"}, {"--format", "xml", "show"}, {"show", "xvs@test", "extra"}, {"add-flow"}, {"del-flow"},
 	} {
 		if _, errs, code := run(t, args...); code != 2 || errs == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errs)
@@ -130,6 +130,24 @@ func TestFlowCommands(t *testing.T) {
 	}
 	if out := mustRun(t, "dump-flows"); out != "" {
 		t.Errorf("dump-flows after delete: %q", out)
+	}
+}
+
+func TestOptionalDatapathName(t *testing.T) {
+	withDummy(t)
+	mustRun(t, "add-flow", "xvs@test", flow1, "2")
+	if out := mustRun(t, "dump-flows", "xvs@test"); !strings.HasPrefix(out, flow1) {
+		t.Errorf("dump-flows xvs@test: %q", out)
+	}
+	if out := mustRun(t, "show", "xvs@test"); !strings.HasPrefix(out, "xvs@test:") {
+		t.Errorf("show xvs@test: %q", out)
+	}
+	if _, errs, code := run(t, "show", "system@ovs-system"); code != 1 || !strings.Contains(errs, `no datapath named "system@ovs-system"`) {
+		t.Errorf("show of another datapath: exit %d %q", code, errs)
+	}
+	mustRun(t, "del-flows", "xvs@test")
+	if out := mustRun(t, "dump-flows"); out != "" {
+		t.Errorf("del-flows xvs@test left %q", out)
 	}
 }
 
