@@ -150,7 +150,7 @@ func FormatAction(a Action) string {
 	case PushMPLS:
 		return fmt.Sprintf("push_mpls(label=%d,tc=%d,ttl=%d,eth_type=%#04x)", a.Label, a.TC, a.TTL, a.EthType)
 	case PopMPLS:
-		return fmt.Sprintf("pop_mpls(eth_type=%#04x)", a.EthType)
+		return fmt.Sprintf("pop_mpls(eth_type=%#x)", a.EthType)
 	case SetMPLSLabel:
 		return fmt.Sprintf("set(mpls(label=%d))", a.Label)
 	case SetMPLSTC:

@@ -77,6 +77,36 @@ func TestParseActionsExpandsSet(t *testing.T) {
 	}
 }
 
+// Action text as Open vSwitch 3.1 prints it (ofproto/trace "Datapath
+// actions") parses to the same effect.
+func TestParseActionsOVSForms(t *testing.T) {
+	for text, want := range map[string][]Action{
+		"push_mpls(label=7,tc=0,ttl=64,bos=1,eth_type=0x8847),100": {PushMPLS{EthType: EthTypeMPLS, Label: 7, TTL: 64}, Output{100}},
+		"pop_mpls(eth_type=0x800),100":                             {PopMPLS{EthType: EthTypeIPv4}, Output{100}},
+		"push_vlan(tpid=0x88a8,vid=10,pcp=0),100":                  {PushVLAN{TPID: EthTypeQinQ, TCI: 10}, Output{100}},
+		"pop_vlan,push_vlan(vid=0,pcp=3),100":                      {PopVLAN{}, PushVLAN{TPID: EthTypeVLAN, TCI: MakeTCI(0, 3, false)}, Output{100}},
+		"set(eth(src=00:00:00:00:00:09)),set(ipv4(tos=0x23,ttl=8)),set(udp(src=99))": {
+			SetEthSrc{[6]byte{5: 9}}, SetIPDSCP{8}, SetIPECN{3}, SetIPTTL{8}, SetTPSrc{99}},
+		"set(ipv6(tclass=0x10,hlimit=3)),set(icmpv6(type=1,code=4)),set(tcp(dst=5))": {
+			SetIPDSCP{4}, SetIPECN{0}, SetIPTTL{3}, SetICMPType{1}, SetICMPCode{4}, SetTPDst{5}},
+		"meter(0),drop_is_not_an_item_here": nil,
+	} {
+		got, err := ParseActions(text)
+		if want == nil {
+			if err == nil {
+				t.Errorf("%s: parsed", text)
+			}
+			continue
+		}
+		if err != nil || !ActionsEqual(got, want) {
+			t.Errorf("%s: got %v, %v; want %v", text, got, err, want)
+		}
+	}
+	if got := FormatActions([]Action{PopMPLS{EthType: EthTypeIPv4}}); got != "pop_mpls(eth_type=0x800)" {
+		t.Errorf("pop_mpls formats as %s", got)
+	}
+}
+
 func TestParseActionsErrors(t *testing.T) {
 	for _, s := range []string{
 		"output(2)", "push_vlan(vid=5000)", "push_vlan(tpid=0x0800,vid=1)", "set(ipv4(src=1.2.3))",

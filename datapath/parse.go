@@ -333,6 +333,9 @@ func parseAction(it string) ([]Action, error) {
 				return num(v, 8, &a.TTL)
 			case "eth_type":
 				return num(v, 16, &a.EthType)
+			case "bos": // Open vSwitch prints it; here it follows from the frame
+				var b uint8
+				return num(v, 1, &b)
 			}
 			return errUnknown(key)
 		})
@@ -382,6 +385,23 @@ func parseSet(s string) ([]Action, error) {
 	err = eachKV(hdr, arg, func(key, v string) error {
 		var a Action
 		var err error
+		// Open vSwitch's whole-header forms: set(ipv4(tos=..,ttl=..)),
+		// set(ipv6(tclass=..,hlimit=..)), set(tcp(src=..)), set(icmpv6(..)).
+		switch hdr + "." + key {
+		case "ipv4.tos", "ipv6.tclass":
+			var tos uint8
+			err = num(v, 8, &tos)
+			list = append(list, SetIPDSCP{tos >> 2}, SetIPECN{tos & 3})
+			return err
+		case "ipv4.ttl", "ipv6.hlimit":
+			hdr, key = "ip", "ttl"
+		case "tcp.src", "udp.src", "sctp.src":
+			hdr, key = "l4", "src"
+		case "tcp.dst", "udp.dst", "sctp.dst":
+			hdr, key = "l4", "dst"
+		case "icmpv6.type", "icmpv6.code":
+			hdr = "icmp"
+		}
 		switch hdr + "." + key {
 		case "vlan.vid":
 			var x SetVLANVID
