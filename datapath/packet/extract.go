@@ -72,6 +72,13 @@ const (
 //     needs 2 bytes, a non-zero length, and length*8 bytes present, else the
 //     scan stops; an option of length 1 and type 1 in an NS sets NDSLL, type
 //     2 in an NA sets NDTLL (a later one overwrites an earlier one).
+//
+// On well-formed frames these rules give what Open vSwitch's flow
+// extraction gives (datapath's TestExtractLikeOVS checks it), except on
+// purpose: 802.3 frames are not looked into (OVS reads an LLC/SNAP type);
+// an IPv4 header whose total length exceeds the frame is still keyed (OVS
+// drops it); a later IPv6 fragment keeps the fragment header's next header
+// as IPProto, as IPv4 does (OVS reports 44); PBB's I-SID is keyed.
 func Extract(frame []byte, inPort uint32) datapath.FlowKey {
 	var k datapath.FlowKey
 	k.InPort = inPort
