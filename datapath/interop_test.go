@@ -77,6 +77,11 @@ func ovsDummy(t *testing.T) func(args ...string) (string, error) {
 // prints exactly our text.
 func TestTextFormLikeOVS(t *testing.T) {
 	appctl := ovsDummy(t)
+	// The revalidator deletes datapath flows that OpenFlow did not ask for;
+	// hold it while ours are in.
+	if out, err := appctl("revalidator/pause"); err != nil {
+		t.Fatalf("revalidator/pause: %v\n%s", err, out)
+	}
 	actions := []string{
 		"100",
 		"100,push_vlan(vid=10,pcp=0),100",

@@ -241,4 +241,3 @@ func parseSet(s string) ([]Action, error) {
 	}
 	return list, err
 }
-
