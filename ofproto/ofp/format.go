@@ -71,7 +71,7 @@ func hexDump(data []byte) string {
 		end := min(off+16, len(data))
 		fmt.Fprintf(&sb, "%08x ", off)
 		for i := off; i < off+16; i++ {
-			if i == off+8 {
+			if i == off+8 && i < end { // ovs-ofctl drops the '-' on a short line
 				sb.WriteByte('-')
 			} else {
 				sb.WriteByte(' ')
