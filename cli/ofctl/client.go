@@ -146,6 +146,7 @@ func (c *client) Close() error {
 func (c *client) read() {
 	defer close(c.done)
 	var ra ofp.Reassembler
+	var ra10 ofp.StatsAssembler10
 	br := bufio.NewReaderSize(c.nc, 64<<10)
 	for {
 		raw, err := ofp.ReadMessage(br, nil)
@@ -160,6 +161,17 @@ func (c *client) read() {
 		}
 		if !done {
 			continue
+		}
+		if part, ok := m.(*ofp.StatsReply10); ok {
+			whole, err := ra10.Add(h.Xid, part)
+			if err != nil {
+				c.fail(fmt.Errorf("joining OFPT_STATS_REPLY parts: %w", err))
+				return
+			}
+			if whole == nil {
+				continue
+			}
+			m = whole
 		}
 		if req, ok := m.(*ofp.EchoRequest); ok {
 			c.wmu.Lock()

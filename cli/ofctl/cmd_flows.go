@@ -30,16 +30,43 @@ func (e *env) parseFlowArg(text string, command uint8) (*ofp.FlowSpec, error) {
 }
 
 // selectFlows parses the optional FLOW of dump-flows and dump-aggregate.
-func (e *env) selectFlows(args []string) (*ofp.FlowStatsRequest, error) {
+func (e *env) selectFlows(args []string) (*ofp.FlowSpec, error) {
 	text := ""
 	if len(args) > 1 {
 		text = args[1]
 	}
-	fs, err := e.parseFlowArg(text, ofp.FlowDelete)
-	if err != nil {
-		return nil, err
+	return e.parseFlowArg(text, ofp.FlowDelete)
+}
+
+// statsRequest is the flow or aggregate request for the session's version.
+func statsRequest(c *client, fs *ofp.FlowSpec, aggregate bool) (ofp.Message, error) {
+	if c.version == ofp.Version10 {
+		r10, err := fs.FlowStatsRequest10()
+		if err != nil {
+			return nil, badUsage("%v", err)
+		}
+		t := ofp.ST10Flow
+		if aggregate {
+			t = ofp.ST10Aggregate
+		}
+		return &ofp.StatsRequest10{Type: t, Flow: r10}, nil
 	}
-	return fs.FlowStatsRequest(), nil
+	if aggregate {
+		return mp(&ofp.AggregateRequest{FlowStatsRequest: *fs.FlowStatsRequest()}), nil
+	}
+	return mp(fs.FlowStatsRequest()), nil
+}
+
+// flowModMsg is the flow-mod of fs for the session's version.
+func flowModMsg(c *client, fs *ofp.FlowSpec) (ofp.Message, error) {
+	if c.version == ofp.Version10 {
+		fm, err := fs.FlowMod10()
+		if err != nil {
+			return nil, badUsage("%v", err)
+		}
+		return fm, nil
+	}
+	return &fs.FlowMod, nil
 }
 
 // statsRE matches the statistics --no-stats leaves out, and the zero
@@ -47,7 +74,7 @@ func (e *env) selectFlows(args []string) (*ofp.FlowStatsRequest, error) {
 var statsRE = regexp.MustCompile(`(duration=[^,]*, |n_packets=[^,]*, |n_bytes=[^,]*, |^ cookie=0x0, |table=0, )`)
 
 func cmdDumpFlows(e *env, args []string) error {
-	req, err := e.selectFlows(args)
+	fs, err := e.selectFlows(args)
 	if err != nil {
 		return err
 	}
@@ -56,10 +83,11 @@ func cmdDumpFlows(e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
-	if err := needVersion13(c, "dump-flows"); err != nil {
+	req, err := statsRequest(c, fs, false)
+	if err != nil {
 		return err
 	}
-	r, err := c.request(mp(req))
+	r, err := c.request(req)
 	if err != nil {
 		return err
 	}
@@ -78,11 +106,24 @@ func cmdDumpFlows(e *env, args []string) error {
 }
 
 func cmdDumpAggregate(e *env, args []string) error {
-	req, err := e.selectFlows(args)
+	fs, err := e.selectFlows(args)
 	if err != nil {
 		return err
 	}
-	return e.simpleRequests(args[0], mp(&ofp.AggregateRequest{FlowStatsRequest: *req}))
+	c, err := e.connect(args[0])
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	req, err := statsRequest(c, fs, true)
+	if err != nil {
+		return err
+	}
+	r, err := c.request(req)
+	if err != nil {
+		return err
+	}
+	return e.print(r)
 }
 
 // flowMod sends one flow-mod and a barrier.
@@ -96,10 +137,11 @@ func (e *env) flowMod(target, text string, command uint8) error {
 		return err
 	}
 	defer c.Close()
-	if err := needVersion13(c, "flow modification"); err != nil {
+	m, err := flowModMsg(c, fs)
+	if err != nil {
 		return err
 	}
-	return c.transact([]ofp.Message{&fs.FlowMod})
+	return c.transact([]ofp.Message{m})
 }
 
 func cmdAddFlow(e *env, args []string) error { return e.flowMod(args[0], args[1], ofp.FlowAdd) }
@@ -109,19 +151,7 @@ func cmdModFlows(e *env, args []string) error {
 	if e.strict {
 		cmd = ofp.FlowModifyStrict
 	}
-	fs, err := e.parseFlowArg(args[1], cmd)
-	if err != nil {
-		return err
-	}
-	c, err := e.connect(args[0])
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := needVersion13(c, "mod-flows"); err != nil {
-		return err
-	}
-	return c.transact([]ofp.Message{&fs.FlowMod})
+	return e.flowMod(args[0], args[1], cmd)
 }
 
 func cmdDelFlows(e *env, args []string) error {
@@ -192,12 +222,13 @@ func cmdAddFlows(e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
-	if err := needVersion13(c, "add-flows"); err != nil {
-		return err
-	}
 	lines := map[uint32]int{}
 	err = e.readFlowFile(args[1], func(line int, fs *ofp.FlowSpec) error {
-		x, err := c.send(&fs.FlowMod)
+		m, err := flowModMsg(c, fs)
+		if err != nil {
+			return usageError{fmt.Errorf("%s:%d: %v", args[1], line, err)}
+		}
+		x, err := c.send(m)
 		lines[x] = line
 		return err
 	})

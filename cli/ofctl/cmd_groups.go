@@ -101,7 +101,7 @@ func cmdDumpGroupStats(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.simpleRequests(args[0], mp(&ofp.GroupStatsRequest{GroupID: g}))
+	return e.simpleRequests(args[0], mp(&ofp.GroupStatsRequest{GroupID: g}), nil)
 }
 
 func meterCmd(command uint16) func(e *env, args []string) error {
@@ -133,7 +133,7 @@ func cmdDumpMeters(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.simpleRequests(args[0], mp(&ofp.MeterConfigRequest{MeterRequest: ofp.MeterRequest{MeterID: m}}))
+	return e.simpleRequests(args[0], mp(&ofp.MeterConfigRequest{MeterRequest: ofp.MeterRequest{MeterID: m}}), nil)
 }
 
 func cmdMeterStats(e *env, args []string) error {
@@ -141,7 +141,7 @@ func cmdMeterStats(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.simpleRequests(args[0], mp(&ofp.MeterStatsRequest{MeterRequest: ofp.MeterRequest{MeterID: m}}))
+	return e.simpleRequests(args[0], mp(&ofp.MeterStatsRequest{MeterRequest: ofp.MeterRequest{MeterID: m}}), nil)
 }
 
 // portModActions are mod-port's ACTION words: the config bit and whether

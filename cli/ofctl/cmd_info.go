@@ -37,20 +37,21 @@ func needVersion13(c *client, what string) error {
 	return nil
 }
 
-// simpleRequests connects, sends each request in turn and prints each
-// reply.
-func (e *env) simpleRequests(target string, reqs ...ofp.Message) error {
+// simpleRequests connects, sends the request for the session's version
+// (req10 nil: the command needs OpenFlow 1.3) and prints the reply.
+func (e *env) simpleRequests(target string, req13, req10 ofp.Message) error {
 	c, err := e.connect(target)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	for _, m := range reqs {
-		if _, isMP := m.(*ofp.MultipartRequest); isMP {
-			if err := needVersion13(c, "this command"); err != nil {
-				return err
-			}
+	m := req13
+	if c.version == ofp.Version10 {
+		if m = req10; m == nil {
+			return needVersion13(c, "this command")
 		}
+	}
+	{
 		r, err := c.request(m)
 		if err != nil {
 			return err
@@ -99,19 +100,19 @@ func cmdShow(e *env, args []string) error {
 }
 
 func cmdDumpDesc(e *env, args []string) error {
-	return e.simpleRequests(args[0], mp(&ofp.DescRequest{}))
+	return e.simpleRequests(args[0], mp(&ofp.DescRequest{}), &ofp.StatsRequest10{Type: ofp.ST10Desc})
 }
 
 func cmdDumpTables(e *env, args []string) error {
-	return e.simpleRequests(args[0], mp(&ofp.TableStatsRequest{}))
+	return e.simpleRequests(args[0], mp(&ofp.TableStatsRequest{}), &ofp.StatsRequest10{Type: ofp.ST10Table})
 }
 
 func cmdDumpTableFeatures(e *env, args []string) error {
-	return e.simpleRequests(args[0], mp(&ofp.TableFeaturesRequest{}))
+	return e.simpleRequests(args[0], mp(&ofp.TableFeaturesRequest{}), nil)
 }
 
 func cmdDumpPortsDesc(e *env, args []string) error {
-	return e.simpleRequests(args[0], mp(&ofp.PortDescRequest{}))
+	return e.simpleRequests(args[0], mp(&ofp.PortDescRequest{}), nil)
 }
 
 func cmdDumpPorts(e *env, args []string) error {
@@ -123,5 +124,9 @@ func cmdDumpPorts(e *env, args []string) error {
 		}
 		port = p
 	}
-	return e.simpleRequests(args[0], mp(&ofp.PortStatsRequest{PortNo: port}))
+	var req10 ofp.Message
+	if p10, ok := port.To10(); ok {
+		req10 = &ofp.StatsRequest10{Type: ofp.ST10Port, Port: &ofp.PortStatsRequest10{PortNo: p10}}
+	}
+	return e.simpleRequests(args[0], mp(&ofp.PortStatsRequest{PortNo: port}), req10)
 }

@@ -83,12 +83,20 @@ func cmdPacketOut(e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
-	if err := needVersion13(c, "packet-out"); err != nil {
-		return err
-	}
 	msgs := make([]ofp.Message, len(pos))
 	for i, p := range pos {
 		msgs[i] = p
+		if c.version == ofp.Version10 {
+			as, err := ofp.ToActions10(p.Actions)
+			if err != nil {
+				return badUsage("%v", err)
+			}
+			in, ok := p.InPort.To10()
+			if !ok {
+				return badUsage("in_port %s does not fit OpenFlow 1.0", p.InPort)
+			}
+			msgs[i] = &ofp.PacketOut10{BufferID: ofp.BufferNone10, InPort: in, Actions: as, Data: p.Data}
+		}
 	}
 	return c.transact(msgs)
 }

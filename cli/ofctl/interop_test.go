@@ -188,41 +188,55 @@ func TestOVSGroupsMeters13(t *testing.T) {
 }
 
 // TestOVSPacketOut sends a packet-out whose action outputs to the
-// controller, and waits for the packet-in on a monitoring session.
+// controller, and waits for the packet-in on a monitoring session, over
+// both versions.
 func TestOVSPacketOut(t *testing.T) {
 	s := startOVS(t, 1)
 	sw := s.target()
-	c, err := dial(sw, "", []uint8{ofp.Version13}, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
+	for _, v := range []struct {
+		name string
+		ver  uint8
+	}{{"OpenFlow13", ofp.Version13}, {"OpenFlow10", ofp.Version10}} {
+		t.Run(v.name, func(t *testing.T) {
+			c, err := dial(sw, "", []uint8{v.ver}, 10*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			async := c.startAsync()
+			// OVS sends a service connection (the .mgmt socket)
+			// asynchronous messages only once it set a miss_send_len;
+			// the barrier proves the switch applied it before the
+			// packet is sent.
+			if err := c.transact([]ofp.Message{&ofp.SetConfig{SwitchConfig: ofp.SwitchConfig{MissSendLen: 128}}}); err != nil {
+				t.Fatal(err)
+			}
+			pkt := "ffffffffffff0000000000010800450000140000000040000000c0a80001c0a80002"
+			xvs(t, "-O", v.name, "packet-out", sw, "in_port=controller,packet="+pkt+",actions=output:controller")
+			select {
+			case r, ok := <-async:
+				if !ok {
+					t.Fatal("monitor session closed")
+				}
+				var data []byte
+				switch pi := r.m.(type) {
+				case *ofp.PacketIn:
+					data = pi.Data
+				case *ofp.PacketIn10:
+					data = pi.Data
+				default:
+					t.Fatalf("got %s, want a packet-in", ofp.Format(r.h, r.m))
+				}
+				if hexString(data) != pkt {
+					t.Errorf("packet-in data %x, want %s", data, pkt)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("no packet-in within 10s")
+			}
+			// The older form: IN_PORT ACTIONS HEX.
+			xvs(t, "-O", v.name, "packet-out", sw, "LOCAL", "output:1", pkt)
+		})
 	}
-	defer c.Close()
-	async := c.startAsync()
-	// OVS sends a service connection (the .mgmt socket) asynchronous
-	// messages only once it set a miss_send_len; the barrier proves the
-	// switch has applied it before the packet is sent.
-	if err := c.transact([]ofp.Message{&ofp.SetConfig{SwitchConfig: ofp.SwitchConfig{MissSendLen: 128}}}); err != nil {
-		t.Fatal(err)
-	}
-	pkt := "ffffffffffff0000000000010800450000140000000040000000c0a80001c0a80002"
-	xvs(t, "-O", "OpenFlow13", "packet-out", sw, "in_port=controller,packet="+pkt+",actions=output:controller")
-	select {
-	case r, ok := <-async:
-		if !ok {
-			t.Fatal("monitor session closed")
-		}
-		pi, isPI := r.m.(*ofp.PacketIn)
-		if !isPI {
-			t.Fatalf("got %s, want a packet-in", ofp.Format(r.h, r.m))
-		}
-		if got := strings.TrimLeft(strings.ToLower(pkt), "0"); !strings.Contains(strings.ToLower(hexString(pi.Data)), got[:20]) {
-			t.Errorf("packet-in data %x, want %s", pi.Data, pkt)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no packet-in within 10s")
-	}
-	// The older form: IN_PORT ACTIONS HEX.
-	xvs(t, "-O", "OpenFlow13", "packet-out", sw, "LOCAL", "output:1", pkt)
 	_, errOut, rc := xvsRC("packet-out", sw, "in_port=1,packet=zz,actions=drop")
 	if rc != 2 || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("bad packet hex: exit %d stderr %q", rc, errOut)

@@ -148,7 +148,13 @@ func normalize(s string) string {
 func sameOutput(t *testing.T, args ...string) string {
 	t.Helper()
 	x := normalize(xvs(t, args...))
-	o := normalize(ovsOfctl(t, args...))
+	ovsArgs := args
+	if len(args) > 1 && args[0] == "-O" && args[1] == "OpenFlow10" {
+		// Plain OpenFlow 1.0 flow format: ovs-ofctl would otherwise
+		// switch the session to Nicira extensions (NXST_FLOW).
+		ovsArgs = append([]string{"-F", "openflow10"}, args...)
+	}
+	o := normalize(ovsOfctl(t, ovsArgs...))
 	if x != o {
 		t.Errorf("%s:\nxvs ofctl:\n%s\novs-ofctl:\n%s", strings.Join(args, " "), x, o)
 	}

@@ -1,0 +1,66 @@
+package ofctl
+
+// The same commands over OpenFlow 1.0.
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var interopFlows10 = []string{
+	"priority=10,tcp,nw_dst=10.0.0.0/24,tp_dst=80,actions=mod_vlan_vid:10,output:2",
+	"cookie=0x12,idle_timeout=50,hard_timeout=100,send_flow_rem,in_port=1,actions=normal",
+	"priority=5,dl_src=00:11:22:33:44:55,actions=flood",
+	"priority=7,arp,arp_spa=1.2.3.4,arp_op=1,actions=controller:128",
+	"priority=9,udp,tp_src=53,actions=mod_nw_dst:9.9.9.9,mod_tp_dst:5353,output:1",
+	"priority=11,dl_vlan=10,dl_vlan_pcp=2,actions=strip_vlan,mod_dl_src:00:00:00:00:00:07,output:1",
+}
+
+func TestOVSFlows10(t *testing.T) {
+	s := startOVS(t, 2)
+	sw := s.target()
+	for _, f := range interopFlows10 {
+		xvs(t, "-O", "OpenFlow10", "add-flow", sw, f)
+	}
+	out := sameOutput(t, "-O", "OpenFlow10", "dump-flows", sw)
+	if !strings.Contains(out, "OFPST_FLOW reply (xid=") || strings.Count(out, "\n") != len(interopFlows10) {
+		t.Errorf("dump-flows over OpenFlow 1.0:\n%s", out)
+	}
+	sameOutput(t, "-O", "OpenFlow10", "dump-flows", sw, "--no-stats")
+	sameOutput(t, "-O", "OpenFlow10", "dump-flows", sw, "udp")
+	sameOutput(t, "-O", "OpenFlow10", "dump-aggregate", sw)
+	xvs(t, "-O", "OpenFlow10", "del-flows", sw, "--strict", "priority=7,arp,arp_spa=1.2.3.4,arp_op=1")
+	if got := xvs(t, "-O", "OpenFlow10", "dump-flows", sw, "arp"); strings.Contains(got, "arp_spa") {
+		t.Errorf("strict delete left the flow:\n%s", got)
+	}
+	xvs(t, "-O", "OpenFlow10", "del-flows", sw)
+	if got := xvs(t, "-O", "OpenFlow10", "dump-flows", sw); strings.Contains(got, "actions") {
+		t.Errorf("del-flows left flows:\n%s", got)
+	}
+	// add-flows over 1.0 too.
+	file := filepath.Join(s.dir, "flows10.txt")
+	if err := os.WriteFile(file, []byte(strings.Join(interopFlows10, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	xvs(t, "-O", "OpenFlow10", "add-flows", sw, file)
+	sameOutput(t, "-O", "OpenFlow10", "dump-flows", sw)
+	// What OpenFlow 1.0 cannot say is refused before anything is sent.
+	_, errOut, rc := xvsRC("-O", "OpenFlow10", "add-flow", sw, "actions=goto_table:1")
+	if rc != 2 || !strings.Contains(errOut, "OpenFlow 1.3") {
+		t.Errorf("goto_table over 1.0: exit %d, stderr %q", rc, errOut)
+	}
+}
+
+func TestOVSInfo10(t *testing.T) {
+	s := startOVS(t, 2)
+	sw := s.target()
+	sameOutput(t, "-O", "OpenFlow10", "show", sw)
+	sameOutput(t, "-O", "OpenFlow10", "dump-desc", sw)
+	sameOutput(t, "-O", "OpenFlow10", "dump-ports", sw)
+	sameOutput(t, "-O", "OpenFlow10", "dump-ports", sw, "2")
+	if got := xvs(t, "-O", "OpenFlow10", "dump-tables", sw); !strings.Contains(got, "OFPST_TABLE reply (xid=") {
+		t.Errorf("dump-tables over 1.0:\n%s", got)
+	}
+}
