@@ -1,0 +1,71 @@
+package ofctl
+
+import (
+	"strings"
+	"testing"
+)
+
+// Bad command-line input: one line on stderr naming the problem, exit 2;
+// a switch that cannot be reached: one line, exit 1.
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		args []string
+		rc   int
+		want string
+	}{
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"--bogus", "show", "br0"}, 2, "unknown option --bogus"},
+		{[]string{"-O", "OpenFlow12", "show", "br0"}, 2, "unsupported protocol"},
+		{[]string{"--format", "xml", "show", "br0"}, 2, "--format"},
+		{[]string{"add-flow", "br0"}, 2, "wrong number of arguments"},
+		{[]string{"add-flow", "unix:/nonexistent/x.mgmt", "priority=1,actions=frob"}, 2, `"frob": unknown action`},
+		{[]string{"add-flow", "unix:/nonexistent/x.mgmt", "nw_dsst=1.2.3.4,actions=drop"}, 2, `unknown field "nw_dsst"`},
+		{[]string{"add-flow", "unix:/nonexistent/x.mgmt", "ip"}, 2, "must specify an action"},
+		{[]string{"del-flows", "unix:/nonexistent/x.mgmt", "ip,actions=drop"}, 2, "actions are not allowed"},
+		{[]string{"add-group", "unix:/nonexistent/x.mgmt", "group_id=1,type=bogus"}, 2, "unknown group type"},
+		{[]string{"add-meter", "unix:/nonexistent/x.mgmt", "meter=1,bands=type=frob,rate=1"}, 2, "unknown band type"},
+		{[]string{"mod-port", "unix:/nonexistent/x.mgmt", "1", "sideways"}, 2, `unknown action "sideways"`},
+		{[]string{"dump-flows", "unix:/nonexistent/x.mgmt"}, 1, "no such file or directory"},
+		{[]string{"dump-flows", "ssl:1.2.3.4"}, 1, "ssl connections are not supported"},
+		{[]string{"--rundir", "/nonexistent", "show", "xofnone"}, 1, "/nonexistent/xofnone.mgmt"},
+		{[]string{"packet-out", "unix:/nonexistent/x.mgmt", "in_port=1,actions=drop,packet=zz"}, 2, "packet"},
+	}
+	for _, c := range cases {
+		out, errOut, rc := xvsRC(c.args...)
+		if rc != c.rc || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 || out != "" {
+			t.Errorf("xvs ofctl %s: exit %d (want %d), stdout %q, stderr %q (want one line with %q)",
+				strings.Join(c.args, " "), rc, c.rc, out, errOut, c.want)
+		}
+	}
+}
+
+func TestResolveTarget(t *testing.T) {
+	t.Setenv("XVS_RUNDIR", "/run/test")
+	cases := []struct{ in, rundir, network, addr string }{
+		{"unix:/tmp/a.mgmt", "", "unix", "/tmp/a.mgmt"},
+		{"tcp:127.0.0.1", "", "tcp", "127.0.0.1:6653"},
+		{"tcp:127.0.0.1:6633", "", "tcp", "127.0.0.1:6633"},
+		{"tcp:[::1]", "", "tcp", "[::1]:6653"},
+		{"br0", "", "unix", "/run/test/br0.mgmt"},
+		{"br0", "/d", "unix", "/d/br0.mgmt"},
+	}
+	for _, c := range cases {
+		n, a, err := resolveTarget(c.in, c.rundir)
+		if err != nil || n != c.network || a != c.addr {
+			t.Errorf("resolveTarget(%q, %q) = %s %s %v, want %s %s", c.in, c.rundir, n, a, err, c.network, c.addr)
+		}
+	}
+	t.Setenv("XVS_RUNDIR", "")
+	if _, a, _ := resolveTarget("br1", ""); a != "/run/xvs/br1.mgmt" {
+		t.Errorf("default rundir: %s", a)
+	}
+}
+
+// Options may follow the command, as with ovs-ofctl's getopt.
+func TestOptionsAnywhere(t *testing.T) {
+	e := &env{}
+	rest, err := e.parseOptions([]string{"dump-flows", "br0", "--no-stats", "-OOpenFlow13", "--timeout=3", "table=1"})
+	if err != nil || strings.Join(rest, " ") != "dump-flows br0 table=1" || !e.noStats || len(e.versions) != 1 || e.timeout.Seconds() != 3 {
+		t.Errorf("rest %q err %v env %+v", rest, err, e)
+	}
+}
