@@ -118,6 +118,10 @@ func TestOVSInfo13(t *testing.T) {
 	sameOutput(t, "-O", "OpenFlow13", "dump-ports", sw)
 	sameOutput(t, "-O", "OpenFlow13", "dump-ports", sw, "1")
 	sameOutput(t, "-O", "OpenFlow13", "dump-ports-desc", sw)
+	sameOutput(t, "-O", "OpenFlow13", "dump-tables", sw)
+	if got := xvs(t, "-O", "OpenFlow13", "dump-table-features", sw); !strings.Contains(got, "OFPST_TABLE_FEATURES reply") || !strings.Contains(got, "table 0") {
+		t.Errorf("dump-table-features:\n%.400s", got)
+	}
 	xvs(t, "-O", "OpenFlow13", "mod-port", sw, s.ports[0], "no-forward")
 	if got := xvs(t, "dump-ports-desc", sw); !strings.Contains(got, "NO_FWD") {
 		t.Errorf("mod-port no-forward not applied:\n%s", got)
