@@ -1,8 +1,14 @@
 package ofctl
 
 import (
+	"bufio"
+	"net"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // Bad command-line input: one line on stderr naming the problem, exit 2;
@@ -68,4 +74,37 @@ func TestOptionsAnywhere(t *testing.T) {
 	if err != nil || strings.Join(rest, " ") != "dump-flows br0 table=1" || !e.noStats || len(e.versions) != 1 || e.timeout.Seconds() != 3 {
 		t.Errorf("rest %q err %v env %+v", rest, err, e)
 	}
+}
+
+// A monitor that stops reading must not keep Close from returning.
+func TestCloseWithUnreadAsync(t *testing.T) {
+	a, b := net.Pipe()
+	c := &client{nc: a, version: ofp.Version13, bw: bufio.NewWriter(a), waiters: map[uint32]chan reply{},
+		errs: map[uint32]*ofp.Error{}, closing: make(chan struct{}), done: make(chan struct{})}
+	go c.read()
+	async := c.startAsync()
+	_ = async
+	// More unsolicited messages than the channel holds, unread.
+	msg, err := ofp.Marshal(ofp.Version13, 0, &ofp.PortStatus{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for i := 0; i < 300; i++ {
+			if _, err := b.Write(msg); err != nil {
+				return
+			}
+		}
+	}()
+	for len(async) < cap(async) {
+		runtime.Gosched()
+	}
+	done := make(chan struct{})
+	go func() { c.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close blocked behind an unread monitor channel")
+	}
+	b.Close()
 }

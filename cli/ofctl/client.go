@@ -44,7 +44,8 @@ type client struct {
 	async   chan reply            // unsolicited messages, when monitoring
 	readErr error
 
-	done chan struct{} // closed when the reader stops
+	closing chan struct{} // closed by Close: the reader must not block
+	done    chan struct{} // closed when the reader stops
 }
 
 // resolveTarget turns the SWITCH argument into a network and address:
@@ -88,7 +89,8 @@ func dial(target, rundir string, versions []uint8, timeout time.Duration) (*clie
 		return nil, fmt.Errorf("%s: %w", target, err)
 	}
 	c := &client{nc: nc, timeout: timeout, bw: bufio.NewWriterSize(nc, 64<<10),
-		waiters: map[uint32]chan reply{}, errs: map[uint32]*ofp.Error{}, done: make(chan struct{})}
+		waiters: map[uint32]chan reply{}, errs: map[uint32]*ofp.Error{},
+		closing: make(chan struct{}), done: make(chan struct{})}
 	if err := c.hello(versions); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("%s: %w", target, err)
@@ -134,7 +136,11 @@ func (c *client) hello(versions []uint8) error {
 	return nil
 }
 
+// Close closes the connection and waits for the reader. Order: closing
+// first, so that a reader blocked handing a message to a monitor that no
+// longer reads gives up; then the socket, which ends the reader's read.
 func (c *client) Close() error {
+	close(c.closing)
 	err := c.nc.Close()
 	<-c.done
 	return err
@@ -201,7 +207,10 @@ func (c *client) read() {
 		async := c.async
 		c.mu.Unlock()
 		if async != nil {
-			async <- reply{h, m}
+			select {
+			case async <- reply{h, m}:
+			case <-c.closing:
+			}
 		}
 	}
 }
