@@ -5,6 +5,7 @@ package ofctl
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -62,5 +63,47 @@ func TestOVSInfo10(t *testing.T) {
 	sameOutput(t, "-O", "OpenFlow10", "dump-ports", sw, "2")
 	if got := xvs(t, "-O", "OpenFlow10", "dump-tables", sw); !strings.Contains(got, "OFPST_TABLE reply (xid=") {
 		t.Errorf("dump-tables over 1.0:\n%s", got)
+	}
+}
+
+// TestOVSSameTable loads the same flows once with xvs ofctl and once with
+// ovs-ofctl: the switch must end up with the same table, so xvs encodes
+// each flow as ovs-ofctl does.
+func TestOVSSameTable(t *testing.T) {
+	s := startOVS(t, 2)
+	sw := s.target()
+	for _, c := range []struct {
+		proto string
+		flows []string
+	}{{"OpenFlow13", interopFlows}, {"OpenFlow10", interopFlows10}} {
+		file := filepath.Join(s.dir, c.proto+".txt")
+		if err := os.WriteFile(file, []byte(strings.Join(c.flows, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dump := func() string {
+			// Dump over 1.3 in both cases: it shows every table. Sorted:
+			// the switch's order need not be the order of insertion.
+			lines := strings.Split(ovsOfctl(t, "-O", "OpenFlow13", "dump-flows", sw, "--no-stats"), "\n")
+			sort.Strings(lines)
+			return strings.Join(lines, "\n")
+		}
+		ovsArgs := []string{"-O", c.proto}
+		if c.proto == "OpenFlow10" {
+			ovsArgs = append(ovsArgs, "-F", "openflow10")
+		}
+		ovsOfctl(t, append(ovsArgs, "del-flows", sw)...)
+		ovsOfctl(t, append(ovsArgs, "add-flows", sw, file)...)
+		want := dump()
+		xvs(t, "-O", c.proto, "del-flows", sw)
+		if got := dump(); strings.Contains(got, "actions=") {
+			t.Fatalf("%s: del-flows left\n%s", c.proto, got)
+		}
+		xvs(t, "-O", c.proto, "add-flows", sw, file)
+		if got := dump(); got != want {
+			t.Errorf("%s: table after xvs ofctl add-flows:\n%s\nafter ovs-ofctl add-flows:\n%s", c.proto, got, want)
+		}
+		if n := strings.Count(want, "actions="); n != len(c.flows) {
+			t.Errorf("%s: %d flows installed, want %d", c.proto, n, len(c.flows))
+		}
 	}
 }
