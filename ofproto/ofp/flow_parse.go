@@ -72,7 +72,7 @@ func ParseFlow(text string, command uint8) (*FlowSpec, error) {
 	del := command == FlowDelete || command == FlowDeleteStrict
 	switch {
 	case hasActions && del:
-		return nil, tokErr("actions="+actText, "actions are not allowed when deleting flows")
+		return nil, tokErr("actions="+actText, "actions are not allowed when selecting flows to delete or dump")
 	case !hasActions && !del:
 		return nil, tokErr(text, "must specify an action")
 	}
