@@ -87,6 +87,16 @@ func ParseFlow(text string, command uint8) (*FlowSpec, error) {
 	if del && !fs.HasTable {
 		fs.TableID = TableAll
 	}
+	// What a switch would refuse (a goto_table backwards, a set_field
+	// whose prerequisites the match lacks) is refused here, as ovs-ofctl
+	// does, rather than sent.
+	if err := fs.FlowMod.Validate(); err != nil {
+		tok := text
+		if hasActions {
+			tok = "actions=" + actText
+		}
+		return nil, &ParseFlowError{Token: tok, Err: err}
+	}
 	return fs, nil
 }
 
@@ -293,6 +303,11 @@ func ParsePort(s string) (PortNo, error) {
 	v, err := parseUint(s, 32)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a port number or name", s)
+	}
+	// OpenFlow 1.0 numbers of the reserved ports (65528-65535) mean
+	// those ports, as in ovs-ofctl.
+	if v >= uint64(Port10InPort) && v <= 0xffff {
+		return PortNo10(v).To13(), nil
 	}
 	return PortNo(v), nil
 }

@@ -63,6 +63,18 @@ func (m *matchBuilder) put(tok string, o OXM) error {
 		return nil
 	}
 	o.HasMask = o.Mask != nil
+	if o.HasMask && allZero(o.Mask) {
+		return nil // a zero mask matches everything: no field at all
+	}
+	if o.HasMask && len(o.Mask) == len(o.Value) {
+		// Bits outside the mask do not take part (ovs-ofctl clears them;
+		// spec 1.3.5 §7.2.3.5 makes them an error on the wire).
+		v := make([]byte, len(o.Value))
+		for i := range v {
+			v[i] = o.Value[i] & o.Mask[i]
+		}
+		o.Value = v
+	}
 	m.fields[o.Field] = o
 	m.toks[o.Field] = tok
 	return nil
@@ -150,9 +162,15 @@ func (m *matchBuilder) vlanTCI(tok, val string) error {
 			return err
 		}
 	}
-	switch mask >> 13 {
-	case 0:
-	case 7:
+	// A PCP means something only on a tagged frame: ovs-ofctl drops it
+	// unless the match requires the tag (CFI set and matched).
+	pcpMask := mask >> 13
+	tagged := mask&VIDPresent != 0 && tci&VIDPresent != 0
+	switch {
+	case pcpMask == 0:
+	case !tagged:
+		m.warnings = append(m.warnings, fmt.Sprintf("%q: the PCP part is ignored: it needs the tag present (CFI bit 0x1000 set and matched)", tok))
+	case pcpMask == 7:
 		return m.put(tok, basicOXM(OXMVlanPCPField, []byte{uint8(tci >> 13)}, nil))
 	default:
 		return tokErr(tok, "OpenFlow 1.3 cannot match part of the VLAN PCP")
@@ -394,6 +412,15 @@ func parseIPMasked(vs, ms string, masked bool, size int) (value, mask []byte, er
 		return value, nil, nil
 	}
 	return value, mask, nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func allOnes(b []byte) bool {

@@ -18,6 +18,10 @@ var parseFlowGood = []struct{ in, want string }{
 	{"priority=10,tcp,nw_dst=10.0.0.0/24,tp_dst=80,actions=mod_vlan_vid:10,output:2",
 		"priority=10,tcp,nw_dst=10.0.0.0/24,tp_dst=80 actions=push_vlan:0x8100,set_field:4106->vlan_vid,output:2"},
 	{"actions=drop", "actions=drop"},
+	{"ip,nw_dst=192.168.1.1/255.255.0.0,actions=drop", "ip,nw_dst=192.168.0.0/16 actions=drop"},
+	{"ip,nw_src=0.0.0.0/0,actions=drop", "ip actions=drop"},
+	{"vlan_tci=0,actions=drop", "vlan_tci=0x0000/0x1fff actions=drop"},
+	{"in_port=65534,actions=drop", "in_port=LOCAL actions=drop"},
 	{"table=3,cookie=0x12,idle_timeout=5,hard_timeout=10,send_flow_rem,check_overlap,in_port=1,actions=normal",
 		"table:3 in_port=1 cookie:0x12 idle:5 hard:10 send_flow_rem check_overlap actions=NORMAL"},
 	{"dl_src=00:11:22:33:44:55,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=flood",
@@ -55,6 +59,51 @@ var parseFlowGood = []struct{ in, want string }{
 		"actions=push_vlan:0x8100,set_field:4097->vlan_vid,set_field:3->vlan_pcp,output:2,CONTROLLER:10"},
 }
 
+// More flows whose parse must agree with ovs-ofctl's: reserved ports,
+// masks, VLAN TCI forms, set-field and instruction forms.
+var parseFlowMore = []string{
+	"in_port=LOCAL,actions=output:1",
+	"in_port=65534,actions=drop",
+	"dl_type=0x0806,actions=drop",
+	"rarp,actions=drop",
+	"ip,nw_src=10.0.0.0/8,nw_dst=192.168.1.1/255.255.0.0,actions=drop",
+	"ip,nw_proto=6,actions=drop",
+	"ipv6,nw_proto=17,actions=drop",
+	"tcp,tp_src=1,tp_dst=2,actions=mod_tp_src:3",
+	"udp6,ipv6_dst=fe80::/10,actions=drop",
+	"icmp6,icmpv6_type=136,nd_target=fe80::1,nd_tll=00:01:02:03:04:05,actions=drop",
+	"dl_vlan=0xffff,actions=drop",
+	"vlan_tci=0,actions=drop",
+	"vlan_tci=0x1005,actions=drop",
+	"vlan_tci=0x2000/0xe000,actions=drop",
+	"dl_vlan=5,dl_vlan_pcp=7,actions=mod_vlan_pcp:1",
+	"metadata=0x10,actions=drop",
+	"tun_id=0x1/0xff,actions=drop",
+	"mpls,mpls_bos=0,actions=dec_mpls_ttl,set_mpls_ttl:5",
+	"ip,ip_ecn=3,actions=mod_nw_ecn:2",
+	"arp,arp_tha=ff:ff:ff:ff:ff:ff,arp_sha=00:00:00:00:00:01/ff:ff:ff:00:00:00,actions=drop",
+	"priority=0,actions=CONTROLLER:0",
+	"priority=65535,actions=all",
+	"cookie=0xffffffffffffffff,actions=drop",
+	"ip,actions=set_field:00:11:22:33:44:55->eth_dst,set_field:10.1.1.1->ip_dst",
+	"ip,actions=set_field:0x10->ip_dscp",
+	"tcp,actions=set_field:80->tcp_dst",
+	"actions=push_vlan:0x88a8",
+	"actions=output:4294967294",
+	"actions=meter:1,drop",
+	"ipv6,ipv6_label=0x1/0xf,actions=drop",
+	"ip,nw_tos=252,actions=drop",
+	"sctp6,tp_src=1,actions=mod_tp_dst:2",
+	"actions=output:in_port",
+	"hard_timeout=0,idle_timeout=65535,actions=drop",
+	"table=254,actions=drop",
+	"check_overlap,reset_counts,no_packet_counts,no_byte_counts,actions=drop",
+	"dl_dst=01:80:c2:00:00:00/ff:ff:ff:ff:ff:f0,actions=drop",
+	"ipv6,ipv6_src=::1/128,actions=drop",
+	"ip,nw_src=1.2.3.4/32,actions=drop",
+	"ip,nw_src=0.0.0.0/0,actions=drop",
+}
+
 // parseFlowBad are flows ovs-ofctl refuses too; the error names the token.
 var parseFlowBad = []struct{ in, tok string }{
 	{"priority=10,actions=frobnicate:1", "frobnicate:1"},
@@ -76,6 +125,8 @@ var parseFlowBad = []struct{ in, tok string }{
 	{"send_flow_rem=1,actions=drop", "send_flow_rem=1"},
 	{"ip,nw_src=,actions=drop", "nw_src="},
 	{"actions=meter:x", "meter:x"},
+	{"actions=set_field:10.1.1.1->ip_dst", "actions=set_field:10.1.1.1->ip_dst"},
+	{"priority=1,actions=goto_table:0", "actions=goto_table:0"},
 }
 
 func TestParseFlowGood(t *testing.T) {
@@ -175,6 +226,24 @@ func TestParseFlowOVS(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("%q\n  xvs %s\n  ovs %s", c.in, got, want)
+		}
+	}
+	for _, in := range parseFlowMore {
+		fs, err := ParseFlow(in, FlowAdd)
+		got := ""
+		if err == nil {
+			got = roundTripFlowMod(t, &fs.FlowMod)
+		}
+		out, oerr := exec.Command(bin, "-O", "OpenFlow13", "parse-flow", in).Output()
+		var want string
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(l, "OFPT_FLOW_MOD") {
+				_, want, _ = strings.Cut(l, "): ")
+				_, want, _ = strings.Cut(want, " ")
+			}
+		}
+		if got != want || (err == nil) != (oerr == nil) {
+			t.Errorf("%q\n  xvs %s (%v)\n  ovs %s (%v)", in, got, err, want, oerr)
 		}
 	}
 	for _, c := range parseFlowBad {
