@@ -49,7 +49,7 @@ run() { # NAME COMMAND...: time one add-flows into an empty table
 	t1=$(now)
 	n=$(ovs-ofctl -O OpenFlow13 dump-flows "$SW" --no-stats | grep -c actions= || true)
 	ovs-ofctl -O OpenFlow13 dump-flows "$SW" --no-stats | sort >"$DIR/$name.dump"
-	echo "$name: $(echo "$t1 - $t0" | bc) s for $N flow-mods ($n flows installed)"
+	echo "$name: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s for $N flow-mods ($n flows installed)"
 }
 
 run ovs-ofctl ovs-ofctl -O OpenFlow13 add-flows "$SW" "$DIR/flows.txt"
