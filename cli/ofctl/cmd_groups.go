@@ -157,8 +157,10 @@ var portModActions = map[string]struct {
 }
 
 // cmdModPort sets one config bit of a port given by number or name; the
-// port-mod must carry the port's hardware address (spec 1.3.5 §7.3.4.3),
-// so the port descriptions are read first.
+// port-mod must carry the port's hardware address (spec 1.3.5 §7.3.4.3,
+// 1.0.0 §5.3.3), so the ports are read first: from the port descriptions
+// in 1.3, from the features reply in 1.0. The config bits have the same
+// values in both versions.
 func cmdModPort(e *env, args []string) error {
 	act, ok := portModActions[strings.ToLower(args[2])]
 	if !ok {
@@ -169,8 +171,25 @@ func cmdModPort(e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
-	if err := needVersion13(c, "mod-port"); err != nil {
-		return err
+	want, numErr := ofp.ParsePort(args[1])
+	var config ofp.PortConfig
+	if act.set {
+		config = act.bit
+	}
+	if c.version == ofp.Version10 {
+		r, err := c.request(&ofp.FeaturesRequest{})
+		if err != nil {
+			return err
+		}
+		if f, ok := r.m.(*ofp.FeaturesReply10); ok {
+			for _, p := range f.Ports {
+				if p.Name == args[1] || (numErr == nil && p.PortNo.To13() == want) {
+					return c.transact([]ofp.Message{&ofp.PortMod10{PortNo: p.PortNo, HWAddr: p.HWAddr,
+						Config: uint32(config), Mask: uint32(act.bit)}})
+				}
+			}
+		}
+		return fmt.Errorf("%s: no such port", args[1])
 	}
 	r, err := c.request(mp(&ofp.PortDescRequest{}))
 	if err != nil {
@@ -183,14 +202,9 @@ func cmdModPort(e *env, args []string) error {
 			ports = body.Ports
 		}
 	}
-	want, numErr := ofp.ParsePort(args[1])
 	for _, p := range ports {
 		if p.Name == args[1] || (numErr == nil && p.PortNo == want) {
-			pm := &ofp.PortMod{PortNo: p.PortNo, HWAddr: p.HWAddr, Mask: act.bit}
-			if act.set {
-				pm.Config = act.bit
-			}
-			return c.transact([]ofp.Message{pm})
+			return c.transact([]ofp.Message{&ofp.PortMod{PortNo: p.PortNo, HWAddr: p.HWAddr, Config: config, Mask: act.bit}})
 		}
 	}
 	return fmt.Errorf("%s: no such port", args[1])

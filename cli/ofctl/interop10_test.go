@@ -65,6 +65,14 @@ func TestOVSInfo10(t *testing.T) {
 	if got := xvs(t, "-O", "OpenFlow10", "dump-tables", sw); !strings.Contains(got, "OFPST_TABLE reply (xid=") {
 		t.Errorf("dump-tables over 1.0:\n%s", got)
 	}
+	xvs(t, "-O", "OpenFlow10", "mod-port", sw, "2", "no-packet-in")
+	if got := xvs(t, "-O", "OpenFlow13", "dump-ports-desc", sw); !strings.Contains(got, "NO_PACKET_IN") {
+		t.Errorf("mod-port over 1.0 not applied:\n%s", got)
+	}
+	_, errOut, rc := xvsRC("-O", "OpenFlow10", "mod-port", sw, "nosuchport", "up")
+	if rc != 1 || !strings.Contains(errOut, "no such port") {
+		t.Errorf("mod-port of a missing port: exit %d, stderr %q", rc, errOut)
+	}
 }
 
 // TestOVSSameTable loads the same flows once with xvs ofctl and once with
