@@ -199,7 +199,7 @@ func init() {
 		{"diff-flows", "diff-flows SOURCE1 SOURCE2", "differences between flows of switches or files", 2, 2, cmdDiffFlows},
 		{"dump-ports", "dump-ports SWITCH [PORT]", "port statistics", 1, 2, cmdDumpPorts},
 		{"dump-ports-desc", "dump-ports-desc SWITCH", "port descriptions", 1, 1, cmdDumpPortsDesc},
-		{"mod-port", "mod-port SWITCH PORT ACTION", "up|down|stp|no-stp|receive|no-receive|forward|no-forward|flood|no-flood|packet-in|no-packet-in", 3, 3, cmdModPort},
+		{"mod-port", "mod-port SWITCH PORT ACTION", "ACTION: up|down|receive|no-receive|forward|no-forward|packet-in|no-packet-in", 3, 3, cmdModPort},
 		{"add-group", "add-group SWITCH GROUP", "add a group", 2, 2, cmdAddGroup},
 		{"mod-group", "mod-group SWITCH GROUP", "modify a group", 2, 2, cmdModGroup},
 		{"del-groups", "del-groups SWITCH [GROUP]", "delete groups (all without GROUP)", 1, 2, cmdDelGroups},
@@ -210,7 +210,7 @@ func init() {
 		{"del-meters", "del-meters SWITCH [METER]", "delete meters (all without METER)", 1, 2, cmdDelMeters},
 		{"dump-meters", "dump-meters SWITCH [METER]", "meter configuration", 1, 2, cmdDumpMeters},
 		{"meter-stats", "meter-stats SWITCH [METER]", "meter statistics", 1, 2, cmdMeterStats},
-		{"packet-out", "packet-out SWITCH PACKET-OUT | SWITCH IN_PORT ACTIONS HEX...", "send a packet", 2, -1, cmdPacketOut},
+		{"packet-out", "packet-out SWITCH in_port=P,packet=HEX,actions=A", "send a packet (or: SWITCH IN_PORT ACTIONS HEX...)", 2, -1, cmdPacketOut},
 		{"monitor", "monitor SWITCH [MISS-LEN]", "print asynchronous messages (--count N, --timeout T)", 1, 2, cmdMonitor},
 		{"ofp-print", "ofp-print [HEX]", "decode OpenFlow messages given in hex (or on stdin)", 0, 1, ofpPrint},
 	}
