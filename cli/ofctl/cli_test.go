@@ -3,11 +3,15 @@ package ofctl
 import (
 	"bufio"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
@@ -107,4 +111,28 @@ func TestCloseWithUnreadAsync(t *testing.T) {
 		t.Fatal("Close blocked behind an unread monitor channel")
 	}
 	b.Close()
+}
+
+// diff-flows of two files needs no switch: its output and exit status
+// must be ovs-ofctl's.
+func TestDiffFlowsFiles(t *testing.T) {
+	testenv.RequireCommand(t, "ovs-ofctl")
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.txt")
+	b := filepath.Join(dir, "b.txt")
+	os.WriteFile(a, []byte("table=1,cookie=0x12,idle_timeout=5,priority=3,tcp,tp_dst=80,actions=output:1\n"+
+		"priority=4,actions=drop\nsend_flow_rem,ip,actions=normal\nhard_timeout=9,arp,actions=flood\n"), 0o644)
+	os.WriteFile(b, []byte("# comment\npriority=4,actions=output:3\nhard_timeout=9,arp,actions=flood\n"), 0o644)
+	for _, pair := range [][2]string{{a, b}, {b, a}, {a, a}} {
+		got, errOut, rc := xvsRC("-O", "OpenFlow13", "diff-flows", pair[0], pair[1])
+		cmd := exec.Command("ovs-ofctl", "-O", "OpenFlow13", "diff-flows", pair[0], pair[1])
+		want, err := cmd.Output()
+		wantRC := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			wantRC = ee.ExitCode()
+		}
+		if got != string(want) || rc != wantRC || errOut != "" {
+			t.Errorf("diff-flows %s %s: exit %d (ovs %d), stderr %q\nxvs:\n%s\novs-ofctl:\n%s", pair[0], pair[1], rc, wantRC, errOut, got, want)
+		}
+	}
 }

@@ -261,20 +261,37 @@ func lineErrors(file string, v uint8, errs map[uint32]*ofp.Error, lines map[uint
 }
 
 // flowRecord is one flow reduced to what replace-flows and diff-flows
-// compare: the key (table, priority, match) and the rest.
+// compare: the key (table, priority, match) and the flow as diff-flows
+// prints it, "[table=N ]MATCH[ cookie=C][ idle_timeout=I][ hard_timeout=H]
+// actions=A" (ovs-ofctl's form; flags are not compared).
 type flowRecord struct {
 	key, value string
 }
 
 var modHeader = ofp.Header{Version: ofp.Version13, Type: 14}
 
-// recordOf prints a flow in the flow-mod text of ofp.Format, so that
+// recordOf prints a flow with the flow-mod text of ofp.Format, so that
 // flows from files and from switches compare by the same printer.
 func recordOf(fm *ofp.FlowMod) flowRecord {
 	k := *fm
 	k.Instructions, k.Cookie, k.IdleTimeout, k.HardTimeout, k.Flags = nil, 0, 0, 0, 0
 	key := strings.TrimSuffix(afterCommand(ofp.Format(modHeader, &k)), " actions=drop")
-	return flowRecord{key: key, value: afterCommand(ofp.Format(modHeader, fm))}
+	full := afterCommand(ofp.Format(modHeader, fm))
+	_, actions, _ := strings.Cut(full, " actions=")
+	v := key
+	if strings.HasPrefix(v, "table:") {
+		v = "table=" + strings.TrimPrefix(v, "table:")
+	}
+	if fm.Cookie != 0 {
+		v += fmt.Sprintf(" cookie=%#x", fm.Cookie)
+	}
+	if fm.IdleTimeout != 0 {
+		v += fmt.Sprintf(" idle_timeout=%d", fm.IdleTimeout)
+	}
+	if fm.HardTimeout != 0 {
+		v += fmt.Sprintf(" hard_timeout=%d", fm.HardTimeout)
+	}
+	return flowRecord{key: key, value: strings.TrimPrefix(v+" actions="+actions, " ")}
 }
 
 func afterCommand(s string) string {
@@ -430,5 +447,6 @@ func cmdDiffFlows(e *env, args []string) error {
 	return nil
 }
 
-// errFlowsDiffer makes the exit status 2, as ovs-ofctl's diff-flows.
-var errFlowsDiffer = usageError{errors.New("flow tables differ")}
+// errFlowsDiffer makes the exit status 2 without a message, as
+// ovs-ofctl's diff-flows.
+var errFlowsDiffer = exitStatus(2)

@@ -37,6 +37,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if err := c.run(e, rest[1:]); err != nil {
+			if st, ok := err.(exitStatus); ok {
+				return int(st)
+			}
 			msg := strings.ReplaceAll(strings.TrimRight(err.Error(), "\n"), "\n", "; ")
 			fmt.Fprintf(stderr, "xvs ofctl: %s: %s\n", c.name, msg)
 			if _, ok := err.(usageError); ok {
@@ -49,6 +52,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "xvs ofctl: unknown command %q; known: %s\n", rest[0], commandNames())
 	return 2
 }
+
+// exitStatus ends a command with that status and no message.
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
 
 // usageError is bad input on the command line (exit status 2).
 type usageError struct{ error }
