@@ -4,6 +4,8 @@ package ofctl
 // real ovs-ofctl's for the same bridge.
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +81,29 @@ func TestOVSAddFlowsFile(t *testing.T) {
 	out := sameOutput(t, "-O", "OpenFlow13", "dump-flows", sw, "--no-stats")
 	if n := strings.Count(out, "\n") + 1; n != len(interopFlows) {
 		t.Errorf("add-flows: %d flows, want %d:\n%s", n, len(interopFlows), out)
+	}
+
+	// From stdin ("-"), into an emptied table.
+	xvs(t, "-O", "OpenFlow13", "del-flows", sw)
+	var o, e bytes.Buffer
+	if rc := Main([]string{"-O", "OpenFlow13", "add-flows", sw, "-"}, strings.NewReader(text), &o, &e); rc != 0 {
+		t.Fatalf("add-flows from stdin: exit %d: %s", rc, e.String())
+	}
+	if got := xvs(t, "-O", "OpenFlow13", "dump-flows", sw, "--no-stats"); got != out+"\n" {
+		t.Errorf("add-flows from stdin:\n%s\nfrom the file:\n%s", got, out)
+	}
+	// JSON listing: one object, every flow in it.
+	j := xvs(t, "--format", "json", "dump-flows", sw)
+	var msg struct {
+		Type string `json:"type"`
+		Body struct {
+			Body struct {
+				Entries []json.RawMessage `json:"entries"`
+			} `json:"body"`
+		} `json:"body"`
+	}
+	if err := json.Unmarshal([]byte(j), &msg); err != nil || len(msg.Body.Body.Entries) != len(interopFlows) {
+		t.Errorf("--format json dump-flows: %v, %d entries:\n%.600s", err, len(msg.Body.Body.Entries), j)
 	}
 
 	// replace-flows with a smaller file leaves exactly that file's flows.
