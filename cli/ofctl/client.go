@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -335,25 +336,35 @@ func (c *client) barrier() (map[uint32]*ofp.Error, error) {
 // transact sends msgs pipelined, then one barrier, and returns an error
 // naming every message the switch refused.
 func (c *client) transact(msgs []ofp.Message) error {
-	xids := make(map[uint32]int, len(msgs))
-	for i, m := range msgs {
-		x, err := c.send(m)
-		if err != nil {
+	for _, m := range msgs {
+		if _, err := c.send(m); err != nil {
 			return err
 		}
-		xids[x] = i
 	}
 	errs, err := c.barrier()
 	if err != nil {
 		return err
 	}
-	return errorsFor(c.version, errs, xids)
+	return switchErrors(c.version, errs, nil)
 }
 
-func errorsFor(v uint8, errs map[uint32]*ofp.Error, xids map[uint32]int) error {
+// switchErrors joins the OFPT_ERRORs of errs in xid order; label, when
+// not nil, names the request of an xid (as "FILE:LINE").
+func switchErrors(v uint8, errs map[uint32]*ofp.Error, label func(xid uint32) string) error {
+	xids := make([]uint32, 0, len(errs))
+	for x := range errs {
+		xids = append(xids, x)
+	}
+	slices.Sort(xids)
 	var out []error
-	for x, e := range errs {
-		out = append(out, &switchError{ofp.Header{Version: v, Type: 1, Xid: x}, e})
+	for _, x := range xids {
+		var err error = &switchError{ofp.Header{Version: v, Type: 1, Xid: x}, errs[x]}
+		if label != nil {
+			if l := label(x); l != "" {
+				err = fmt.Errorf("%s: %w", l, err)
+			}
+		}
+		out = append(out, err)
 	}
 	return errors.Join(out...)
 }

@@ -5,7 +5,6 @@ package ofctl
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -239,25 +238,12 @@ func cmdAddFlows(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return lineErrors(args[1], c.version, errs, lines)
-}
-
-func lineErrors(file string, v uint8, errs map[uint32]*ofp.Error, lines map[uint32]int) error {
-	var out []error
-	xids := make([]uint32, 0, len(errs))
-	for x := range errs {
-		xids = append(xids, x)
-	}
-	sort.Slice(xids, func(i, j int) bool { return xids[i] < xids[j] })
-	for _, x := range xids {
-		se := &switchError{ofp.Header{Version: v, Type: 1, Xid: x}, errs[x]}
+	return switchErrors(c.version, errs, func(x uint32) string {
 		if l, ok := lines[x]; ok {
-			out = append(out, fmt.Errorf("%s:%d: %w", file, l, se))
-		} else {
-			out = append(out, se)
+			return fmt.Sprintf("%s:%d", args[1], l)
 		}
-	}
-	return errors.Join(out...)
+		return ""
+	})
 }
 
 // flowRecord is one flow reduced to what replace-flows and diff-flows
