@@ -2,6 +2,7 @@
 // subcommand that accepts the syntax of its Open vSwitch counterpart:
 //
 //	xvs ofctl     (ovs-ofctl)    OpenFlow switch management
+//	xvs vsctl     (ovs-vsctl)    switch configuration through OVSDB
 //
 // Later subcommands (ovsdb-server, vswitchd, vsctl, dpctl, appctl) register
 // in the commands table below.
@@ -13,6 +14,7 @@ import (
 	"os"
 
 	"github.com/xvs-switch/xvs/cli/ofctl"
+	"github.com/xvs-switch/xvs/cli/vsctl"
 )
 
 // A command is one subcommand of xvs. Run gets the arguments after the
@@ -25,6 +27,7 @@ type command struct {
 
 var commands = []command{
 	{"ofctl", "OpenFlow switch management (the syntax of ovs-ofctl)", ofctl.Main},
+	{"vsctl", "switch configuration through OVSDB (the syntax of ovs-vsctl)", vsctl.Main},
 }
 
 func usage(w io.Writer) {

@@ -1,0 +1,208 @@
+package vsctl
+
+// The replica: a copy of the database read in one transaction, changed in
+// memory by the commands, and turned back into one transaction of inserts,
+// updates and deletes at the end (RFC 7047 §5.2).
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/xvs-switch/xvs/ovsdb/client"
+	"github.com/xvs-switch/xvs/ovsdb/notation"
+)
+
+const dbName = "Open_vSwitch"
+
+type row struct {
+	t       *table
+	uuid    notation.UUID
+	cols    map[string]datum
+	isNew   bool
+	deleted bool
+	changed map[string]bool
+	order   int // position in the replica's creation order
+}
+
+func (r *row) get(col string) datum {
+	if col == "_uuid" {
+		return datum{keys: []any{r.uuid}}
+	}
+	if d, ok := r.cols[col]; ok {
+		return d
+	}
+	return defaultDatum(&r.t.Columns[col].Type)
+}
+
+// getString returns a string column's single value, or "".
+func (r *row) getString(col string) string {
+	d := r.get(col)
+	if len(d.keys) > 0 {
+		if s, ok := d.keys[0].(string); ok {
+			return s
+		}
+	}
+	return ""
+}
+
+type replica struct {
+	sch  *dbSchema
+	rows map[string]map[notation.UUID]*row // by table name
+	all  []*row                            // every row, in load then creation order
+}
+
+// load reads every table of the schema in one transaction, so that the
+// commands see one consistent snapshot.
+func load(ctx context.Context, c *client.Client, sch *dbSchema) (*replica, error) {
+	ops := make([]any, len(sch.Names))
+	for i, tn := range sch.Names {
+		ops[i] = map[string]any{"op": "select", "table": tn, "where": []any{}}
+	}
+	res, err := c.Transact(ctx, dbName, ops...)
+	if err != nil {
+		return nil, err
+	}
+	r := &replica{sch: sch, rows: map[string]map[notation.UUID]*row{}}
+	for i, tn := range sch.Names {
+		t := sch.Tables[tn]
+		r.rows[tn] = map[notation.UUID]*row{}
+		for _, jr := range res[i].Rows {
+			rw := &row{t: t, cols: map[string]datum{}, changed: map[string]bool{}}
+			for cn, raw := range jr {
+				var v any
+				if err := notation.Unmarshal(raw, &v); err != nil {
+					return nil, fmt.Errorf("table %s: column %s: %w", tn, cn, err)
+				}
+				val, err := notation.ValueFromJSON(v)
+				if err != nil {
+					return nil, fmt.Errorf("table %s: column %s: %w", tn, cn, err)
+				}
+				if cn == "_uuid" {
+					u, ok := val.(notation.UUID)
+					if !ok {
+						return nil, fmt.Errorf("table %s: bad _uuid %v", tn, val)
+					}
+					rw.uuid = u
+					continue
+				}
+				col, ok := t.Columns[cn]
+				if !ok {
+					continue // _version and columns the schema does not know
+				}
+				rw.cols[cn] = toDatum(val, &col.Type)
+			}
+			r.add(rw)
+		}
+	}
+	return r, nil
+}
+
+func (r *replica) add(rw *row) {
+	rw.order = len(r.all)
+	r.all = append(r.all, rw)
+	r.rows[rw.t.Name][rw.uuid] = rw
+}
+
+// list returns the live rows of a table in a stable order.
+func (r *replica) list(t *table) []*row {
+	var out []*row
+	for _, rw := range r.rows[t.Name] {
+		if !rw.deleted {
+			out = append(out, rw)
+		}
+	}
+	slices.SortFunc(out, func(a, b *row) int { return a.order - b.order })
+	return out
+}
+
+func (r *replica) lookup(t *table, u notation.UUID) *row {
+	rw := r.rows[t.Name][u]
+	if rw == nil || rw.deleted {
+		return nil
+	}
+	return rw
+}
+
+// insert creates a row with default values. uuid may be preset (a symbol
+// referenced before its create).
+func (r *replica) insert(t *table, u notation.UUID) *row {
+	if u == "" {
+		u = notation.NewUUID()
+	}
+	rw := &row{t: t, uuid: u, cols: map[string]datum{}, changed: map[string]bool{}, isNew: true}
+	r.add(rw)
+	return rw
+}
+
+func (r *replica) set(rw *row, col string, d datum) {
+	rw.cols[col] = d
+	rw.changed[col] = true
+}
+
+func (r *replica) delete(rw *row) { rw.deleted = true }
+
+// dirty reports whether the commands changed anything.
+func (r *replica) dirty() bool {
+	for _, rw := range r.all {
+		if rw.isNew && !rw.deleted || !rw.isNew && (rw.deleted || len(rw.changed) > 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedUUID is the uuid-name by which a transaction refers to a row it
+// inserts: a valid <id> derived from the temporary UUID.
+func namedUUID(u notation.UUID) notation.NamedUUID {
+	return notation.NamedUUID("row" + strings.ReplaceAll(string(u), "-", "_"))
+}
+
+// ref maps an atom for the wire: references to rows inserted in this
+// transaction become named-uuids.
+func (r *replica) ref(a any) any {
+	if u, ok := a.(notation.UUID); ok {
+		for _, m := range r.rows {
+			if rw := m[u]; rw != nil && rw.isNew {
+				return namedUUID(u)
+			}
+		}
+	}
+	return a
+}
+
+// operations returns the transaction that applies the changes, and the new
+// rows in the order of their insert operations.
+func (r *replica) operations() ([]any, []*row) {
+	var ops []any
+	var inserted []*row
+	uuidWhere := func(rw *row) []any {
+		return []any{[]any{"_uuid", "==", notation.AtomToJSON(rw.uuid)}}
+	}
+	for _, rw := range r.all {
+		switch {
+		case rw.isNew && !rw.deleted:
+			cols := map[string]any{}
+			for cn, d := range rw.cols {
+				t := &rw.t.Columns[cn].Type
+				if !d.equal(defaultDatum(t)) {
+					cols[cn] = d.wire(t, r.ref)
+				}
+			}
+			ops = append(ops, map[string]any{"op": "insert", "table": rw.t.Name,
+				"uuid-name": string(namedUUID(rw.uuid)), "row": cols})
+			inserted = append(inserted, rw)
+		case !rw.isNew && rw.deleted:
+			ops = append(ops, map[string]any{"op": "delete", "table": rw.t.Name, "where": uuidWhere(rw)})
+		case !rw.isNew && len(rw.changed) > 0:
+			cols := map[string]any{}
+			for cn := range rw.changed {
+				cols[cn] = rw.cols[cn].wire(&rw.t.Columns[cn].Type, r.ref)
+			}
+			ops = append(ops, map[string]any{"op": "update", "table": rw.t.Name,
+				"where": uuidWhere(rw), "row": cols})
+		}
+	}
+	return ops, inserted
+}
