@@ -32,7 +32,7 @@ func parseColArg(t *table, arg string, ops []string) (*colArg, error) {
 	if name == "" {
 		return nil, fmt.Errorf("%s: missing column name", arg)
 	}
-	col, err := t.lookupColumn(name)
+	col, err := lookupColumn(t, name)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func parseColArg(t *table, arg string, ops []string) (*colArg, error) {
 			return nil, err
 		}
 		a.hasKey = true
-		if !col.Type.isMap() {
+		if !col.Type.IsMap() {
 			return nil, fmt.Errorf("cannot specify key to get for non-map column %s", col.Name)
 		}
 	}
@@ -114,14 +114,14 @@ func (c *cmdCtx) columnsFor(t *table) ([]*column, error) {
 	spec, ok := c.inv.opts["--columns"]
 	if !ok {
 		cols := []*column{uuidColumn}
-		for _, n := range t.Names {
+		for _, n := range t.ColumnNames() {
 			cols = append(cols, t.Columns[n])
 		}
 		return cols, nil
 	}
 	var cols []*column
 	for _, n := range strings.Split(spec, ",") {
-		col, err := t.lookupColumn(strings.TrimSpace(n))
+		col, err := lookupColumn(t, strings.TrimSpace(n))
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +271,7 @@ func compareDatums(a, b datum) int {
 func subset(a, b datum, t *colType) bool {
 	for i, k := range a.keys {
 		j := b.find(k)
-		if j < 0 || t.isMap() && notation.CompareAtoms(a.vals[i], b.vals[j]) != 0 {
+		if j < 0 || t.IsMap() && notation.CompareAtoms(a.vals[i], b.vals[j]) != 0 {
 			return false
 		}
 	}
@@ -346,7 +346,7 @@ func cmdAdd(c *cmdCtx) error {
 	if rw == nil {
 		return err
 	}
-	col, err := t.lookupColumn(c.inv.args[2])
+	col, err := lookupColumn(t, c.inv.args[2])
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func cmdAdd(c *cmdCtx) error {
 				continue // add never replaces a map value or duplicates
 			}
 			d.keys = append(d.keys, k)
-			if ct.isMap() {
+			if ct.IsMap() {
 				d.vals = append(d.vals, add.vals[i])
 			}
 		}
@@ -377,7 +377,7 @@ func cmdAdd(c *cmdCtx) error {
 }
 
 func plural(t *colType) string {
-	if t.isMap() {
+	if t.IsMap() {
 		return "key-value pairs"
 	}
 	return "values"
@@ -388,7 +388,7 @@ func cmdRemove(c *cmdCtx) error {
 	if rw == nil {
 		return err
 	}
-	col, err := t.lookupColumn(c.inv.args[2])
+	col, err := lookupColumn(t, c.inv.args[2])
 	if err != nil {
 		return err
 	}
@@ -397,7 +397,7 @@ func cmdRemove(c *cmdCtx) error {
 	for _, arg := range c.inv.args[3:] {
 		rm, err := parseDatum(arg, looseType(ct), c, true)
 		byKey := false
-		if err != nil && ct.isMap() {
+		if err != nil && ct.IsMap() {
 			// A map also takes bare keys: remove whatever value they have.
 			keyType := &colType{Key: ct.Key, Min: 0, Max: int(^uint(0) >> 1)}
 			var err2 error
@@ -413,7 +413,7 @@ func cmdRemove(c *cmdCtx) error {
 			if j < 0 {
 				continue
 			}
-			if ct.isMap() && !byKey && notation.CompareAtoms(d.vals[j], rm.vals[i]) != 0 {
+			if ct.IsMap() && !byKey && notation.CompareAtoms(d.vals[j], rm.vals[i]) != 0 {
 				continue
 			}
 			d.keys = append(d.keys[:j], d.keys[j+1:]...)
@@ -436,7 +436,7 @@ func cmdClear(c *cmdCtx) error {
 		return err
 	}
 	for _, name := range c.inv.args[2:] {
-		col, err := t.lookupColumn(name)
+		col, err := lookupColumn(t, name)
 		if err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func toDatum(v any, t *colType) datum {
 	default:
 		d.keys = []any{x}
 	}
-	if t.isMap() && d.vals == nil {
+	if t.IsMap() && d.vals == nil {
 		d.vals = []any{}
 	}
 	d.sort()
@@ -100,7 +100,7 @@ func (d datum) equal(e datum) bool {
 // atoms mapped through ref (which turns rows created in this run into
 // named-uuids).
 func (d datum) wire(t *colType, ref func(any) any) any {
-	if t.isMap() {
+	if t.IsMap() {
 		m := make(notation.Map, len(d.keys))
 		for i := range d.keys {
 			m[i] = notation.Pair{Key: ref(d.keys[i]), Value: ref(d.vals[i])}
@@ -123,12 +123,12 @@ func (d datum) wire(t *colType, ref func(any) any) any {
 // default value of a column").
 func defaultDatum(t *colType) datum {
 	d := datum{}
-	if t.isMap() {
+	if t.IsMap() {
 		d.vals = []any{}
 	}
 	if t.Min >= 1 {
 		d.keys = []any{defaultAtom(&t.Key)}
-		if t.isMap() {
+		if t.IsMap() {
 			d.vals = []any{defaultAtom(t.Value)}
 		}
 	}
@@ -155,20 +155,20 @@ func (d datum) String(t *colType) string {
 	var b strings.Builder
 	brackets := t.Max > 1 || len(d.keys) == 0
 	if brackets {
-		b.WriteByte(map[bool]byte{true: '{', false: '['}[t.isMap()])
+		b.WriteByte(map[bool]byte{true: '{', false: '['}[t.IsMap()])
 	}
 	for i, k := range d.keys {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(atomString(k))
-		if t.isMap() {
+		if t.IsMap() {
 			b.WriteByte('=')
 			b.WriteString(atomString(d.vals[i]))
 		}
 	}
 	if brackets {
-		b.WriteByte(map[bool]byte{true: '}', false: ']'}[t.isMap()])
+		b.WriteByte(map[bool]byte{true: '}', false: ']'}[t.IsMap()])
 	}
 	return b.String()
 }
@@ -182,7 +182,7 @@ func (d datum) Bare(t *colType) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(atomBare(k))
-		if t.isMap() {
+		if t.IsMap() {
 			b.WriteByte('=')
 			b.WriteString(atomBare(d.vals[i]))
 		}
@@ -374,27 +374,27 @@ func checkAtom(a any, b *baseType) error {
 		}
 		allowed := datum{keys: slices.Clone(b.Enum)}
 		allowed.sort()
-		return fmt.Errorf("%s is not one of the allowed values (%s)", atomString(a), allowed.String(&colType{Key: *b, Max: 2}))
+		return fmt.Errorf("constraint violation: %s is not one of the allowed values (%s)", atomString(a), allowed.String(&colType{Key: *b, Max: 2}))
 	}
 	switch x := a.(type) {
 	case int64:
-		if b.MinInt != nil && x < *b.MinInt || b.MaxInt != nil && x > *b.MaxInt {
+		if b.MinInteger != nil && x < *b.MinInteger || b.MaxInteger != nil && x > *b.MaxInteger {
 			lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
-			if b.MinInt != nil {
-				lo = *b.MinInt
+			if b.MinInteger != nil {
+				lo = *b.MinInteger
 			}
-			if b.MaxInt != nil {
-				hi = *b.MaxInt
+			if b.MaxInteger != nil {
+				hi = *b.MaxInteger
 			}
-			return fmt.Errorf("%d is not in the valid range %d to %d (inclusive)", x, lo, hi)
+			return fmt.Errorf("constraint violation: %d is not in the valid range %d to %d (inclusive)", x, lo, hi)
 		}
 	case string:
 		n := int64(len([]rune(x)))
-		if b.MinLen != nil && n < *b.MinLen {
-			return fmt.Errorf("\"%s\" length %d is less than minimum allowed length %d", x, n, *b.MinLen)
+		if b.MinLength != nil && n < *b.MinLength {
+			return fmt.Errorf("constraint violation: \"%s\" length %d is less than minimum allowed length %d", x, n, *b.MinLength)
 		}
-		if b.MaxLen != nil && n > *b.MaxLen {
-			return fmt.Errorf("\"%s\" length %d is greater than maximum allowed length %d", x, n, *b.MaxLen)
+		if b.MaxLength != nil && n > *b.MaxLength {
+			return fmt.Errorf("constraint violation: \"%s\" length %d is greater than maximum allowed length %d", x, n, *b.MaxLength)
 		}
 	}
 	return nil
@@ -413,13 +413,13 @@ func parseAtomString(s string, b *baseType, syms symbols) (any, error) {
 // count limits of t are not checked (add and remove take parts of a value).
 func parseDatum(s string, t *colType, syms symbols, loose bool) (datum, error) {
 	d := datum{}
-	if t.isMap() {
+	if t.IsMap() {
 		d.vals = []any{}
 	}
 	p := strings.TrimLeftFunc(s, func(r rune) bool { return r < 128 && isSpace(byte(r)) })
 	var end byte
 	open := byte('[')
-	if t.isMap() {
+	if t.IsMap() {
 		open = '{'
 	}
 	switch {
@@ -427,14 +427,14 @@ func parseDatum(s string, t *colType, syms symbols, loose bool) (datum, error) {
 		end = map[byte]byte{'[': ']', '{': '}'}[open]
 		p = skipSpaces(p[1:])
 	case p == "":
-		if t.isMap() {
+		if t.IsMap() {
 			return d, fmt.Errorf("use \"{}\" to specify the empty map")
 		}
 		return d, fmt.Errorf("use \"[]\" to specify the empty set")
 	}
 	for p != "" && p[0] != end {
 		if isDelim(p[0]) {
-			return d, fmt.Errorf("%s: unexpected \"%c\" parsing %s", s, p[0], t.english())
+			return d, fmt.Errorf("%s: unexpected \"%c\" parsing %s", s, p[0], english(t))
 		}
 		tok, rest, err := token(p)
 		if err != nil {
@@ -445,7 +445,7 @@ func parseDatum(s string, t *colType, syms symbols, loose bool) (datum, error) {
 			return d, err
 		}
 		p = skipSpaces(rest)
-		if t.isMap() {
+		if t.IsMap() {
 			if p == "" || p[0] != '=' {
 				return d, fmt.Errorf("%s: missing \"=\" in map", s)
 			}
@@ -474,11 +474,11 @@ func parseDatum(s string, t *colType, syms symbols, loose bool) (datum, error) {
 			return d, fmt.Errorf("%s: trailing garbage after \"%c\"", s, end)
 		}
 	} else if p != "" {
-		return d, fmt.Errorf("%s: unexpected \"%c\" parsing %s", s, p[0], t.english())
+		return d, fmt.Errorf("%s: unexpected \"%c\" parsing %s", s, p[0], english(t))
 	}
 	n := len(d.keys)
 	d.sort()
-	if t.isMap() && len(d.keys) != n {
+	if t.IsMap() && len(d.keys) != n {
 		return d, fmt.Errorf("%s: map contains duplicate key", s)
 	}
 	if !loose {
