@@ -309,7 +309,7 @@ func parseAtom(s string, b *baseType, syms symbols) (any, error) {
 	case "integer":
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("\"%s\" is not a valid integer", s)
+			return nil, fmt.Errorf("\"%s\" is not a valid integer or range", s)
 		}
 		a = n
 	case "real":
@@ -440,6 +440,23 @@ func parseDatum(s string, t *colType, syms symbols, loose bool) (datum, error) {
 		if err != nil {
 			return d, err
 		}
+		if lo, hi, ok := intRange(tok); ok && !t.IsMap() && t.Key.Type == "integer" {
+			// ovs-vsctl(8): "a range of integers lo-hi" in a set.
+			if hi < lo || hi-lo >= 4096 {
+				return d, fmt.Errorf("%s: range end is not greater than start, or the range is larger than 4096", tok)
+			}
+			for n := lo; n <= hi; n++ {
+				if err := checkAtom(n, &t.Key); err != nil {
+					return d, err
+				}
+				d.keys = append(d.keys, n)
+			}
+			p = skipSpaces(rest)
+			if p != "" && p[0] == ',' {
+				p = skipSpaces(p[1:])
+			}
+			continue
+		}
 		k, err := parseAtom(tok, &t.Key, syms)
 		if err != nil {
 			return d, err
@@ -497,4 +514,16 @@ func skipSpaces(s string) string {
 		s = s[1:]
 	}
 	return s
+}
+
+// intRange parses "lo-hi".
+func intRange(s string) (lo, hi int64, ok bool) {
+	i := strings.IndexByte(s[min(1, len(s)):], '-')
+	if i < 0 {
+		return 0, 0, false
+	}
+	i++
+	lo, err1 := strconv.ParseInt(s[:i], 10, 64)
+	hi, err2 := strconv.ParseInt(s[i+1:], 10, 64)
+	return lo, hi, err1 == nil && err2 == nil
 }

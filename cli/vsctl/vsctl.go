@@ -152,22 +152,25 @@ func unwrapDial(err error) error {
 func execute(r *replica, o *options, cmds []*invocation) ([]*cmdCtx, bool, error) {
 	syms := map[string]*symbol{}
 	var cx []*cmdCtx
-	unsatisfied := false
 	for _, inv := range cmds {
 		c := &cmdCtx{r: r, opts: o, inv: inv, syms: syms}
 		c.ovs()
 		if err := inv.spec.run(c); err != nil {
 			return nil, false, err
 		}
-		unsatisfied = unsatisfied || c.unsatisfied
 		cx = append(cx, c)
+		if c.unsatisfied {
+			// As ovs-vsctl: the rest of the line runs only once the
+			// condition holds.
+			return cx, true, nil
+		}
 	}
 	for name, s := range syms {
 		if s.referenced && !s.created {
 			return nil, false, fmt.Errorf("row id \"%s\" is referenced but never created (e.g. with \"-- --id=%s create ...\")", name, name)
 		}
 	}
-	return cx, unsatisfied, nil
+	return cx, false, nil
 }
 
 // commit sends the changes as one transaction, then waits for the switch
