@@ -133,7 +133,10 @@ func TestOVSWritesXVSReads(t *testing.T) {
 		{"add-br", "brA", "--", "set", "bridge", "brA", "protocols=OpenFlow10,OpenFlow13", "flood_vlans=5,6"},
 		{"add-port", "brA", "tap0", "--", "set", "interface", "tap0", "ofport_request=7", "mtu_request=9000"},
 		{"--id=@m", "create", "Mirror", "name=m0", "--", "add", "bridge", "brA", "mirrors", "@m"},
-		{"set", "Open_vSwitch", ".", "external_ids:system-id=host1", "other_config:n-handler-threads=2"},
+		{"set", "Open_vSwitch", ".", "external_ids:system-id=host1", "other_config:n-handler-threads=2", "ovs_version=3.1.0"},
+		{"set-controller", "brA", "tcp:127.0.0.1:6653", "--", "set", "controller", "brA", "is_connected=true"},
+		{"set", "interface", "tap0", `error="could not open network device tap0 (No such device)"`, "type=tap"},
+		{"set", "port", "tap0", "tag=4", "trunks=4,5", "--", "set", "bridge", "brA", "datapath_type=netdev"},
 	} {
 		if _, errs, code := ovs(t, srv, args...); code != 0 {
 			t.Fatalf("ovs-vsctl %q: %s", args, errs)
@@ -143,7 +146,7 @@ func TestOVSWritesXVSReads(t *testing.T) {
 		{"show"}, {"list", "bridge"}, {"list", "mirror"}, {"list", "interface", "tap0"},
 		{"get", "bridge", "brA", "protocols", "flood_vlans", "mirrors"},
 		{"get", "Open_vSwitch", ".", "external_ids", "other_config:n-handler-threads"},
-		{"get", "mirror", "m0", "name"},
+		{"get", "mirror", "m0", "name"}, {"list", "controller"}, {"get", "controller", "brA", "target", "is_connected"},
 	} {
 		want, _, _ := ovs(t, srv, args...)
 		got, errs, code := xvs(t, srv, args...)
@@ -172,7 +175,7 @@ func TestErrorsMatchOVS(t *testing.T) {
 		{"get", "bridge", "br0", "other_config:missing"}, {"list", "nosuchtable"},
 		{"set", "bridge", "br0", "stp_enable=maybe"}, {"set", "bridge", "br0", "fail_mode=bad"},
 		{"set", "port", "p0", "tag=5000"}, {"set", "port", "p0", "tag=x"},
-{"clear", "port", "p0", "interfaces"},
+		{"clear", "port", "p0", "interfaces"},
 		{"remove", "port", "p0", "interfaces", "nosuchuuid"},
 		{"frobnicate"}, {"add-br"}, {"del-br", "a", "b"},
 		{"add", "bridge", "br0", "controller", "@c"},
