@@ -23,7 +23,10 @@ type row struct {
 	isNew   bool
 	deleted bool
 	changed map[string]bool
-	order   int // position in the replica's creation order
+	// orig holds the values, as read, of the columns the commands changed:
+	// the transaction checks they are still so (see operations).
+	orig  map[string]datum
+	order int // position in the replica's creation order
 }
 
 func (r *row) get(col string) datum {
@@ -137,6 +140,12 @@ func (r *replica) insert(t *table, u notation.UUID) *row {
 }
 
 func (r *replica) set(rw *row, col string, d datum) {
+	if !rw.isNew && !rw.changed[col] {
+		if rw.orig == nil {
+			rw.orig = map[string]datum{}
+		}
+		rw.orig[col] = rw.get(col)
+	}
 	rw.cols[col] = d
 	rw.changed[col] = true
 }
@@ -197,11 +206,23 @@ func (r *replica) operations() ([]any, []*row) {
 			ops = append(ops, map[string]any{"op": "delete", "table": rw.t.Name, "where": uuidWhere(rw)})
 		case !rw.isNew && len(rw.changed) > 0:
 			cols := map[string]any{}
+			var names []string
+			old := map[string]any{}
 			for cn := range rw.changed {
-				cols[cn] = rw.cols[cn].wire(&rw.t.Columns[cn].Type, r.ref)
+				t := &rw.t.Columns[cn].Type
+				cols[cn] = rw.cols[cn].wire(t, r.ref)
+				old[cn] = rw.orig[cn].wire(t, r.ref)
+				names = append(names, cn)
 			}
-			ops = append(ops, map[string]any{"op": "update", "table": rw.t.Name,
-				"where": uuidWhere(rw), "row": cols})
+			// Like ovs-vsctl's verify: the update rewrites whole columns
+			// computed from what was read, so it must not land on values
+			// another client changed in between (two add-ports racing on
+			// Bridge.ports). A "wait" with timeout 0 fails the
+			// transaction if they changed, and the run starts over.
+			ops = append(ops, map[string]any{"op": "wait", "table": rw.t.Name, "timeout": 0,
+				"where": uuidWhere(rw), "columns": names, "until": "==", "rows": []any{old}},
+				map[string]any{"op": "update", "table": rw.t.Name,
+					"where": uuidWhere(rw), "row": cols})
 		}
 	}
 	return ops, inserted

@@ -132,7 +132,15 @@ func run(ctx context.Context, o *options, cmds []*invocation, args []string) (*r
 				return res, ctx.Err()
 			}
 		}
-		return commit(ctx, c, o, r, cx, args, res)
+		res, err = commit(ctx, c, o, r, cx, args, res)
+		var terr *client.TransactError
+		if errors.As(err, &terr) && terr.Op == "wait" && terr.Err == notation.ErrTimedOut {
+			// Another client changed what this run read: start over
+			// from a fresh read, as ovs-vsctl does.
+			res = &result{}
+			continue
+		}
+		return res, err
 	}
 }
 

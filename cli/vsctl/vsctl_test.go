@@ -394,3 +394,30 @@ func TestWaitUntil(t *testing.T) {
 		t.Fatalf("wait-until: %q", r)
 	}
 }
+
+// Concurrent runs that each rewrite Bridge.ports must not lose each
+// other's ports: the verify-and-retry of the transaction keeps them all.
+func TestConcurrentAddPort(t *testing.T) {
+	srv := ovstest.Start(t)
+	mustXVS(t, srv, "add-br", "br0")
+	const n = 8
+	errs := make(chan string, n)
+	for i := range n {
+		go func() {
+			_, e, code := xvs(t, srv, "add-port", "br0", "cp"+string(rune('a'+i)))
+			if code != 0 {
+				e = "exit " + e
+			}
+			errs <- e
+		}()
+	}
+	for range n {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+	out := mustXVS(t, srv, "list-ports", "br0")
+	if got := strings.Count(out, "\n"); got != n {
+		t.Fatalf("list-ports after %d concurrent add-ports:\n%s", n, out)
+	}
+}
