@@ -16,59 +16,31 @@ func cmdInit(c *cmdCtx) error {
 }
 
 func (c *cmdCtx) bridge(name string, mustExist bool) (*row, error) {
-	br := c.byName("Bridge", name)
-	if br == nil || !c.bridgeInOVS(br) {
-		if mustExist {
-			return nil, fmt.Errorf("no bridge named %s", name)
-		}
-		return nil, nil
+	br := c.cache().bridges[name]
+	if br == nil && mustExist {
+		return nil, fmt.Errorf("no bridge named %s", name)
 	}
 	return br, nil
 }
 
-// bridgeInOVS: a bridge row that Open_vSwitch does not reference is
-// garbage the server will collect; ovs-vsctl does not see it either.
-func (c *cmdCtx) bridgeInOVS(br *row) bool {
-	return c.ovs().get("bridges").find(br.uuid) >= 0
-}
-
-// portBridge returns the bridge whose ports include p.
-func (c *cmdCtx) portBridge(p *row) *row {
-	for _, br := range c.r.list(c.table("Bridge")) {
-		if br.get("ports").find(p.uuid) >= 0 && c.bridgeInOVS(br) {
-			return br
-		}
-	}
-	return nil
-}
-
-// port returns the port with the given name that is on a bridge.
+// port returns the port with the given name that is on a bridge, and the
+// bridge.
 func (c *cmdCtx) port(name string) (*row, *row) {
-	for _, p := range c.r.list(c.table("Port")) {
-		if p.getString("name") == name {
-			if br := c.portBridge(p); br != nil {
-				return p, br
-			}
-		}
-	}
-	return nil, nil
+	bc := c.cache()
+	p := bc.ports[name]
+	return p, bc.portBr[p]
 }
 
 // iface returns the interface with the given name that is on a port of a
 // bridge, with that port and bridge.
 func (c *cmdCtx) iface(name string) (*row, *row, *row) {
-	for _, p := range c.r.list(c.table("Port")) {
-		br := c.portBridge(p)
-		if br == nil {
-			continue
-		}
-		for _, i := range c.refs(p, "interfaces", "Interface") {
-			if i.getString("name") == name {
-				return i, p, br
-			}
-		}
+	bc := c.cache()
+	i := bc.ifaces[name]
+	if i == nil {
+		return nil, nil, nil
 	}
-	return nil, nil, nil
+	p := bc.ifacePort[i]
+	return i, p, bc.portBr[p]
 }
 
 func cmdAddBr(c *cmdCtx) error {
@@ -98,15 +70,22 @@ func cmdAddBr(c *cmdCtx) error {
 	br := c.newRow("Bridge", map[string]string{"name": name})
 	c.addRef(br, "ports", port.uuid)
 	c.addRef(c.ovs(), "bridges", br.uuid)
+	bc := c.cache()
+	bc.addBridge(br)
+	bc.addPort(br, port)
+	bc.addIface(port, iface)
 	return nil
 }
 
 // deletePort removes a port, and its interfaces, from the replica.
 func (c *cmdCtx) deletePort(br, p *row) {
 	c.delRef(br, "ports", p.uuid)
+	bc := c.cache()
 	for _, i := range c.refs(p, "interfaces", "Interface") {
+		bc.delIface(i)
 		c.r.delete(i)
 	}
+	bc.delPort(p)
 	c.r.delete(p)
 }
 
@@ -119,6 +98,7 @@ func cmdDelBr(c *cmdCtx) error {
 		c.deletePort(br, p)
 	}
 	c.delRef(c.ovs(), "bridges", br.uuid)
+	c.cache().delBridge(br)
 	c.r.delete(br)
 	return nil
 }
@@ -266,9 +246,11 @@ func (c *cmdCtx) addPort(brName, portName string, ifaces, settings []string, fak
 		}
 	}
 	port := c.newRow("Port", map[string]string{"name": portName})
+	var newIfaces []*row
 	for _, name := range ifaces {
 		i := c.newRow("Interface", map[string]string{"name": name})
 		c.addRef(port, "interfaces", i.uuid)
+		newIfaces = append(newIfaces, i)
 	}
 	if fakeIface {
 		c.r.set(port, "bond_fake_iface", datum{keys: []any{true}})
@@ -279,6 +261,13 @@ func (c *cmdCtx) addPort(brName, portName string, ifaces, settings []string, fak
 		}
 	}
 	c.addRef(br, "ports", port.uuid)
+	// The settings may have changed anything of the port: cache it as
+	// the database now has it.
+	bc := c.cache()
+	bc.addPort(br, port)
+	for _, i := range newIfaces {
+		bc.addIface(port, i)
+	}
 	return nil
 }
 

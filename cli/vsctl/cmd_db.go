@@ -357,8 +357,9 @@ func cmdAdd(c *cmdCtx) error {
 		if err != nil {
 			return err
 		}
+		prev := datum{keys: d.keys[:len(d.keys):len(d.keys)]}
 		for i, k := range add.keys {
-			if d.find(k) >= 0 {
+			if prev.find(k) >= 0 {
 				continue // add never replaces a map value or duplicates
 			}
 			d.keys = append(d.keys, k)

@@ -11,6 +11,13 @@ type cmdSpec struct {
 	run              func(c *cmdCtx) error
 }
 
+// generic commands may change any column of any row: the bridge cache is
+// rebuilt after them.
+var generic = map[string]bool{
+	"set": true, "add": true, "remove": true, "clear": true,
+	"create": true, "destroy": true, "emer-reset": true,
+}
+
 const unlimited = -1
 
 var commandTable []cmdSpec
@@ -75,4 +82,109 @@ func findCommand(name string) *cmdSpec {
 		}
 	}
 	return nil
+}
+
+// The bridge commands read only what they use, as ovs-vsctl's do: on a
+// switch with 10,000 ports, reading every column of every Interface would
+// cost more than the command. Everything else reads the whole database.
+var (
+	bridgeModel = map[string][]string{
+		"Open_vSwitch": {"bridges"},
+		"Bridge":       {"name", "ports", "external_ids"},
+		"Port":         {"name", "interfaces"},
+		"Interface":    {"name"},
+	}
+	commandNeeds = map[string]map[string][]string{
+		"init":           {"Open_vSwitch": {}},
+		"get-controller": {"Bridge": {"controller"}, "Controller": {"target"}},
+		"del-controller": {"Bridge": {"controller"}, "Controller": {"target"}},
+		"set-controller": {"Bridge": {"controller"}, "Controller": {"target"}},
+		"get-fail-mode":  {"Bridge": {"fail_mode"}},
+		"del-fail-mode":  {"Bridge": {"fail_mode"}},
+		"set-fail-mode":  {"Bridge": {"fail_mode"}},
+		"get-manager":    {"Open_vSwitch": {"manager_options"}, "Manager": {"target"}},
+		"del-manager":    {"Open_vSwitch": {"manager_options"}, "Manager": {"target"}},
+		"set-manager":    {"Open_vSwitch": {"manager_options"}, "Manager": {"target"}},
+	}
+	bridgeCommands = map[string]bool{
+		"add-br": true, "del-br": true, "list-br": true, "br-exists": true, "br-to-vlan": true,
+		"br-to-parent": true, "br-set-external-id": true, "br-get-external-id": true,
+		"list-ports": true, "add-port": true, "add-bond": true, "del-port": true, "port-to-br": true,
+		"list-ifaces": true, "iface-to-br": true, "get-controller": true, "del-controller": true,
+		"set-controller": true, "get-fail-mode": true, "del-fail-mode": true, "set-fail-mode": true,
+	}
+)
+
+// tableCommands are the database commands whose first argument is a
+// table: they read that table, and the tables its records are named
+// through, whole.
+var tableCommands = map[string]bool{
+	"list": true, "find": true, "get": true, "set": true, "add": true, "remove": true,
+	"clear": true, "create": true, "destroy": true, "wait-until": true,
+}
+
+// needs returns what the line reads: table name to columns (nil: all
+// columns); a table absent is not read.
+func needs(cmds []*invocation, sch *dbSchema) map[string][]string {
+	need := map[string]map[string]bool{}
+	whole := map[string]bool{}
+	add := func(m map[string][]string) {
+		for tn, cols := range m {
+			if need[tn] == nil {
+				need[tn] = map[string]bool{}
+			}
+			for _, c := range cols {
+				need[tn][c] = true
+			}
+		}
+	}
+	all := func() map[string][]string {
+		m := map[string][]string{}
+		for _, tn := range sch.Names {
+			m[tn] = nil
+		}
+		return m
+	}
+	for _, inv := range cmds {
+		if tableCommands[inv.name] {
+			t, err := sch.lookupTable(inv.args[0])
+			if err != nil {
+				return all()
+			}
+			whole[t.Name] = true
+			whole["Open_vSwitch"] = true
+			for _, rid := range rowIDs[t.Name] {
+				whole[rid.nameTable] = true
+			}
+			continue
+		}
+		extra, known := commandNeeds[inv.name]
+		if !known && !bridgeCommands[inv.name] {
+			return all()
+		}
+		if bridgeCommands[inv.name] {
+			add(bridgeModel)
+		}
+		add(extra)
+	}
+	out := map[string][]string{}
+	for tn := range whole {
+		if sch.Tables[tn] != nil {
+			out[tn] = nil
+		}
+	}
+	for tn, cols := range need {
+		t := sch.Tables[tn]
+		if t == nil || whole[tn] {
+			continue
+		}
+		list := []string{}
+		for c := range cols {
+			if t.Columns[c] != nil {
+				list = append(list, c)
+			}
+		}
+		out[tn] = list
+	}
+	return out
 }

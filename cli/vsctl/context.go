@@ -5,6 +5,7 @@ package vsctl
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/xvs-switch/xvs/ovsdb/notation"
@@ -110,8 +111,11 @@ func (c *cmdCtx) addRef(rw *row, col string, u notation.UUID) {
 	if i := d.find(notation.ZeroUUID); i >= 0 {
 		d.keys = append(d.keys[:i], d.keys[i+1:]...)
 	}
-	d.keys = append(d.keys, u)
-	d.sort()
+	// Insert in place: keeps a 10,000-port bridge cheap to grow.
+	i, found := slices.BinarySearchFunc(d.keys, any(u), notation.CompareAtoms)
+	if !found {
+		d.keys = slices.Insert(d.keys, i, any(u))
+	}
 	c.r.set(rw, col, d)
 }
 

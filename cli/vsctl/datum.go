@@ -72,13 +72,18 @@ func (d datum) clone() datum {
 	return c
 }
 
+// find returns the index of key in the (sorted) keys, or -1.
 func (d datum) find(key any) int {
-	for i, k := range d.keys {
-		if notation.CompareAtoms(k, key) == 0 {
-			return i
-		}
+	i, ok := slices.BinarySearchFunc(d.keys, key, notation.CompareAtoms)
+	if !ok {
+		return -1
 	}
-	return -1
+	return i
+}
+
+// contains is find for keys in any order.
+func contains(keys []any, key any) bool {
+	return slices.ContainsFunc(keys, func(k any) bool { return notation.CompareAtoms(k, key) == 0 })
 }
 
 func (d datum) equal(e datum) bool {

@@ -143,3 +143,5 @@ func TestToken(t *testing.T) {
 		}
 	}
 }
+
+func schemaJSON() []byte { return schema.OpenVSwitchJSON() }

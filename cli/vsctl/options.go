@@ -6,6 +6,7 @@ package vsctl
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -208,7 +209,7 @@ func bind(inv *invocation) error {
 	}
 	allowed := strings.Fields(spec.options)
 	for o := range inv.opts {
-		if !contains(allowed, o) {
+		if !slices.Contains(allowed, o) {
 			return fmt.Errorf("'%s' command has no '%s' option", inv.name, o)
 		}
 	}
@@ -218,13 +219,4 @@ func bind(inv *invocation) error {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

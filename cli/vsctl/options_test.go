@@ -73,3 +73,31 @@ func TestParseArgsErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestNeeds(t *testing.T) {
+	sch, err := parseSchema(schemaJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(args ...string) map[string][]string {
+		_, cmds, err := parseArgs(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return needs(cmds, sch)
+	}
+	n := parse("add-port", "br0", "p1")
+	if len(n) != 4 || n["Interface"] == nil || n["Port"] == nil || len(n["Interface"]) != 1 {
+		t.Errorf("add-port reads %v; want the bridge model's columns only", n)
+	}
+	n = parse("add-port", "br0", "p1", "--", "list", "Controller")
+	if n["Controller"] != nil || n["Bridge"] != nil || n["Port"] == nil {
+		t.Errorf("add-port + list Controller reads %v; want Controller and Bridge whole", n)
+	}
+	if _, ok := n["Controller"]; !ok {
+		t.Errorf("list Controller does not read Controller: %v", n)
+	}
+	if n := parse("show"); len(n) != len(sch.Names) {
+		t.Errorf("show reads %d tables, want all %d", len(n), len(sch.Names))
+	}
+}

@@ -6,6 +6,7 @@ package vsctl
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,31 +55,65 @@ type replica struct {
 	sch  *dbSchema
 	rows map[string]map[notation.UUID]*row // by table name
 	all  []*row                            // every row, in load then creation order
+	// cache is the bridge cache (cache.go); nil when it must be rebuilt.
+	cache *bridgeCache
+	// loaded lists the columns read of the tables read partly; a table
+	// absent from it was read whole (or not at all).
+	loaded map[string]map[string]bool
 }
 
-// load reads every table of the schema in one transaction, so that the
-// commands see one consistent snapshot.
-func load(ctx context.Context, c *client.Client, sch *dbSchema) (*replica, error) {
-	ops := make([]any, len(sch.Names))
-	for i, tn := range sch.Names {
-		ops[i] = map[string]any{"op": "select", "table": tn, "where": []any{}}
+// load reads the tables (and columns) the commands need in one
+// transaction, so that the commands see one consistent snapshot. need maps
+// table name to columns, nil meaning all of them.
+func load(ctx context.Context, c *client.Client, sch *dbSchema, need map[string][]string) (*replica, error) {
+	r := &replica{sch: sch, rows: map[string]map[notation.UUID]*row{}, loaded: map[string]map[string]bool{}}
+	var names []string
+	var ops []any
+	for _, tn := range sch.Names {
+		r.rows[tn] = map[notation.UUID]*row{}
+		cols, ok := need[tn]
+		if !ok {
+			continue
+		}
+		op := map[string]any{"op": "select", "table": tn, "where": []any{}}
+		if cols != nil {
+			op["columns"] = append([]string{"_uuid"}, cols...)
+			r.loaded[tn] = map[string]bool{}
+			for _, cn := range cols {
+				r.loaded[tn][cn] = true
+			}
+		}
+		names = append(names, tn)
+		ops = append(ops, op)
 	}
-	res, err := c.Transact(ctx, dbName, ops...)
-	if err != nil {
+	// One decode of the whole answer: a 10,000-port database is large, and
+	// decoding each value from its own raw message doubles the cost.
+	var raw json.RawMessage
+	if err := c.Call(ctx, "transact", append([]any{dbName}, ops...), &raw); err != nil {
 		return nil, err
 	}
-	r := &replica{sch: sch, rows: map[string]map[notation.UUID]*row{}}
-	for i, tn := range sch.Names {
+	var results []any
+	if err := notation.Unmarshal(raw, &results); err != nil {
+		return nil, fmt.Errorf("reading the database: %w", err)
+	}
+	if len(results) < len(ops) {
+		return nil, fmt.Errorf("reading the database: %d results for %d selects", len(results), len(ops))
+	}
+	for i, tn := range names {
 		t := sch.Tables[tn]
-		r.rows[tn] = map[notation.UUID]*row{}
-		for _, jr := range res[i].Rows {
+		res, _ := results[i].(map[string]any)
+		if e, ok := res["error"]; ok {
+			return nil, fmt.Errorf("reading table %s: %v: %v", tn, e, res["details"])
+		}
+		rows, _ := res["rows"].([]any)
+		for _, jr := range rows {
+			obj, ok := jr.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("table %s: row is not an object", tn)
+			}
 			rw := &row{t: t, cols: map[string]datum{}, changed: map[string]bool{}}
-			for cn, raw := range jr {
-				var v any
-				if err := notation.Unmarshal(raw, &v); err != nil {
-					return nil, fmt.Errorf("table %s: column %s: %w", tn, cn, err)
-				}
-				val, err := notation.ValueFromJSON(v)
+			for cn, jv := range obj {
+				val, err := notation.ValueFromJSON(jv)
 				if err != nil {
 					return nil, fmt.Errorf("table %s: column %s: %w", tn, cn, err)
 				}
@@ -100,6 +135,12 @@ func load(ctx context.Context, c *client.Client, sch *dbSchema) (*replica, error
 		}
 	}
 	return r, nil
+}
+
+// isLoaded says whether the replica read column col of table t.
+func (r *replica) isLoaded(t *table, col string) bool {
+	m := r.loaded[t.Name]
+	return m == nil || m[col]
 }
 
 func (r *replica) add(rw *row) {
@@ -211,18 +252,22 @@ func (r *replica) operations() ([]any, []*row) {
 			for cn := range rw.changed {
 				t := &rw.t.Columns[cn].Type
 				cols[cn] = rw.cols[cn].wire(t, r.ref)
-				old[cn] = rw.orig[cn].wire(t, r.ref)
-				names = append(names, cn)
+				if r.isLoaded(rw.t, cn) {
+					old[cn] = rw.orig[cn].wire(t, r.ref)
+					names = append(names, cn)
+				}
 			}
 			// Like ovs-vsctl's verify: the update rewrites whole columns
 			// computed from what was read, so it must not land on values
 			// another client changed in between (two add-ports racing on
 			// Bridge.ports). A "wait" with timeout 0 fails the
 			// transaction if they changed, and the run starts over.
-			ops = append(ops, map[string]any{"op": "wait", "table": rw.t.Name, "timeout": 0,
-				"where": uuidWhere(rw), "columns": names, "until": "==", "rows": []any{old}},
-				map[string]any{"op": "update", "table": rw.t.Name,
-					"where": uuidWhere(rw), "row": cols})
+			if len(names) > 0 {
+				ops = append(ops, map[string]any{"op": "wait", "table": rw.t.Name, "timeout": 0,
+					"where": uuidWhere(rw), "columns": names, "until": "==", "rows": []any{old}})
+			}
+			ops = append(ops, map[string]any{"op": "update", "table": rw.t.Name,
+				"where": uuidWhere(rw), "row": cols})
 		}
 	}
 	return ops, inserted

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/xvs-switch/xvs/ovsdb/client"
@@ -110,9 +111,13 @@ func run(ctx context.Context, o *options, cmds []*invocation, args []string) (*r
 			break
 		}
 	}
-	for {
+	need := needs(cmds, sch)
+	for retries := 0; ; retries++ {
+		if retries == 100 {
+			return res, fmt.Errorf("gave up after %d attempts: other clients keep changing the database", retries)
+		}
 		res.stage = "while reading " + o.db
-		r, err := load(ctx, c, sch)
+		r, err := load(ctx, c, sch, need)
 		if err != nil {
 			return res, err
 		}
@@ -165,6 +170,9 @@ func execute(r *replica, o *options, cmds []*invocation) ([]*cmdCtx, bool, error
 		c.ovs()
 		if err := inv.spec.run(c); err != nil {
 			return nil, false, err
+		}
+		if generic[inv.name] {
+			r.cache = nil
 		}
 		cx = append(cx, c)
 		if c.unsatisfied {
@@ -233,8 +241,15 @@ func commit(ctx context.Context, c *client.Client, o *options, r *replica, cx []
 	}
 	for _, x := range cx {
 		out := x.out.String()
-		for tmp, real := range rename {
-			out = strings.ReplaceAll(out, tmp, real)
+		if len(rename) > 0 && out != "" {
+			// Outputs name new rows by the UUIDs the replica gave them;
+			// print the ones the server chose.
+			out = uuidRE.ReplaceAllStringFunc(out, func(u string) string {
+				if real, ok := rename[u]; ok {
+					return real
+				}
+				return u
+			})
 		}
 		res.outputs = append(res.outputs, out)
 	}
@@ -246,6 +261,8 @@ func commit(ctx context.Context, c *client.Client, o *options, r *replica, cx []
 	}
 	return res, nil
 }
+
+var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 // unreferencedWarnings: a row created with --id in a table that is not a
 // root table disappears at commit unless something references it.
@@ -270,7 +287,7 @@ func unreferencedWarnings(r *replica, syms map[string]*symbol) []string {
 				continue
 			}
 			for _, d := range rw.cols {
-				if d.find(s.uuid) >= 0 || (datum{keys: d.vals}).find(s.uuid) >= 0 {
+				if contains(d.keys, s.uuid) || contains(d.vals, s.uuid) {
 					referenced = true
 					break
 				}
