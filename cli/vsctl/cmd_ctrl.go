@@ -19,7 +19,7 @@ func (c *cmdCtx) targets(rw *row, col, table string) []string {
 }
 
 func cmdGetController(c *cmdCtx) error {
-	br, err := c.bridge(c.inv.args[0], true)
+	br, err := c.bridgeRow(c.inv.args[0])
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (c *cmdCtx) dropRefs(rw *row, col, table string) {
 }
 
 func cmdDelController(c *cmdCtx) error {
-	br, err := c.bridge(c.inv.args[0], true)
+	br, err := c.bridgeRow(c.inv.args[0])
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (c *cmdCtx) newTargets(table string, targets []string) ([]any, error) {
 }
 
 func cmdSetController(c *cmdCtx) error {
-	br, err := c.bridge(c.inv.args[0], true)
+	br, err := c.bridgeRow(c.inv.args[0])
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func cmdSetController(c *cmdCtx) error {
 }
 
 func cmdGetFailMode(c *cmdCtx) error {
-	br, err := c.bridge(c.inv.args[0], true)
+	br, err := c.bridgeRow(c.inv.args[0])
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func cmdGetFailMode(c *cmdCtx) error {
 }
 
 func cmdDelFailMode(c *cmdCtx) error {
-	br, err := c.bridge(c.inv.args[0], true)
+	br, err := c.bridgeRow(c.inv.args[0])
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func cmdDelFailMode(c *cmdCtx) error {
 }
 
 func cmdSetFailMode(c *cmdCtx) error {
-	br, err := c.bridge(c.inv.args[0], true)
+	br, err := c.bridgeRow(c.inv.args[0])
 	if err != nil {
 		return err
 	}
@@ -140,4 +140,14 @@ func cmdSetManager(c *cmdCtx) error {
 	d.sort()
 	c.r.set(ovs, "manager_options", d)
 	return nil
+}
+
+// bridgeRow returns the Bridge row that holds a bridge's controllers and
+// fail mode: a fake bridge uses its parent's, as in ovs-vsctl.
+func (c *cmdCtx) bridgeRow(name string) (*row, error) {
+	vb, err := c.bridge(name, true)
+	if err != nil {
+		return nil, err
+	}
+	return vb.row, nil
 }

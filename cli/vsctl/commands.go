@@ -91,7 +91,7 @@ var (
 	bridgeModel = map[string][]string{
 		"Open_vSwitch": {"bridges"},
 		"Bridge":       {"name", "ports", "external_ids"},
-		"Port":         {"name", "interfaces"},
+		"Port":         {"name", "interfaces", "fake_bridge", "tag", "external_ids"},
 		"Interface":    {"name"},
 	}
 	commandNeeds = map[string]map[string][]string{

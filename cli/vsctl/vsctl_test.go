@@ -421,3 +421,60 @@ func TestConcurrentAddPort(t *testing.T) {
 		t.Fatalf("list-ports after %d concurrent add-ports:\n%s", n, out)
 	}
 }
+
+// Fake (VLAN) bridges: whichever tool writes them, both tools read the
+// same answers back.
+func TestFakeBridges(t *testing.T) {
+	reads := [][]string{
+		{"list-br"}, {"--real", "list-br"}, {"--fake", "list-br"},
+		{"br-to-vlan", "vl10"}, {"br-to-parent", "vl10"}, {"br-to-vlan", "br0"}, {"br-to-parent", "br0"},
+		{"list-ports", "br0"}, {"list-ports", "vl10"}, {"list-ifaces", "vl10"}, {"list-ifaces", "br0"},
+		{"port-to-br", "a1"}, {"port-to-br", "b1"}, {"port-to-br", "vl10"}, {"iface-to-br", "a1"},
+		{"br-exists", "vl10"}, {"br-get-external-id", "vl10"}, {"br-get-external-id", "br0"},
+		{"get-controller", "vl10"}, {"show"},
+		{"add-br", "vl11", "br0", "10"}, {"--may-exist", "add-br", "vl10", "br0", "11"},
+		{"--may-exist", "add-br", "vl10"}, {"--may-exist", "add-br", "br0", "br0", "3"},
+		{"add-br", "x", "vl10", "3"}, {"add-br", "x", "nobr", "3"}, {"add-br", "x", "br0", "5000"},
+		{"del-port", "br0", "a1"},
+	}
+	writes := [][]string{
+		{"add-br", "br0", "--", "set-controller", "br0", "tcp:1.2.3.4"},
+		{"add-br", "vl10", "br0", "10"},
+		{"add-port", "vl10", "a1", "--", "add-port", "br0", "b1", "--", "add-port", "br0", "c1", "tag=10"},
+		{"br-set-external-id", "vl10", "k", "v", "--", "br-set-external-id", "br0", "k0", "v0"},
+		{"--may-exist", "add-br", "vl10", "br0", "10"},
+	}
+	for _, writer := range []string{"xvs", "ovs"} {
+		t.Run(writer+" writes", func(t *testing.T) {
+			srv := ovstest.Start(t)
+			for _, w := range writes {
+				var errs string
+				var code int
+				if writer == "xvs" {
+					_, errs, code = xvs(t, srv, w...)
+				} else {
+					_, errs, code = ovs(t, srv, w...)
+				}
+				if code != 0 {
+					t.Fatalf("%s %q: %s", writer, w, errs)
+				}
+			}
+			for _, args := range reads {
+				want, wantErr, wantCode := ovs(t, srv, args...)
+				got, gotErr, gotCode := xvs(t, srv, args...)
+				wantErr = strings.ReplaceAll(wantErr, "ovs-vsctl:", "xvs vsctl:")
+				if got != want || gotErr != wantErr || gotCode != wantCode {
+					t.Errorf("%q:\n--- xvs vsctl (exit %d)\n%s%s--- ovs-vsctl (exit %d)\n%s%s", args, gotCode, got, gotErr, wantCode, want, wantErr)
+				}
+			}
+			// del-br of the fake bridge takes its ports, not the parent's.
+			mustXVS(t, srv, "del-br", "vl10")
+			if out := mustXVS(t, srv, "list-ports", "br0"); out != "b1\n" {
+				t.Errorf("after del-br vl10: list-ports br0 = %q, want b1", out)
+			}
+			if out, _, _ := ovs(t, srv, "list-br"); out != "br0\n" {
+				t.Errorf("after del-br vl10: ovs-vsctl list-br = %q", out)
+			}
+		})
+	}
+}
