@@ -13,6 +13,7 @@ import (
 	"os"
 
 	"github.com/xvs-switch/xvs/cli/ofctl"
+	"github.com/xvs-switch/xvs/cli/ovsdbserver"
 )
 
 // A command is one subcommand of xvs. Run gets the arguments after the
@@ -25,6 +26,7 @@ type command struct {
 
 var commands = []command{
 	{"ofctl", "OpenFlow switch management (the syntax of ovs-ofctl)", ofctl.Main},
+	{"ovsdb-server", "OVSDB server over a bbolt file (the syntax of ovsdb-server)", ovsdbserver.Main},
 }
 
 func usage(w io.Writer) {
