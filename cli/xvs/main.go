@@ -14,6 +14,7 @@ import (
 	"os"
 
 	"github.com/xvs-switch/xvs/cli/ofctl"
+	"github.com/xvs-switch/xvs/cli/ovsdbserver"
 	"github.com/xvs-switch/xvs/cli/vsctl"
 )
 
@@ -27,6 +28,7 @@ type command struct {
 
 var commands = []command{
 	{"ofctl", "OpenFlow switch management (the syntax of ovs-ofctl)", ofctl.Main},
+	{"ovsdb-server", "OVSDB server over a bbolt file (the syntax of ovsdb-server)", ovsdbserver.Main},
 	{"vsctl", "switch configuration through OVSDB (the syntax of ovs-vsctl)", vsctl.Main},
 }
 

@@ -31,7 +31,7 @@ func DecodeOperation(raw json.RawMessage) (*notation.Operation, *notation.Error)
 	case "mutate":
 		errs = append(errs, need(op.Table != "", "table"), need(op.Where != nil, "where"), need(op.Mutations != nil, "mutations"))
 	case "wait":
-		errs = append(errs, need(op.Table != "", "table"), need(op.Where != nil, "where"), need(op.Columns != nil, "columns"),
+		errs = append(errs, need(op.Table != "", "table"), need(op.Where != nil, "where"),
 			need(op.Until == "==" || op.Until == "!=", "until"), need(op.Rows != nil, "rows"))
 	case "commit":
 		errs = append(errs, need(op.Durable != nil, "durable"))

@@ -200,9 +200,14 @@ func (t *txn) wait(op *notation.Operation) (any, *notation.Error) {
 	if err != nil {
 		return nil, err
 	}
+	// "columns" is optional in practice (ovs-vsctl omits it when it only
+	// checks a row count); absent means every column.
 	cols, err := columnList(tb, op.Columns)
 	if err != nil {
 		return nil, err
+	}
+	if cols == nil {
+		cols = tb.ColumnNames()
 	}
 	rows, err := t.where(tb, op.Where)
 	if err != nil {
