@@ -7,18 +7,64 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/cli/ovsdbserver"
 	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/ovsdb/client"
 	"github.com/xvs-switch/xvs/ovsdb/client/ovstest"
 )
 
 // xvs runs xvs vsctl in-process against srv with --no-wait.
+// forEachServer runs a test against Open vSwitch's ovsdb-server and
+// against xvs ovsdb-server (in-process), each with a fresh database.
+func forEachServer(t *testing.T, f func(t *testing.T, srv *ovstest.Server)) {
+	t.Run("ovsdb-server", func(t *testing.T) { f(t, ovstest.Start(t)) })
+	t.Run("xvs-ovsdb-server", func(t *testing.T) { f(t, startXVSServer(t)) })
+}
+
+// startXVSServer runs xvs ovsdb-server on a fresh database in a temporary
+// directory until the test ends.
+func startXVSServer(t *testing.T) *ovstest.Server {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "xvc-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &ovstest.Server{Dir: dir, Sock: filepath.Join(dir, "db.sock"), DB: filepath.Join(dir, "conf.db")}
+	s.Remote = "unix:" + s.Sock
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var log bytes.Buffer
+	go func() { done <- ovsdbserver.Run(ctx, []string{"--remote=punix:" + s.Sock, s.DB}, &log) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		os.RemoveAll(dir)
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("unix", s.Sock); err == nil {
+			c.Close()
+			return s
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("xvs ovsdb-server exited with %d: %s", code, log.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("xvs ovsdb-server did not listen on %s", s.Sock)
+	return nil
+}
+
 func xvs(t *testing.T, srv *ovstest.Server, args ...string) (string, string, int) {
 	t.Helper()
 	return xvsRaw(append([]string{"--db=" + srv.Remote, "--no-wait"}, args...)...)
@@ -82,8 +128,9 @@ func populate(t *testing.T, srv *ovstest.Server) {
 		"--", "set", "port", "eth0", "qos=@q")
 }
 
-func TestReadCommandsMatchOVS(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestReadCommandsMatchOVS(t *testing.T) { forEachServer(t, testReadCommandsMatchOVS) }
+
+func testReadCommandsMatchOVS(t *testing.T, srv *ovstest.Server) {
 	populate(t, srv)
 	for _, args := range [][]string{
 		{"show"},
@@ -127,8 +174,9 @@ func TestReadCommandsMatchOVS(t *testing.T) {
 
 // TestOVSWritesXVSReads: what the real ovs-vsctl writes, xvs vsctl reads
 // back the same way ovs-vsctl does.
-func TestOVSWritesXVSReads(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestOVSWritesXVSReads(t *testing.T) { forEachServer(t, testOVSWritesXVSReads) }
+
+func testOVSWritesXVSReads(t *testing.T, srv *ovstest.Server) {
 	for _, args := range [][]string{
 		{"add-br", "brA", "--", "set", "bridge", "brA", "protocols=OpenFlow10,OpenFlow13", "flood_vlans=5,6"},
 		{"add-port", "brA", "tap0", "--", "set", "interface", "tap0", "ofport_request=7", "mtu_request=9000"},
@@ -162,8 +210,9 @@ func TestOVSWritesXVSReads(t *testing.T) {
 	}
 }
 
-func TestErrorsMatchOVS(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestErrorsMatchOVS(t *testing.T) { forEachServer(t, testErrorsMatchOVS) }
+
+func testErrorsMatchOVS(t *testing.T, srv *ovstest.Server) {
 	mustXVS(t, srv, "add-br", "br0", "--", "add-port", "br0", "p0")
 	for _, args := range [][]string{
 		{"add-br", "br0"}, {"add-br", "p0"}, {"del-br", "nobr"}, {"--if-exists", "del-br", "nobr"},
@@ -213,7 +262,10 @@ func selectRows(t *testing.T, srv *ovstest.Server, table string, where ...any) [
 }
 
 func TestDatabaseHoldsWhatCommandsSay(t *testing.T) {
-	srv := ovstest.Start(t)
+	forEachServer(t, testDatabaseHoldsWhatCommandsSay)
+}
+
+func testDatabaseHoldsWhatCommandsSay(t *testing.T, srv *ovstest.Server) {
 	populate(t, srv)
 	br := selectRows(t, srv, "Bridge", []any{"name", "==", "br0"})
 	if len(br) != 1 || string(br[0]["fail_mode"]) != `"secure"` {
@@ -259,8 +311,9 @@ func TestDatabaseHoldsWhatCommandsSay(t *testing.T) {
 	}
 }
 
-func TestChainIsOneTransaction(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestChainIsOneTransaction(t *testing.T) { forEachServer(t, testChainIsOneTransaction) }
+
+func testChainIsOneTransaction(t *testing.T, srv *ovstest.Server) {
 	_, errs, code := xvs(t, srv, "add-br", "brX", "--", "add-port", "nobr", "p1")
 	if code == 0 || !strings.Contains(errs, "no bridge named nobr") {
 		t.Fatalf("exit %d, stderr %q: want the second command's error", code, errs)
@@ -315,8 +368,9 @@ func daemon(t *testing.T, srv *ovstest.Server, seen chan<- int64, apply <-chan b
 	}()
 }
 
-func TestWaitsForCurCfg(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestWaitsForCurCfg(t *testing.T) { forEachServer(t, testWaitsForCurCfg) }
+
+func testWaitsForCurCfg(t *testing.T, srv *ovstest.Server) {
 	mustXVS(t, srv, "init")
 	seen := make(chan int64, 1)
 	apply := make(chan bool)
@@ -351,8 +405,9 @@ func TestWaitsForCurCfg(t *testing.T) {
 	}
 }
 
-func TestTimeoutMessage(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestTimeoutMessage(t *testing.T) { forEachServer(t, testTimeoutMessage) }
+
+func testTimeoutMessage(t *testing.T, srv *ovstest.Server) {
 	start := time.Now()
 	_, errs, code := xvsRaw("--db="+srv.Remote, "--timeout=1", "add-br", "brT")
 	if code == 0 {
@@ -375,8 +430,9 @@ func TestTimeoutMessage(t *testing.T) {
 	}
 }
 
-func TestWaitUntil(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestWaitUntil(t *testing.T) { forEachServer(t, testWaitUntil) }
+
+func testWaitUntil(t *testing.T, srv *ovstest.Server) {
 	mustXVS(t, srv, "init")
 	done := make(chan string, 1)
 	go func() {
@@ -397,8 +453,9 @@ func TestWaitUntil(t *testing.T) {
 
 // Concurrent runs that each rewrite Bridge.ports must not lose each
 // other's ports: the verify-and-retry of the transaction keeps them all.
-func TestConcurrentAddPort(t *testing.T) {
-	srv := ovstest.Start(t)
+func TestConcurrentAddPort(t *testing.T) { forEachServer(t, testConcurrentAddPort) }
+
+func testConcurrentAddPort(t *testing.T, srv *ovstest.Server) {
 	mustXVS(t, srv, "add-br", "br0")
 	const n = 8
 	errs := make(chan string, n)
@@ -445,8 +502,8 @@ func TestFakeBridges(t *testing.T) {
 		{"--may-exist", "add-br", "vl10", "br0", "10"},
 	}
 	for _, writer := range []string{"xvs", "ovs"} {
-		t.Run(writer+" writes", func(t *testing.T) {
-			srv := ovstest.Start(t)
+		forEachServer(t, func(t *testing.T, srv *ovstest.Server) {
+			t.Log(writer + " writes")
 			for _, w := range writes {
 				var errs string
 				var code int
