@@ -7,16 +7,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/xvs-switch/xvs/cli/ovsdbserver"
 	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/ovsdb/client"
 	"github.com/xvs-switch/xvs/ovsdb/client/ovstest"
@@ -27,42 +23,7 @@ import (
 // against xvs ovsdb-server (in-process), each with a fresh database.
 func forEachServer(t *testing.T, f func(t *testing.T, srv *ovstest.Server)) {
 	t.Run("ovsdb-server", func(t *testing.T) { f(t, ovstest.Start(t)) })
-	t.Run("xvs-ovsdb-server", func(t *testing.T) { f(t, startXVSServer(t)) })
-}
-
-// startXVSServer runs xvs ovsdb-server on a fresh database in a temporary
-// directory until the test ends.
-func startXVSServer(t *testing.T) *ovstest.Server {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "xvc-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &ovstest.Server{Dir: dir, Sock: filepath.Join(dir, "db.sock"), DB: filepath.Join(dir, "conf.db")}
-	s.Remote = "unix:" + s.Sock
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var log bytes.Buffer
-	go func() { done <- ovsdbserver.Run(ctx, []string{"--remote=punix:" + s.Sock, s.DB}, &log) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		os.RemoveAll(dir)
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if c, err := net.Dial("unix", s.Sock); err == nil {
-			c.Close()
-			return s
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("xvs ovsdb-server exited with %d: %s", code, log.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	t.Fatalf("xvs ovsdb-server did not listen on %s", s.Sock)
-	return nil
+	t.Run("xvs-ovsdb-server", func(t *testing.T) { f(t, ovstest.StartXVS(t)) })
 }
 
 func xvs(t *testing.T, srv *ovstest.Server, args ...string) (string, string, int) {

@@ -13,14 +13,27 @@ import (
 	"github.com/xvs-switch/xvs/ovsdb/client/ovstest"
 )
 
-func dial(t *testing.T) (*client.Client, context.Context) {
-	c, ctx, _ := dialServer(t)
+func dial(t *testing.T, start func(testing.TB) *ovstest.Server) (*client.Client, context.Context) {
+	c, ctx, _ := dialServer(t, start)
 	return c, ctx
 }
 
-func dialServer(t *testing.T) (*client.Client, context.Context, *ovstest.Server) {
+// servers are the OVSDB servers every test runs against.
+var servers = []struct {
+	name  string
+	start func(testing.TB) *ovstest.Server
+}{{"ovsdb-server", ovstest.Start}, {"xvs", ovstest.StartXVS}}
+
+// both runs f once per server, as a subtest.
+func both(t *testing.T, f func(t *testing.T, start func(testing.TB) *ovstest.Server)) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) { f(t, s.start) })
+	}
+}
+
+func dialServer(t *testing.T, start func(testing.TB) *ovstest.Server) (*client.Client, context.Context, *ovstest.Server) {
 	t.Helper()
-	srv := ovstest.Start(t)
+	srv := start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	c, err := client.Dial(ctx, srv.Remote)
@@ -49,8 +62,10 @@ func TestParseAddress(t *testing.T) {
 	}
 }
 
-func TestListDbsSchemaEcho(t *testing.T) {
-	c, ctx := dial(t)
+func TestListDbsSchemaEcho(t *testing.T) { both(t, testListDbsSchemaEcho) }
+
+func testListDbsSchemaEcho(t *testing.T, start func(testing.TB) *ovstest.Server) {
+	c, ctx := dial(t, start)
 	dbs, err := c.ListDbs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +94,10 @@ func TestListDbsSchemaEcho(t *testing.T) {
 	}
 }
 
-func TestTransactAndMonitor(t *testing.T) {
-	c, ctx := dial(t)
+func TestTransactAndMonitor(t *testing.T) { both(t, testTransactAndMonitor) }
+
+func testTransactAndMonitor(t *testing.T, start func(testing.TB) *ovstest.Server) {
+	c, ctx := dial(t, start)
 	initial, mon, err := c.Monitor(ctx, "Open_vSwitch", map[string]client.MonitorRequest{
 		"Bridge": {Columns: []string{"name"}},
 	})
@@ -134,8 +151,10 @@ seen:
 	}
 }
 
-func TestMonitorCond(t *testing.T) {
-	c, ctx := dial(t)
+func TestMonitorCond(t *testing.T) { both(t, testMonitorCond) }
+
+func testMonitorCond(t *testing.T, start func(testing.TB) *ovstest.Server) {
+	c, ctx := dial(t, start)
 	_, err := c.Transact(ctx, "Open_vSwitch",
 		map[string]any{"op": "insert", "table": "Open_vSwitch", "row": map[string]any{
 			"bridges": []any{"set", []any{[]any{"named-uuid", "a"}, []any{"named-uuid", "b"}}}}},
@@ -181,8 +200,10 @@ func TestMonitorCond(t *testing.T) {
 	}
 }
 
-func TestTransactError(t *testing.T) {
-	c, ctx := dial(t)
+func TestTransactError(t *testing.T) { both(t, testTransactError) }
+
+func testTransactError(t *testing.T, start func(testing.TB) *ovstest.Server) {
+	c, ctx := dial(t, start)
 	res, err := c.Transact(ctx, "Open_vSwitch",
 		map[string]any{"op": "insert", "table": "Open_vSwitch", "row": map[string]any{}},
 		map[string]any{"op": "insert", "table": "Bridge", "row": map[string]any{"nosuchcolumn": 1}},
@@ -201,8 +222,10 @@ func TestTransactError(t *testing.T) {
 	}
 }
 
-func TestLock(t *testing.T) {
-	c1, ctx, srv := dialServer(t)
+func TestLock(t *testing.T) { both(t, testLock) }
+
+func testLock(t *testing.T, start func(testing.TB) *ovstest.Server) {
+	c1, ctx, srv := dialServer(t, start)
 	l1, err := c1.Lock(ctx, "xvc_lock")
 	if err != nil || !l1.Acquired {
 		t.Fatalf("lock: %v, acquired %v", err, l1 != nil && l1.Acquired)
