@@ -44,7 +44,7 @@ start_server() {
 	ovs)
 		ovsdb-tool create "$dir/conf.db" "$SCHEMA"
 		ovsdb-server --remote="punix:$dir/db.sock" --no-chdir --pidfile="$dir/pid" \
-			--unixctl="$dir/ctl" --log-file="$dir/log" -vconsole:off "$dir/conf.db" &
+			--unixctl="$dir/ctl" --log-file="$dir/log" -vconsole:off "$dir/conf.db" 2>/dev/null &
 		;;
 	xvs)
 		"$XVS" ovsdb-server --remote="punix:$dir/db.sock" "$dir/conf.db" >"$dir/log" 2>&1 &
@@ -58,55 +58,56 @@ start_server() {
 	echo "ovsdb_bench: $kind server did not start:"; cat "$dir/log"; exit 1
 }
 
-now() { date +%s.%N; }
+# Microseconds of wall-clock time (bash 5's EPOCHREALTIME: no fork).
+now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
+secs() { awk "BEGIN { print $1 / 1000000 }"; }
 
-# run_seq CLIENT DIR: N sequential add-ports; prints seconds.
-run_seq() {
-	local client=$1 dir=$2 t0 t1
-	$client --db="unix:$dir/db.sock" --no-wait add-br br0
-	t0=$(now)
-	for i in $(seq 1 "$N"); do
-		$client --db="unix:$dir/db.sock" --no-wait add-port br0 "p$i"
-	done
-	t1=$(now)
-	[ "$($client --db="unix:$dir/db.sock" --no-wait list-ports br0 | wc -l)" = "$N" ] ||
-		{ echo "ovsdb_bench: seq: wrong port count"; exit 1; }
-	awk "BEGIN { print $t1 - $t0 }"
-}
-
-# run_bulk CLIENT DIR: one transaction with M add-ports; prints seconds.
-run_bulk() {
-	local client=$1 dir=$2 t0 t1 args=(add-br br0)
-	for i in $(seq 1 "$M"); do args+=(-- add-port br0 "p$i"); done
-	t0=$(now)
-	$client --db="unix:$dir/db.sock" --no-wait "${args[@]}" 2>/dev/null
-	t1=$(now)
-	[ "$($client --db="unix:$dir/db.sock" --no-wait list-ports br0 | wc -l)" = "$M" ] ||
-		{ echo "ovsdb_bench: bulk: wrong port count"; exit 1; }
-	awk "BEGIN { print $t1 - $t0 }"
-}
+# The combinations: name, server kind, client command.
+NAMES=(ovs xvsc)
+declare -A SERVER=([ovs]=ovs [xvsc]=ovs [xvs]=xvs)
+declare -A CLIENT=([ovs]="ovs-vsctl" [xvsc]="$XVS vsctl" [xvs]="$XVS vsctl")
+[ $have_xvs_server = 1 ] && NAMES=(ovs xvs xvsc)
 
 declare -A T
-for combo in "ovs ovs-vsctl" "xvsc $XVS vsctl" "xvs $XVS vsctl"; do
-	set -- $combo
-	name=$1
-	shift
-	client="$*"
-	server=ovs
-	if [ "$name" = xvs ]; then
-		[ $have_xvs_server = 1 ] || continue
-		server=xvs
-	fi
-	start_server $server "$WORK/$name-seq"
-	T[$name-seq]=$(run_seq "$client" "$WORK/$name-seq")
-	start_server $server "$WORK/$name-bulk"
-	T[$name-bulk]=$(run_bulk "$client" "$WORK/$name-bulk")
+# seq: the combinations take turns, one add-port each, so that a load
+# change on the machine hits all of them alike.
+declare -A ACC
+for name in "${NAMES[@]}"; do
+	start_server "${SERVER[$name]}" "$WORK/$name-seq"
+	${CLIENT[$name]} --db="unix:$WORK/$name-seq/db.sock" --no-wait add-br br0
+	ACC[$name]=0
+done
+for i in $(seq 1 "$N"); do
+	for name in "${NAMES[@]}"; do
+		t0=$(now_us)
+		${CLIENT[$name]} --db="unix:$WORK/$name-seq/db.sock" --no-wait add-port br0 "p$i"
+		t1=$(now_us)
+		ACC[$name]=$((ACC[$name] + t1 - t0))
+	done
+done
+for name in "${NAMES[@]}"; do
+	n=$(${CLIENT[$name]} --db="unix:$WORK/$name-seq/db.sock" --no-wait list-ports br0 | wc -l)
+	[ "$n" = "$N" ] || { echo "ovsdb_bench: seq $name: $n ports, want $N"; exit 1; }
+	T[$name-seq]=$(secs "${ACC[$name]}")
+done
+
+# bulk: one line of M add-ports, each combination on a fresh database.
+bulk=(add-br br0)
+for i in $(seq 1 "$M"); do bulk+=(-- add-port br0 "p$i"); done
+for name in "${NAMES[@]}"; do
+	start_server "${SERVER[$name]}" "$WORK/$name-bulk"
+	t0=$(now_us)
+	${CLIENT[$name]} --db="unix:$WORK/$name-bulk/db.sock" --no-wait "${bulk[@]}" 2>/dev/null
+	t1=$(now_us)
+	n=$(${CLIENT[$name]} --db="unix:$WORK/$name-bulk/db.sock" --no-wait list-ports br0 | wc -l)
+	[ "$n" = "$M" ] || { echo "ovsdb_bench: bulk $name: $n ports, want $M"; exit 1; }
+	T[$name-bulk]=$(secs $((t1 - t0)))
 done
 
 ratio() { [ -n "${2:-}" ] && awk "BEGIN { printf \"%.2f\", $1 / $2 }" || echo "-"; }
 cell() { [ -n "${1:-}" ] && printf "%.2f s" "$1" || echo "n/a"; }
 
-echo "OVSDB benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), $(ovs-vsctl --version | head -1)"
+echo "OVSDB benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), $(ovs-vsctl --version | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf "| %-34s | %-26s | %-26s | %-30s | %-12s |\n" "workload" "OVS: ovs-vsctl+ovsdb-server" "xvs: vsctl+ovsdb-server" "xvs vsctl + OVS ovsdb-server" "OVS/xvs"
 printf "|%s|%s|%s|%s|%s|\n" "------------------------------------" "----------------------------" "----------------------------" "--------------------------------" "--------------"
