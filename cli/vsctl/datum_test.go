@@ -145,3 +145,5 @@ func TestToken(t *testing.T) {
 }
 
 func schemaJSON() []byte { return schema.OpenVSwitchJSON() }
+
+var schemaForFuzz = schema.OpenVSwitch()
