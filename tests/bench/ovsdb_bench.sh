@@ -23,7 +23,8 @@ done
 go build -o bin/xvs ./cli/xvs
 XVS=$PWD/bin/xvs
 have_xvs_server=0
-if "$XVS" help 2>/dev/null | grep -q '^  ovsdb-server'; then
+# (not `| grep -q`: with pipefail, grep quitting early fails the pipe)
+if [[ $("$XVS" help 2>/dev/null) == *$'\n  ovsdb-server '* ]]; then
 	have_xvs_server=1
 fi
 
