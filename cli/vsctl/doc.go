@@ -10,8 +10,11 @@
 // the switch daemon reports cur_cfg >= next_cfg. Output is printed only
 // after the commit, in ovs-vsctl's formats.
 //
-// Files: options.go (command line), commands.go (the table), datum.go
-// (values in ovs-vsctl's syntax), replica.go (the in-memory copy and the
-// transaction it becomes), records.go (naming rows), format.go (table, list,
-// csv, json, bare), cmd_*.go and show.go (the commands), wait.go (next_cfg).
+// Files: options.go (command line), commands.go (the table and what each
+// command reads), datum.go and parse.go (values: printing and reading in
+// ovs-vsctl's syntax), replica.go (the in-memory copy and the transaction
+// it becomes), cache.go (bridges, fake bridges, ports and interfaces by
+// name), records.go (naming rows), format.go (table, list, csv, json, html,
+// bare), cmd_*.go and show.go (the commands), vsctl.go (a run: read,
+// execute, commit, wait for cur_cfg).
 package vsctl

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"html"
 	"strings"
-
-	"github.com/xvs-switch/xvs/ovsdb/notation"
 )
 
 // cell renders one value for the chosen --data.
@@ -155,15 +153,4 @@ func (o *options) printJSON(b *strings.Builder, headings []string, rows [][]datu
 	enc, _ := json.Marshal(out)
 	b.Write(enc)
 	b.WriteByte('\n')
-}
-
-// uuidAtoms exposes the UUIDs a datum holds (for post-commit renaming).
-func uuidAtoms(d datum) []notation.UUID {
-	var out []notation.UUID
-	for _, a := range append(append([]any{}, d.keys...), d.vals...) {
-		if u, ok := a.(notation.UUID); ok {
-			out = append(out, u)
-		}
-	}
-	return out
 }
