@@ -7,7 +7,6 @@ package vsctl
 import (
 	"encoding/json"
 	"fmt"
-	"html"
 	"strings"
 )
 
@@ -80,18 +79,24 @@ func (o *options) printTable(b *strings.Builder, headings []string, rows [][]dat
 			b.WriteString(csvLine(r))
 		}
 	case "html":
-		b.WriteString("<table>\n")
+		// ovs-vsctl's table_print_html: the _uuid cell is an anchor,
+		// every other UUID a link to it, both shown by 8 hex digits.
+		b.WriteString("<table border=1>\n")
 		if o.headings {
 			b.WriteString("  <tr>\n")
 			for _, h := range headings {
-				fmt.Fprintf(b, "    <th>%s</th>\n", html.EscapeString(h))
+				fmt.Fprintf(b, "    <th>%s</th>\n", htmlCell(h))
 			}
 			b.WriteString("  </tr>\n")
 		}
 		for _, r := range cells {
 			b.WriteString("  <tr>\n")
-			for _, c := range r {
-				fmt.Fprintf(b, "    <td>%s</td>\n", html.EscapeString(c))
+			for j, c := range r {
+				if headings[j] == "_uuid" {
+					fmt.Fprintf(b, "    <td><a name=\"%s\">%s</a></td>\n", htmlEscape(c), htmlEscape(c[:min(8, len(c))]))
+					continue
+				}
+				fmt.Fprintf(b, "    <td>%s</td>\n", htmlCell(c))
 			}
 			b.WriteString("  </tr>\n")
 		}
@@ -153,4 +158,15 @@ func (o *options) printJSON(b *strings.Builder, headings []string, rows [][]datu
 	enc, _ := json.Marshal(out)
 	b.Write(enc)
 	b.WriteByte('\n')
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\"", "&quot;").Replace(s)
+}
+
+// htmlCell escapes a cell and turns each UUID in it into a link.
+func htmlCell(s string) string {
+	return uuidRE.ReplaceAllStringFunc(htmlEscape(s), func(u string) string {
+		return fmt.Sprintf("<a href=\"#%s\">%s</a>", u, u[:8])
+	})
 }

@@ -111,6 +111,8 @@ func testReadCommandsMatchOVS(t *testing.T, srv *ovstest.Server) {
 		{"--format=json", "--data=string", "list", "bridge", "br1"},
 		{"--bare", "--columns=name,tag", "find", "port", "name=eth0"}, {"--no-headings", "--format=table", "list", "bridge", "br1"},
 		{"--oneline", "list-br", "--", "get-manager"},
+		{"--format=html", "list", "bridge", "br0"}, {"--format=html", "-d", "bare", "--columns=_uuid,ports", "list", "bridge", "br1"},
+		{"-d", "json", "--columns=name,other_config", "list", "bridge", "br0"}, {"--dry-run", "add-br", "brZ", "--", "list-br"},
 		{"find", "interface", "type=internal"}, {"find", "port", "tag>5"}, {"find", "port", "trunks{>=}2"},
 		{"find", "bridge", "other_config:a=b"}, {"find", "bridge", "fail_mode!=secure"},
 		{"--columns=name", "find", "port", "trunks{=}[1,2,3]"},
