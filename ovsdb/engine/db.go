@@ -174,3 +174,11 @@ func (db *DB) TxnID() notation.UUID {
 	defer db.mu.Unlock()
 	return db.txnID
 }
+
+// SetNoSync turns off syncing at commit (see storage.Store.SetNoSync): for
+// tests and bulk loads only, as acknowledged transactions can then be lost.
+func (db *DB) SetNoSync(v bool) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.store.SetNoSync(v)
+}

@@ -123,7 +123,9 @@ func (db *DB) Transact(ops []json.RawMessage, o Options) ([]any, error) {
 		return append(results[:0], errResult(notation.Errorf(notation.ErrIOError, "database is closed"))), nil
 	}
 	t := &txn{db: db, o: o, changes: map[string]map[notation.UUID]*Row{}, named: map[string]notation.UUID{}}
-	decoded := make([]*notation.Operation, len(ops))
+	// Operations decode up to the first malformed one; those before it
+	// still run so that the reply says which operation was at fault.
+	decoded := make([]*notation.Operation, 0, len(ops))
 	failed := -1
 	var failure *notation.Error
 	for i, raw := range ops {
@@ -132,22 +134,21 @@ func (db *DB) Transact(ops []json.RawMessage, o Options) ([]any, error) {
 			failed, failure = i, err
 			break
 		}
-		decoded[i] = op
+		decoded = append(decoded, op)
 	}
-	if failed < 0 {
-		failed, failure = t.nameInserts(decoded)
+	if i, err := t.nameInserts(decoded); i >= 0 {
+		failed, failure = i, err
+		decoded = decoded[:i]
 	}
-	if failed < 0 {
-		for i, op := range decoded {
-			res, err := t.execute(op)
-			if err != nil {
-				failed, failure = i, err
-				break
-			}
-			results[i] = res
-			if t.blocked != nil {
-				break
-			}
+	for i, op := range decoded {
+		res, err := t.execute(op)
+		if err != nil {
+			failed, failure = i, err
+			break
+		}
+		results[i] = res
+		if t.blocked != nil {
+			break
 		}
 	}
 	if t.blocked != nil && failed < 0 {

@@ -133,3 +133,16 @@ func TestOperationResultJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestOperationKeepsEmptyMembers(t *testing.T) {
+	var op Operation
+	if err := json.Unmarshal([]byte(`{"op":"wait","table":"T","where":[],"rows":[],"columns":[],"until":"=="}`), &op); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(op)
+	for _, m := range []string{`"where":[]`, `"rows":[]`, `"columns":[]`} {
+		if !strings.Contains(string(b), m) {
+			t.Fatalf("%s lost %s", b, m)
+		}
+	}
+}

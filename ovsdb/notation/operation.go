@@ -161,19 +161,45 @@ func (r *OperationResult) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the operation, adding "uuid" (the OVS extension that
-// lets an insert choose its row UUID) when set.
+// MarshalJSON writes the operation. Members given as empty lists or
+// objects ("where": [] selects every row) are kept, not omitted, and
+// "uuid" (the OVS extension that lets an insert choose its row UUID) is
+// added when set.
 func (o Operation) MarshalJSON() ([]byte, error) {
 	type plain Operation
 	b, err := json.Marshal(plain(o))
-	if err != nil || o.UUID == nil {
-		return b, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	m["uuid"] = string(*o.UUID)
+	extra := map[string]any{}
+	if o.Row != nil && len(o.Row) == 0 {
+		extra["row"] = map[string]any{}
+	}
+	if o.Rows != nil && len(o.Rows) == 0 {
+		extra["rows"] = []any{}
+	}
+	if o.Where != nil && len(o.Where) == 0 {
+		extra["where"] = []any{}
+	}
+	if o.Columns != nil && len(o.Columns) == 0 {
+		extra["columns"] = []any{}
+	}
+	if o.Mutations != nil && len(o.Mutations) == 0 {
+		extra["mutations"] = []any{}
+	}
+	if o.UUID != nil {
+		extra["uuid"] = string(*o.UUID)
+	}
+	if len(extra) == 0 {
+		return b, nil
+	}
+	var m map[string]any
+	if err := Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
 	return json.Marshal(m)
 }
 

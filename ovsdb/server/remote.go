@@ -16,7 +16,7 @@ var umaskMu sync.Mutex
 
 // Listen opens a passive remote in ovsdb-server syntax:
 //
-//	punix:PATH        unix socket, mode 0600 (created under umask 077, so
+//	punix:PATH        unix socket, mode 0600 (created under umask 177, so
 //	                  it is never reachable by others even briefly)
 //	ptcp:PORT[:IP]    TCP; IP defaults to all addresses, IPv6 in [brackets]
 func Listen(remote string) (net.Listener, error) {
@@ -53,7 +53,7 @@ func listenUnix(path string) (net.Listener, error) {
 		os.Remove(path)
 	}
 	umaskMu.Lock()
-	old := syscall.Umask(0o077)
+	old := syscall.Umask(0o177)
 	l, err := net.Listen("unix", path)
 	syscall.Umask(old)
 	umaskMu.Unlock()

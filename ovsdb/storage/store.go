@@ -152,3 +152,8 @@ func (s *Store) Size() (int64, error) {
 	}
 	return fi.Size(), nil
 }
+
+// SetNoSync turns off syncing at commit. Commits are then not durable; it
+// exists for tests that measure something else (file growth, throughput)
+// and for bulk loads that are verified afterwards.
+func (s *Store) SetNoSync(v bool) { s.db.NoSync = v }
