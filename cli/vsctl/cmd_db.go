@@ -19,7 +19,9 @@ type colArg struct {
 	value  string
 }
 
-var findOps = []string{"{!=}", "{<=}", "{>=}", "{=}", "{<}", "{>}", "!=", "<=", ">=", "=", "<", ">"}
+// findOps in the order ovs-vsctl lists them; matchOp tries longer ones
+// first, so that "<=" is not read as "<" followed by "=value".
+var findOps = []string{"=", "!=", "<", ">", "<=", ">=", "{=}", "{!=}", "{<}", "{>}", "{<=}", "{>=}", "{in}", "{not-in}"}
 
 // parseColArg parses COLUMN[:KEY] followed, when ops is not nil, by one of
 // ops and a value (ovs-vsctl's parse_column_key_value).
@@ -52,16 +54,25 @@ func parseColArg(t *table, arg string, ops []string) (*colArg, error) {
 		}
 		return a, nil
 	}
+	best := ""
 	for _, op := range ops {
-		if strings.HasPrefix(rest, op) {
-			a.op, a.value = op, rest[len(op):]
-			return a, nil
+		if strings.HasPrefix(rest, op) && len(op) > len(best) {
+			best = op
 		}
 	}
-	if rest == "" {
-		return nil, fmt.Errorf("%s: missing %s in argument", arg, strings.Join(ops, " or "))
+	if best != "" {
+		a.op, a.value = best, rest[len(best):]
+		return a, nil
 	}
-	return nil, fmt.Errorf("%s: argument does not end in \"%s\" followed by a value", arg, ops[len(ops)-1])
+	quoted := make([]string, len(ops))
+	for i, op := range ops {
+		quoted[i] = `"` + op + `"`
+	}
+	list := quoted[0]
+	if len(quoted) > 1 {
+		list = strings.Join(quoted[:len(quoted)-1], ", ") + ", or " + quoted[len(quoted)-1]
+	}
+	return nil, fmt.Errorf("%s: argument does not end in %s followed by a value.", arg, list)
 }
 
 // setColumn applies COLUMN[:KEY]=VALUE to a row.

@@ -4,7 +4,11 @@ package vsctl
 // (ovs-vsctl(8): =, !=, <, >, <=, >= and the set relations {=}, {!=}, {<},
 // {>}, {<=}, {>=}).
 
-import "github.com/xvs-switch/xvs/ovsdb/notation"
+import (
+	"fmt"
+
+	"github.com/xvs-switch/xvs/ovsdb/notation"
+)
 
 func cmdFind(c *cmdCtx) error {
 	t, err := c.r.sch.lookupTable(c.inv.args[0])
@@ -55,8 +59,15 @@ func (c *cmdCtx) satisfies(rw *row, conds []*colArg) (bool, error) {
 				have = datum{}
 			}
 			t = &colType{Key: *t.Value, Min: 0, Max: 1}
-		} else if want, err = parseDatum(a.value, t, c, true); err != nil {
-			return false, err
+		} else {
+			if want, err = parseDatum(a.value, t, c, true); err != nil {
+				return false, err
+			}
+			// Fewer values than the column needs may still match
+			// (a subset), more never can.
+			if len(want.keys) > t.Max {
+				return false, fmt.Errorf("%s: %d value(s) specified but the maximum number is %d", a.value, len(want.keys), t.Max)
+			}
 		}
 		if !relop(a.op, have, want, t) {
 			return false, nil
@@ -82,6 +93,17 @@ func relop(op string, have, want datum, t *colType) bool {
 		return subset(want, have, t) && !have.equal(want)
 	case "{>=}":
 		return subset(want, have, t)
+	case "{in}":
+		// Every value of the column is one of VALUE's.
+		return subset(have, want, t)
+	case "{not-in}":
+		// No value of the column is one of VALUE's.
+		for _, k := range have.keys {
+			if want.find(k) >= 0 {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }

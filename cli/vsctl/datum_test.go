@@ -75,7 +75,7 @@ func TestParseDatumErrors(t *testing.T) {
 		{"Bridge", "other_config", "{a=b} x", "trailing garbage"},
 		{"Bridge", "other_config", "", `use "{}" to specify the empty map`},
 		{"Port", "trunks", "", `use "[]" to specify the empty set`},
-		{"Bridge", "name", `"abc`, "missing its closing quote"},
+		{"Bridge", "name", `"abc`, "quoted string extends past end of argument"},
 		{"Bridge", "controller", "[not-a-uuid]", "is not a valid UUID"},
 		{"Bridge", "controller", "[@nosuch]", "no symbol @nosuch"},
 	} {

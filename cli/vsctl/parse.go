@@ -51,7 +51,7 @@ func token(s string) (tok, rest string, err error) {
 		i++
 	}
 	if inQuotes {
-		return "", "", fmt.Errorf("%s: quoted string is missing its closing quote", s)
+		return "", "", fmt.Errorf("%s: quoted string extends past end of argument", s)
 	}
 	return b.String(), "", nil
 }

@@ -115,7 +115,8 @@ func testReadCommandsMatchOVS(t *testing.T, srv *ovstest.Server) {
 		{"-d", "json", "--columns=name,other_config", "list", "bridge", "br0"}, {"--dry-run", "add-br", "brZ", "--", "list-br"},
 		{"find", "interface", "type=internal"}, {"find", "port", "tag>5"}, {"find", "port", "trunks{>=}2"},
 		{"find", "bridge", "other_config:a=b"}, {"find", "bridge", "fail_mode!=secure"},
-		{"--columns=name", "find", "port", "trunks{=}[1,2,3]"},
+		{"--columns=name", "find", "port", "trunks{=}[1,2,3]"}, {"--columns=name", "find", "port", "tag{in}[9,10]"}, {"--columns=name", "find", "port", "trunks{in}[1,2,3,4]"},
+		{"--columns=name", "find", "port", "tag{not-in}[10]"}, {"--columns=name", "find", "port", "trunks{<=}[1,2,3,4]"},
 	} {
 		want, wantErr, wantCode := ovs(t, srv, args...)
 		got, gotErr, gotCode := xvs(t, srv, args...)
@@ -191,6 +192,8 @@ func testErrorsMatchOVS(t *testing.T, srv *ovstest.Server) {
 		{"remove", "port", "p0", "interfaces", "nosuchuuid"},
 		{"frobnicate"}, {"add-br"}, {"del-br", "a", "b"},
 		{"add", "bridge", "br0", "controller", "@c"},
+		{"find", "bridge", "name"}, {"set", "bridge", "br0", "other_config:"}, {"set", "bridge", "br0", "name"},
+		{"get", "bridge", "br0", `other_config:"a`},
 	} {
 		_, wantErr, wantCode := ovs(t, srv, args...)
 		_, gotErr, gotCode := xvs(t, srv, args...)
