@@ -51,3 +51,38 @@ func (c *cmdCtx) clearColumn(rw *row, col string) {
 		c.r.set(rw, col, defaultDatum(&cl.Type))
 	}
 }
+
+// SSL commands of ovs-vsctl(8): the Open_vSwitch row's one SSL record.
+
+func cmdGetSSL(c *cmdCtx) error {
+	ssl := c.refs(c.ovs(), "ssl", "SSL")
+	if len(ssl) == 0 {
+		return nil
+	}
+	s := ssl[0]
+	boot := s.get("bootstrap_ca_cert")
+	c.printf("Private key: %s\n", s.getString("private_key"))
+	c.printf("Certificate: %s\n", s.getString("certificate"))
+	c.printf("CA Certificate: %s\n", s.getString("ca_cert"))
+	c.printf("Bootstrap: %t\n", len(boot.keys) == 1 && boot.keys[0] == true)
+	return nil
+}
+
+func cmdDelSSL(c *cmdCtx) error {
+	c.dropRefs(c.ovs(), "ssl", "SSL")
+	return nil
+}
+
+func cmdSetSSL(c *cmdCtx) error {
+	ovs := c.ovs()
+	c.dropRefs(ovs, "ssl", "SSL")
+	a := c.inv.args
+	s := c.newRow("SSL", map[string]string{"private_key": a[0], "certificate": a[1], "ca_cert": a[2]})
+	c.r.set(s, "bootstrap_ca_cert", datum{keys: []any{c.inv.has("--bootstrap")}})
+	c.r.set(ovs, "ssl", datum{keys: []any{s.uuid}})
+	return nil
+}
+
+// cmdComment does nothing: the arguments only go into the transaction's
+// comment, for the server's log.
+func cmdComment(c *cmdCtx) error { return nil }

@@ -28,6 +28,7 @@ func init() {
 		{"init", 0, 0, "", "init", cmdInit},
 		{"show", 0, 0, "", "show", cmdShow},
 		{"emer-reset", 0, 0, "", "emer-reset", cmdEmerReset},
+		{"comment", 0, unlimited, "", "comment [ARG]...", cmdComment},
 
 		// Bridge commands.
 		{"add-br", 1, 3, "--may-exist", "add-br BRIDGE [PARENT VLAN]", cmdAddBr},
@@ -60,6 +61,11 @@ func init() {
 		{"get-manager", 0, 0, "", "get-manager", cmdGetManager},
 		{"del-manager", 0, 0, "", "del-manager", cmdDelManager},
 		{"set-manager", 1, unlimited, "--inactivity-probe", "set-manager TARGET...", cmdSetManager},
+
+		// SSL commands.
+		{"get-ssl", 0, 0, "", "get-ssl", cmdGetSSL},
+		{"del-ssl", 0, 0, "", "del-ssl", cmdDelSSL},
+		{"set-ssl", 3, 3, "--bootstrap", "set-ssl PRIVATE-KEY CERTIFICATE CA-CERT", cmdSetSSL},
 
 		// Database commands.
 		{"list", 1, unlimited, "--if-exists --columns", "list TABLE [RECORD]...", cmdList},
@@ -95,6 +101,7 @@ var (
 		"Interface":    {"name"},
 	}
 	commandNeeds = map[string]map[string][]string{
+		// Table to columns; an empty list reads only _uuid, nil every column.
 		"init":           {"Open_vSwitch": {}},
 		"get-controller": {"Bridge": {"controller"}, "Controller": {"target"}},
 		"del-controller": {"Bridge": {"controller"}, "Controller": {"target"}},
@@ -105,6 +112,10 @@ var (
 		"get-manager":    {"Open_vSwitch": {"manager_options"}, "Manager": {"target"}},
 		"del-manager":    {"Open_vSwitch": {"manager_options"}, "Manager": {"target"}},
 		"set-manager":    {"Open_vSwitch": {"manager_options"}, "Manager": {"target"}},
+		"get-ssl":        {"Open_vSwitch": {"ssl"}, "SSL": nil},
+		"del-ssl":        {"Open_vSwitch": {"ssl"}, "SSL": nil},
+		"set-ssl":        {"Open_vSwitch": {"ssl"}, "SSL": nil},
+		"comment":        {"Open_vSwitch": {}},
 	}
 	bridgeCommands = map[string]bool{
 		"add-br": true, "del-br": true, "list-br": true, "br-exists": true, "br-to-vlan": true,
@@ -130,6 +141,10 @@ func needs(cmds []*invocation, sch *dbSchema) map[string][]string {
 	whole := map[string]bool{}
 	add := func(m map[string][]string) {
 		for tn, cols := range m {
+			if cols == nil {
+				whole[tn] = true // nil: every column
+				continue
+			}
 			if need[tn] == nil {
 				need[tn] = map[string]bool{}
 			}

@@ -56,6 +56,7 @@ var cmdOpts = map[string]bool{
 	"--if-exists": false, "--may-exist": false, "--id": true, "--with-iface": false,
 	"--all": false, "--fake-iface": false, "--real": false, "--fake": false,
 	"--columns": true, "--lacp": true, "--bond-mode": true, "--inactivity-probe": true,
+	"--bootstrap": false,
 }
 
 // splitOpt splits "--name=value" into its parts.

@@ -149,12 +149,14 @@ func testOVSWritesXVSReads(t *testing.T, srv *ovstest.Server) {
 		{"set-controller", "brA", "tcp:127.0.0.1:6653", "--", "set", "controller", "brA", "is_connected=true"},
 		{"set", "interface", "tap0", `error="could not open network device tap0 (No such device)"`, "type=tap"},
 		{"set", "port", "tap0", "tag=4", "trunks=4,5", "--", "set", "bridge", "brA", "datapath_type=netdev"},
+		{"--bootstrap", "set-ssl", "/k", "/c", "/ca"},
 	} {
 		if _, errs, code := ovs(t, srv, args...); code != 0 {
 			t.Fatalf("ovs-vsctl %q: %s", args, errs)
 		}
 	}
 	for _, args := range [][]string{
+		{"get-ssl"}, {"list", "ssl"},
 		{"show"}, {"list", "bridge"}, {"list", "mirror"}, {"list", "interface", "tap0"},
 		{"get", "bridge", "brA", "protocols", "flood_vlans", "mirrors"},
 		{"get", "Open_vSwitch", ".", "external_ids", "other_config:n-handler-threads"},
@@ -499,5 +501,26 @@ func TestFakeBridges(t *testing.T) {
 				t.Errorf("after del-br vl10: ovs-vsctl list-br = %q", out)
 			}
 		})
+	}
+}
+
+func TestSSL(t *testing.T) { forEachServer(t, testSSL) }
+
+func testSSL(t *testing.T, srv *ovstest.Server) {
+	if out := mustXVS(t, srv, "get-ssl"); out != "" {
+		t.Fatalf("get-ssl on an empty database: %q", out)
+	}
+	mustXVS(t, srv, "set-ssl", "/k", "/c", "/ca", "--", "comment", "any", "words")
+	mustXVS(t, srv, "--bootstrap", "set-ssl", "/k2", "/c2", "/ca2")
+	want, _, _ := ovs(t, srv, "get-ssl")
+	if got := mustXVS(t, srv, "get-ssl"); got != want || !strings.Contains(got, "Bootstrap: true") {
+		t.Errorf("get-ssl: %q; ovs-vsctl: %q", got, want)
+	}
+	if n := len(selectRows(t, srv, "SSL")); n != 1 {
+		t.Errorf("%d SSL rows after two set-ssl, want 1", n)
+	}
+	mustXVS(t, srv, "del-ssl")
+	if n := len(selectRows(t, srv, "SSL")); n != 0 {
+		t.Errorf("%d SSL rows after del-ssl", n)
 	}
 }
