@@ -308,3 +308,45 @@ func TestEchoFromServer(t *testing.T) {
 		t.Fatalf("echo reply %+v", reply)
 	}
 }
+
+func TestStealAndClose(t *testing.T) { both(t, testStealAndClose) }
+
+func testStealAndClose(t *testing.T, start func(testing.TB) *ovstest.Server) {
+	c1, ctx, srv := dialServer(t, start)
+	l1, err := c1.Lock(ctx, "xvc_steal")
+	if err != nil || !l1.Acquired {
+		t.Fatalf("lock: %v", err)
+	}
+	c2, err := client.Dial(ctx, srv.Remote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	l2, err := c2.Steal(ctx, "xvc_steal")
+	if err != nil || !l2.Acquired {
+		t.Fatalf("steal: %v, acquired %v", err, l2 != nil && l2.Acquired)
+	}
+	select {
+	case ev := <-l1.Events():
+		if ev.Locked {
+			t.Fatalf("event %+v, want stolen", ev)
+		}
+	case <-ctx.Done():
+		t.Fatal("no stolen notification")
+	}
+	// Closing the session ends its monitors and locks: their channels close.
+	_, mon, err := c2.Monitor(ctx, "Open_vSwitch", map[string]client.MonitorRequest{"Bridge": {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2.Close()
+	for range mon.Updates() {
+	}
+	for range l2.Events() {
+	}
+	select {
+	case <-c2.Done():
+	default:
+		t.Fatal("Done not closed after Close")
+	}
+}
