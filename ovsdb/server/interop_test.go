@@ -180,3 +180,67 @@ func TestOVSDBClient(t *testing.T) {
 	run("transact", remote, `["Open_vSwitch",{"op":"update","table":"Open_vSwitch","where":[],"row":{"bridges":["set",[]]}}]`)
 	waitLine(",delete,mon0")
 }
+
+func TestOVSVsctlOverTCP(t *testing.T) {
+	ts := startServer(t, "", Config{})
+	bin := testenv.RequireCommand(t, "ovs-vsctl")
+	l, err := Listen("ptcp:0:127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ts.srv.Serve(l)
+	db := "--db=tcp:" + l.Addr().String()
+	for _, args := range [][]string{{"add-br", "brt"}, {"list-br"}} {
+		out, err := exec.Command(bin, append([]string{db, "--no-wait", "--timeout=10"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ovs-vsctl %v over TCP: %v\n%s", args, err, out)
+		}
+		if args[0] == "list-br" && strings.TrimSpace(string(out)) != "brt" {
+			t.Fatalf("list-br over TCP = %q", out)
+		}
+	}
+}
+
+func TestOVSDBClientMonitorCondSinceAndLock(t *testing.T) {
+	ts := startServer(t, "", Config{})
+	bin := testenv.RequireCommand(t, "ovsdb-client")
+	remote := "unix:" + ts.sock
+	if _, err := vsctl(t, ts, "add-br", "brm"); err != nil {
+		t.Fatal(err)
+	}
+	// Both commands keep running after their answer; read until it shows.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"monitor-cond-since", remote, "Open_vSwitch", "[true]", "Bridge", "name"}, "initial brm"},
+		{[]string{"lock", remote, "xdb_lock"}, `{"locked":true}`},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		found := make(chan bool, 1)
+		go func() {
+			s := bufio.NewScanner(out)
+			for s.Scan() {
+				if strings.Contains(s.Text(), tc.want) {
+					found <- true
+					return
+				}
+			}
+			found <- false
+		}()
+		select {
+		case ok := <-found:
+			if !ok {
+				t.Errorf("ovsdb-client %s: output lacks %q", tc.args[0], tc.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("ovsdb-client %s: no %q within 10 s", tc.args[0], tc.want)
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+}
