@@ -21,6 +21,7 @@ type options struct {
 	headings bool
 	oneline  bool
 	dryRun   bool
+	retry    bool // keep trying to connect (until --timeout)
 	help     bool
 }
 
@@ -132,6 +133,8 @@ func parseArgs(args []string) (*options, []*invocation, error) {
 			o.oneline = true
 		case "--dry-run":
 			o.dryRun = true
+		case "--retry":
+			o.retry = true
 		case "--help", "-h":
 			o.help = true
 		}

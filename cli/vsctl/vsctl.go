@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/xvs-switch/xvs/ovsdb/client"
 	"github.com/xvs-switch/xvs/ovsdb/notation"
@@ -80,7 +81,7 @@ type result struct {
 
 func run(ctx context.Context, o *options, cmds []*invocation, args []string) (*result, error) {
 	res := &result{stage: "while connecting to " + o.db}
-	c, err := client.Dial(ctx, o.db)
+	c, err := dial(ctx, o)
 	if err != nil {
 		return res, fmt.Errorf("%s: database connection failed (%w)", o.db, unwrapDial(err))
 	}
@@ -146,6 +147,24 @@ func run(ctx context.Context, o *options, cmds []*invocation, args []string) (*r
 			continue
 		}
 		return res, err
+	}
+}
+
+// dial connects to the server; with --retry it keeps trying (a server
+// that is starting) until the context ends.
+func dial(ctx context.Context, o *options) (*client.Client, error) {
+	delay := 10 * time.Millisecond
+	for {
+		c, err := client.Dial(ctx, o.db)
+		if err == nil || !o.retry || ctx.Err() != nil {
+			return c, err
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		delay = min(2*delay, time.Second)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"os/exec"
 	"slices"
 	"strings"
@@ -522,5 +524,45 @@ func testSSL(t *testing.T, srv *ovstest.Server) {
 	mustXVS(t, srv, "del-ssl")
 	if n := len(selectRows(t, srv, "SSL")); n != 0 {
 		t.Errorf("%d SSL rows after del-ssl", n)
+	}
+}
+
+// --retry waits for a server that is not there yet.
+func TestRetry(t *testing.T) {
+	srv := ovstest.StartXVS(t)
+	sock := srv.Dir + "/later.sock"
+	done := make(chan string, 1)
+	go func() {
+		out, errs, code := xvsRaw("--db=unix:"+sock, "--retry", "--no-wait", "--timeout=20", "list-br")
+		done <- out + errs + string(rune('0'+code))
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("returned %q with no server", r)
+	case <-time.After(100 * time.Millisecond):
+	}
+	// Bring the server up on that path: a unix-socket relay to srv.
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("unix", srv.Sock)
+			if err != nil {
+				c.Close()
+				return
+			}
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+	if r := <-done; r != "0" {
+		t.Fatalf("--retry: %q, want exit 0 once the server is up", r)
 	}
 }
