@@ -36,7 +36,7 @@ func cmdEmerReset(c *cmdCtx) error {
 		c.r.set(i, "ingress_policing_rate", datum{keys: []any{int64(0)}})
 		c.r.set(i, "ingress_policing_burst", datum{keys: []any{int64(0)}})
 	}
-	for _, tn := range []string{"Mirror", "Controller", "Manager", "NetFlow", "sFlow", "IPFIX", "SSL"} {
+	for _, tn := range []string{"Mirror", "Controller", "Manager", "NetFlow", "sFlow", "IPFIX", "SSL", "Flow_Sample_Collector_Set"} {
 		if t := c.table(tn); t != nil {
 			for _, rw := range c.r.list(t) {
 				c.r.delete(rw)

@@ -181,6 +181,11 @@ func (r *replica) insert(t *table, u notation.UUID) *row {
 }
 
 func (r *replica) set(rw *row, col string, d datum) {
+	if !rw.isNew && !rw.changed[col] && r.isLoaded(rw.t, col) && d.equal(rw.get(col)) {
+		// Writing what is there is no change: like the IDL, leave it out
+		// of the transaction (an unchanged line does not bump next_cfg).
+		return
+	}
 	if !rw.isNew && !rw.changed[col] {
 		if rw.orig == nil {
 			rw.orig = map[string]datum{}

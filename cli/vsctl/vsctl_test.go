@@ -566,3 +566,18 @@ func TestRetry(t *testing.T) {
 		t.Fatalf("--retry: %q, want exit 0 once the server is up", r)
 	}
 }
+
+// Setting a column to the value it has is no change: nothing is written
+// and, as with ovs-vsctl, nothing waits for cur_cfg.
+func TestUnchangedDoesNotWait(t *testing.T) { forEachServer(t, testUnchangedDoesNotWait) }
+
+func testUnchangedDoesNotWait(t *testing.T, srv *ovstest.Server) {
+	mustXVS(t, srv, "add-br", "br0", "--", "set-fail-mode", "br0", "secure")
+	_, errs, code := xvsRaw("--db="+srv.Remote, "--timeout=5", "set", "bridge", "br0", "fail_mode=secure", "--", "set-fail-mode", "br0", "secure")
+	if code != 0 {
+		t.Fatalf("unchanged set waited or failed: exit %d: %s", code, errs)
+	}
+	if next := string(selectRows(t, srv, "Open_vSwitch")[0]["next_cfg"]); next != "0" {
+		t.Errorf("next_cfg = %s after an unchanged line, want 0", next)
+	}
+}
