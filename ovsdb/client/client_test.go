@@ -11,6 +11,7 @@ import (
 
 	"github.com/xvs-switch/xvs/ovsdb/client"
 	"github.com/xvs-switch/xvs/ovsdb/client/ovstest"
+	"github.com/xvs-switch/xvs/ovsdb/notation"
 )
 
 func dial(t *testing.T, start func(testing.TB) *ovstest.Server) (*client.Client, context.Context) {
@@ -348,5 +349,34 @@ func testStealAndClose(t *testing.T, start func(testing.TB) *ovstest.Server) {
 	case <-c2.Done():
 	default:
 		t.Fatal("Done not closed after Close")
+	}
+}
+
+func TestRowDecode(t *testing.T) {
+	r := client.Row{
+		"name":  json.RawMessage(`"br0"`),
+		"tag":   json.RawMessage(`10`),
+		"rate":  json.RawMessage(`1.5`),
+		"ports": json.RawMessage(`["set",[["uuid","01234567-89ab-cdef-0123-456789abcdef"]]]`),
+		"oc":    json.RawMessage(`["map",[["a","b"]]]`),
+	}
+	n, err := r.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n["name"] != "br0" || n["tag"] != int64(10) || n["rate"] != 1.5 {
+		t.Errorf("atoms %#v", n)
+	}
+	if s, ok := n["ports"].(notation.Set); !ok || len(s) != 1 || s[0] != notation.UUID("01234567-89ab-cdef-0123-456789abcdef") {
+		t.Errorf("set %#v", n["ports"])
+	}
+	if m, ok := n["oc"].(notation.Map); !ok || len(m) != 1 || m[0].Key != "a" || m[0].Value != "b" {
+		t.Errorf("map %#v", n["oc"])
+	}
+	if _, err := (client.Row{"x": json.RawMessage(`["set",1]`)}).Decode(); err == nil {
+		t.Error("a malformed set decoded without error")
+	}
+	if _, err := r.Value("nosuch"); err == nil {
+		t.Error("Value of a missing column: no error")
 	}
 }

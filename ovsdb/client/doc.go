@@ -6,5 +6,6 @@
 // notifications ("update", "update2", "locked", "stolen") to the channels of
 // the monitors and locks that asked for them. Every call takes a context for
 // its deadline. Values travel as encoding/json raw messages: the client does
-// not interpret the data notation of §5.1, which belongs to the caller.
+// not interpret the data notation of §5.1 on its own; Row.Decode converts a
+// row into package notation's values for callers that want them.
 package client
