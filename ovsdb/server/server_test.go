@@ -302,3 +302,20 @@ func TestSplitter(t *testing.T) {
 	}
 	var _ json.RawMessage
 }
+
+func TestMonitorSelectFlags(t *testing.T) {
+	ts := startServer(t, testSchema, Config{})
+	w := dial(t, ts)
+	txnOK(t, w.result("transact", `["S",{"op":"insert","table":"Box","row":{"name":"old"}}]`))
+	c := dial(t, ts)
+	init := c.result("monitor", `["S",["id",1],{"Box":{"columns":["name"],"select":{"initial":false,"modify":false}}}]`)
+	if js(init) != `{}` {
+		t.Fatalf("initial rows sent despite initial=false: %s", js(init))
+	}
+	txnOK(t, w.result("transact", `["S",{"op":"update","table":"Box","where":[],"row":{"name":"renamed"}}]`))
+	txnOK(t, w.result("transact", `["S",{"op":"insert","table":"Box","row":{"name":"new"}}]`))
+	u := c.notification("update")
+	if js(u[0]) != `["id",1]` || !strings.Contains(js(u[1]), `"new":{"name":"new"}`) || strings.Contains(js(u[1]), "renamed") {
+		t.Fatalf("first update = %s, want only the insert", js(u))
+	}
+}
