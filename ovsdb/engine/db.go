@@ -15,9 +15,10 @@ import (
 
 // DB is one open database.
 type DB struct {
-	schema *schema.Schema
-	store  *storage.Store
-	log    *slog.Logger
+	schema  *schema.Schema
+	store   *storage.Store
+	log     *slog.Logger
+	refCols map[string]tableRefs // per table, fixed at open
 
 	// mu protects the fields below; it is held for a whole transaction.
 	mu      sync.Mutex
@@ -27,6 +28,11 @@ type DB struct {
 	nextSub int
 	changed chan struct{} // closed and replaced at every commit
 	closed  bool
+}
+
+// tableRefs are a table's reference columns by strength.
+type tableRefs struct {
+	strong, weak []*schema.Column
 }
 
 // Change is what one committed transaction did, per table and row: Old is
@@ -89,8 +95,10 @@ func load(st *storage.Store, sch *schema.Schema, log *slog.Logger) (*DB, error) 
 	}
 	db := &DB{schema: sch, store: st, log: log, tables: map[string]map[notation.UUID]*Row{},
 		subs: map[int]func(*Change){}, changed: make(chan struct{})}
-	for name := range sch.Tables {
+	db.refCols = map[string]tableRefs{}
+	for name, tb := range sch.Tables {
 		db.tables[name] = map[notation.UUID]*Row{}
+		db.refCols[name] = tableRefs{strong: refColumns(tb, schema.Strong), weak: refColumns(tb, schema.Weak)}
 	}
 	if id, _ := st.Meta(storage.MetaTxnID); id != nil {
 		db.txnID = notation.UUID(id)
