@@ -334,6 +334,10 @@ func (t *txn) write() *notation.Error {
 		}
 	}
 	t.db.txnID = id
+	if len(t.db.history) == historySize {
+		t.db.history = append(t.db.history[:0:0], t.db.history[1:]...)
+	}
+	t.db.history = append(t.db.history, change)
 	for _, sub := range t.db.subs {
 		sub(change)
 	}

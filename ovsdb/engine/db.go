@@ -28,7 +28,12 @@ type DB struct {
 	nextSub int
 	changed chan struct{} // closed and replaced at every commit
 	closed  bool
+	history []*Change // the last historySize commits, oldest first
 }
+
+// historySize is how many recent commits a DB remembers so that a client
+// reconnecting with monitor_cond_since gets only what it missed.
+const historySize = 128
 
 // tableRefs are a table's reference columns by strength.
 type tableRefs struct {
@@ -167,6 +172,26 @@ func (db *DB) Snapshot(fn func(txnID notation.UUID, tables map[string]map[notati
 		delete(db.subs, id)
 		db.mu.Unlock()
 	}
+}
+
+// SnapshotSince is Snapshot for a client that has the database as of
+// transaction lastID: when lastID is recent enough, fn also gets the
+// commits after it (oldest first) and found is true; the rows are given in
+// any case.
+func (db *DB) SnapshotSince(lastID notation.UUID, fn func(txnID notation.UUID, tables map[string]map[notation.UUID]*Row, since []*Change, found bool), sub func(*Change)) (cancel func()) {
+	return db.Snapshot(func(txnID notation.UUID, tables map[string]map[notation.UUID]*Row) {
+		if lastID == txnID && lastID != notation.ZeroUUID {
+			fn(txnID, tables, nil, true)
+			return
+		}
+		for i, c := range db.history {
+			if c.TxnID == lastID {
+				fn(txnID, tables, append([]*Change(nil), db.history[i+1:]...), true)
+				return
+			}
+		}
+		fn(txnID, tables, nil, false)
+	}, sub)
 }
 
 // Changed returns a channel closed at the next commit.

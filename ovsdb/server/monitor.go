@@ -187,11 +187,13 @@ func (s *session) monitor(id json.RawMessage, p []json.RawMessage, version int) 
 	}
 	s.monitors[key] = m
 	s.mu.Unlock()
-	cancel := db.Snapshot(func(txnID notation.UUID, rows map[string]map[notation.UUID]*engine.Row) {
-		// A client that already has the latest transaction needs nothing.
-		found := version == 3 && lastID == txnID && txnID != notation.ZeroUUID
-		updates := map[string]any{}
-		if !found {
+	cancel := db.SnapshotSince(lastID, func(txnID notation.UUID, rows map[string]map[notation.UUID]*engine.Row, since []*engine.Change, found bool) {
+		found = found && version == 3
+		var updates map[string]any
+		if found {
+			// monitor_cond_since: only what the client missed.
+			updates = m.missed(since)
+		} else {
 			updates = m.initial(rows)
 		}
 		switch version {
@@ -231,6 +233,41 @@ func (m *monitor) initial(rows map[string]map[notation.UUID]*engine.Row) map[str
 		}
 		if len(tu) > 0 {
 			out[name] = tu
+		}
+	}
+	return out
+}
+
+// missed composes the changes a monitor_cond_since client missed into one
+// table-updates2: per row, its state before the first and after the last.
+func (m *monitor) missed(since []*engine.Change) map[string]any {
+	composed := map[string]map[notation.UUID]engine.RowChange{}
+	for _, c := range since {
+		for table, rows := range c.Tables {
+			if m.tables[table] == nil {
+				continue
+			}
+			if composed[table] == nil {
+				composed[table] = map[notation.UUID]engine.RowChange{}
+			}
+			for id, rc := range rows {
+				if prev, ok := composed[table][id]; ok {
+					rc.Old = prev.Old
+				}
+				composed[table][id] = rc
+			}
+		}
+	}
+	out := map[string]any{}
+	for table, rows := range composed {
+		tu := map[string]any{}
+		for id, rc := range rows {
+			if u := m.rowUpdate(m.tables[table], rc); u != nil {
+				tu[string(id)] = u
+			}
+		}
+		if len(tu) > 0 {
+			out[table] = tu
 		}
 	}
 	return out

@@ -103,6 +103,13 @@ func TestMonitorVersions(t *testing.T) {
 		t.Fatalf("monitor_cond_since with current id = %s", js(r4))
 	}
 
+	// A client that has an older transaction gets only what it missed.
+	v5 := dial(t, ts)
+	r5 := v5.result("monitor_cond_since", `["S","m5",{"Box":[{"columns":["n","name"]}]},"`+last+`"]`).([]any)
+	if r5[0] != true || js(r5[2]) != `{"Box":{"`+id+`":{"modify":{"n":2}}}}` {
+		t.Fatalf("monitor_cond_since with an older id = %s", js(r5))
+	}
+
 	txnOK(t, w.result("transact", `["S",{"op":"delete","table":"Box","where":[]}]`))
 	if got := js(v2.notification("update2")); got != `["m2",{"Box":{"`+id+`":{"delete":null}}}]` {
 		t.Fatalf("delete update2 = %s", got)
