@@ -61,4 +61,3 @@ func containsAtom(s notation.Set, a any) bool {
 	}
 	return false
 }
-

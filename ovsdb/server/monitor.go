@@ -373,4 +373,3 @@ func (s *session) monitorCancel(id json.RawMessage, p []json.RawMessage) {
 	}
 	s.reply(id, map[string]any{}, nil)
 }
-
