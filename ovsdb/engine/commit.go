@@ -2,6 +2,8 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/xvs-switch/xvs/ovsdb/notation"
@@ -55,7 +57,7 @@ func (t *txn) dropNoOps() {
 func (t *txn) touchesRefs() bool {
 	for table, rows := range t.changes {
 		tb := t.db.schema.Tables[table]
-		hasRefs := tableHasRefs(tb)
+		hasRefs := len(t.db.refCols[table].strong)+len(t.db.refCols[table].weak) > 0
 		for id, r := range rows {
 			switch {
 			case r == nil:
@@ -70,24 +72,31 @@ func (t *txn) touchesRefs() bool {
 	return false
 }
 
-func tableHasRefs(tb *schema.Table) bool {
-	for _, c := range tb.Columns {
-		if c.Type.Key.RefTable != "" || (c.Type.Value != nil && c.Type.Value.RefTable != "") {
-			return true
+// refColumns lists a table's columns that hold references of one
+// strength; DB.refCols caches it per table, as commit walks every row.
+func refColumns(tb *schema.Table, strength string) []*schema.Column {
+	var out []*schema.Column
+	for _, name := range tb.ColumnNames() {
+		c := tb.Columns[name]
+		kref := c.Type.Key.RefTable != "" && c.Type.Key.RefType == strength
+		vref := c.Type.Value != nil && c.Type.Value.RefTable != "" && c.Type.Value.RefType == strength
+		if kref || vref {
+			out = append(out, c)
 		}
 	}
-	return false
+	return out
 }
 
 // eachRef calls fn for every reference of the given strength in a row.
-func eachRef(tb *schema.Table, r *Row, strength string, fn func(col *schema.Column, refTable string, id notation.UUID)) {
-	for name, c := range tb.Columns {
+func (t *txn) eachRef(table string, r *Row, strength string, fn func(col *schema.Column, refTable string, id notation.UUID)) {
+	cols := t.db.refCols[table].strong
+	if strength == schema.Weak {
+		cols = t.db.refCols[table].weak
+	}
+	for _, c := range cols {
 		kref := c.Type.Key.RefTable != "" && c.Type.Key.RefType == strength
 		vref := c.Type.Value != nil && c.Type.Value.RefTable != "" && c.Type.Value.RefType == strength
-		if !kref && !vref {
-			continue
-		}
-		switch v := r.Cols[name].(type) {
+		switch v := r.Cols[c.Name].(type) {
 		case notation.Set:
 			if kref {
 				for _, a := range v {
@@ -112,9 +121,11 @@ func eachRef(tb *schema.Table, r *Row, strength string, fn func(col *schema.Colu
 func (t *txn) collectGarbage() *notation.Error {
 	refs := map[notation.UUID]int{}
 	for _, name := range t.db.schema.TableNames() {
-		tb := t.db.schema.Tables[name]
+		if len(t.db.refCols[name].strong) == 0 {
+			continue
+		}
 		t.each(name, func(r *Row) bool {
-			eachRef(tb, r, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]++ })
+			t.eachRef(name, r, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]++ })
 			return true
 		})
 	}
@@ -141,7 +152,7 @@ func (t *txn) collectGarbage() *notation.Error {
 			return nil
 		}
 		for _, g := range garbage {
-			eachRef(t.db.schema.Tables[g.table], g.row, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]-- })
+			t.eachRef(g.table, g.row, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]-- })
 			t.del(g.table, g.row.UUID)
 		}
 	}
@@ -152,13 +163,12 @@ func (t *txn) collectGarbage() *notation.Error {
 // that is still referenced (RFC 7047 §5.2.5).
 func (t *txn) checkStrongRefs() *notation.Error {
 	for _, name := range t.db.schema.TableNames() {
-		tb := t.db.schema.Tables[name]
-		if !tableHasRefs(tb) {
+		if len(t.db.refCols[name].strong) == 0 {
 			continue
 		}
 		var bad *notation.Error
 		t.each(name, func(r *Row) bool {
-			eachRef(tb, r, schema.Strong, func(c *schema.Column, refTable string, id notation.UUID) {
+			t.eachRef(name, r, schema.Strong, func(c *schema.Column, refTable string, id notation.UUID) {
 				if bad == nil && t.row(refTable, id) == nil {
 					if _, deleted := t.changes[refTable][id]; deleted {
 						bad = notation.Errorf(notation.ErrReferentialIntegrity,
@@ -184,10 +194,13 @@ func (t *txn) checkStrongRefs() *notation.Error {
 func (t *txn) cleanWeakRefs() *notation.Error {
 	for _, name := range t.db.schema.TableNames() {
 		tb := t.db.schema.Tables[name]
+		if len(t.db.refCols[name].weak) == 0 {
+			continue
+		}
 		var fix []*Row
 		t.each(name, func(r *Row) bool {
 			dangling := false
-			eachRef(tb, r, schema.Weak, func(_ *schema.Column, refTable string, id notation.UUID) {
+			t.eachRef(name, r, schema.Weak, func(_ *schema.Column, refTable string, id notation.UUID) {
 				dangling = dangling || t.row(refTable, id) == nil
 			})
 			if dangling {
@@ -258,18 +271,19 @@ func (t *txn) checkTables() *notation.Error {
 			seen := map[string]notation.UUID{}
 			var bad *notation.Error
 			t.each(name, func(r *Row) bool {
-				parts := make([]any, len(idx))
-				for i, c := range idx {
-					parts[i] = notation.ValueToJSON(r.Get(c))
-				}
-				b, _ := json.Marshal(parts)
-				if other, dup := seen[string(b)]; dup {
+				key := uniqueKey(r, idx)
+				if other, dup := seen[key]; dup {
+					vals := make([]any, len(idx))
+					for i, c := range idx {
+						vals[i] = notation.ValueToJSON(r.Get(c))
+					}
+					b, _ := json.Marshal(vals)
 					bad = notation.Errorf(notation.ErrConstraintViolation,
 						"transaction causes %s rows %s and %s to have identical values (%s) for index on column(s) %s",
 						name, other, r.UUID, strings.Trim(string(b), "[]"), strings.Join(idx, ", "))
 					return false
 				}
-				seen[string(b)] = r.UUID
+				seen[key] = r.UUID
 				return true
 			})
 			if bad != nil {
@@ -320,10 +334,49 @@ func (t *txn) write() *notation.Error {
 		}
 	}
 	t.db.txnID = id
+	if len(t.db.history) == historySize {
+		t.db.history = append(t.db.history[:0:0], t.db.history[1:]...)
+	}
+	t.db.history = append(t.db.history, change)
 	for _, sub := range t.db.subs {
 		sub(change)
 	}
 	close(t.db.changed)
 	t.db.changed = make(chan struct{})
 	return nil
+}
+
+// uniqueKey renders a row's values in the index columns as a string that is
+// equal for two rows exactly when the values are (canonical values make
+// this a plain concatenation with kind tags and separators).
+func uniqueKey(r *Row, idx []string) string {
+	var b strings.Builder
+	atom := func(a any) {
+		switch x := a.(type) {
+		case string:
+			b.WriteByte('s')
+			b.WriteString(strconv.Quote(x))
+		case notation.UUID:
+			b.WriteByte('u')
+			b.WriteString(string(x))
+		default:
+			fmt.Fprintf(&b, "%c%v", notation.AtomKind(x)[0], x)
+		}
+		b.WriteByte(',')
+	}
+	for _, c := range idx {
+		switch v := r.Get(c).(type) {
+		case notation.Set:
+			for _, a := range v {
+				atom(a)
+			}
+		case notation.Map:
+			for _, p := range v {
+				atom(p.Key)
+				atom(p.Value)
+			}
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
 }

@@ -15,9 +15,10 @@ import (
 
 // DB is one open database.
 type DB struct {
-	schema *schema.Schema
-	store  *storage.Store
-	log    *slog.Logger
+	schema  *schema.Schema
+	store   *storage.Store
+	log     *slog.Logger
+	refCols map[string]tableRefs // per table, fixed at open
 
 	// mu protects the fields below; it is held for a whole transaction.
 	mu      sync.Mutex
@@ -27,6 +28,16 @@ type DB struct {
 	nextSub int
 	changed chan struct{} // closed and replaced at every commit
 	closed  bool
+	history []*Change // the last historySize commits, oldest first
+}
+
+// historySize is how many recent commits a DB remembers so that a client
+// reconnecting with monitor_cond_since gets only what it missed.
+const historySize = 128
+
+// tableRefs are a table's reference columns by strength.
+type tableRefs struct {
+	strong, weak []*schema.Column
 }
 
 // Change is what one committed transaction did, per table and row: Old is
@@ -89,8 +100,10 @@ func load(st *storage.Store, sch *schema.Schema, log *slog.Logger) (*DB, error) 
 	}
 	db := &DB{schema: sch, store: st, log: log, tables: map[string]map[notation.UUID]*Row{},
 		subs: map[int]func(*Change){}, changed: make(chan struct{})}
-	for name := range sch.Tables {
+	db.refCols = map[string]tableRefs{}
+	for name, tb := range sch.Tables {
 		db.tables[name] = map[notation.UUID]*Row{}
+		db.refCols[name] = tableRefs{strong: refColumns(tb, schema.Strong), weak: refColumns(tb, schema.Weak)}
 	}
 	if id, _ := st.Meta(storage.MetaTxnID); id != nil {
 		db.txnID = notation.UUID(id)
@@ -159,6 +172,26 @@ func (db *DB) Snapshot(fn func(txnID notation.UUID, tables map[string]map[notati
 		delete(db.subs, id)
 		db.mu.Unlock()
 	}
+}
+
+// SnapshotSince is Snapshot for a client that has the database as of
+// transaction lastID: when lastID is recent enough, fn also gets the
+// commits after it (oldest first) and found is true; the rows are given in
+// any case.
+func (db *DB) SnapshotSince(lastID notation.UUID, fn func(txnID notation.UUID, tables map[string]map[notation.UUID]*Row, since []*Change, found bool), sub func(*Change)) (cancel func()) {
+	return db.Snapshot(func(txnID notation.UUID, tables map[string]map[notation.UUID]*Row) {
+		if lastID == txnID && lastID != notation.ZeroUUID {
+			fn(txnID, tables, nil, true)
+			return
+		}
+		for i, c := range db.history {
+			if c.TxnID == lastID {
+				fn(txnID, tables, append([]*Change(nil), db.history[i+1:]...), true)
+				return
+			}
+		}
+		fn(txnID, tables, nil, false)
+	}, sub)
 }
 
 // Changed returns a channel closed at the next commit.

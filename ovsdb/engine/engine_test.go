@@ -375,3 +375,25 @@ func TestChangesPublished(t *testing.T) {
 		t.Fatal("TxnID not the last commit's")
 	}
 }
+
+func TestOpenSchemaHandling(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "xdb-open.db")
+	if _, err := Open(path, nil, nil); !errors.Is(err, ErrNoSchema) {
+		t.Fatalf("new file without schema: %v, want ErrNoSchema", err)
+	}
+	sch, _ := schema.Parse([]byte(testSchema))
+	db, err := Open(path, sch, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// The file's schema wins over another one given later.
+	db, err = Open(path, schema.OpenVSwitch(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.Name() != "T" {
+		t.Fatalf("schema %s, want the file's T", db.Name())
+	}
+}

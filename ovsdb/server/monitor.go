@@ -187,11 +187,13 @@ func (s *session) monitor(id json.RawMessage, p []json.RawMessage, version int) 
 	}
 	s.monitors[key] = m
 	s.mu.Unlock()
-	cancel := db.Snapshot(func(txnID notation.UUID, rows map[string]map[notation.UUID]*engine.Row) {
-		// A client that already has the latest transaction needs nothing.
-		found := version == 3 && lastID == txnID && txnID != notation.ZeroUUID
-		updates := map[string]any{}
-		if !found {
+	cancel := db.SnapshotSince(lastID, func(txnID notation.UUID, rows map[string]map[notation.UUID]*engine.Row, since []*engine.Change, found bool) {
+		found = found && version == 3
+		var updates map[string]any
+		if found {
+			// monitor_cond_since: only what the client missed.
+			updates = m.missed(since)
+		} else {
 			updates = m.initial(rows)
 		}
 		switch version {
@@ -231,6 +233,41 @@ func (m *monitor) initial(rows map[string]map[notation.UUID]*engine.Row) map[str
 		}
 		if len(tu) > 0 {
 			out[name] = tu
+		}
+	}
+	return out
+}
+
+// missed composes the changes a monitor_cond_since client missed into one
+// table-updates2: per row, its state before the first and after the last.
+func (m *monitor) missed(since []*engine.Change) map[string]any {
+	composed := map[string]map[notation.UUID]engine.RowChange{}
+	for _, c := range since {
+		for table, rows := range c.Tables {
+			if m.tables[table] == nil {
+				continue
+			}
+			if composed[table] == nil {
+				composed[table] = map[notation.UUID]engine.RowChange{}
+			}
+			for id, rc := range rows {
+				if prev, ok := composed[table][id]; ok {
+					rc.Old = prev.Old
+				}
+				composed[table][id] = rc
+			}
+		}
+	}
+	out := map[string]any{}
+	for table, rows := range composed {
+		tu := map[string]any{}
+		for id, rc := range rows {
+			if u := m.rowUpdate(m.tables[table], rc); u != nil {
+				tu[string(id)] = u
+			}
+		}
+		if len(tu) > 0 {
+			out[table] = tu
 		}
 	}
 	return out
@@ -312,63 +349,6 @@ func (m *monitor) rowUpdate(mt *monitorTable, rc engine.RowChange) any {
 	return nil
 }
 
-// columnDiff is the "modify" value of update2 (ovsdb-server(7)): the new
-// value for a column of at most one value; for sets the elements added or
-// removed; for maps the pairs removed (old value), added, or changed (new
-// value).
-func columnDiff(t *schema.ColumnType, old, new any) any {
-	if t.Max == 1 {
-		return new
-	}
-	if om, ok := old.(notation.Map); ok {
-		nm := new.(notation.Map)
-		var out notation.Map
-		for _, p := range om {
-			if i := keyIndex(nm, p.Key); i < 0 {
-				out = append(out, p)
-			}
-		}
-		for _, p := range nm {
-			i := keyIndex(om, p.Key)
-			if i < 0 || notation.CompareAtoms(om[i].Value, p.Value) != 0 {
-				out = append(out, p)
-			}
-		}
-		return notation.SortMap(out)
-	}
-	os, ns := old.(notation.Set), new.(notation.Set)
-	var out notation.Set
-	for _, a := range os {
-		if !containsAtom(ns, a) {
-			out = append(out, a)
-		}
-	}
-	for _, a := range ns {
-		if !containsAtom(os, a) {
-			out = append(out, a)
-		}
-	}
-	return notation.SortSet(out)
-}
-
-func keyIndex(m notation.Map, k any) int {
-	for i, p := range m {
-		if notation.CompareAtoms(p.Key, k) == 0 {
-			return i
-		}
-	}
-	return -1
-}
-
-func containsAtom(s notation.Set, a any) bool {
-	for _, x := range s {
-		if notation.CompareAtoms(x, a) == 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // monitorCancel handles monitor_cancel [monitor-id].
 func (s *session) monitorCancel(id json.RawMessage, p []json.RawMessage) {
 	if len(p) != 1 {
@@ -392,108 +372,4 @@ func (s *session) monitorCancel(id json.RawMessage, p []json.RawMessage) {
 		cancel()
 	}
 	s.reply(id, map[string]any{}, nil)
-}
-
-// monitorCondChange handles monitor_cond_change [monitor-id, new-id,
-// {table: [request]}]: new conditions (and columns) for a monitor_cond
-// monitor. Rows that start or stop matching are sent as insert/delete in
-// an update2/update3 before the reply.
-func (s *session) monitorCondChange(id json.RawMessage, p []json.RawMessage) {
-	if len(p) != 3 {
-		s.reply(id, nil, rpcError(notation.ErrSyntax, "monitor_cond_change: params must be [monitor-id, new-monitor-id, requests]"))
-		return
-	}
-	key := string(compactJSON(p[0]))
-	newKey := string(compactJSON(p[1]))
-	s.mu.Lock()
-	m := s.monitors[key]
-	_, taken := s.monitors[newKey]
-	s.mu.Unlock()
-	if m == nil || m.version < 2 {
-		s.reply(id, nil, rpcError("unknown monitor", "no monitor_cond monitor %s", key))
-		return
-	}
-	if newKey != key && taken {
-		s.reply(id, nil, rpcError(notation.ErrSyntax, "duplicate monitor ID"))
-		return
-	}
-	var reqs map[string]json.RawMessage
-	if err := json.Unmarshal(p[2], &reqs); err != nil {
-		s.reply(id, nil, rpcError(notation.ErrSyntax, "monitor_cond_change: requests must be an object"))
-		return
-	}
-	// Fail before changing anything.
-	next := map[string]*monitorTable{}
-	for name, mt := range m.tables {
-		cp := *mt
-		next[name] = &cp
-	}
-	for name, raw := range reqs {
-		mt := next[name]
-		if mt == nil {
-			s.reply(id, nil, rpcError(notation.ErrSyntax, "table %s is not monitored", name))
-			return
-		}
-		var list []struct {
-			Columns []string          `json:"columns"`
-			Where   []json.RawMessage `json:"where"`
-		}
-		if err := json.Unmarshal(raw, &list); err != nil {
-			s.reply(id, nil, rpcError(notation.ErrSyntax, "monitor_cond_change: %v", err))
-			return
-		}
-		for _, r := range list {
-			if r.Columns != nil {
-				for _, c := range r.Columns {
-					if mt.tb.Column(c) == nil {
-						s.reply(id, nil, rpcError(notation.ErrSyntax, "no column %s in table %s", c, name))
-						return
-					}
-				}
-				mt.columns = r.Columns
-			}
-			if r.Where != nil {
-				w, err := parseMonitorWhere(mt.tb, r.Where)
-				if err != nil {
-					s.reply(id, nil, err)
-					return
-				}
-				mt.where = w
-			}
-		}
-	}
-	newID := compactJSON(p[1])
-	m.db.Snapshot(func(txnID notation.UUID, rows map[string]map[notation.UUID]*engine.Row) {
-		out := map[string]any{}
-		for name, mt := range next {
-			old := m.tables[name]
-			tu := map[string]any{}
-			for rid, r := range rows[name] {
-				was, is := old.selects(r), mt.selects(r)
-				switch {
-				case is && !was:
-					tu[string(rid)] = map[string]any{"insert": r.JSON(mt.tb, mt.columns)}
-				case was && !is:
-					tu[string(rid)] = map[string]any{"delete": nil}
-				}
-			}
-			if len(tu) > 0 {
-				out[name] = tu
-			}
-		}
-		m.tables = next
-		m.id = newID
-		s.mu.Lock()
-		delete(s.monitors, key)
-		s.monitors[newKey] = m
-		s.mu.Unlock()
-		if len(out) > 0 {
-			if m.version == 2 {
-				s.notify("update2", m.id, out)
-			} else {
-				s.notify("update3", m.id, string(txnID), out)
-			}
-		}
-		s.reply(id, map[string]any{}, nil)
-	}, nil)
 }

@@ -103,6 +103,13 @@ func TestMonitorVersions(t *testing.T) {
 		t.Fatalf("monitor_cond_since with current id = %s", js(r4))
 	}
 
+	// A client that has an older transaction gets only what it missed.
+	v5 := dial(t, ts)
+	r5 := v5.result("monitor_cond_since", `["S","m5",{"Box":[{"columns":["n","name"]}]},"`+last+`"]`).([]any)
+	if r5[0] != true || js(r5[2]) != `{"Box":{"`+id+`":{"modify":{"n":2}}}}` {
+		t.Fatalf("monitor_cond_since with an older id = %s", js(r5))
+	}
+
 	txnOK(t, w.result("transact", `["S",{"op":"delete","table":"Box","where":[]}]`))
 	if got := js(v2.notification("update2")); got != `["m2",{"Box":{"`+id+`":{"delete":null}}}]` {
 		t.Fatalf("delete update2 = %s", got)
@@ -301,4 +308,21 @@ func TestSplitter(t *testing.T) {
 		t.Fatalf("oversized: %v", err)
 	}
 	var _ json.RawMessage
+}
+
+func TestMonitorSelectFlags(t *testing.T) {
+	ts := startServer(t, testSchema, Config{})
+	w := dial(t, ts)
+	txnOK(t, w.result("transact", `["S",{"op":"insert","table":"Box","row":{"name":"old"}}]`))
+	c := dial(t, ts)
+	init := c.result("monitor", `["S",["id",1],{"Box":{"columns":["name"],"select":{"initial":false,"modify":false}}}]`)
+	if js(init) != `{}` {
+		t.Fatalf("initial rows sent despite initial=false: %s", js(init))
+	}
+	txnOK(t, w.result("transact", `["S",{"op":"update","table":"Box","where":[],"row":{"name":"renamed"}}]`))
+	txnOK(t, w.result("transact", `["S",{"op":"insert","table":"Box","row":{"name":"new"}}]`))
+	u := c.notification("update")
+	if js(u[0]) != `["id",1]` || !strings.Contains(js(u[1]), `"new":{"name":"new"}`) || strings.Contains(js(u[1]), "renamed") {
+		t.Fatalf("first update = %s, want only the insert", js(u))
+	}
 }

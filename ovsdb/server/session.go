@@ -22,13 +22,14 @@ type session struct {
 	done chan struct{} // closed by close()
 
 	// mu protects the fields below.
-	mu       sync.Mutex
-	queue    [][]byte
-	backlog  int
-	closed   bool
-	monitors map[string]*monitor      // by compact JSON of the monitor id
-	pending  map[string]chan struct{} // transact waiting on "wait", by request id
-	locks    map[string]struct{}      // locks this session owns or waits for
+	mu               sync.Mutex
+	queue            [][]byte
+	backlog          int
+	closed           bool
+	closeWhenFlushed bool                     // the writer closes the session once queue is empty
+	monitors         map[string]*monitor      // by compact JSON of the monitor id
+	pending          map[string]chan struct{} // transact waiting on "wait", by request id
+	locks            map[string]struct{}      // locks this session owns or waits for
 }
 
 func newSession(srv *Server, c net.Conn) *session {
@@ -68,19 +69,17 @@ func (s *session) run() {
 	}
 }
 
-// flushAndClose gives the writer a moment to send what is queued.
+// flushAndClose has the writer close the session once everything queued
+// so far is written (bounded by the write timeout), and waits for that.
 func (s *session) flushAndClose() {
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
-		s.mu.Lock()
-		empty := len(s.queue) == 0
-		s.mu.Unlock()
-		if empty {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
+	s.mu.Lock()
+	s.closeWhenFlushed = true
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
-	s.close()
+	<-s.done
 }
 
 // close ends the session: monitors unsubscribed, pending waits abandoned,
@@ -132,7 +131,12 @@ func (s *session) writer() {
 			q := s.queue
 			s.queue = nil
 			n := s.backlog
+			flushed := len(q) == 0 && s.closeWhenFlushed
 			s.mu.Unlock()
+			if flushed {
+				s.close()
+				return
+			}
 			if len(q) == 0 {
 				break
 			}
