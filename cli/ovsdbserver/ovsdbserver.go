@@ -14,16 +14,17 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/xvs-switch/xvs/internal/rundir"
 	"github.com/xvs-switch/xvs/ovsdb/engine"
 	"github.com/xvs-switch/xvs/ovsdb/schema"
 	"github.com/xvs-switch/xvs/ovsdb/server"
 )
 
-// Defaults, as in docs/ovsdb.md.
-const (
-	DefaultRemote = "punix:/run/xvs/db.sock"
-	DefaultDBFile = "/var/lib/xvs/conf.db"
-)
+// DefaultDBFile is the database file used when none is named.
+const DefaultDBFile = "/var/lib/xvs/conf.db"
+
+// DefaultRemote is punix:<rundir>/db.sock (/run/xvs, or XVS_RUNDIR).
+func DefaultRemote() string { return "punix:" + rundir.DBSocket() }
 
 type remotes []string
 
@@ -43,7 +44,7 @@ func Run(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("xvs ovsdb-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var rs remotes
-	fs.Var(&rs, "remote", "listen on `REMOTE`: punix:PATH or ptcp:PORT[:IP] (repeatable; default "+DefaultRemote+")")
+	fs.Var(&rs, "remote", "listen on `REMOTE`: punix:PATH or ptcp:PORT[:IP] (repeatable; default "+DefaultRemote()+")")
 	pidfile := fs.String("pidfile", "", "write the process id to `FILE`")
 	schemaFile := fs.String("schema", "", "create a new database from the schema in `FILE` (default: the built-in Open_vSwitch schema)")
 	maxMsg := fs.Int("max-message", 64<<20, "largest JSON-RPC message accepted, in `bytes`")
@@ -65,7 +66,7 @@ func Run(ctx context.Context, args []string, stderr io.Writer) int {
 		dbfile = fs.Arg(0)
 	}
 	if len(rs) == 0 {
-		rs = remotes{DefaultRemote}
+		rs = remotes{DefaultRemote()}
 	}
 	level := slog.LevelWarn
 	if *verbose {

@@ -5,11 +5,12 @@ package vsctl
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xvs-switch/xvs/internal/rundir"
 )
 
 type options struct {
@@ -36,13 +37,7 @@ type invocation struct {
 func (inv *invocation) has(opt string) bool { _, ok := inv.opts[opt]; return ok }
 
 // defaultDB is unix:<rundir>/db.sock; XVS_RUNDIR moves the rundir.
-func defaultDB() string {
-	dir := os.Getenv("XVS_RUNDIR")
-	if dir == "" {
-		dir = "/run/xvs"
-	}
-	return "unix:" + strings.TrimRight(dir, "/") + "/db.sock"
-}
+func defaultDB() string { return "unix:" + rundir.DBSocket() }
 
 // globalOpts are options that only make sense once, before the first command.
 var globalOpts = map[string]bool{
