@@ -2,6 +2,7 @@
 // subcommand that accepts the syntax of its Open vSwitch counterpart:
 //
 //	xvs ofctl     (ovs-ofctl)    OpenFlow switch management
+//	xvs vsctl     (ovs-vsctl)    switch configuration through OVSDB
 //
 // Later subcommands (ovsdb-server, vswitchd, vsctl, dpctl, appctl) register
 // in the commands table below.
@@ -14,6 +15,8 @@ import (
 
 	"github.com/xvs-switch/xvs/cli/dpctl"
 	"github.com/xvs-switch/xvs/cli/ofctl"
+	"github.com/xvs-switch/xvs/cli/ovsdbserver"
+	"github.com/xvs-switch/xvs/cli/vsctl"
 )
 
 // A command is one subcommand of xvs. Run gets the arguments after the
@@ -27,6 +30,8 @@ type command struct {
 var commands = []command{
 	{"ofctl", "OpenFlow switch management (the syntax of ovs-ofctl)", ofctl.Main},
 	{"dpctl", "datapath management (the syntax of ovs-dpctl)", dpctl.Main},
+	{"ovsdb-server", "OVSDB server over a bbolt file (the syntax of ovsdb-server)", ovsdbserver.Main},
+	{"vsctl", "switch configuration through OVSDB (the syntax of ovs-vsctl)", vsctl.Main},
 }
 
 func usage(w io.Writer) {

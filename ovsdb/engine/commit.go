@@ -1,0 +1,382 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xvs-switch/xvs/ovsdb/notation"
+	"github.com/xvs-switch/xvs/ovsdb/schema"
+	"github.com/xvs-switch/xvs/ovsdb/storage"
+)
+
+// commit checks the transaction's end state against the schema and, if it
+// holds, writes it to storage and then to memory (RFC 7047 §4.1.3: the
+// checks that only the end state can answer run at commit).
+func (t *txn) commit() *notation.Error {
+	t.dropNoOps()
+	if len(t.changes) == 0 {
+		return nil
+	}
+	if t.touchesRefs() {
+		if err := t.collectGarbage(); err != nil {
+			return err
+		}
+		if err := t.checkStrongRefs(); err != nil {
+			return err
+		}
+		if err := t.cleanWeakRefs(); err != nil {
+			return err
+		}
+	}
+	t.dropNoOps()
+	if err := t.checkTables(); err != nil {
+		return err
+	}
+	return t.write()
+}
+
+// dropNoOps forgets rows that a transaction rewrote with their own values.
+func (t *txn) dropNoOps() {
+	for table, rows := range t.changes {
+		for id, r := range rows {
+			if old := t.db.tables[table][id]; old != nil && r != nil && sameCols(old, r) {
+				delete(rows, id)
+			}
+		}
+		if len(rows) == 0 {
+			delete(t.changes, table)
+		}
+	}
+}
+
+// touchesRefs reports whether the transaction may have changed any
+// reference: it deleted a row, inserted into a non-root table, or changed a
+// row of a table that has reference columns.
+func (t *txn) touchesRefs() bool {
+	for table, rows := range t.changes {
+		tb := t.db.schema.Tables[table]
+		hasRefs := len(t.db.refCols[table].strong)+len(t.db.refCols[table].weak) > 0
+		for id, r := range rows {
+			switch {
+			case r == nil:
+				return true
+			case t.db.tables[table][id] == nil && !tb.IsRoot:
+				return true
+			case hasRefs:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// refColumns lists a table's columns that hold references of one
+// strength; DB.refCols caches it per table, as commit walks every row.
+func refColumns(tb *schema.Table, strength string) []*schema.Column {
+	var out []*schema.Column
+	for _, name := range tb.ColumnNames() {
+		c := tb.Columns[name]
+		kref := c.Type.Key.RefTable != "" && c.Type.Key.RefType == strength
+		vref := c.Type.Value != nil && c.Type.Value.RefTable != "" && c.Type.Value.RefType == strength
+		if kref || vref {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// eachRef calls fn for every reference of the given strength in a row.
+func (t *txn) eachRef(table string, r *Row, strength string, fn func(col *schema.Column, refTable string, id notation.UUID)) {
+	cols := t.db.refCols[table].strong
+	if strength == schema.Weak {
+		cols = t.db.refCols[table].weak
+	}
+	for _, c := range cols {
+		kref := c.Type.Key.RefTable != "" && c.Type.Key.RefType == strength
+		vref := c.Type.Value != nil && c.Type.Value.RefTable != "" && c.Type.Value.RefType == strength
+		switch v := r.Cols[c.Name].(type) {
+		case notation.Set:
+			if kref {
+				for _, a := range v {
+					fn(c, c.Type.Key.RefTable, a.(notation.UUID))
+				}
+			}
+		case notation.Map:
+			for _, p := range v {
+				if kref {
+					fn(c, c.Type.Key.RefTable, p.Key.(notation.UUID))
+				}
+				if vref {
+					fn(c, c.Type.Value.RefTable, p.Value.(notation.UUID))
+				}
+			}
+		}
+	}
+}
+
+// collectGarbage deletes rows of non-root tables that no row refers to by
+// a strong reference, repeating until no more go (RFC 7047 §3.2 isRoot).
+func (t *txn) collectGarbage() *notation.Error {
+	refs := map[notation.UUID]int{}
+	for _, name := range t.db.schema.TableNames() {
+		if len(t.db.refCols[name].strong) == 0 {
+			continue
+		}
+		t.each(name, func(r *Row) bool {
+			t.eachRef(name, r, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]++ })
+			return true
+		})
+	}
+	for {
+		var garbage []struct {
+			table string
+			row   *Row
+		}
+		for _, name := range t.db.schema.TableNames() {
+			if t.db.schema.Tables[name].IsRoot {
+				continue
+			}
+			t.each(name, func(r *Row) bool {
+				if refs[r.UUID] == 0 {
+					garbage = append(garbage, struct {
+						table string
+						row   *Row
+					}{name, r})
+				}
+				return true
+			})
+		}
+		if len(garbage) == 0 {
+			return nil
+		}
+		for _, g := range garbage {
+			t.eachRef(g.table, g.row, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]-- })
+			t.del(g.table, g.row.UUID)
+		}
+	}
+}
+
+// checkStrongRefs fails when a row refers by a strong reference to a row
+// that does not exist: a dangling insert/update value, or a delete of a row
+// that is still referenced (RFC 7047 §5.2.5).
+func (t *txn) checkStrongRefs() *notation.Error {
+	for _, name := range t.db.schema.TableNames() {
+		if len(t.db.refCols[name].strong) == 0 {
+			continue
+		}
+		var bad *notation.Error
+		t.each(name, func(r *Row) bool {
+			t.eachRef(name, r, schema.Strong, func(c *schema.Column, refTable string, id notation.UUID) {
+				if bad == nil && t.row(refTable, id) == nil {
+					if _, deleted := t.changes[refTable][id]; deleted {
+						bad = notation.Errorf(notation.ErrReferentialIntegrity,
+							"cannot delete %s row %s because of 1 remaining reference(s) (%s.%s of row %s)", refTable, id, name, c.Name, r.UUID)
+					} else {
+						bad = notation.Errorf(notation.ErrReferentialIntegrity,
+							"table %s column %s row %s references nonexistent row %s in table %s", name, c.Name, r.UUID, id, refTable)
+					}
+				}
+			})
+			return bad == nil
+		})
+		if bad != nil {
+			return bad
+		}
+	}
+	return nil
+}
+
+// cleanWeakRefs removes weak references to rows that do not exist (RFC 7047
+// §3.2 refType "weak"); a column left with fewer values than its minimum is
+// a constraint violation.
+func (t *txn) cleanWeakRefs() *notation.Error {
+	for _, name := range t.db.schema.TableNames() {
+		tb := t.db.schema.Tables[name]
+		if len(t.db.refCols[name].weak) == 0 {
+			continue
+		}
+		var fix []*Row
+		t.each(name, func(r *Row) bool {
+			dangling := false
+			t.eachRef(name, r, schema.Weak, func(_ *schema.Column, refTable string, id notation.UUID) {
+				dangling = dangling || t.row(refTable, id) == nil
+			})
+			if dangling {
+				fix = append(fix, r)
+			}
+			return true
+		})
+		for _, r := range fix {
+			w := t.writable(name, r)
+			for cname, c := range tb.Columns {
+				v, changed := dropDangling(t, c, w.Cols[cname])
+				if !changed {
+					continue
+				}
+				if err := sizeOf(c, v); err != nil {
+					e := *err
+					e.Details = "removing weak references from " + name + ": " + e.Details
+					return &e
+				}
+				w.Cols[cname] = v
+			}
+		}
+	}
+	return nil
+}
+
+func dropDangling(t *txn, c *schema.Column, v any) (any, bool) {
+	weak := func(b *schema.BaseType, a any) bool {
+		return b != nil && b.RefTable != "" && b.RefType == schema.Weak && t.row(b.RefTable, a.(notation.UUID)) == nil
+	}
+	changed := false
+	switch x := v.(type) {
+	case notation.Set:
+		out := notation.Set{}
+		for _, a := range x {
+			if weak(&c.Type.Key, a) {
+				changed = true
+				continue
+			}
+			out = append(out, a)
+		}
+		return out, changed
+	case notation.Map:
+		out := notation.Map{}
+		for _, p := range x {
+			if weak(&c.Type.Key, p.Key) || weak(c.Type.Value, p.Value) {
+				changed = true
+				continue
+			}
+			out = append(out, p)
+		}
+		return out, changed
+	}
+	return v, false
+}
+
+// checkTables enforces maxRows and the uniqueness of indexes (RFC 7047
+// §3.2) on the tables the transaction changed.
+func (t *txn) checkTables() *notation.Error {
+	for name := range t.changes {
+		tb := t.db.schema.Tables[name]
+		if tb.MaxRows > 0 {
+			if n := t.count(name); n > tb.MaxRows {
+				return notation.Errorf(notation.ErrConstraintViolation, "transaction causes %q table to contain %d rows, greater than the schema-defined limit of %d row(s)", name, n, tb.MaxRows)
+			}
+		}
+		for _, idx := range tb.Indexes {
+			seen := map[string]notation.UUID{}
+			var bad *notation.Error
+			t.each(name, func(r *Row) bool {
+				key := uniqueKey(r, idx)
+				if other, dup := seen[key]; dup {
+					vals := make([]any, len(idx))
+					for i, c := range idx {
+						vals[i] = notation.ValueToJSON(r.Get(c))
+					}
+					b, _ := json.Marshal(vals)
+					bad = notation.Errorf(notation.ErrConstraintViolation,
+						"transaction causes %s rows %s and %s to have identical values (%s) for index on column(s) %s",
+						name, other, r.UUID, strings.Trim(string(b), "[]"), strings.Join(idx, ", "))
+					return false
+				}
+				seen[key] = r.UUID
+				return true
+			})
+			if bad != nil {
+				return bad
+			}
+		}
+	}
+	return nil
+}
+
+// write makes the transaction durable, then visible: one storage batch,
+// then the in-memory tables, then the subscribers.
+func (t *txn) write() *notation.Error {
+	id := notation.NewUUID()
+	batch := &storage.Batch{Meta: map[string][]byte{storage.MetaTxnID: []byte(id)}}
+	change := &Change{TxnID: id, Tables: map[string]map[notation.UUID]RowChange{}}
+	for table, rows := range t.changes {
+		tb := t.db.schema.Tables[table]
+		rc := map[notation.UUID]RowChange{}
+		for rid, r := range rows {
+			old := t.db.tables[table][rid]
+			if r == nil {
+				batch.Deletes = append(batch.Deletes, storage.Record{Collection: table, Key: []byte(rid)})
+			} else {
+				if old != nil {
+					r.Version = notation.NewUUID()
+				}
+				data, err := encodeRow(tb, r)
+				if err != nil {
+					return notation.Errorf(notation.ErrIOError, "encoding row %s: %v", rid, err)
+				}
+				batch.Puts = append(batch.Puts, storage.Record{Collection: table, Key: []byte(rid), Value: data})
+			}
+			rc[rid] = RowChange{Old: old, New: r}
+		}
+		change.Tables[table] = rc
+	}
+	if err := t.db.store.Commit(batch); err != nil {
+		return notation.Errorf(notation.ErrIOError, "%v", err)
+	}
+	for table, rows := range t.changes {
+		for rid, r := range rows {
+			if r == nil {
+				delete(t.db.tables[table], rid)
+			} else {
+				t.db.tables[table][rid] = r
+			}
+		}
+	}
+	t.db.txnID = id
+	if len(t.db.history) == historySize {
+		t.db.history = append(t.db.history[:0:0], t.db.history[1:]...)
+	}
+	t.db.history = append(t.db.history, change)
+	for _, sub := range t.db.subs {
+		sub(change)
+	}
+	close(t.db.changed)
+	t.db.changed = make(chan struct{})
+	return nil
+}
+
+// uniqueKey renders a row's values in the index columns as a string that is
+// equal for two rows exactly when the values are (canonical values make
+// this a plain concatenation with kind tags and separators).
+func uniqueKey(r *Row, idx []string) string {
+	var b strings.Builder
+	atom := func(a any) {
+		switch x := a.(type) {
+		case string:
+			b.WriteByte('s')
+			b.WriteString(strconv.Quote(x))
+		case notation.UUID:
+			b.WriteByte('u')
+			b.WriteString(string(x))
+		default:
+			fmt.Fprintf(&b, "%c%v", notation.AtomKind(x)[0], x)
+		}
+		b.WriteByte(',')
+	}
+	for _, c := range idx {
+		switch v := r.Get(c).(type) {
+		case notation.Set:
+			for _, a := range v {
+				atom(a)
+			}
+		case notation.Map:
+			for _, p := range v {
+				atom(p.Key)
+				atom(p.Value)
+			}
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
+}

@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/xvs-switch/xvs/ovsdb/notation"
+	"github.com/xvs-switch/xvs/ovsdb/schema"
+)
+
+// Row is one row: its UUID, its version and the canonical value of every
+// user column (see package schema). Rows are immutable once committed; a
+// transaction that changes a row makes a new Row.
+type Row struct {
+	UUID    notation.UUID
+	Version notation.UUID
+	Cols    map[string]any
+}
+
+// clone returns a copy whose column map may be changed; the values are
+// shared, as canonical values are never modified in place.
+func (r *Row) clone() *Row {
+	c := &Row{UUID: r.UUID, Version: r.Version, Cols: make(map[string]any, len(r.Cols))}
+	for k, v := range r.Cols {
+		c.Cols[k] = v
+	}
+	return c
+}
+
+// Get returns the value of a column, including _uuid and _version.
+func (r *Row) Get(col string) any {
+	switch col {
+	case "_uuid":
+		return notation.Set{r.UUID}
+	case "_version":
+		return notation.Set{r.Version}
+	}
+	return r.Cols[col]
+}
+
+// JSON returns the row as a JSON object of the named columns (all user
+// columns plus _uuid and _version when cols is nil).
+func (r *Row) JSON(t *schema.Table, cols []string) map[string]any {
+	if cols == nil {
+		cols = append(t.ColumnNames(), "_uuid", "_version")
+	}
+	out := make(map[string]any, len(cols))
+	for _, c := range cols {
+		col := t.Column(c)
+		if col == nil {
+			continue
+		}
+		out[c] = col.Type.ToJSON(r.Get(c))
+	}
+	return out
+}
+
+// sameCols reports whether two rows hold equal values in every column.
+func sameCols(a, b *Row) bool {
+	if len(a.Cols) != len(b.Cols) {
+		return false
+	}
+	for k, v := range a.Cols {
+		if !notation.Equal(v, b.Cols[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeRow is the storage form of a row: a JSON object with _version and
+// every non-ephemeral column (ephemeral columns do not survive a restart,
+// RFC 7047 §3.2).
+func encodeRow(t *schema.Table, r *Row) ([]byte, error) {
+	out := map[string]any{"_version": notation.AtomToJSON(r.Version)}
+	for name, c := range t.Columns {
+		if c.Ephemeral {
+			continue
+		}
+		out[name] = notation.ValueToJSON(r.Cols[name])
+	}
+	return json.Marshal(out)
+}
+
+// decodeRow reads a stored row; columns the schema lacks are dropped and
+// missing ones get their defaults, so a file survives compatible schema
+// changes.
+func decodeRow(t *schema.Table, id notation.UUID, data []byte) (*Row, error) {
+	var obj map[string]any
+	if err := notation.Unmarshal(data, &obj); err != nil {
+		return nil, err
+	}
+	r := &Row{UUID: id, Version: id, Cols: make(map[string]any, len(t.Columns))}
+	if v, ok := obj["_version"]; ok {
+		a, err := notation.AtomFromJSON(v)
+		if u, isUUID := a.(notation.UUID); err == nil && isUUID {
+			r.Version = u
+		}
+	}
+	for name, c := range t.Columns {
+		j, ok := obj[name]
+		if !ok {
+			r.Cols[name] = c.Type.Default()
+			continue
+		}
+		v, err := c.Type.FromJSON(j, schema.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", name, err)
+		}
+		r.Cols[name] = v
+	}
+	return r, nil
+}
+
+// defaultRow returns a row of defaults.
+func defaultRow(t *schema.Table, id notation.UUID) *Row {
+	r := &Row{UUID: id, Version: notation.NewUUID(), Cols: make(map[string]any, len(t.Columns))}
+	for name, c := range t.Columns {
+		r.Cols[name] = c.Type.Default()
+	}
+	return r
+}
