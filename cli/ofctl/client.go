@@ -12,13 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/xvs-switch/xvs/internal/rundir"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
@@ -52,7 +52,7 @@ type client struct {
 // resolveTarget turns the SWITCH argument into a network and address:
 // "unix:PATH", "tcp:IP[:PORT]" (default port 6653), or a bridge name whose
 // management socket is RUNDIR/BRIDGE.mgmt.
-func resolveTarget(target, rundir string) (network, addr string, err error) {
+func resolveTarget(target, dir string) (network, addr string, err error) {
 	switch {
 	case strings.HasPrefix(target, "unix:"):
 		return "unix", strings.TrimPrefix(target, "unix:"), nil
@@ -70,13 +70,10 @@ func resolveTarget(target, rundir string) (network, addr string, err error) {
 		}
 		return "", "", fmt.Errorf("%q: want unix:PATH, tcp:IP[:PORT] or a bridge name", target)
 	}
-	if rundir == "" {
-		rundir = os.Getenv("XVS_RUNDIR")
+	if dir == "" {
+		dir = rundir.Dir() // XVS_RUNDIR, else /run/xvs: where the switch puts it
 	}
-	if rundir == "" {
-		rundir = "/run/xvs"
-	}
-	return "unix", filepath.Join(rundir, target+".mgmt"), nil
+	return "unix", filepath.Join(dir, target+".mgmt"), nil
 }
 
 // dial connects and negotiates a version among versions.
