@@ -77,8 +77,8 @@ func resolveTarget(target, dir string) (network, addr string, err error) {
 }
 
 // dial connects and negotiates a version among versions.
-func dial(target, rundir string, versions []uint8, timeout time.Duration) (*client, error) {
-	network, addr, err := resolveTarget(target, rundir)
+func dial(target, dir string, versions []uint8, timeout time.Duration) (*client, error) {
+	network, addr, err := resolveTarget(target, dir)
 	if err != nil {
 		return nil, err
 	}
