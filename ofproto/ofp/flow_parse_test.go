@@ -267,3 +267,41 @@ func BenchmarkParseFlow(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseFlow: any text parses or fails with an error, never a panic;
+// a flow that parses encodes, and a switch's decoding (with its
+// validation) accepts it; so does its OpenFlow 1.0 form when there is one.
+// Group and meter text must not panic either.
+func FuzzParseFlow(f *testing.F) {
+	for _, c := range parseFlowGood {
+		f.Add(c.in)
+	}
+	for _, in := range parseFlowMore {
+		f.Add(in)
+	}
+	for _, c := range parseFlowBad {
+		f.Add(c.in)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, cmd := range []uint8{FlowAdd, FlowDelete} {
+			fs, err := ParseFlow(text, cmd)
+			if err != nil {
+				continue
+			}
+			b, err := Marshal(Version13, 1, &fs.FlowMod)
+			if err != nil {
+				t.Fatalf("%q parsed but does not encode: %v", text, err)
+			}
+			if _, _, err := Unmarshal(b); err != nil {
+				t.Fatalf("%q parsed but its flow-mod is refused: %v", text, err)
+			}
+			if fm10, err := fs.FlowMod10(); err == nil {
+				if _, err := Marshal(Version10, 1, fm10); err != nil {
+					t.Fatalf("%q: OpenFlow 1.0 flow-mod does not encode: %v", text, err)
+				}
+			}
+		}
+		ParseGroup(text, GroupAdd)
+		ParseMeter(text, MeterAdd)
+	})
+}
