@@ -22,10 +22,13 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
-// reply is one whole message from the switch.
+// reply is one whole message from the switch. A multipart (1.3) or stats
+// (1.0) reply sent in several messages is joined in m; parts holds each
+// message as sent, for printing as ovs-ofctl does.
 type reply struct {
-	h ofp.Header
-	m ofp.Message
+	h     ofp.Header
+	m     ofp.Message
+	parts []reply
 }
 
 // client is one OpenFlow session. Requests may be sent from one goroutine
@@ -151,6 +154,7 @@ func (c *client) read() {
 	defer close(c.done)
 	var ra ofp.Reassembler
 	var ra10 ofp.StatsAssembler10
+	parts := map[uint32][]reply{}
 	br := bufio.NewReaderSize(c.nc, 64<<10)
 	for {
 		raw, err := ofp.ReadMessage(br, nil)
@@ -162,6 +166,13 @@ func (c *client) read() {
 		if err != nil {
 			c.fail(fmt.Errorf("decoding %s: %w", ofp.Name(h.Version, h.Type), err))
 			return
+		}
+		if isMultipartReply(h) {
+			// Each part is a message of its own too.
+			ph, pm, perr := ofp.Unmarshal(raw)
+			if perr == nil {
+				parts[h.Xid] = append(parts[h.Xid], reply{h: ph, m: pm})
+			}
 		}
 		if !done {
 			continue
@@ -190,11 +201,16 @@ func (c *client) read() {
 			}
 			continue
 		}
+		r := reply{h: h, m: m}
+		if p, ok := parts[h.Xid]; ok {
+			r.parts = p
+			delete(parts, h.Xid)
+		}
 		c.mu.Lock()
 		if w, ok := c.waiters[h.Xid]; ok {
 			delete(c.waiters, h.Xid)
 			c.mu.Unlock()
-			w <- reply{h, m}
+			w <- r
 			continue
 		}
 		if e, ok := m.(*ofp.Error); ok {
@@ -206,11 +222,17 @@ func (c *client) read() {
 		c.mu.Unlock()
 		if async != nil {
 			select {
-			case async <- reply{h, m}:
+			case async <- r:
 			case <-c.closing:
 			}
 		}
 	}
+}
+
+// isMultipartReply says whether h is an OFPT_MULTIPART_REPLY (1.3, type
+// 19) or an OFPT_STATS_REPLY (1.0, type 17).
+func isMultipartReply(h ofp.Header) bool {
+	return (h.Version == ofp.Version13 && h.Type == 19) || (h.Version == ofp.Version10 && h.Type == 17)
 }
 
 func (c *client) fail(err error) {

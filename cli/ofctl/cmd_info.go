@@ -14,8 +14,17 @@ func (e *env) connect(target string) (*client, error) {
 	return dial(target, e.rundir, e.versions, e.timeout)
 }
 
-// print writes one message as ovs-ofctl does, or as JSON.
+// print writes one message as ovs-ofctl does, each part of a reply that
+// came in several as its own message; or as JSON, joined.
 func (e *env) print(r reply) error {
+	if !e.json && len(r.parts) > 1 {
+		for _, p := range r.parts {
+			if _, err := fmt.Fprintln(e.stdout, ofp.Format(p.h, p.m)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if e.json {
 		j, err := ofp.MarshalJSON(r.h, r.m)
 		if err != nil {
