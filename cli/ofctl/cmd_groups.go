@@ -90,6 +90,7 @@ func cmdDumpGroups(e *env, args []string) error {
 					}
 				}
 				body.Entries = keep
+				r.parts = nil // print the filtered, joined reply
 			}
 		}
 	}
