@@ -35,6 +35,22 @@ func (m *Match) Lookup(field uint8) (*OXM, bool) {
 	return nil, false
 }
 
+// InPort returns the matched ingress port, if the match has one.
+func (m *Match) InPort() (PortNo, bool) {
+	if o, ok := m.Lookup(OXMInPortField); ok && len(o.Value) == 4 {
+		return PortNo(o.Uint()), true
+	}
+	return 0, false
+}
+
+// EthType returns the matched Ethernet type, if the match has one.
+func (m *Match) EthType() (uint16, bool) {
+	if o, ok := m.Lookup(OXMEthTypeField); ok && len(o.Value) == 2 && !o.HasMask {
+		return uint16(o.Uint()), true
+	}
+	return 0, false
+}
+
 // oxmLen is the match's length field: header and TLVs, without padding.
 func (m *Match) oxmLen() int {
 	n := 4

@@ -47,6 +47,15 @@ func TestMatchGolden(t *testing.T) {
 	if o, ok := dm.Lookup(OXMIPv4DstField); !ok || o.MaskUint() != 0xffffff00 {
 		t.Fatalf("lookup ipv4_dst: %v %v", o, ok)
 	}
+	if p, ok := dm.InPort(); !ok || p != 1 {
+		t.Fatalf("InPort %v %v", p, ok)
+	}
+	if et, ok := dm.EthType(); !ok || et != 0x0800 {
+		t.Fatalf("EthType %#x %v", et, ok)
+	}
+	if _, ok := (&Match{}).InPort(); ok {
+		t.Fatal("empty match has an in_port")
+	}
 	if s := formatMatch(dm); s != "ip,in_port=1,nw_dst=10.0.0.0/24" {
 		t.Fatalf("format %q", s)
 	}
