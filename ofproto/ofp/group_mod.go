@@ -72,16 +72,6 @@ func (m *GroupMod) Validate() error {
 
 var groupTypeNames = [...]string{"all", "select", "indirect", "ff"}
 
-func groupIDString(id uint32) string {
-	switch id {
-	case GroupAll:
-		return "ALL"
-	case GroupAny:
-		return "ANY"
-	}
-	return fmt.Sprint(id)
-}
-
 func (m *GroupMod) formatBody(uint8) string {
 	cmd := [...]string{"ADD", "MOD", "DEL"}
 	var sb strings.Builder

@@ -6,7 +6,6 @@ package ofp
 // eth_type and ip_proto into shorthands (ip, tcp, arp, ...); so does this.
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"net"
@@ -344,5 +343,3 @@ func formatSetFieldValue(o *OXM) string {
 	}
 	return v + "->" + name
 }
-
-var _ = binary.BigEndian
