@@ -205,7 +205,7 @@ func (o *OXM) checkEncodable() error {
 // decodeOXM reads one TLV from the start of b into o, with Value and Mask
 // aliasing b, and returns its length. It checks only the framing: the
 // header and payload fit b, and an experimenter TLV has its id. Field
-// sizes are checked by Validate (for matches) and by set-field decoding.
+// sizes and values are checked by Match.Validate and ValidateActions.
 func decodeOXM(b []byte, o *OXM) (int, error) {
 	if len(b) < 4 {
 		return 0, errf(ETBadMatch, BMCBadLen, "oxm: %d bytes left, too short for a header", len(b))
