@@ -59,11 +59,19 @@ func BenchmarkPacketInEncode(b *testing.B) {
 }
 
 // TestPacketInEncodeAllocs keeps the zero-allocation promise of the
-// packet-in encoder from regressing silently.
+// packet-in encoder (and of packet-out, flow-mod and flow-removed) from
+// regressing silently.
 func TestPacketInEncodeAllocs(t *testing.T) {
-	pin := &PacketIn{BufferID: NoBuffer, TotalLen: 1500, Match: NewMatch(OXMInPort(1)), Data: make([]byte, 1500)}
 	buf := make([]byte, 0, 2048)
-	if n := testing.AllocsPerRun(100, func() { buf, _ = Append(buf[:0], Version13, 1, pin) }); n != 0 {
-		t.Fatalf("packet-in encode: %v allocs/op, want 0", n)
+	for _, m := range []Message{
+		&PacketIn{BufferID: NoBuffer, TotalLen: 1500, Match: NewMatch(OXMInPort(1)), Data: make([]byte, 1500)},
+		// The other hot encoders of a switch and a controller.
+		&PacketOut{BufferID: NoBuffer, InPort: 1, Actions: []Action{&ActionOutput{Port: 2}}, Data: make([]byte, 1500)},
+		newTestFlowMod(),
+		&FlowRemoved{Match: NewMatch(OXMInPort(1), OXMEthType(0x0800))},
+	} {
+		if n := testing.AllocsPerRun(100, func() { buf, _ = Append(buf[:0], Version13, 1, m) }); n != 0 {
+			t.Errorf("%T encode: %v allocs/op, want 0", m, n)
+		}
 	}
 }
