@@ -110,24 +110,40 @@ func decodeMatch(b []byte) (Match, int, error) {
 		return Match{}, 0, errf(ETBadMatch, BMCBadLen, "match of %d bytes (padded) overruns the %d bytes left", total, len(b))
 	}
 	body := b[4:n]
-	// Count first so that Fields is allocated once.
-	count := 0
-	for rest := body; len(rest) > 0; count++ {
+	if len(body) == 0 {
+		return Match{}, total, nil
+	}
+	// One pass over the TLVs, into a stack array for the usual sizes; then
+	// the TLV bytes are copied once and each value and mask re-pointed
+	// into the copy.
+	var stack [16]OXM
+	var offs [16]int
+	fields, starts := stack[:0], offs[:0]
+	for rest := body; len(rest) > 0; {
 		var o OXM
 		k, err := decodeOXM(rest, &o)
 		if err != nil {
 			return Match{}, 0, err
 		}
+		fields = append(fields, o)
+		starts = append(starts, len(body)-len(rest))
 		rest = rest[k:]
-	}
-	if count == 0 {
-		return Match{}, total, nil
 	}
 	own := append([]byte(nil), body...)
-	m := Match{Fields: make([]OXM, count)}
-	for i, rest := 0, own; len(rest) > 0; i++ {
-		k, _ := decodeOXM(rest, &m.Fields[i])
-		rest = rest[k:]
+	m := Match{Fields: make([]OXM, len(fields))}
+	for i := range fields {
+		o := &m.Fields[i]
+		*o = fields[i]
+		// Value (and Mask) sit at a fixed place after the TLV's header.
+		at := starts[i] + 4
+		if o.Class == OXMClassExperimenter {
+			at += 4
+		}
+		o.Value = own[at : at+len(o.Value) : at+len(o.Value)]
+		if o.Mask != nil {
+			at += len(o.Value)
+			o.Mask = own[at : at+len(o.Mask) : at+len(o.Mask)]
+		}
 	}
 	return m, total, nil
 }
