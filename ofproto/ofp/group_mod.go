@@ -72,6 +72,18 @@ func (m *GroupMod) Validate() error {
 
 var groupTypeNames = [...]string{"all", "select", "indirect", "ff"}
 
+// groupIDString names OFPG_ALL and OFPG_ANY as ovs-ofctl does in group
+// statistics; other ids print in decimal.
+func groupIDString(id uint32) string {
+	switch id {
+	case GroupAll:
+		return "ALL"
+	case GroupAny:
+		return "ANY"
+	}
+	return fmt.Sprint(id)
+}
+
 func (m *GroupMod) formatBody(uint8) string {
 	cmd := [...]string{"ADD", "MOD", "DEL"}
 	var sb strings.Builder
