@@ -214,6 +214,11 @@ type Error struct {
 
 	// Reason says in words what was wrong, for logs; it is not on the wire.
 	Reason string `json:"-"`
+
+	// version is the wire version of the message a decode failure came
+	// from (0 when unknown: 1.3 numbering), so that Error names the code
+	// in the right numbering.
+	version uint8
 }
 
 // NewError returns an error of the given type and code whose Data is the
@@ -239,7 +244,11 @@ func (e *Error) Is(target error) bool {
 
 func (e *Error) Error() string {
 	s := fmt.Sprintf("openflow error type %d code %d", e.Type, e.Code)
-	if n := errorName13(e.Type, e.Code); n != "" {
+	v := e.version
+	if v == 0 {
+		v = Version13
+	}
+	if n := errorName(v, e.Type, e.Code); n != "" {
 		s = n
 	}
 	if e.Reason != "" {

@@ -14,12 +14,21 @@ type bodyFormatter interface {
 	formatBody(v uint8) string
 }
 
+// messageNamer is implemented by messages that ovs-ofctl names by more
+// than their OFPT_* type (the 1.0 stats messages: "OFPST_FLOW request").
+type messageNamer interface {
+	messageName(v uint8) string
+}
+
 // Format prints a decoded message as `ovs-ofctl ofp-print` does:
 // "OFPT_NAME (OF1.3) (xid=0x1):" followed by the body.
 func Format(h Header, m Message) string {
 	name := Name(h.Version, h.Type)
 	if h.Type == typeHello {
 		name = "OFPT_HELLO"
+	}
+	if n, ok := m.(messageNamer); ok {
+		name = n.messageName(h.Version)
 	}
 	if name == "" {
 		name = fmt.Sprintf("OFPT_UNKNOWN_%d", h.Type)
@@ -62,7 +71,7 @@ func hexDump(data []byte) string {
 		end := min(off+16, len(data))
 		fmt.Fprintf(&sb, "%08x ", off)
 		for i := off; i < off+16; i++ {
-			if i == off+8 {
+			if i == off+8 && i < end { // ovs-ofctl drops the '-' on a short line
 				sb.WriteByte('-')
 			} else {
 				sb.WriteByte(' ')

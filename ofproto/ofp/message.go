@@ -171,5 +171,8 @@ func withData(err error, msg []byte) error {
 	if e.Data == nil {
 		e.WithData(msg)
 	}
+	if e.version == 0 && len(msg) > 0 {
+		e.version = msg[0]
+	}
 	return e
 }

@@ -38,6 +38,11 @@ var msgTable = []msgDef{
 	{Version13, 27, "OFPT_GET_ASYNC_REPLY", 32, func() Message { return new(GetAsyncReply) }},
 	{Version13, 28, "OFPT_SET_ASYNC", 32, func() Message { return new(SetAsync) }},
 	{Version13, 29, "OFPT_METER_MOD", 16, func() Message { return new(MeterMod) }},
+	// Ports and multipart (ofp13mp).
+	{Version13, 12, "OFPT_PORT_STATUS", portStatusLen, func() Message { return new(PortStatus) }},
+	{Version13, 16, "OFPT_PORT_MOD", portModLen, func() Message { return new(PortMod) }},
+	{Version13, typeMultipartRequest, "OFPT_MULTIPART_REQUEST", multipartLen, func() Message { return new(MultipartRequest) }},
+	{Version13, typeMultipartReply, "OFPT_MULTIPART_REPLY", multipartLen, func() Message { return new(MultipartReply) }},
 	// (OpenFlow 1.3: further rows here.)
 
 	// OpenFlow 1.0 (spec 1.0.0 §5, enum ofp_type).
@@ -51,5 +56,17 @@ var msgTable = []msgDef{
 	{Version10, 9, "OFPT_SET_CONFIG", 12, func() Message { return new(SetConfig) }},
 	{Version10, 18, "OFPT_BARRIER_REQUEST", 8, func() Message { return new(BarrierRequest) }},
 	{Version10, 19, "OFPT_BARRIER_REPLY", 8, func() Message { return new(BarrierReply) }},
+	{Version10, 4, "OFPT_VENDOR", 12, func() Message { return new(Vendor10) }},
+	{Version10, 6, "OFPT_FEATURES_REPLY", 32, func() Message { return new(FeaturesReply10) }},
+	{Version10, 10, "OFPT_PACKET_IN", 18, func() Message { return new(PacketIn10) }},
+	{Version10, 11, "OFPT_FLOW_REMOVED", 88, func() Message { return new(FlowRemoved10) }},
+	{Version10, 12, "OFPT_PORT_STATUS", 64, func() Message { return new(PortStatus10) }},
+	{Version10, 13, "OFPT_PACKET_OUT", 16, func() Message { return new(PacketOut10) }},
+	{Version10, 14, "OFPT_FLOW_MOD", 72, func() Message { return new(FlowMod10) }},
+	{Version10, 15, "OFPT_PORT_MOD", 32, func() Message { return new(PortMod10) }},
+	{Version10, 16, "OFPT_STATS_REQUEST", 12, func() Message { return new(StatsRequest10) }},
+	{Version10, 17, "OFPT_STATS_REPLY", 12, func() Message { return new(StatsReply10) }},
+	{Version10, 20, "OFPT_QUEUE_GET_CONFIG_REQUEST", 12, func() Message { return new(QueueGetConfigRequest10) }},
+	{Version10, 21, "OFPT_QUEUE_GET_CONFIG_REPLY", 16, func() Message { return new(QueueGetConfigReply10) }},
 	// (OpenFlow 1.0: further rows here.)
 }

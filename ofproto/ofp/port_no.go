@@ -49,11 +49,9 @@ func (p PortNo) String() string {
 	return strconv.FormatUint(uint64(p), 10)
 }
 
-// String names reserved 1.0 ports as ovs-ofctl does (NONE for 0xffff).
+// String names reserved 1.0 ports as ovs-ofctl does: OFPP_NONE prints as
+// ANY, the name 1.3 gave it.
 func (p PortNo10) String() string {
-	if p == Port10None {
-		return "NONE"
-	}
 	if p >= Port10InPort {
 		return reservedPortNames[p-Port10InPort]
 	}

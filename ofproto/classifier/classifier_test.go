@@ -1,0 +1,220 @@
+package classifier
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// linear is the reference: every rule checked, best by priority then age.
+type linear struct {
+	rules []*linRule
+	seq   uint64
+}
+
+type linRule struct {
+	Match    Match
+	Priority int32
+	Value    int
+	seq      uint64
+}
+
+func (l *linear) insert(m Match, pri int32, v int) {
+	m = NewMatch(m.Value, m.Mask)
+	for _, r := range l.rules {
+		if r.Match == m && r.Priority == pri {
+			r.Value = v
+			return
+		}
+	}
+	l.seq++
+	l.rules = append(l.rules, &linRule{Match: m, Priority: pri, Value: v, seq: l.seq})
+}
+
+func (l *linear) remove(m Match, pri int32) {
+	m = NewMatch(m.Value, m.Mask)
+	for i, r := range l.rules {
+		if r.Match == m && r.Priority == pri {
+			l.rules = append(l.rules[:i], l.rules[i+1:]...)
+			return
+		}
+	}
+}
+
+func (l *linear) lookup(k *Key) *linRule {
+	var best *linRule
+	for _, r := range l.rules {
+		if r.Match.Matches(k) && (best == nil || r.Priority > best.Priority || (r.Priority == best.Priority && r.seq < best.seq)) {
+			best = r
+		}
+	}
+	return best
+}
+
+// randomMasks returns n distinct masks over a few words, like OpenFlow
+// tables: whole fields or prefixes.
+func randomMasks(rng *rand.Rand, n int) []Key {
+	var ms []Key
+	for len(ms) < n {
+		var m Key
+		for f := 0; f < 1+rng.IntN(4); f++ {
+			w := rng.IntN(6)
+			bits := 1 + rng.IntN(64)
+			m[w] |= ^uint64(0) << (64 - bits)
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// randomKey draws values from a small alphabet per word so that rules and
+// packets collide often.
+func randomKey(rng *rand.Rand) Key {
+	var k Key
+	for i := 0; i < 6; i++ {
+		k[i] = uint64(rng.IntN(4)) << 62 >> uint(rng.IntN(3)*20)
+	}
+	return k
+}
+
+func TestAgreesWithLinear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	c := New[int]()
+	ref := &linear{}
+	masks := randomMasks(rng, 12)
+	type key struct {
+		m Match
+		p int32
+	}
+	var installed []key
+	for step := 0; step < 20000; step++ {
+		switch op := rng.IntN(10); {
+		case op < 5 || len(installed) == 0:
+			m := NewMatch(randomKey(rng), masks[rng.IntN(len(masks))])
+			p := int32(rng.IntN(8))
+			c.Insert(m, p, step)
+			ref.insert(m, p, step)
+			installed = append(installed, key{m, p})
+		case op < 7:
+			i := rng.IntN(len(installed))
+			k := installed[i]
+			installed = append(installed[:i], installed[i+1:]...)
+			if r := c.Find(k.m, k.p); r != nil {
+				c.Remove(r)
+			}
+			ref.remove(k.m, k.p)
+		default:
+			pk := randomKey(rng)
+			var wc Key
+			got, want := c.Lookup(&pk, &wc), ref.lookup(&pk)
+			if (got == nil) != (want == nil) || (got != nil && got.Value != want.Value) {
+				t.Fatalf("step %d: lookup %x: got %v, want %v", step, pk, got, want)
+			}
+			// Any key equal to pk on the consulted bits gets the same rule.
+			alt := randomKey(rng)
+			for i := range alt {
+				alt[i] = alt[i]&^wc[i] | pk[i]&wc[i]
+			}
+			if a := ref.lookup(&alt); (a == nil) != (want == nil) || (a != nil && a.Value != want.Value) {
+				t.Fatalf("step %d: wildcards %x too wide: %x gives %v, %x gives %v", step, wc, pk, want, alt, a)
+			}
+		}
+		if c.Len() != len(ref.rules) {
+			t.Fatalf("step %d: %d rules, reference %d", step, c.Len(), len(ref.rules))
+		}
+	}
+}
+
+func TestReplaceRemoveOverlapCover(t *testing.T) {
+	c := New[string]()
+	var m1, m2 Match
+	m1.Mask[0], m1.Value[0] = 0xff00, 0x1200
+	m2.Mask[0], m2.Value[0] = 0xffff, 0x1234
+	c.Insert(m1, 10, "a")
+	if old, rep := c.Insert(m1, 10, "b"); !rep || old.Value != "a" || c.Len() != 1 {
+		t.Fatalf("identical match+priority did not replace: %v %v len %d", old, rep, c.Len())
+	}
+	c.Insert(m2, 5, "c")
+	k := Key{0x1234}
+	if r := c.Lookup(&k, nil); r == nil || r.Value != "b" {
+		t.Fatalf("lookup %v, want b (priority 10)", r)
+	}
+	if c.Overlapping(m2, 10) == nil {
+		t.Fatal("m2 at priority 10 overlaps m1 but no overlap reported")
+	}
+	var m3 Match
+	m3.Mask[0], m3.Value[0] = 0xff00, 0x5600
+	if c.Overlapping(m3, 10) != nil {
+		t.Fatal("disjoint match reported as overlapping")
+	}
+	if got := c.Covered(m1); len(got) != 2 {
+		t.Fatalf("m1 covers %d rules, want 2 (itself and m2)", len(got))
+	}
+	if got := c.Covered(m2); len(got) != 1 || got[0].Value != "c" {
+		t.Fatalf("m2 covers %v", got)
+	}
+	if !c.Remove(c.Find(m1, 10)) {
+		t.Fatal("remove failed")
+	}
+	if r := c.Lookup(&k, nil); r == nil || r.Value != "c" {
+		t.Fatalf("after remove lookup %v, want c", r)
+	}
+	r := c.Find(m2, 5)
+	c.Remove(r)
+	if c.Remove(r) || c.Len() != 0 || c.Subtables() != 0 {
+		t.Fatalf("double remove or leftovers: len %d subtables %d", c.Len(), c.Subtables())
+	}
+	if c.Lookup(&k, nil) != nil {
+		t.Fatal("empty classifier matched")
+	}
+}
+
+// build100k installs n rules over 20 masks of realistic shapes.
+func build100k(n int) (*Classifier[int], []Key) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	masks := randomMasks(rng, 20)
+	c := New[int]()
+	var keys []Key
+	for i := 0; c.Len() < n; i++ {
+		var k Key
+		for w := range k[:6] {
+			k[w] = rng.Uint64()
+		}
+		c.Insert(NewMatch(k, masks[i%len(masks)]), int32(rng.IntN(1000)), i)
+		if i%97 == 0 {
+			keys = append(keys, k)
+		}
+	}
+	return c, keys
+}
+
+func BenchmarkLookup100k(b *testing.B) {
+	c, keys := build100k(100000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := keys[i%len(keys)]
+		if c.Lookup(&k, nil) == nil {
+			b.Fatal("miss")
+		}
+	}
+}
+
+func BenchmarkInsert100k(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		build100k(100000)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100000, "ns/insert")
+}
+
+func BenchmarkMemoryPerRule(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c, _ := build100k(100000)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/100000, "bytes/rule")
+		runtime.KeepAlive(c)
+	}
+}

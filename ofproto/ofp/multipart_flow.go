@@ -1,0 +1,214 @@
+package ofp
+
+// OFPMP_FLOW (spec 1.3.5 §7.3.5.2: struct ofp_flow_stats_request and
+// ofp_flow_stats) and OFPMP_AGGREGATE (§7.3.5.3: the same request, struct
+// ofp_aggregate_stats_reply).
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+)
+
+const (
+	flowStatsRequestLen = 40 // with an empty match
+	flowStatsLen        = 48 // without match and instructions
+	aggregateReplyLen   = 24
+	tableAll            = 0xff // OFPTT_ALL
+)
+
+// FlowStatsRequest is the body of an OFPMP_FLOW request: the flows of
+// TableID (0xff: all tables) that match Match, output to OutPort and
+// OutGroup (OFPP_ANY / OFPG_ANY: any) and whose cookie equals Cookie in
+// the bits of CookieMask.
+type FlowStatsRequest struct {
+	TableID    uint8  `json:"table_id"`
+	OutPort    PortNo `json:"out_port"`
+	OutGroup   uint32 `json:"out_group"`
+	Cookie     uint64 `json:"cookie"`
+	CookieMask uint64 `json:"cookie_mask"`
+	Match      Match  `json:"match"`
+}
+
+// AggregateRequest is the body of an OFPMP_AGGREGATE request.
+type AggregateRequest struct{ FlowStatsRequest }
+
+func (r *FlowStatsRequest) appendMP(b []byte) ([]byte, error) {
+	if err := r.Match.checkEncodable(); err != nil {
+		return b, err
+	}
+	b = append(b, r.TableID, 0, 0, 0)
+	b = binary.BigEndian.AppendUint32(b, uint32(r.OutPort))
+	b = binary.BigEndian.AppendUint32(b, r.OutGroup)
+	b = appendZeros(b, 4)
+	b = binary.BigEndian.AppendUint64(b, r.Cookie)
+	b = binary.BigEndian.AppendUint64(b, r.CookieMask)
+	return r.Match.appendTo(b), nil
+}
+
+func (r *FlowStatsRequest) unmarshalMP(b []byte) error {
+	if len(b) < flowStatsRequestLen {
+		return badRequest(BRCBadLen, "flow stats request: body %d bytes, need %d", len(b), flowStatsRequestLen)
+	}
+	r.TableID = b[0]
+	r.OutPort = PortNo(binary.BigEndian.Uint32(b[4:8]))
+	r.OutGroup = binary.BigEndian.Uint32(b[8:12])
+	r.Cookie = binary.BigEndian.Uint64(b[16:24])
+	r.CookieMask = binary.BigEndian.Uint64(b[24:32])
+	m, n, err := decodeMatch(b[32:])
+	if err != nil {
+		return err
+	}
+	if 32+n != len(b) {
+		return badRequest(BRCBadLen, "flow stats request: %d bytes after the match", len(b)-32-n)
+	}
+	r.Match = m
+	return nil
+}
+
+// formatMP prints as ovs-ofctl's ofputil_flow_stats_request_format,
+// which leaves the cookie and out_group out.
+func (r *FlowStatsRequest) formatMP() string {
+	var sb strings.Builder
+	if r.TableID != tableAll {
+		fmt.Fprintf(&sb, " table=%d", r.TableID)
+	}
+	if r.OutPort != PortAny {
+		fmt.Fprintf(&sb, " out_port=%s", r.OutPort)
+	}
+	sb.WriteString(" " + formatMatchPriority(r.Match, DefaultPriority))
+	return strings.TrimRight(sb.String(), " ")
+}
+
+// FlowStats is ofp_flow_stats: one flow entry.
+type FlowStats struct {
+	TableID      uint8         `json:"table_id"`
+	DurationSec  uint32        `json:"duration_sec"`
+	DurationNsec uint32        `json:"duration_nsec"`
+	Priority     uint16        `json:"priority"`
+	IdleTimeout  uint16        `json:"idle_timeout"`
+	HardTimeout  uint16        `json:"hard_timeout"`
+	Flags        uint16        `json:"flags"`
+	Cookie       uint64        `json:"cookie"`
+	PacketCount  uint64        `json:"packet_count"`
+	ByteCount    uint64        `json:"byte_count"`
+	Match        Match         `json:"match"`
+	Instructions []Instruction `json:"instructions"`
+}
+
+// FlowStatsReply is the body of an OFPMP_FLOW reply.
+type FlowStatsReply struct {
+	Entries []FlowStats `json:"entries"`
+}
+
+func (r *FlowStatsReply) numEntries() int { return len(r.Entries) }
+
+func (r *FlowStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
+	e := &r.Entries[i]
+	if err := e.Match.checkEncodable(); err != nil {
+		return b, err
+	}
+	start := len(b)
+	b = append(b, 0, 0, e.TableID, 0) // length patched below
+	b = binary.BigEndian.AppendUint32(b, e.DurationSec)
+	b = binary.BigEndian.AppendUint32(b, e.DurationNsec)
+	b = binary.BigEndian.AppendUint16(b, e.Priority)
+	b = binary.BigEndian.AppendUint16(b, e.IdleTimeout)
+	b = binary.BigEndian.AppendUint16(b, e.HardTimeout)
+	b = binary.BigEndian.AppendUint16(b, e.Flags)
+	b = appendZeros(b, 4)
+	b = binary.BigEndian.AppendUint64(b, e.Cookie)
+	b = binary.BigEndian.AppendUint64(b, e.PacketCount)
+	b = binary.BigEndian.AppendUint64(b, e.ByteCount)
+	b = e.Match.appendTo(b)
+	b, err := appendInstructions(b, e.Instructions)
+	if err != nil {
+		return b[:start], err
+	}
+	return putLen16(b, start, 0, "flow stats")
+}
+
+func (r *FlowStatsReply) appendMP(b []byte) ([]byte, error) { return appendAll(b, r) }
+
+func (r *FlowStatsReply) unmarshalMP(b []byte) error {
+	r.Entries = make([]FlowStats, 0, countEntries(b, 0, flowStatsLen+8))
+	return decodeEntries(b, "flow stats", 0, flowStatsLen+8, func(e []byte) error {
+		s := FlowStats{
+			TableID:      e[2],
+			DurationSec:  binary.BigEndian.Uint32(e[4:8]),
+			DurationNsec: binary.BigEndian.Uint32(e[8:12]),
+			Priority:     binary.BigEndian.Uint16(e[12:14]),
+			IdleTimeout:  binary.BigEndian.Uint16(e[14:16]),
+			HardTimeout:  binary.BigEndian.Uint16(e[16:18]),
+			Flags:        binary.BigEndian.Uint16(e[18:20]),
+			Cookie:       binary.BigEndian.Uint64(e[24:32]),
+			PacketCount:  binary.BigEndian.Uint64(e[32:40]),
+			ByteCount:    binary.BigEndian.Uint64(e[40:48]),
+		}
+		m, n, err := decodeMatch(e[flowStatsLen:])
+		if err != nil {
+			return err
+		}
+		s.Match = m
+		if s.Instructions, err = decodeInstructions(e[flowStatsLen+n:]); err != nil {
+			return err
+		}
+		r.Entries = append(r.Entries, s)
+		return nil
+	})
+}
+
+// formatMP prints each flow as ovs-ofctl's ofputil_flow_stats_format.
+func (r *FlowStatsReply) formatMP() string {
+	var sb strings.Builder
+	for i := range r.Entries {
+		e := &r.Entries[i]
+		fmt.Fprintf(&sb, "\n cookie=%#x, duration=%s, table=%d, n_packets=%s, n_bytes=%s, ",
+			e.Cookie, formatDuration(e.DurationSec, e.DurationNsec), e.TableID, stat(e.PacketCount), stat(e.ByteCount))
+		if e.IdleTimeout != 0 {
+			fmt.Fprintf(&sb, "idle_timeout=%d, ", e.IdleTimeout)
+		}
+		if e.HardTimeout != 0 {
+			fmt.Fprintf(&sb, "hard_timeout=%d, ", e.HardTimeout)
+		}
+		sb.WriteString(formatFlowFlags(e.Flags))
+		if m := formatMatchPriority(e.Match, e.Priority); m != "" {
+			sb.WriteString(m + " ")
+		}
+		sb.WriteString("actions=" + formatInstructions(e.Instructions))
+	}
+	return sb.String()
+}
+
+// AggregateReply is the body of an OFPMP_AGGREGATE reply.
+type AggregateReply struct {
+	PacketCount uint64 `json:"packet_count"`
+	ByteCount   uint64 `json:"byte_count"`
+	FlowCount   uint32 `json:"flow_count"`
+}
+
+func (r *AggregateReply) appendMP(b []byte) ([]byte, error) {
+	b = binary.BigEndian.AppendUint64(b, r.PacketCount)
+	b = binary.BigEndian.AppendUint64(b, r.ByteCount)
+	b = binary.BigEndian.AppendUint32(b, r.FlowCount)
+	return appendZeros(b, 4), nil
+}
+
+func (r *AggregateReply) unmarshalMP(b []byte) error {
+	if len(b) != aggregateReplyLen {
+		return badRequest(BRCBadLen, "aggregate reply: body %d bytes, want %d", len(b), aggregateReplyLen)
+	}
+	r.PacketCount = binary.BigEndian.Uint64(b[0:8])
+	r.ByteCount = binary.BigEndian.Uint64(b[8:16])
+	r.FlowCount = binary.BigEndian.Uint32(b[16:20])
+	return nil
+}
+
+func (r *AggregateReply) formatMP() string {
+	return fmt.Sprintf(" packet_count=%d byte_count=%d flow_count=%d", r.PacketCount, r.ByteCount, r.FlowCount)
+}
+
+// Validate checks a flow or aggregate stats request as a switch must: the
+// match is one a flow-mod could carry (Match.Validate's OFPBMC_* errors).
+// Every table id is valid (0-254 a table, OFPTT_ALL all of them).
+func (r *FlowStatsRequest) Validate() error { return r.Match.Validate() }
