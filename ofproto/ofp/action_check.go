@@ -67,7 +67,13 @@ func (st *headerState) satisfies(f uint8) bool {
 	if !ok {
 		return false
 	}
-	for p := def.prereq; p != nil; p = oxmFields[p.field].prereq { // ip_proto needs eth_type too
+	return st.holds(def.prereq)
+}
+
+// holds reports whether a prerequisite, its further ones (next) and the
+// prerequisites of the fields it names (ip_proto needs eth_type) hold.
+func (st *headerState) holds(p *prereq) bool {
+	for ; p != nil; p = p.next {
 		i, _ := prereqSlot(p.field)
 		if !st.has[i] {
 			return false
@@ -80,6 +86,9 @@ func (st *headerState) satisfies(f uint8) bool {
 			if !found {
 				return false
 			}
+		}
+		if !st.holds(oxmFields[p.field].prereq) {
+			return false
 		}
 	}
 	return true

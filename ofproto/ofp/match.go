@@ -257,10 +257,23 @@ func (m *Match) checkPrereq(o *OXM) error {
 		}
 		return nil
 	}
-	p := f.prereq
-	if p == nil {
-		return nil
+	for p := f.prereq; p != nil; p = p.next {
+		if err := m.checkOnePrereq(f, p); err != nil {
+			return err
+		}
 	}
+	// Neighbour discovery messages have code 0 (RFC 4861 §4.3, §4.4); like
+	// Open vSwitch, refuse ND fields in a match for another code.
+	switch o.Field {
+	case OXMIPv6NDTargetField, OXMIPv6NDSLLField, OXMIPv6NDTLLField:
+		if code, ok := m.Lookup(OXMICMPv6CodeField); ok && code.Uint() != 0 {
+			return errf(ETBadMatch, BMCBadPrereq, "%s needs icmpv6_code 0", f.name)
+		}
+	}
+	return nil
+}
+
+func (m *Match) checkOnePrereq(f *oxmField, p *prereq) error {
 	dep, ok := m.Lookup(p.field)
 	if !ok {
 		return errf(ETBadMatch, BMCBadPrereq, "%s needs %s", f.name, oxmFields[p.field].name)
