@@ -115,6 +115,8 @@ func TestFlowModInteropActions(t *testing.T) {
 			&InstWriteActions{Actions: []Action{&ActionGroup{GroupID: 2}, &ActionOutput{Port: 3}}},
 			&InstWriteMetadata{Metadata: 1, Mask: 0xff}, &InstGotoTable{TableID: 4}),
 		fm(Match{}, &InstWriteMetadata{Metadata: 1, Mask: ^uint64(0)}),
+		fm(Match{}, &InstWriteMetadata{Metadata: 0, Mask: 0}),
+		fm(NewMatch(OXMMetadata(0, 0), OXMTunnelID(0, 0xff), OXMEthType(0x800), OXMIPProto(17))),
 		fm(Match{}, &InstApplyActions{}),
 		fm(Match{}, &InstWriteActions{}),
 	} {

@@ -268,11 +268,12 @@ func isFullMask(o *OXM) bool {
 	return true
 }
 
+// hexMasked prints value[/mask] as ovs-ofctl's C "%#x" does: zero is "0".
 func hexMasked(o *OXM) string {
 	if isFullMask(o) {
-		return fmt.Sprintf("%#x", o.Uint())
+		return cHex(o.Uint())
 	}
-	return fmt.Sprintf("%#x/%#x", o.Uint(), o.MaskUint())
+	return cHex(o.Uint()) + "/" + cHex(o.MaskUint())
 }
 
 func hexMaskedWidth(o *OXM, w int) string {
