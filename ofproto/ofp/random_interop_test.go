@@ -13,68 +13,10 @@ import (
 func TestRandomFlowModsAgreeWithOVS(t *testing.T) {
 	testenvOVS(t)
 	r := rand.New(rand.NewPCG(uint64(randSeed), 5))
-	known := []uint8{}
-	for f := range oxmFields {
-		switch uint8(f) {
-		case OXMInPhyPortField, OXMPBBISIDField, OXMIPv6ExthdrField:
-		default:
-			known = append(known, uint8(f))
-		}
-	}
-	randBytes := func(n int) []byte {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		return b
-	}
-	value := func(f uint8, masked bool) (v, m []byte) {
-		def := &oxmFields[f]
-		v = randBytes(def.size)
-		if def.maxValue != 0 {
-			v = beN(r.Uint64N(def.maxValue+1), def.size)
-		}
-		switch f {
-		case OXMVlanVIDField:
-			v = be16(VIDPresent | uint16(r.IntN(4096)))
-		case OXMInPortField:
-			// Open vSwitch numbers ports with 16 bits.
-			v = be32(uint32(1 + r.IntN(0xfeff)))
-		case OXMARPOpField:
-			// Open vSwitch keeps the ARP opcode in 8 bits.
-			v = be16(uint16(r.IntN(256)))
-		}
-		if masked {
-			m = randBytes(def.size)
-			if def.maxValue != 0 {
-				m = beN(r.Uint64N(def.maxValue+1), def.size)
-			}
-			for i := range v {
-				v[i] &= m[i]
-			}
-		}
-		return v, m
-	}
 	n, agreed := 0, 0
 	for n < randCases {
 		n++
-		// A field with its prerequisites, sometimes two.
-		var fields []OXM
-		seen := map[uint8]bool{}
-		for k := 0; k < 1+r.IntN(2); k++ {
-			f := known[r.IntN(len(known))]
-			for _, p := range append(prereqsFor(f), OXM{Class: OXMClassOpenFlowBasic, Field: f}) {
-				if seen[p.Field] {
-					continue
-				}
-				seen[p.Field] = true
-				if p.Value == nil {
-					v, m := value(f, oxmFields[f].maskable && r.IntN(2) == 0)
-					p = basicOXM(f, v, m)
-				}
-				fields = append(fields, p)
-			}
-		}
+		fields := randMatchFields(r)
 		match := NewMatch(fields...)
 		m := fm(match, randInstructions(r, fields)...)
 		m.Priority = uint16(r.IntN(0x10000))
@@ -203,4 +145,111 @@ func randInstructions(r *rand.Rand, fields []OXM) []Instruction {
 		is = append(is, &InstGotoTable{TableID: uint8(3 + r.IntN(5))})
 	}
 	return is
+}
+
+// randMatchFields returns one or two random basic fields that both xvs and
+// Open vSwitch know, with their prerequisites, masked at random where
+// table 12 allows.
+func randMatchFields(r *rand.Rand) []OXM {
+	known := []uint8{}
+	for f := range oxmFields {
+		switch uint8(f) {
+		case OXMInPhyPortField, OXMPBBISIDField, OXMIPv6ExthdrField:
+		default:
+			known = append(known, uint8(f))
+		}
+	}
+	randBytes := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		return b
+	}
+	value := func(f uint8, masked bool) (v, m []byte) {
+		def := &oxmFields[f]
+		v = randBytes(def.size)
+		if def.maxValue != 0 {
+			v = beN(r.Uint64N(def.maxValue+1), def.size)
+		}
+		switch f {
+		case OXMVlanVIDField:
+			v = be16(VIDPresent | uint16(r.IntN(4096)))
+		case OXMInPortField:
+			// Open vSwitch numbers ports with 16 bits.
+			v = be32(uint32(1 + r.IntN(0xfeff)))
+		case OXMARPOpField:
+			// Open vSwitch keeps the ARP opcode in 8 bits.
+			v = be16(uint16(r.IntN(256)))
+		}
+		if masked {
+			m = randBytes(def.size)
+			if def.maxValue != 0 {
+				m = beN(r.Uint64N(def.maxValue+1), def.size)
+			}
+			for i := range v {
+				v[i] &= m[i]
+			}
+		}
+		return v, m
+	}
+	// A field with its prerequisites, sometimes two.
+	var fields []OXM
+	seen := map[uint8]bool{}
+	for k := 0; k < 1+r.IntN(2); k++ {
+		f := known[r.IntN(len(known))]
+		for _, p := range append(prereqsFor(f), OXM{Class: OXMClassOpenFlowBasic, Field: f}) {
+			if seen[p.Field] {
+				continue
+			}
+			seen[p.Field] = true
+			if p.Value == nil {
+				v, m := value(f, oxmFields[f].maskable && r.IntN(2) == 0)
+				p = basicOXM(f, v, m)
+			}
+			fields = append(fields, p)
+		}
+	}
+	return fields
+}
+
+// TestRandomAsyncAgreeWithOVS: pseudo-random flow-removed and packet-in
+// messages (what a switch sends) print as ovs-ofctl prints them.
+func TestRandomAsyncAgreeWithOVS(t *testing.T) {
+	testenvOVS(t)
+	r := rand.New(rand.NewPCG(uint64(randSeed), 7))
+	frames := make([][]byte, 0, len(summaryFrames))
+	for _, h := range summaryFrames {
+		frames = append(frames, mustHex(t, h))
+	}
+	for n := 0; n < randCases/2; n++ {
+		var m Message
+		if n%2 == 0 {
+			m = &FlowRemoved{Cookie: r.Uint64N(1 << 40), Priority: uint16(r.IntN(0x10000)), Reason: uint8(r.IntN(4)),
+				TableID: uint8(r.IntN(254)), DurationSec: r.Uint32N(100000), DurationNsec: r.Uint32N(1000000000),
+				IdleTimeout: uint16(r.IntN(100)), HardTimeout: uint16(r.IntN(100)), PacketCount: r.Uint64(),
+				ByteCount: r.Uint64(), Match: NewMatch(randMatchFields(r)...)}
+			// Switches report only flows they accepted.
+			for m.(*FlowRemoved).Match.Validate() != nil {
+				m.(*FlowRemoved).Match = NewMatch(randMatchFields(r)...)
+			}
+		} else {
+			// A packet-in's match holds pipeline fields only.
+			fields := []OXM{OXMInPort(PortNo(1 + r.IntN(0xfeff)))}
+			if r.IntN(2) == 0 {
+				fields = append(fields, OXMMetadata(r.Uint64(), 0))
+			}
+			if r.IntN(2) == 0 {
+				fields = append(fields, OXMTunnelID(r.Uint64(), 0))
+			}
+			data := frames[r.IntN(len(frames))]
+			buffer := NoBuffer
+			if r.IntN(3) == 0 {
+				buffer = r.Uint32N(1000)
+			}
+			m = &PacketIn{BufferID: buffer, TotalLen: uint16(max(0, len(data)+r.IntN(40)-20)), Reason: uint8(r.IntN(3)),
+				TableID: uint8(r.IntN(254)), Cookie: r.Uint64(), Match: NewMatch(fields...), Data: data}
+		}
+		checkInterop(t, Version13, m)
+	}
 }
