@@ -1,9 +1,11 @@
 package ofp
 
-// Consistency of a flow's set-field actions with its match (spec 1.3.5
-// §7.2.5, "Set-Field": the field's prerequisites must hold for packets
-// the flow can see, else OFPBAC_MATCH_INCONSISTENT), following the header
-// changes that earlier push and pop actions make.
+// Consistency of a flow's actions with its match (spec 1.3.5 §7.4.4,
+// OFPBAC_MATCH_INCONSISTENT: "action can't apply for this match, or
+// Set-Field missing prerequisite"), following the header changes that
+// earlier push and pop actions make: a set-field needs its field's
+// prerequisites, pop_vlan a tag, pop_mpls and the MPLS TTL actions an
+// MPLS packet, the IP TTL actions an IP one.
 
 // headerState is what is known of a packet's headers at one point of an
 // action list: the prerequisite fields (in_port, eth_type, ip_proto,
@@ -67,7 +69,13 @@ func (st *headerState) satisfies(f uint8) bool {
 	if !ok {
 		return false
 	}
-	for p := def.prereq; p != nil; p = oxmFields[p.field].prereq { // ip_proto needs eth_type too
+	return st.holds(def.prereq)
+}
+
+// holds reports whether a prerequisite, its further ones (next) and the
+// prerequisites of the fields it names (ip_proto needs eth_type) hold.
+func (st *headerState) holds(p *prereq) bool {
+	for ; p != nil; p = p.next {
 		i, _ := prereqSlot(p.field)
 		if !st.has[i] {
 			return false
@@ -81,22 +89,69 @@ func (st *headerState) satisfies(f uint8) bool {
 				return false
 			}
 		}
+		if !st.holds(oxmFields[p.field].prereq) {
+			return false
+		}
 	}
 	return true
 }
 
-// apply updates st for one action, or reports an inconsistent set-field.
-func (st *headerState) apply(a Action) error {
+// ethIs reports whether the Ethernet type is known to be one of types.
+func (st *headerState) ethIs(types ...uint64) bool {
+	i, _ := prereqSlot(OXMEthTypeField)
+	if !st.has[i] {
+		return false
+	}
+	for _, t := range types {
+		if st.val[i] == t {
+			return true
+		}
+	}
+	return false
+}
+
+// apply updates st for one action, or reports an action that cannot
+// apply to the flow's packets.
+//
+// In a write-actions list (written true) only set-fields are checked: the
+// action set runs at the end of the pipeline, on a packet that later
+// tables may have changed, so a pop or TTL action there can be right
+// whatever this flow's match says (Open vSwitch also lets them pass).
+func (st *headerState) apply(a Action, written bool) error {
+	inconsistent := func(what string) error {
+		if written {
+			return nil
+		}
+		return errf(ETBadAction, BACMatchInconsistent, "%s: the flow's packets do not have that header", what)
+	}
 	switch a := a.(type) {
 	case *ActionPushVLAN:
 		st.vlan = true
 	case *ActionPopVLAN:
+		if !st.vlan {
+			if err := inconsistent("pop_vlan"); err != nil {
+				return err
+			}
+		}
 		st.vlan = false
+	case *ActionSetMPLSTTL, *ActionDecMPLSTTL:
+		if !st.ethIs(0x8847, 0x8848) {
+			return inconsistent("mpls ttl action")
+		}
+	case *ActionSetNwTTL, *ActionDecNwTTL:
+		if !st.ethIs(0x0800, 0x86dd) {
+			return inconsistent("ip ttl action")
+		}
 	case *ActionPushMPLS:
 		st.unset(OXMIPProtoField)
 		st.unset(OXMICMPv6TypeField)
 		st.set(OXMEthTypeField, uint64(a.EtherType))
 	case *ActionPopMPLS:
+		if !st.ethIs(0x8847, 0x8848) {
+			if err := inconsistent("pop_mpls"); err != nil {
+				return err
+			}
+		}
 		st.unset(OXMIPProtoField)
 		st.unset(OXMICMPv6TypeField)
 		st.set(OXMEthTypeField, uint64(a.EtherType))
@@ -112,10 +167,10 @@ func (st *headerState) apply(a Action) error {
 	return nil
 }
 
-// CheckActionsConsistency checks that every set-field of a flow's
-// instructions writes a field whose prerequisites the match (as changed
-// by earlier push/pop actions) guarantees (OFPBAC_MATCH_INCONSISTENT), as
-// Open vSwitch also requires. Applied actions are followed in order;
+// CheckActionsConsistency checks that every action of a flow's
+// instructions applies to the packets its match (as changed by earlier
+// push/pop actions) admits, as described at the top of this file
+// (OFPBAC_MATCH_INCONSISTENT); Open vSwitch requires the same. Applied actions are followed in order;
 // written actions see the headers as the applied ones left them.
 func CheckActionsConsistency(m *Match, is []Instruction) error {
 	st := newHeaderState(m)
@@ -124,7 +179,7 @@ func CheckActionsConsistency(m *Match, is []Instruction) error {
 		switch in := in.(type) {
 		case *InstApplyActions:
 			for _, a := range in.Actions {
-				if err := st.apply(a); err != nil {
+				if err := st.apply(a, false); err != nil {
 					return err
 				}
 			}
@@ -133,7 +188,7 @@ func CheckActionsConsistency(m *Match, is []Instruction) error {
 		}
 	}
 	for _, a := range written {
-		if err := st.apply(a); err != nil {
+		if err := st.apply(a, true); err != nil {
 			return err
 		}
 	}

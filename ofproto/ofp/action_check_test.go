@@ -31,6 +31,15 @@ func TestCheckActionsConsistency(t *testing.T) {
 		{"written set_field sees applied push", Match{}, []Instruction{&InstWriteActions{Actions: []Action{sf(OXMVlanVID(VIDPresent | 1))}},
 			apply(&ActionPushVLAN{EtherType: 0x8100})}, true},
 		{"eth_dst anywhere", Match{}, []Instruction{apply(sf(OXMEthDst(net.HardwareAddr{2, 0, 0, 0, 0, 1}, nil)))}, true},
+		{"pop_vlan untagged", Match{}, []Instruction{apply(&ActionPopVLAN{})}, false},
+		{"pop_vlan tagged", vlan, []Instruction{apply(&ActionPopVLAN{})}, true},
+		{"pop_vlan twice", vlan, []Instruction{apply(&ActionPopVLAN{}, &ActionPopVLAN{})}, false},
+		{"pop_mpls on ip", ip, []Instruction{apply(&ActionPopMPLS{EtherType: 0x0800})}, false},
+		{"dec_ttl on arp", NewMatch(OXMEthType(0x0806)), []Instruction{apply(&ActionDecNwTTL{})}, false},
+		{"dec_ttl on ip", ip, []Instruction{apply(&ActionDecNwTTL{})}, true},
+		{"mod_nw_ttl after push_mpls", ip, []Instruction{apply(&ActionPushMPLS{EtherType: 0x8847}, &ActionSetNwTTL{TTL: 3})}, false},
+		{"dec_mpls_ttl after push_mpls", ip, []Instruction{apply(&ActionPushMPLS{EtherType: 0x8847}, &ActionDecMPLSTTL{})}, true},
+		{"set_mpls_ttl on ip", ip, []Instruction{apply(&ActionSetMPLSTTL{TTL: 3})}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := CheckActionsConsistency(&tt.m, tt.is)

@@ -51,6 +51,10 @@ func TestFlowRemovedInterop(t *testing.T) {
 			DurationNsec: 500000000, IdleTimeout: 5, HardTimeout: 10, PacketCount: 1, ByteCount: 2,
 			Match: NewMatch(OXMEthType(0x0800), OXMIPProto(6), OXMTCPDst(80))},
 		&FlowRemoved{Priority: DefaultPriority, Reason: FlowRemovedHardTimeout},
+		// What xvs would not accept in a flow-mod still prints as ovs-ofctl
+		// does: a masked transport port, a zero register.
+		&FlowRemoved{Priority: DefaultPriority, Match: NewMatch(OXMEthType(0x800), OXMIPProto(17),
+			basicOXM(OXMUDPSrcField, be16(0), be16(0xff)), OXM{Class: OXMClassNXM1, Field: 1, Value: be32(0)})},
 		&FlowRemoved{Priority: 0, Reason: FlowRemovedDelete, DurationNsec: 1},
 		&FlowRemoved{Priority: 1, Reason: FlowRemovedGroupDelete, DurationSec: 3, DurationNsec: 123456789},
 	} {

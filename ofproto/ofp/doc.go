@@ -24,6 +24,7 @@
 // only), so that whatever a switch reports decodes; the rules a switch
 // enforces before acting are in Match.Validate, ValidateActions,
 // ValidateInstructions and the Validate methods of flow-mod, group-mod,
-// meter-mod, packet-out, table-mod and role messages. Flow-mod and
-// packet-out decoding apply theirs. docs/ofp.md has the details.
+// meter-mod, packet-out, table-mod, role and queue get-config messages.
+// Decoding of flow-mod, group-mod, meter-mod and packet-out applies
+// theirs. docs/ofp.md has the details.
 package ofp

@@ -140,6 +140,14 @@ func TestGoldenVectors(t *testing.T) {
 }
 
 func init() {
+	// Seed FuzzUnmarshal with the golden vectors and the ovs-ofctl captures.
+	if data, err := os.ReadFile("testdata/ovs_ofctl_13.txt"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if b, err := hexDecode(strings.TrimSpace(line)); err == nil && len(b) > 0 {
+				fuzzSeeds = append(fuzzSeeds, b)
+			}
+		}
+	}
 	for _, tt := range goldenVectors {
 		b, err := hexDecode(strings.ReplaceAll(tt.wire, " ", ""))
 		if err != nil {

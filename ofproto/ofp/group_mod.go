@@ -43,15 +43,20 @@ func (m *GroupMod) unmarshalBody(b []byte, _ uint8) error {
 	m.Type = b[2]
 	m.GroupID = binary.BigEndian.Uint32(b[4:8])
 	var err error
-	m.Buckets, err = decodeBuckets(b[8:])
-	return err
+	if m.Buckets, err = decodeBuckets(b[8:]); err != nil {
+		return err
+	}
+	return m.Validate()
 }
 
 // Validate checks what a switch must refuse in a group-mod (spec 1.3.5
 // §6.5): a known command (OFPGMFC_BAD_COMMAND) and type
 // (OFPGMFC_BAD_TYPE), a group id that names one group
-// (OFPGMFC_INVALID_GROUP; delete may also name OFPG_ALL), and valid bucket
-// actions.
+// (OFPGMFC_INVALID_GROUP; delete may also name OFPG_ALL), buckets that fit
+// the type (§5.6.1: weights only in select groups, one bucket in an
+// indirect group, a watched port or group for each fast-failover bucket;
+// OFPGMFC_INVALID_GROUP, as Open vSwitch answers) and valid bucket
+// actions. Decoding calls it.
 func (m *GroupMod) Validate() error {
 	if m.Command > GroupDelete {
 		return errf(ETGroupModFailed, GMFCBadCommand, "group command %d", m.Command)
@@ -61,6 +66,20 @@ func (m *GroupMod) Validate() error {
 	}
 	if m.GroupID > GroupMax && !(m.Command == GroupDelete && m.GroupID == GroupAll) {
 		return errf(ETGroupModFailed, GMFCInvalidGroup, "group id %#x", m.GroupID)
+	}
+	if m.Command != GroupDelete {
+		if m.Type == GroupTypeIndirect && len(m.Buckets) != 1 {
+			return errf(ETGroupModFailed, GMFCInvalidGroup, "indirect group with %d buckets", len(m.Buckets))
+		}
+		for i := range m.Buckets {
+			k := &m.Buckets[i]
+			if k.Weight != 0 && m.Type != GroupTypeSelect {
+				return errf(ETGroupModFailed, GMFCInvalidGroup, "bucket %d: weight in a group of type %d", i, m.Type)
+			}
+			if m.Type == GroupTypeFastFailover && k.WatchPort == PortAny && k.WatchGroup == GroupAny {
+				return errf(ETGroupModFailed, GMFCInvalidGroup, "fast-failover bucket %d watches nothing", i)
+			}
+		}
 	}
 	for i := range m.Buckets {
 		if err := ValidateActions(m.Buckets[i].Actions); err != nil {
@@ -72,6 +91,8 @@ func (m *GroupMod) Validate() error {
 
 var groupTypeNames = [...]string{"all", "select", "indirect", "ff"}
 
+// groupIDString names OFPG_ALL and OFPG_ANY as ovs-ofctl does in group
+// statistics; other ids print in decimal.
 func groupIDString(id uint32) string {
 	switch id {
 	case GroupAll:

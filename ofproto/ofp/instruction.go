@@ -276,9 +276,9 @@ func formatInstructions(is []Instruction) string {
 		parts = append(parts, "write_actions("+formatActions(in.Actions)+")")
 	}
 	if in, ok := byType(ITWriteMetadata).(*InstWriteMetadata); ok {
-		s := fmt.Sprintf("write_metadata:%#x", in.Metadata)
+		s := "write_metadata:" + cHex(in.Metadata)
 		if in.Mask != ^uint64(0) {
-			s += fmt.Sprintf("/%#x", in.Mask)
+			s += "/" + cHex(in.Mask)
 		}
 		parts = append(parts, s)
 	}

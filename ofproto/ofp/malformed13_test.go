@@ -118,6 +118,8 @@ func TestValidateMessages(t *testing.T) {
 		{"meter rate 0", (&MeterMod{MeterID: 1, Bands: []MeterBand{&MeterBandDrop{}}}).Validate(), ETMeterModFailed, MMFCBadRate},
 		{"table config", (&TableMod{Config: 4}).Validate(), ETTableModFailed, TMFCBadConfig},
 		{"role", (&Role{Role: 4}).Validate(), ETRoleRequestFailed, RRFCBadRole},
+		{"queue port 0", (&QueueGetConfigRequest{}).Validate(), ETQueueOpFailed, QOFCBadPort},
+		{"queue port LOCAL", (&QueueGetConfigRequest{Port: PortLocal}).Validate(), ETQueueOpFailed, QOFCBadPort},
 	} {
 		t.Run(tt.name, func(t *testing.T) { wantErr(t, tt.err, tt.et, tt.code) })
 	}
@@ -125,6 +127,9 @@ func TestValidateMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := (&MeterMod{Command: MeterDelete, MeterID: MeterAll}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&QueueGetConfigRequest{Port: PortAny}).Validate(); err != nil {
 		t.Fatal(err)
 	}
 }

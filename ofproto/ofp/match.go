@@ -35,6 +35,22 @@ func (m *Match) Lookup(field uint8) (*OXM, bool) {
 	return nil, false
 }
 
+// InPort returns the matched ingress port, if the match has one.
+func (m *Match) InPort() (PortNo, bool) {
+	if o, ok := m.Lookup(OXMInPortField); ok && len(o.Value) == 4 {
+		return PortNo(o.Uint()), true
+	}
+	return 0, false
+}
+
+// EthType returns the matched Ethernet type, if the match has one.
+func (m *Match) EthType() (uint16, bool) {
+	if o, ok := m.Lookup(OXMEthTypeField); ok && len(o.Value) == 2 && !o.HasMask {
+		return uint16(o.Uint()), true
+	}
+	return 0, false
+}
+
 // oxmLen is the match's length field: header and TLVs, without padding.
 func (m *Match) oxmLen() int {
 	n := 4
@@ -94,24 +110,40 @@ func decodeMatch(b []byte) (Match, int, error) {
 		return Match{}, 0, errf(ETBadMatch, BMCBadLen, "match of %d bytes (padded) overruns the %d bytes left", total, len(b))
 	}
 	body := b[4:n]
-	// Count first so that Fields is allocated once.
-	count := 0
-	for rest := body; len(rest) > 0; count++ {
+	if len(body) == 0 {
+		return Match{}, total, nil
+	}
+	// One pass over the TLVs, into a stack array for the usual sizes; then
+	// the TLV bytes are copied once and each value and mask re-pointed
+	// into the copy.
+	var stack [16]OXM
+	var offs [16]int
+	fields, starts := stack[:0], offs[:0]
+	for rest := body; len(rest) > 0; {
 		var o OXM
 		k, err := decodeOXM(rest, &o)
 		if err != nil {
 			return Match{}, 0, err
 		}
+		fields = append(fields, o)
+		starts = append(starts, len(body)-len(rest))
 		rest = rest[k:]
-	}
-	if count == 0 {
-		return Match{}, total, nil
 	}
 	own := append([]byte(nil), body...)
-	m := Match{Fields: make([]OXM, count)}
-	for i, rest := 0, own; len(rest) > 0; i++ {
-		k, _ := decodeOXM(rest, &m.Fields[i])
-		rest = rest[k:]
+	m := Match{Fields: make([]OXM, len(fields))}
+	for i := range fields {
+		o := &m.Fields[i]
+		*o = fields[i]
+		// Value (and Mask) sit at a fixed place after the TLV's header.
+		at := starts[i] + 4
+		if o.Class == OXMClassExperimenter {
+			at += 4
+		}
+		o.Value = own[at : at+len(o.Value) : at+len(o.Value)]
+		if o.Mask != nil {
+			at += len(o.Value)
+			o.Mask = own[at : at+len(o.Mask) : at+len(o.Mask)]
+		}
 	}
 	return m, total, nil
 }
@@ -225,10 +257,23 @@ func (m *Match) checkPrereq(o *OXM) error {
 		}
 		return nil
 	}
-	p := f.prereq
-	if p == nil {
-		return nil
+	for p := f.prereq; p != nil; p = p.next {
+		if err := m.checkOnePrereq(f, p); err != nil {
+			return err
+		}
 	}
+	// Neighbour discovery messages have code 0 (RFC 4861 §4.3, §4.4); like
+	// Open vSwitch, refuse ND fields in a match for another code.
+	switch o.Field {
+	case OXMIPv6NDTargetField, OXMIPv6NDSLLField, OXMIPv6NDTLLField:
+		if code, ok := m.Lookup(OXMICMPv6CodeField); ok && code.Uint() != 0 {
+			return errf(ETBadMatch, BMCBadPrereq, "%s needs icmpv6_code 0", f.name)
+		}
+	}
+	return nil
+}
+
+func (m *Match) checkOnePrereq(f *oxmField, p *prereq) error {
 	dep, ok := m.Lookup(p.field)
 	if !ok {
 		return errf(ETBadMatch, BMCBadPrereq, "%s needs %s", f.name, oxmFields[p.field].name)

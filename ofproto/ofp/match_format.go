@@ -6,7 +6,6 @@ package ofp
 // eth_type and ip_proto into shorthands (ip, tcp, arp, ...); so does this.
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"net"
@@ -71,6 +70,13 @@ func formatMatch(m Match) string {
 			out = append(out, name)
 			skipType = true
 			skipProto = name != "ip" && name != "ipv6" && name != "arp" && name != "rarp" && name != "mpls" && name != "mplsm"
+		}
+	}
+	// Open vSwitch's registers (NXM class 1, fields 0-7), which its flow
+	// statistics carry in 1.3 matches too.
+	for i := range m.Fields {
+		if o := &m.Fields[i]; isNXMReg(o) {
+			add("reg%d=%s", o.Field, hexMasked(o))
 		}
 	}
 	if o := get(OXMTunnelIDField); o != nil {
@@ -177,10 +183,20 @@ func formatMatch(m Match) string {
 			add("tp_dst=%s", decMasked(o))
 		}
 	}
+	for i := range m.Fields {
+		if o := &m.Fields[i]; isONFTCPFlags(o) {
+			if isFullMask(o) || o.MaskUint()&0xfff == 0xfff {
+				add("tcp_flags=%s", tcpFlagsString(uint16(o.Uint())))
+			} else {
+				add("tcp_flags=0x%03x/0x%03x", o.Uint(), o.MaskUint())
+			}
+		}
+	}
 	// Fields ovs-ofctl has no flow syntax for, and other classes.
 	for i := range m.Fields {
 		o := &m.Fields[i]
 		switch {
+		case isNXMReg(o), isONFTCPFlags(o):
 		case o.IsBasic() && o.Field == OXMInPhyPortField:
 			add("in_phy_port=%s", PortNo(o.Uint()))
 		case o.IsBasic() && o.Field == OXMPBBISIDField:
@@ -192,6 +208,18 @@ func formatMatch(m Match) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// isNXMReg reports an Open vSwitch register TLV (NXM_NX_REG0..7).
+func isNXMReg(o *OXM) bool { return o.Class == OXMClassNXM1 && o.Field < 8 && len(o.Value) == 4 }
+
+// ONFExperimenter is the ONF's experimenter id, under which OpenFlow 1.3
+// switches (Open vSwitch among them) carry the 1.5 tcp_flags field.
+const ONFExperimenter uint32 = 0x4f4e4600
+
+// isONFTCPFlags reports ONFOXM_ET_TCP_FLAGS (experimenter field 42).
+func isONFTCPFlags(o *OXM) bool {
+	return o.Class == OXMClassExperimenter && o.Experimenter == ONFExperimenter && o.Field == 42 && len(o.Value) == 2
 }
 
 // formatVLAN prints vlan_vid and vlan_pcp the way ovs-ofctl prints its
@@ -240,11 +268,12 @@ func isFullMask(o *OXM) bool {
 	return true
 }
 
+// hexMasked prints value[/mask] as ovs-ofctl's C "%#x" does: zero is "0".
 func hexMasked(o *OXM) string {
 	if isFullMask(o) {
-		return fmt.Sprintf("%#x", o.Uint())
+		return cHex(o.Uint())
 	}
-	return fmt.Sprintf("%#x/%#x", o.Uint(), o.MaskUint())
+	return cHex(o.Uint()) + "/" + cHex(o.MaskUint())
 }
 
 func hexMaskedWidth(o *OXM, w int) string {
@@ -344,5 +373,3 @@ func formatSetFieldValue(o *OXM) string {
 	}
 	return v + "->" + name
 }
-
-var _ = binary.BigEndian

@@ -47,6 +47,15 @@ func TestMatchGolden(t *testing.T) {
 	if o, ok := dm.Lookup(OXMIPv4DstField); !ok || o.MaskUint() != 0xffffff00 {
 		t.Fatalf("lookup ipv4_dst: %v %v", o, ok)
 	}
+	if p, ok := dm.InPort(); !ok || p != 1 {
+		t.Fatalf("InPort %v %v", p, ok)
+	}
+	if et, ok := dm.EthType(); !ok || et != 0x0800 {
+		t.Fatalf("EthType %#x %v", et, ok)
+	}
+	if _, ok := (&Match{}).InPort(); ok {
+		t.Fatal("empty match has an in_port")
+	}
 	if s := formatMatch(dm); s != "ip,in_port=1,nw_dst=10.0.0.0/24" {
 		t.Fatalf("format %q", s)
 	}
@@ -106,6 +115,10 @@ func TestMatchValidate(t *testing.T) {
 		{"nd_target needs type 135/136", []OXM{OXMEthType(0x86dd), OXMIPProto(58), OXMICMPv6Type(1),
 			basicOXM(OXMIPv6NDTargetField, make([]byte, 16), nil)}, BMCBadPrereq},
 		{"vlan_pcp without vid", []OXM{OXMVlanPCP(3)}, BMCBadPrereq},
+		{"icmpv6 on ipv4", []OXM{ip, OXMIPProto(58), OXMICMPv6Type(1)}, BMCBadPrereq},
+		{"icmpv4 on ipv6", []OXM{OXMEthType(0x86dd), OXMIPProto(1), OXMICMPv4Type(1)}, BMCBadPrereq},
+		{"nd_sll with code 1", []OXM{OXMEthType(0x86dd), OXMIPProto(58), OXMICMPv6Type(135), OXMICMPv6Code(1),
+			basicOXM(OXMIPv6NDSLLField, make([]byte, 6), nil)}, BMCBadPrereq},
 		{"vlan_pcp with vid none", []OXM{OXMVlanVID(VIDNone), OXMVlanPCP(3)}, BMCBadPrereq},
 		{"vlan_pcp with any tag", []OXM{OXMVlanVIDMasked(VIDPresent, VIDPresent), OXMVlanPCP(3)}, 0},
 		{"in_phy_port needs in_port", []OXM{basicOXM(OXMInPhyPortField, be32(1), nil)}, BMCBadPrereq},

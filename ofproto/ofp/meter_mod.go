@@ -52,15 +52,17 @@ func (m *MeterMod) unmarshalBody(b []byte, _ uint8) error {
 	m.Flags = binary.BigEndian.Uint16(b[2:4])
 	m.MeterID = binary.BigEndian.Uint32(b[4:8])
 	var err error
-	m.Bands, err = decodeMeterBands(b[8:])
-	return err
+	if m.Bands, err = decodeMeterBands(b[8:]); err != nil {
+		return err
+	}
+	return m.Validate()
 }
 
 // Validate checks what a switch must refuse in a meter-mod (spec 1.3.5
 // §7.3.4.4): a known command (OFPMMFC_BAD_COMMAND), known flags and not
 // both kbps and pktps (OFPMMFC_BAD_FLAGS), a meter id that names one meter
 // (OFPMMFC_INVALID_METER; delete may name OFPM_ALL), and non-zero band
-// rates (OFPMMFC_BAD_RATE).
+// rates (OFPMMFC_BAD_RATE). Decoding calls it.
 func (m *MeterMod) Validate() error {
 	if m.Command > MeterDelete {
 		return errf(ETMeterModFailed, MMFCBadCommand, "meter command %d", m.Command)

@@ -21,6 +21,13 @@ func TestMiscInterop(t *testing.T) {
 			{QueueID: 9, Port: 1, Properties: []QueueProp{{Type: QueuePropMinRate, Rate: 0xffff}, {Type: QueuePropMaxRate, Rate: 1000}}},
 		}},
 		&QueueGetConfigReply{Port: PortAny},
+		// Errors a switch sends about 1.3 messages, whole and cut to 64 bytes.
+		&Error{Type: ETBadMatch, Code: BMCBadPrereq, Data: mustMarshal(Version13, 9, newTestFlowMod())[:64]},
+		&Error{Type: ETBadAction, Code: BACBadOutPort, Data: mustMarshal(Version13, 9,
+			&PacketOut{BufferID: NoBuffer, InPort: 1, Actions: []Action{&ActionOutput{Port: 2}}})},
+		&Error{Type: ETGroupModFailed, Code: GMFCGroupExists, Data: mustMarshal(Version13, 9, &GroupMod{GroupID: 1})},
+		&Error{Type: ETMeterModFailed, Code: MMFCBadRate, Data: mustMarshal(Version13, 9, &MeterMod{MeterID: 1})},
+		&Error{Type: ETRoleRequestFailed, Code: RRFCStale, Data: mustMarshal(Version13, 9, &RoleRequest{Role{Role: RoleMaster}})},
 	} {
 		checkInterop(t, Version13, m)
 	}

@@ -84,12 +84,13 @@ const (
 	VIDNone    uint16 = 0x0000
 )
 
-// prereq is one alternative of a field's prerequisite: another basic field
-// that must be matched exactly with one of values (nil: any value, as for
-// IN_PHY_PORT needing IN_PORT).
+// prereq is a field's prerequisite: another basic field that must be
+// matched exactly with one of values (nil: any value, as for IN_PHY_PORT
+// needing IN_PORT), and, when next is set, a further prerequisite.
 type prereq struct {
 	field  uint8
 	values []uint64
+	next   *prereq
 }
 
 // oxmField describes one OpenFlow-basic field of table 12.
@@ -102,17 +103,22 @@ type oxmField struct {
 }
 
 var (
-	ethIPv4IPv6 = &prereq{OXMEthTypeField, []uint64{0x0800, 0x86dd}}
-	ethIPv4     = &prereq{OXMEthTypeField, []uint64{0x0800}}
-	ethIPv6     = &prereq{OXMEthTypeField, []uint64{0x86dd}}
-	ethARP      = &prereq{OXMEthTypeField, []uint64{0x0806}}
-	ethMPLS     = &prereq{OXMEthTypeField, []uint64{0x8847, 0x8848}}
+	ethIPv4IPv6 = &prereq{OXMEthTypeField, []uint64{0x0800, 0x86dd}, nil}
+	ethIPv4     = &prereq{OXMEthTypeField, []uint64{0x0800}, nil}
+	ethIPv6     = &prereq{OXMEthTypeField, []uint64{0x86dd}, nil}
+	ethARP      = &prereq{OXMEthTypeField, []uint64{0x0806}, nil}
+	ethMPLS     = &prereq{OXMEthTypeField, []uint64{0x8847, 0x8848}, nil}
+	// Table 12 asks only ip_proto 1 or 58 of the ICMP fields; like Open
+	// vSwitch, xvs also wants the matching IP version (ICMPv6 over IPv4
+	// is no packet anyone sends).
+	icmpv4 = &prereq{OXMIPProtoField, []uint64{1}, ethIPv4}
+	icmpv6 = &prereq{OXMIPProtoField, []uint64{58}, ethIPv6}
 )
 
 // oxmFields is table 12 of spec 1.3.5, indexed by field number.
 var oxmFields = [...]oxmField{
 	OXMInPortField:       {"in_port", 4, false, 0, nil},
-	OXMInPhyPortField:    {"in_phy_port", 4, false, 0, &prereq{OXMInPortField, nil}},
+	OXMInPhyPortField:    {"in_phy_port", 4, false, 0, &prereq{OXMInPortField, nil, nil}},
 	OXMMetadataField:     {"metadata", 8, true, 0, nil},
 	OXMEthDstField:       {"eth_dst", 6, true, 0, nil},
 	OXMEthSrcField:       {"eth_src", 6, true, 0, nil},
@@ -124,14 +130,14 @@ var oxmFields = [...]oxmField{
 	OXMIPProtoField:      {"ip_proto", 1, false, 0, ethIPv4IPv6},
 	OXMIPv4SrcField:      {"ipv4_src", 4, true, 0, ethIPv4},
 	OXMIPv4DstField:      {"ipv4_dst", 4, true, 0, ethIPv4},
-	OXMTCPSrcField:       {"tcp_src", 2, false, 0, &prereq{OXMIPProtoField, []uint64{6}}},
-	OXMTCPDstField:       {"tcp_dst", 2, false, 0, &prereq{OXMIPProtoField, []uint64{6}}},
-	OXMUDPSrcField:       {"udp_src", 2, false, 0, &prereq{OXMIPProtoField, []uint64{17}}},
-	OXMUDPDstField:       {"udp_dst", 2, false, 0, &prereq{OXMIPProtoField, []uint64{17}}},
-	OXMSCTPSrcField:      {"sctp_src", 2, false, 0, &prereq{OXMIPProtoField, []uint64{132}}},
-	OXMSCTPDstField:      {"sctp_dst", 2, false, 0, &prereq{OXMIPProtoField, []uint64{132}}},
-	OXMICMPv4TypeField:   {"icmpv4_type", 1, false, 0, &prereq{OXMIPProtoField, []uint64{1}}},
-	OXMICMPv4CodeField:   {"icmpv4_code", 1, false, 0, &prereq{OXMIPProtoField, []uint64{1}}},
+	OXMTCPSrcField:       {"tcp_src", 2, false, 0, &prereq{OXMIPProtoField, []uint64{6}, nil}},
+	OXMTCPDstField:       {"tcp_dst", 2, false, 0, &prereq{OXMIPProtoField, []uint64{6}, nil}},
+	OXMUDPSrcField:       {"udp_src", 2, false, 0, &prereq{OXMIPProtoField, []uint64{17}, nil}},
+	OXMUDPDstField:       {"udp_dst", 2, false, 0, &prereq{OXMIPProtoField, []uint64{17}, nil}},
+	OXMSCTPSrcField:      {"sctp_src", 2, false, 0, &prereq{OXMIPProtoField, []uint64{132}, nil}},
+	OXMSCTPDstField:      {"sctp_dst", 2, false, 0, &prereq{OXMIPProtoField, []uint64{132}, nil}},
+	OXMICMPv4TypeField:   {"icmpv4_type", 1, false, 0, icmpv4},
+	OXMICMPv4CodeField:   {"icmpv4_code", 1, false, 0, icmpv4},
 	OXMARPOpField:        {"arp_op", 2, false, 0, ethARP},
 	OXMARPSPAField:       {"arp_spa", 4, true, 0, ethARP},
 	OXMARPTPAField:       {"arp_tpa", 4, true, 0, ethARP},
@@ -140,15 +146,15 @@ var oxmFields = [...]oxmField{
 	OXMIPv6SrcField:      {"ipv6_src", 16, true, 0, ethIPv6},
 	OXMIPv6DstField:      {"ipv6_dst", 16, true, 0, ethIPv6},
 	OXMIPv6FlabelField:   {"ipv6_flabel", 4, true, 0xfffff, ethIPv6},
-	OXMICMPv6TypeField:   {"icmpv6_type", 1, false, 0, &prereq{OXMIPProtoField, []uint64{58}}},
-	OXMICMPv6CodeField:   {"icmpv6_code", 1, false, 0, &prereq{OXMIPProtoField, []uint64{58}}},
-	OXMIPv6NDTargetField: {"ipv6_nd_target", 16, false, 0, &prereq{OXMICMPv6TypeField, []uint64{135, 136}}},
-	OXMIPv6NDSLLField:    {"ipv6_nd_sll", 6, false, 0, &prereq{OXMICMPv6TypeField, []uint64{135}}},
-	OXMIPv6NDTLLField:    {"ipv6_nd_tll", 6, false, 0, &prereq{OXMICMPv6TypeField, []uint64{136}}},
+	OXMICMPv6TypeField:   {"icmpv6_type", 1, false, 0, icmpv6},
+	OXMICMPv6CodeField:   {"icmpv6_code", 1, false, 0, icmpv6},
+	OXMIPv6NDTargetField: {"ipv6_nd_target", 16, false, 0, &prereq{OXMICMPv6TypeField, []uint64{135, 136}, nil}},
+	OXMIPv6NDSLLField:    {"ipv6_nd_sll", 6, false, 0, &prereq{OXMICMPv6TypeField, []uint64{135}, nil}},
+	OXMIPv6NDTLLField:    {"ipv6_nd_tll", 6, false, 0, &prereq{OXMICMPv6TypeField, []uint64{136}, nil}},
 	OXMMPLSLabelField:    {"mpls_label", 4, false, 0xfffff, ethMPLS},
 	OXMMPLSTCField:       {"mpls_tc", 1, false, 7, ethMPLS},
 	OXMMPLSBOSField:      {"mpls_bos", 1, false, 1, ethMPLS},
-	OXMPBBISIDField:      {"pbb_isid", 3, true, 0, &prereq{OXMEthTypeField, []uint64{0x88e7}}},
+	OXMPBBISIDField:      {"pbb_isid", 3, true, 0, &prereq{OXMEthTypeField, []uint64{0x88e7}, nil}},
 	OXMTunnelIDField:     {"tunnel_id", 8, true, 0, nil},
 	OXMIPv6ExthdrField:   {"ipv6_exthdr", 2, true, 0x1ff, ethIPv6},
 }
@@ -205,7 +211,7 @@ func (o *OXM) checkEncodable() error {
 // decodeOXM reads one TLV from the start of b into o, with Value and Mask
 // aliasing b, and returns its length. It checks only the framing: the
 // header and payload fit b, and an experimenter TLV has its id. Field
-// sizes are checked by Validate (for matches) and by set-field decoding.
+// sizes and values are checked by Match.Validate and ValidateActions.
 func decodeOXM(b []byte, o *OXM) (int, error) {
 	if len(b) < 4 {
 		return 0, errf(ETBadMatch, BMCBadLen, "oxm: %d bytes left, too short for a header", len(b))

@@ -76,10 +76,17 @@ func (m *PacketIn) formatBody(uint8) string {
 		reason = packetInReasons[m.Reason]
 	}
 	fmt.Fprintf(&sb, " (via %s) data_len=%d", reason, len(m.Data))
+	// ovs-ofctl flags lengths that cannot both be right.
 	if m.BufferID == NoBuffer {
 		sb.WriteString(" (unbuffered)")
+		if int(m.TotalLen) != len(m.Data) {
+			sb.WriteString(" (***total_len != data_len***)")
+		}
 	} else {
 		fmt.Fprintf(&sb, " buffer=0x%08x", m.BufferID)
+		if int(m.TotalLen) < len(m.Data) {
+			sb.WriteString(" (***total_len < data_len***)")
+		}
 	}
 	// ovs-ofctl summarises the packet even when there is none.
 	sb.WriteString("\n" + formatPacket(m.Data))

@@ -76,6 +76,15 @@ func (m *QueueGetConfigRequest) unmarshalBody(b []byte, _ uint8) error {
 	return nil
 }
 
+// Validate refuses a port that is neither a real port nor OFPP_ANY
+// (OFPQOFC_BAD_PORT, spec 1.3.5 §7.3.6).
+func (m *QueueGetConfigRequest) Validate() error {
+	if m.Port == 0 || (m.Port > PortMax && m.Port != PortAny) {
+		return errf(ETQueueOpFailed, QOFCBadPort, "queue get-config for port %s", m.Port)
+	}
+	return nil
+}
+
 func (m *QueueGetConfigRequest) formatBody(uint8) string { return " port=" + m.Port.String() }
 
 func (m *QueueGetConfigReply) appendBody(b []byte, _ uint8) ([]byte, error) {
