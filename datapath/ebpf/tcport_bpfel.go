@@ -14,24 +14,13 @@ import (
 )
 
 type tcportAction struct {
-	_     structs.HostLayout
-	Type  uint16
-	Arg16 uint16
-	Arg32 uint32
-	Data  [16]uint8
+	_    structs.HostLayout
+	Kind uint8
+	B    uint8
+	H    uint16
+	W    uint32
+	Data [16]uint8
 }
-
-type tcportDpCounter uint32
-
-const (
-	tcportDpCounterDP_HIT        tcportDpCounter = 0
-	tcportDpCounterDP_MISSED     tcportDpCounter = 1
-	tcportDpCounterDP_LOST       tcportDpCounter = 2
-	tcportDpCounterDP_SLOWPATH   tcportDpCounter = 3
-	tcportDpCounterDP_EXEC       tcportDpCounter = 4
-	tcportDpCounterDP_METER_DROP tcportDpCounter = 5
-	tcportDpCounterDP_NCOUNTERS  tcportDpCounter = 6
-)
 
 type tcportExecReq struct {
 	_      structs.HostLayout
@@ -56,7 +45,7 @@ type tcportFlowEntry struct {
 type tcportFlowKey struct {
 	_          structs.HostLayout
 	InPort     uint32
-	PbbIsid    uint32
+	Fields     uint32
 	TunId      uint64
 	EthSrc     [6]uint8
 	EthDst     [6]uint8
@@ -65,6 +54,7 @@ type tcportFlowKey struct {
 	VlanTci    [2]uint16
 	ArpOp      uint16
 	MplsLse    uint32
+	PbbIsid    uint32
 	NwSrc      [16]uint8
 	NwDst      [16]uint8
 	NdTarget   [16]uint8
@@ -79,8 +69,7 @@ type tcportFlowKey struct {
 	NwTos      uint8
 	NwTtl      uint8
 	NwFrag     uint8
-	Parse      uint8
-	Pad        [7]uint8
+	Pad        [4]uint8
 }
 
 type tcportFlowStats struct {
@@ -99,12 +88,21 @@ type tcportMeter struct {
 		Val uint32
 	}
 	Flags   uint32
-	Band    uint32
+	N_bands uint32
+	Pad     uint32
+	LastNs  uint64
+	Packets uint64
+	Bytes   uint64
+	Bands   [8]tcportMeterBand
+}
+
+type tcportMeterBand struct {
+	_       structs.HostLayout
+	Type    uint32
 	Prec    uint32
 	Rate    uint32
 	Burst   uint32
 	Tokens  uint64
-	LastNs  uint64
 	Packets uint64
 	Bytes   uint64
 }
@@ -132,16 +130,13 @@ type tcportPortStats struct {
 }
 
 type tcportScratch struct {
-	_          structs.HostLayout
-	Key        tcportFlowKey
-	L3Off      uint16
-	L4Off      uint16
-	VlanOff    uint16
-	N_dataVlan uint16
-	EthType    uint16
-	Pad        uint16
-	Ifindex    uint32
-	Meta       tcportUpcallMeta
+	_       structs.HostLayout
+	Key     tcportFlowKey
+	L3Off   uint16
+	L4Off   uint16
+	EthType uint16
+	Pad     uint16
+	Meta    tcportUpcallMeta
 }
 
 type tcportUpcallMeta struct {

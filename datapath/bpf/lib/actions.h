@@ -63,7 +63,7 @@ static __always_inline void count_tx(__u32 port, __u32 len, long err)
 
 static __always_inline void act_output(struct act_state *st, struct action *a)
 {
-	__u32 port = a->arg32;
+	__u32 port = a->w;
 	struct port_out *po = bpf_map_lookup_elem(&ports_out, &port);
 
 	if (!po) {
@@ -71,7 +71,7 @@ static __always_inline void act_output(struct act_state *st, struct action *a)
 		return;
 	}
 #ifdef XVS_TC
-	if (!(a->arg16 & OUT_F_LAST) || st->exec) {
+	if (!(a->b & OUT_F_LAST) || st->exec) {
 		__u32 len = ctx_len(st->ctx);
 		count_tx(port, len, bpf_clone_redirect(st->ctx, po->ifindex, 0));
 		return;
@@ -172,19 +172,19 @@ static __always_inline void ip6_set_word(struct act_state *st, __u32 mask, __u32
 /* l4_csum_off is the offset of the transport checksum, 0 if none. */
 static __always_inline __u32 l4_csum_off(struct scratch *s, __u32 *how)
 {
-	if (!s->l4_off || (s->key.nw_frag & FRAG_LATER))
+	__u32 f = s->key.fields;
+
+	if (!s->l4_off)
 		return 0;
-	switch (s->key.nw_proto) {
-	case IPPROTO_TCP_:
+	if (f & F_TCP) {
 		*how = CSUM_L4;
 		return s->l4_off + 16;
-	case IPPROTO_UDP_:
+	}
+	if (f & F_UDP) {
 		*how = CSUM_L4 | CSUM_UDP;
 		return s->l4_off + 6;
-	case IPPROTO_ICMP_:
-		*how = CSUM_L4;
-		return s->l4_off + 2;
-	case IPPROTO_ICMPV6_:
+	}
+	if (f & (F_ICMP | F_ICMPV6)) {
 		*how = CSUM_L4;
 		return s->l4_off + 2;
 	}
@@ -201,7 +201,7 @@ static __always_inline void act_set_ipv4_addr(struct act_state *st, __u32 field,
 	__builtin_memcpy(&nw, addr, 4);
 	__u32 how = 0;
 	__u32 c4 = l4_csum_off(s, &how);
-	if (c4 && s->key.nw_proto != IPPROTO_ICMP_)
+	if (c4 && !(s->key.fields & F_ICMP))
 		csum_fix(st->ctx, c4, &old, &nw, 4, how | CSUM_PSEUDO);
 	csum_fix(st->ctx, s->l3_off + 10, &old, &nw, 4, 0);
 	ctx_store(st->ctx, s->l3_off + field, &nw, 4);
@@ -279,15 +279,15 @@ static __always_inline void act_set_l4_word(struct act_state *st, __u32 woff, __
 
 static __always_inline void act_set_ports(struct act_state *st, __u32 woff, __u16 port)
 {
-	__u8 p = st->s->key.nw_proto;
-	if (p == IPPROTO_TCP_ || p == IPPROTO_UDP_)
+	/* SCTP's CRC32c cannot be updated incrementally: lists that set
+	 * SCTP ports are marked slow path by the loader. */
+	if (st->s->key.fields & (F_TCP | F_UDP))
 		act_set_l4_word(st, woff, 0xffff, port);
 }
 
 static __always_inline void act_set_icmp(struct act_state *st, __u16 mask, __u16 val)
 {
-	__u8 p = st->s->key.nw_proto;
-	if (p == IPPROTO_ICMP_ || p == IPPROTO_ICMPV6_)
+	if (st->s->key.fields & (F_ICMP | F_ICMPV6))
 		act_set_l4_word(st, 0, mask, val);
 }
 
@@ -314,9 +314,9 @@ static __always_inline void act_set_mpls(struct act_state *st, __u32 mask, __u32
 	ctx_store(st->ctx, s->l3_off, &w, 4);
 }
 
-/* Meters: a token bucket per meter id (OpenFlow 1.3 §5.7). Tokens are kept
- * in rate-units x nanoseconds so the refill is one multiplication: a kbit
- * costs 1e9 kbps*ns, a packet 1e9 pps*ns. */
+/* act_meter measures the packet against every band's bucket; the band of
+ * the highest rate whose bucket cannot pay applies (OpenFlow 1.3.5 §5.7).
+ * Buckets that can pay are debited. */
 static __always_inline void act_meter(struct act_state *st, __u32 id)
 {
 	struct meter *m = bpf_map_lookup_elem(&meters, &id);
@@ -324,40 +324,49 @@ static __always_inline void act_meter(struct act_state *st, __u32 id)
 		return;
 	__u64 now = bpf_ktime_get_ns();
 	__u64 len = ctx_len(st->ctx);
-	__u32 band;
-	__u32 prec;
-	int over = 0;
+	__u32 type = 0, prec = 0;
 
 	bpf_spin_lock(&m->lock);
 	__u64 cost = (m->flags & METER_F_PKTPS) ? 1000000000ULL : len * 8 * 1000000ULL;
-	__u64 cap = (__u64)(m->burst ? m->burst : m->rate) * 1000000000ULL;
 	__u64 el = now - m->last_ns;
-	if (el > 10000000000ULL)
-		m->tokens = cap;
-	else
-		m->tokens += el * m->rate;
-	if (m->tokens > cap)
-		m->tokens = cap;
+	__u32 best = 0, best_rate = 0;
 	m->last_ns = now;
-	if (m->tokens >= cost) {
-		m->tokens -= cost;
-	} else {
-		over = 1;
-		m->packets++;
-		m->bytes += len;
+	m->packets++;
+	m->bytes += len;
+#pragma clang loop unroll(full)
+	for (int i = 0; i < XVS_MAX_BANDS; i++) {
+		struct meter_band *b = &m->bands[i];
+		if (i >= m->n_bands)
+			break;
+		__u64 cap = (__u64)(b->burst ? b->burst : b->rate) * 1000000000ULL;
+		if (el > 10000000000ULL)
+			b->tokens = cap;
+		else
+			b->tokens += el * b->rate;
+		if (b->tokens > cap)
+			b->tokens = cap;
+		if (b->tokens >= cost) {
+			b->tokens -= cost;
+		} else if (b->rate >= best_rate) {
+			best = i + 1;
+			best_rate = b->rate;
+		}
 	}
-	band = m->band;
-	prec = m->prec;
+	if (best) {
+		struct meter_band *b = &m->bands[(best - 1) & (XVS_MAX_BANDS - 1)];
+		b->packets++;
+		b->bytes += len;
+		type = b->type;
+		prec = b->prec;
+	}
 	bpf_spin_unlock(&m->lock);
 
-	if (!over)
-		return;
-	if (band == METER_BAND_DROP) {
+	if (type == METER_BAND_DROP) {
 		dp_count(DP_METER_DROP);
 		st->drop = 1;
 		return;
 	}
-	if (band != METER_BAND_DSCP)
+	if (type != METER_BAND_DSCP)
 		return;
 	/* DSCP remark: raise the drop precedence of an AF class (RFC 2597). */
 	struct scratch *s = st->s;
@@ -396,7 +405,7 @@ static long act_step(__u32 i, void *data)
 	asm volatile("%0 &= 31" : "+r"(idx));
 	struct action *a = &acts->a[idx];
 
-	switch (a->type) {
+	switch (a->kind) {
 	case ACT_OUTPUT:
 		act_output(st, a);
 		break;
@@ -407,16 +416,16 @@ static long act_step(__u32 i, void *data)
 		break;
 	}
 	case ACT_PUSH_VLAN:
-		act_push_vlan(st, a->arg16, a->arg32);
+		act_push_vlan(st, a->h, a->w);
 		break;
 	case ACT_POP_VLAN:
 		act_pop_vlan(st);
 		break;
 	case ACT_SET_VLAN_VID:
-		act_set_vlan(st, 0x0fff, a->arg16);
+		act_set_vlan(st, 0x0fff, a->h);
 		break;
 	case ACT_SET_VLAN_PCP:
-		act_set_vlan(st, 0xe000, a->arg16 << 13);
+		act_set_vlan(st, 0xe000, (__u16)a->b << 13);
 		break;
 	case ACT_SET_ETH_SRC:
 		ctx_store(st->ctx, 6, a->data, 6);
@@ -431,13 +440,13 @@ static long act_step(__u32 i, void *data)
 		act_set_ipv4_addr(st, 16, a->data);
 		break;
 	case ACT_SET_IP_DSCP:
-		act_set_tos(st, 0xfc, a->arg16 << 2);
+		act_set_tos(st, 0xfc, a->b << 2);
 		break;
 	case ACT_SET_IP_ECN:
-		act_set_tos(st, 0x03, a->arg16);
+		act_set_tos(st, 0x03, a->b);
 		break;
 	case ACT_SET_IP_TTL:
-		act_set_ttl(st, a->arg16);
+		act_set_ttl(st, a->b);
 		break;
 	case ACT_DEC_TTL:
 		act_dec_ttl(st);
@@ -448,36 +457,32 @@ static long act_step(__u32 i, void *data)
 	case ACT_SET_IPV6_DST:
 		act_set_ipv6_addr(st, 24, a->data);
 		break;
-	case ACT_SET_IPV6_LABEL:
-		if (st->s->eth_type == ETH_P_IPV6_)
-			ip6_set_word(st, 0xfffff, a->arg32);
-		break;
 	case ACT_SET_TP_SRC:
-		act_set_ports(st, 0, a->arg16);
+		act_set_ports(st, 0, a->h);
 		break;
 	case ACT_SET_TP_DST:
-		act_set_ports(st, 2, a->arg16);
+		act_set_ports(st, 2, a->h);
 		break;
 	case ACT_SET_ICMP_TYPE:
-		act_set_icmp(st, 0xff00, a->arg16 << 8);
+		act_set_icmp(st, 0xff00, (__u16)a->b << 8);
 		break;
 	case ACT_SET_ICMP_CODE:
-		act_set_icmp(st, 0x00ff, a->arg16);
+		act_set_icmp(st, 0x00ff, a->b);
 		break;
 	case ACT_SET_MPLS_LABEL:
-		act_set_mpls(st, 0xfffff000, a->arg32 << 12, 0);
+		act_set_mpls(st, 0xfffff000, a->w << 12, 0);
 		break;
 	case ACT_SET_MPLS_TC:
-		act_set_mpls(st, 0xe00, (__u32)a->arg16 << 9, 0);
+		act_set_mpls(st, 0xe00, (__u32)a->b << 9, 0);
 		break;
 	case ACT_SET_MPLS_TTL:
-		act_set_mpls(st, 0xff, a->arg16, 0);
+		act_set_mpls(st, 0xff, a->b, 0);
 		break;
 	case ACT_DEC_MPLS_TTL:
 		act_set_mpls(st, 0xff, 0, 1);
 		break;
 	case ACT_METER:
-		act_meter(st, a->arg32);
+		act_meter(st, a->w);
 		break;
 	default:
 		/* push/pop MPLS and PBB, TTL copies: userspace runs these; the

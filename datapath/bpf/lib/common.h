@@ -12,7 +12,7 @@
 #define XVS_MAX_ACTIONS 32
 #define XVS_MAX_PORTS 1024
 #define XVS_MAX_VLAN 2
-#define XVS_MAX_IPV6_EXT 6
+#define XVS_MAX_IPV6_EXT 8
 /* Upcalls copy at most this much of the frame: the largest frame an MTU of
  * 64 KiB can carry, minus the perf sample's own header. */
 #define XVS_UPCALL_MAX 65000
@@ -30,11 +30,12 @@
  * them on this value, and so does xvs. */
 #define ETH_TYPE_NONE 0x05ff
 
-/* key.nw_frag: the fragment state, as OVS keys it. */
-#define FRAG_ANY 1   /* the packet is a fragment */
-#define FRAG_LATER 2 /* ... and not the first one */
+/* key.nw_frag: the fragment state (datapath.Frag). */
+#define FRAG_NONE 0
+#define FRAG_FIRST 1 /* offset 0, more fragments: L4 parsed */
+#define FRAG_LATER 2 /* offset != 0: L4 not parsed */
 
-/* key.ipv6_exthdr: OXM_OF_IPV6_EXTHDR flags (OpenFlow 1.3 §7.2.3.8). */
+/* key.ipv6_exthdr: OXM_OF_IPV6_EXTHDR flags (OpenFlow 1.3.5 §7.2.3.8). */
 #define EXT_NONEXT (1 << 0)
 #define EXT_ESP (1 << 1)
 #define EXT_AUTH (1 << 2)
@@ -45,31 +46,45 @@
 #define EXT_UNREP (1 << 7)
 #define EXT_UNSEQ (1 << 8)
 
-/* key.parse: how far parsing got; a frame is keyed on what parsed. */
-#define PARSE_RUNT (1 << 0)      /* shorter than an Ethernet header */
-#define PARSE_TRUNC_L2 (1 << 1)  /* a VLAN/MPLS/PBB header is cut */
-#define PARSE_TRUNC_L3 (1 << 2)  /* the network header is cut */
-#define PARSE_TRUNC_L4 (1 << 3)  /* the transport header is cut */
+/* key.fields: which headers parsed (datapath.KeyFields, bit for bit). */
+#define F_ETH (1 << 0)
+#define F_VLAN0 (1 << 1)
+#define F_VLAN1 (1 << 2)
+#define F_MPLS (1 << 3)
+#define F_PBB (1 << 4)
+#define F_IPV4 (1 << 5)
+#define F_IPV6 (1 << 6)
+#define F_ARP (1 << 7)
+#define F_TCP (1 << 8)
+#define F_UDP (1 << 9)
+#define F_SCTP (1 << 10)
+#define F_ICMP (1 << 11)
+#define F_ICMPV6 (1 << 12)
+#define F_ND (1 << 13)
+#define F_TUNNEL (1 << 14)
 
-/* The exact-match flow key. Every byte is part of the hash key, so the
- * struct has explicit padding and is zeroed before parsing. Byte arrays are
- * in network order; scalar fields in host order. */
+/* The exact-match flow key: datapath.FlowKey with the fields of mutually
+ * exclusive headers overlaid (fields says which header filled them). Every
+ * byte is part of the hash key, so padding is explicit and the key is
+ * zeroed before parsing. Byte arrays are in network order, scalars in host
+ * order. */
 struct flow_key {
 	__u32 in_port;
-	__u32 pbb_isid;      /* I-SID of an 802.1ah I-TAG */
-	__u64 tun_id;        /* tunnel id, for tunnel ports */
+	__u32 fields;        /* F_* */
+	__u64 tun_id;
 	__u8 eth_src[6];
 	__u8 eth_dst[6];
-	__u16 eth_type;      /* after the VLAN tags */
-	__u16 vlan_tpid[XVS_MAX_VLAN]; /* 0: no tag; [0] is the outer tag */
+	__u16 eth_type;      /* after the parsed VLAN tags */
+	__u16 vlan_tpid[XVS_MAX_VLAN]; /* [0] is the outer tag */
 	__u16 vlan_tci[XVS_MAX_VLAN];  /* PCP<<13 | DEI<<12 | VID */
 	__u16 arp_op;
-	__u32 mpls_lse;      /* the top label stack entry as on the wire */
-	__u8 nw_src[16];     /* IPv4 in the first 4 bytes; ARP SPA */
-	__u8 nw_dst[16];     /* IPv4 in the first 4 bytes; ARP TPA */
+	__u32 mpls_lse;      /* the top label stack entry */
+	__u32 pbb_isid;
+	__u8 nw_src[16];     /* IPv4 (first 4 bytes), IPv6, ARP SPA */
+	__u8 nw_dst[16];     /* IPv4 (first 4 bytes), IPv6, ARP TPA */
 	__u8 nd_target[16];
-	__u8 arp_sha[6];     /* also the ND source link-layer address */
-	__u8 arp_tha[6];     /* also the ND target link-layer address */
+	__u8 arp_sha[6];     /* ARP SHA, ND SLL */
+	__u8 arp_tha[6];     /* ARP THA, ND TLL */
 	__u32 ipv6_label;
 	__u16 ipv6_exthdr;
 	__u16 tp_src;        /* TCP/UDP/SCTP source port; ICMP type */
@@ -78,53 +93,53 @@ struct flow_key {
 	__u8 nw_proto;
 	__u8 nw_tos;         /* DSCP<<2 | ECN */
 	__u8 nw_ttl;
-	__u8 nw_frag;
-	__u8 parse;          /* PARSE_* */
-	__u8 pad[7];
+	__u8 nw_frag;        /* FRAG_* */
+	__u8 pad[4];
 };
 
-/* Action types of an encoded action list. */
-enum action_type {
-	ACT_NONE = 0,
-	ACT_OUTPUT,         /* arg32: port number */
-	ACT_USERSPACE,      /* u64 cookie in data[0..8] */
-	ACT_PUSH_VLAN,      /* arg16: TPID; arg32: TCI */
+/* Action kinds: datapath.ActionKind, number for number (the Kind byte of
+ * a datapath.ActionSlot). */
+enum action_kind {
+	ACT_OUTPUT = 1,     /* w: port; b: OUT_F_* */
+	ACT_PUSH_VLAN,      /* h: TPID; w: TCI */
 	ACT_POP_VLAN,
-	ACT_SET_VLAN_VID,   /* arg16 */
-	ACT_SET_VLAN_PCP,   /* arg16 */
+	ACT_SET_VLAN_VID,   /* h */
+	ACT_SET_VLAN_PCP,   /* b */
 	ACT_SET_ETH_SRC,    /* data[0..6] */
 	ACT_SET_ETH_DST,    /* data[0..6] */
 	ACT_SET_IPV4_SRC,   /* data[0..4] */
 	ACT_SET_IPV4_DST,   /* data[0..4] */
-	ACT_SET_IP_DSCP,    /* arg16: DSCP (6 bits) */
-	ACT_SET_IP_ECN,     /* arg16: ECN (2 bits) */
-	ACT_SET_IP_TTL,     /* arg16: TTL / hop limit */
-	ACT_DEC_TTL,        /* TTL <= 1: the packet goes up (UPCALL_TTL) */
+	ACT_SET_IP_DSCP,    /* b */
+	ACT_SET_IP_ECN,     /* b */
+	ACT_SET_IP_TTL,     /* b */
+	ACT_DEC_TTL,
 	ACT_SET_IPV6_SRC,   /* data[0..16] */
 	ACT_SET_IPV6_DST,   /* data[0..16] */
-	ACT_SET_TP_SRC,     /* arg16 */
-	ACT_SET_TP_DST,     /* arg16 */
-	ACT_SET_ICMP_TYPE,  /* arg16 */
-	ACT_SET_ICMP_CODE,  /* arg16 */
-	ACT_PUSH_MPLS,      /* arg16: ethertype 0x8847/0x8848; arg32: LSE */
-	ACT_POP_MPLS,       /* arg16: the ethertype that follows */
-	ACT_SET_MPLS_LABEL, /* arg32 */
-	ACT_SET_MPLS_TC,    /* arg16 */
-	ACT_SET_MPLS_TTL,   /* arg16 */
+	ACT_SET_TP_SRC,     /* h */
+	ACT_SET_TP_DST,     /* h */
+	ACT_SET_ICMP_TYPE,  /* b */
+	ACT_SET_ICMP_CODE,  /* b */
+	ACT_PUSH_MPLS,      /* h: ethertype; w: label; b: TC; data[0]: TTL */
+	ACT_POP_MPLS,       /* h: next ethertype */
+	ACT_SET_MPLS_LABEL, /* w */
+	ACT_SET_MPLS_TC,    /* b */
+	ACT_SET_MPLS_TTL,   /* b */
 	ACT_DEC_MPLS_TTL,
 	ACT_COPY_TTL_IN,
 	ACT_COPY_TTL_OUT,
-	ACT_PUSH_PBB,       /* arg32: I-SID */
+	ACT_PUSH_PBB,       /* w: I-SID */
 	ACT_POP_PBB,
-	ACT_METER,          /* arg32: meter id */
-	ACT_SET_IPV6_LABEL, /* arg32 */
-	ACT_MAX,
+	ACT_USERSPACE,      /* data[0..8]: cookie, little endian */
+	ACT_METER,          /* w: meter id */
+	ACT_SLOWPATH,
 };
 
+/* One action: the C mirror of datapath.ActionSlot. */
 struct action {
-	__u16 type;
-	__u16 arg16;
-	__u32 arg32;
+	__u8 kind;
+	__u8 b;
+	__u16 h;
+	__u32 w;
 	__u8 data[16];
 };
 
@@ -132,7 +147,7 @@ struct action {
 #define FLOW_F_SLOWPATH (1 << 0) /* no fast path can run this list */
 #define FLOW_F_XDP_SLOW (1 << 1) /* the XDP program cannot run it (TC can) */
 
-/* action.arg16 of ACT_OUTPUT */
+/* action.b of ACT_OUTPUT */
 #define OUT_F_LAST (1 << 0) /* no output or userspace action follows */
 
 /* port_out.flags */
@@ -209,22 +224,33 @@ enum dp_counter {
 	DP_NCOUNTERS,
 };
 
-/* meter band types */
+/* Meters (OpenFlow 1.3.5 §5.7, datapath.MeterConfig): one token bucket per
+ * band. Tokens are kept in rate units x nanoseconds so a refill is one
+ * multiplication: a kilobit costs 1e9 kbps*ns, a packet 1e9 pps*ns. */
+#define XVS_MAX_BANDS 8
 #define METER_BAND_DROP 1
 #define METER_BAND_DSCP 2
-#define METER_F_PKTPS (1 << 0) /* rate in packets per second, else kbps */
+#define METER_F_PKTPS (1 << 0)
+
+struct meter_band {
+	__u32 type;      /* METER_BAND_* */
+	__u32 prec;      /* DSCP remark: drop precedence increase */
+	__u32 rate;      /* kbps or pps */
+	__u32 burst;     /* kbit or packets */
+	__u64 tokens;
+	__u64 packets;   /* packets the band applied to */
+	__u64 bytes;
+};
 
 struct meter {
 	struct bpf_spin_lock lock;
 	__u32 flags;
-	__u32 band;      /* METER_BAND_* */
-	__u32 prec;      /* DSCP remark: drop precedence increase */
-	__u32 rate;      /* kbps or pps */
-	__u32 burst;     /* kbits or packets */
-	__u64 tokens;    /* in nano-units: bits*1e9/1000 or packets*1e9 */
+	__u32 n_bands;
+	__u32 pad;
 	__u64 last_ns;
-	__u64 packets;   /* packets that exceeded the band */
+	__u64 packets;
 	__u64 bytes;
+	struct meter_band bands[XVS_MAX_BANDS];
 };
 
 /* The per-CPU scratch space of one packet: too big for the 512-byte stack. */
@@ -232,11 +258,8 @@ struct scratch {
 	struct flow_key key;
 	__u16 l3_off;    /* offset of the network header */
 	__u16 l4_off;    /* offset of the transport header, 0 if none */
-	__u16 vlan_off;  /* offset of the first in-data VLAN tag */
-	__u16 n_data_vlan; /* VLAN tags in the packet data (not the skb's) */
 	__u16 eth_type;  /* the current ethertype after the VLAN tags */
 	__u16 pad;
-	__u32 ifindex;
 	struct upcall_meta meta;
 };
 

@@ -41,7 +41,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, enum dp_counter);
+	__type(key, __u32);
 	__type(value, __u64);
 	__uint(max_entries, DP_NCOUNTERS);
 } dp_stats SEC(".maps");
@@ -76,7 +76,7 @@ struct {
 	__uint(max_entries, 1);
 } exec_map SEC(".maps");
 
-static __always_inline void dp_count(enum dp_counter idx)
+static __always_inline void dp_count(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&dp_stats, &idx);
 	if (v)
