@@ -1,0 +1,176 @@
+package datapath
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// allActions holds one action of every kind, with non-zero operands.
+var allActions = []Action{
+	Output{7},
+	PushVLAN{TPID: EthTypeQinQ, TCI: MakeTCI(100, 5, true)},
+	PushVLAN{TPID: EthTypeVLAN, TCI: MakeTCI(10, 0, false)},
+	PopVLAN{},
+	SetVLANVID{4095}, SetVLANPCP{7},
+	SetEthSrc{[6]byte{0, 1, 2, 3, 4, 5}}, SetEthDst{[6]byte{0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}},
+	SetIPv4Src{[4]byte{10, 0, 0, 1}}, SetIPv4Dst{[4]byte{192, 168, 1, 254}},
+	SetIPDSCP{46}, SetIPECN{3}, SetIPTTL{9}, DecTTL{},
+	SetIPv6Src{[16]byte{0xfe, 0x80, 15: 1}}, SetIPv6Dst{[16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 2}},
+	SetTPSrc{8080}, SetTPDst{443}, SetICMPType{8}, SetICMPCode{3},
+	PushMPLS{EthType: EthTypeMPLSMcast, Label: 0xfffff, TC: 7, TTL: 64},
+	PopMPLS{EthType: EthTypeIPv4}, SetMPLSLabel{16}, SetMPLSTC{2}, SetMPLSTTL{3}, DecMPLSTTL{},
+	CopyTTLIn{}, CopyTTLOut{}, PushPBB{0xabcdef}, PopPBB{},
+	Userspace{0xdeadbeefcafe}, Meter{12}, SlowPath{},
+}
+
+func TestActionsCoverEveryKind(t *testing.T) {
+	seen := map[ActionKind]bool{}
+	for _, a := range allActions {
+		seen[a.Kind()] = true
+	}
+	for k := ActionKind(1); k < kindEnd; k++ {
+		if !seen[k] {
+			t.Errorf("allActions lacks kind %d", k)
+		}
+	}
+}
+
+func TestActionSlotRoundTrip(t *testing.T) {
+	for _, a := range allActions {
+		s := EncodeAction(a)
+		b, err := DecodeAction(s)
+		if err != nil || b != a {
+			t.Errorf("%#v: slot %+v decoded to %#v, %v", a, s, b, err)
+		}
+	}
+	if _, err := DecodeAction(ActionSlot{Kind: 200}); err == nil {
+		t.Error("unknown kind decoded without error")
+	}
+	if _, err := DecodeAction(ActionSlot{Kind: KindSetVLANPCP, B: 9}); err == nil {
+		t.Error("out-of-range pcp decoded without error")
+	}
+}
+
+func TestActionsTextRoundTrip(t *testing.T) {
+	text := FormatActions(allActions)
+	got, err := ParseActions(text)
+	if err != nil {
+		t.Fatalf("ParseActions(%q): %v", text, err)
+	}
+	if !ActionsEqual(got, allActions) {
+		t.Fatalf("round trip of %q:\n got %v\nwant %v", text, got, allActions)
+	}
+	if FormatActions(nil) != "drop" {
+		t.Errorf("empty list formats as %q", FormatActions(nil))
+	}
+	if l, err := ParseActions("drop"); err != nil || len(l) != 0 {
+		t.Errorf("drop parses to %v, %v", l, err)
+	}
+}
+
+func TestParseActionsExpandsSet(t *testing.T) {
+	got, err := ParseActions("set(eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02)),2")
+	want := []Action{SetEthSrc{[6]byte{5: 1}}, SetEthDst{[6]byte{5: 2}}, Output{2}}
+	if err != nil || !ActionsEqual(got, want) {
+		t.Fatalf("got %v, %v; want %v", got, err, want)
+	}
+}
+
+func TestParseActionsErrors(t *testing.T) {
+	for _, s := range []string{
+		"output(2)", "push_vlan(vid=5000)", "push_vlan(tpid=0x0800,vid=1)", "set(ipv4(src=1.2.3))",
+		"set(eth(foo=1))", "2,,3", "meter(x)", "pop_vlan(1)", "set(ip(dscp=64))", "push_mpls(eth_type=0x800)",
+		"2)", "(", "set()", "userspace(cookie=-1)",
+	} {
+		if l, err := ParseActions(s); err == nil {
+			t.Errorf("ParseActions(%q) = %v, want error", s, l)
+		}
+	}
+}
+
+func TestKeyTextRoundTrip(t *testing.T) {
+	keys := map[string]FlowKey{
+		"runt": {InPort: 3},
+		"tcp4": {InPort: 1, Fields: FieldEth | FieldIPv4 | FieldTCP,
+			EthSrc: [6]byte{0, 0, 0, 0, 0, 1}, EthDst: [6]byte{0, 0, 0, 0, 0, 2}, EthType: EthTypeIPv4,
+			IPProto: 6, IPTOS: 0x2e << 2, IPTTL: 64, IPv4Src: [4]byte{10, 0, 0, 1}, IPv4Dst: [4]byte{10, 0, 0, 2},
+			TPSrc: 1234, TPDst: 80, TCPFlags: 0x012, IPFrag: FragFirst},
+		"qinq-udp6": {InPort: 2, Fields: FieldEth | FieldVLAN0 | FieldVLAN1 | FieldIPv6 | FieldUDP,
+			VLAN:    [2]VLANTag{{EthTypeQinQ, MakeTCI(100, 3, false)}, {EthTypeVLAN, MakeTCI(10, 0, true)}},
+			EthType: EthTypeIPv6, IPProto: 17, IPv6Src: [16]byte{0xfe, 0x80, 15: 1}, IPv6Label: 0x12345,
+			IPTTL: 255, IPv6ExtHdr: ExtHdrHop | ExtHdrFrag, TPSrc: 53, TPDst: 5353},
+		"vlan-truncated": {InPort: 1, Fields: FieldEth | FieldVLAN0, VLAN: [2]VLANTag{{EthTypeVLAN, 5}}, EthType: EthTypeVLAN},
+		"arp":            {InPort: 1, Fields: FieldEth | FieldARP, EthType: EthTypeARP, ARPOp: 1, ARPSpa: [4]byte{1, 2, 3, 4}, ARPSha: [6]byte{1}},
+		"nd": {InPort: 4, Fields: FieldEth | FieldIPv6 | FieldICMPv6 | FieldND, EthType: EthTypeIPv6, IPProto: 58,
+			ICMPType: 135, NDTarget: [16]byte{0xfe, 0x80, 15: 9}, NDSLL: [6]byte{2, 0, 0, 0, 0, 1}},
+		"mpls":    {InPort: 1, Fields: FieldEth | FieldMPLS, EthType: EthTypeMPLS, MPLSLabel: 99, MPLSTC: 1, MPLSBOS: 1, MPLSTTL: 5},
+		"pbb":     {InPort: 1, Fields: FieldEth | FieldPBB, EthType: EthTypePBB, PBBISID: 0x123456},
+		"icmp":    {InPort: 1, Fields: FieldEth | FieldIPv4 | FieldICMP, EthType: EthTypeIPv4, IPProto: 1, ICMPType: 8},
+		"sctp":    {InPort: 1, Fields: FieldEth | FieldIPv4 | FieldSCTP, EthType: EthTypeIPv4, IPProto: 132, TPSrc: 1, TPDst: 2},
+		"802.3":   {InPort: 1, Fields: FieldEth, EthType: EthTypeNone},
+		"tunnel":  {InPort: 1, Fields: FieldTunnel | FieldEth, TunnelID: 0x42, EthType: 0x1234},
+		"ip4frag": {InPort: 1, Fields: FieldEth | FieldIPv4, EthType: EthTypeIPv4, IPProto: 17, IPFrag: FragLater},
+	}
+	for name, k := range keys {
+		s := k.String()
+		got, err := ParseKey(s)
+		if err != nil {
+			t.Errorf("%s: ParseKey(%q): %v", name, s, err)
+			continue
+		}
+		if got != k {
+			t.Errorf("%s: round trip of %q:\n got %+v\nwant %+v", name, s, got, k)
+		}
+	}
+}
+
+func TestFormatFlowLikeOVS(t *testing.T) {
+	now := time.Unix(1000, 0)
+	k := FlowKey{InPort: 1, Fields: FieldEth | FieldIPv4 | FieldTCP, EthType: EthTypeIPv4,
+		EthSrc: [6]byte{0, 0, 0, 0, 0, 1}, EthDst: [6]byte{0, 0, 0, 0, 0, 2},
+		IPv4Src: [4]byte{10, 0, 0, 1}, IPv4Dst: [4]byte{10, 0, 0, 2}, IPProto: 6, IPTTL: 64, TPSrc: 1, TPDst: 2, TCPFlags: 2}
+	f := Flow{Key: k, Actions: []Action{Output{2}, PushVLAN{EthTypeVLAN, 10}, Output{3}},
+		Stats: FlowStats{Packets: 3, Bytes: 180, Used: now.Add(-400 * time.Millisecond), TCPFlags: 0x12}}
+	want := "in_port(1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800)," +
+		"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no),tcp(src=1,dst=2),tcp_flags(0x002), " +
+		"packets:3, bytes:180, used:0.400s, flags:S., actions:2,push_vlan(vid=10,pcp=0),3"
+	if got := FormatFlow(f, now); got != want {
+		t.Fatalf("FormatFlow:\n got %s\nwant %s", got, want)
+	}
+	gk, ga, err := ParseFlow(want)
+	if err != nil || gk != k || !ActionsEqual(ga, f.Actions) {
+		t.Fatalf("ParseFlow: %v %v %v", gk, ga, err)
+	}
+	// The form, without the comma before the statistics.
+	alt := strings.Replace(want, "(0x002), packets", "(0x002) packets", 1)
+	if gk, _, err := ParseFlow(alt); err != nil || gk != k {
+		t.Fatalf("ParseFlow(%q): %v", alt, err)
+	}
+	if FormatStats(FlowStats{}, now) != "packets:0, bytes:0, used:never" {
+		t.Errorf("unused stats: %q", FormatStats(FlowStats{}, now))
+	}
+}
+
+func TestParseKeyErrors(t *testing.T) {
+	for _, s := range []string{
+		"in_port(x)", "eth(src=zz)", "ipv4(src=::1)", "bogus(1)", "tcp(src=70000)",
+		"in_port(1),eth_type(0x8100),vlan(vid=1),encap(eth_type(0x8100),vlan(vid=2),encap(eth_type(0x8100),vlan(vid=3)))",
+		"ipv4(frag=maybe)", "in_port(1", "eth(src)",
+	} {
+		if k, err := ParseKey(s); err == nil {
+			t.Errorf("ParseKey(%q) = %v, want error", s, k)
+		}
+	}
+}
+
+func TestExactMask(t *testing.T) {
+	k := FlowKey{InPort: 9, Fields: FieldEth, EthSrc: [6]byte{1, 2, 3, 4, 5, 6}, TPSrc: 5, NDTLL: [6]byte{9}}
+	if got := ExactMask().Apply(k); got != k {
+		t.Errorf("exact mask changed the key: %+v", got)
+	}
+	var m Mask
+	if got := m.Apply(k); got != (FlowKey{}) {
+		t.Errorf("zero mask kept %+v", got)
+	}
+}
