@@ -81,6 +81,13 @@ type tcportFlowStats struct {
 	Pad      [3]uint16
 }
 
+type tcportLongActions struct {
+	_   structs.HostLayout
+	N   uint32
+	Pad uint32
+	A   [256]tcportAction
+}
+
 type tcportMeter struct {
 	_    structs.HostLayout
 	Lock struct {
@@ -117,6 +124,10 @@ type tcportPortOut struct {
 	_       structs.HostLayout
 	Ifindex uint32
 	Flags   uint32
+	Type    uint8
+	Attach  uint8
+	Pad     [2]uint8
+	Name    [16]int8
 }
 
 type tcportPortStats struct {
@@ -140,13 +151,16 @@ type tcportScratch struct {
 }
 
 type tcportUpcallMeta struct {
-	_      structs.HostLayout
-	InPort uint32
-	Reason tcportUpcallReason
-	Cookie uint64
-	PktLen uint32
-	CapLen uint32
-	Key    tcportFlowKey
+	_           structs.HostLayout
+	InPort      uint32
+	Reason      tcportUpcallReason
+	Cookie      uint64
+	PktLen      uint32
+	CapLen      uint32
+	SkbVlanTpid uint16
+	SkbVlanTci  uint16
+	Pad         uint32
+	Key         tcportFlowKey
 }
 
 type tcportUpcallReason uint32
@@ -165,6 +179,7 @@ const (
 	tcportMapDpStats       = "dp_stats"
 	tcportMapExecMap       = "exec_map"
 	tcportMapFlows         = "flows"
+	tcportMapLongLists     = "long_lists"
 	tcportMapMeters        = "meters"
 	tcportMapPortCounters  = "port_counters"
 	tcportMapPortsIn       = "ports_in"
@@ -228,6 +243,7 @@ type tcportMapSpecs struct {
 	DpStats      *ebpf.MapSpec `ebpf:"dp_stats"`
 	ExecMap      *ebpf.MapSpec `ebpf:"exec_map"`
 	Flows        *ebpf.MapSpec `ebpf:"flows"`
+	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
@@ -265,6 +281,7 @@ type tcportMaps struct {
 	DpStats      *ebpf.Map `ebpf:"dp_stats"`
 	ExecMap      *ebpf.Map `ebpf:"exec_map"`
 	Flows        *ebpf.Map `ebpf:"flows"`
+	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
@@ -278,6 +295,7 @@ func (m *tcportMaps) Close() error {
 		m.DpStats,
 		m.ExecMap,
 		m.Flows,
+		m.LongLists,
 		m.Meters,
 		m.PortCounters,
 		m.PortsIn,

@@ -19,6 +19,7 @@ const (
 	xdpportMapDpStats        = "dp_stats"
 	xdpportMapExecMap        = "exec_map"
 	xdpportMapFlows          = "flows"
+	xdpportMapLongLists      = "long_lists"
 	xdpportMapMeters         = "meters"
 	xdpportMapPortCounters   = "port_counters"
 	xdpportMapPortsIn        = "ports_in"
@@ -82,6 +83,7 @@ type xdpportMapSpecs struct {
 	DpStats      *ebpf.MapSpec `ebpf:"dp_stats"`
 	ExecMap      *ebpf.MapSpec `ebpf:"exec_map"`
 	Flows        *ebpf.MapSpec `ebpf:"flows"`
+	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
@@ -119,6 +121,7 @@ type xdpportMaps struct {
 	DpStats      *ebpf.Map `ebpf:"dp_stats"`
 	ExecMap      *ebpf.Map `ebpf:"exec_map"`
 	Flows        *ebpf.Map `ebpf:"flows"`
+	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
@@ -132,6 +135,7 @@ func (m *xdpportMaps) Close() error {
 		m.DpStats,
 		m.ExecMap,
 		m.Flows,
+		m.LongLists,
 		m.Meters,
 		m.PortCounters,
 		m.PortsIn,

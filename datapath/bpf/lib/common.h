@@ -159,6 +159,15 @@ struct flow_actions {
 	struct action a[XVS_MAX_ACTIONS];
 };
 
+/* Lists longer than the fast path runs are kept whole here, for userspace
+ * (datapath.MaxActions); their flows entry is marked FLOW_F_SLOWPATH. */
+#define XVS_MAX_LONG_ACTIONS 256
+struct long_actions {
+	__u32 n;
+	__u32 pad;
+	struct action a[XVS_MAX_LONG_ACTIONS];
+};
+
 /* Per-CPU statistics of one cache entry. */
 struct flow_stats {
 	__u64 packets;
@@ -191,6 +200,11 @@ struct upcall_meta {
 	__u64 cookie;
 	__u32 pkt_len;  /* the frame's length */
 	__u32 cap_len;  /* bytes of it that follow */
+	/* TC: a VLAN tag the kernel had already taken out of the frame (0:
+	 * none); the bytes that follow lack it and userspace puts it back. */
+	__u16 skb_vlan_tpid;
+	__u16 skb_vlan_tci;
+	__u32 pad;
 	struct flow_key key;
 };
 
@@ -199,9 +213,16 @@ struct port_info {
 	__u32 flags;
 };
 
+/* ports_out value. The fast path reads ifindex and flags; the rest is the
+ * port's description, kept here so a restarted process finds its ports in
+ * the pinned map. */
 struct port_out {
 	__u32 ifindex;
 	__u32 flags;
+	__u8 type;      /* datapath.PortType */
+	__u8 attach;    /* datapath.AttachMode in effect */
+	__u8 pad[2];
+	char name[16];
 };
 
 struct port_stats {

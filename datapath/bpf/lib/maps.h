@@ -13,7 +13,18 @@ struct {
 	__type(key, struct flow_key);
 	__type(value, struct flow_entry);
 	__uint(max_entries, 65536);
+	/* Entries are allocated on insert: a preallocated per-CPU map of
+	 * 808-byte values would cost max_entries x CPUs up front. */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 } flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct flow_key);
+	__type(value, struct long_actions);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} long_lists SEC(".maps");
 
 /* ifindex -> datapath port, for ingress. */
 struct {

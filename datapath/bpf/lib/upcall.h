@@ -18,6 +18,14 @@ static __always_inline void upcall(CTX *ctx, struct scratch *s, __u32 reason, __
 	s->meta.cookie = cookie;
 	s->meta.pkt_len = len;
 	s->meta.cap_len = cap;
+	s->meta.skb_vlan_tpid = 0;
+	s->meta.skb_vlan_tci = 0;
+#ifdef XVS_TC
+	if (ctx->vlan_present) {
+		s->meta.skb_vlan_tpid = bpf_ntohs((__u16)ctx->vlan_proto);
+		s->meta.skb_vlan_tci = ctx->vlan_tci;
+	}
+#endif
 	__builtin_memcpy(&s->meta.key, &s->key, sizeof(s->key));
 	if (bpf_perf_event_output(ctx, &upcalls, BPF_F_CURRENT_CPU | (cap << 32),
 				  &s->meta, sizeof(s->meta)) < 0)
