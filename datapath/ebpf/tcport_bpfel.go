@@ -95,7 +95,7 @@ type tcportMeter struct {
 		Val uint32
 	}
 	Flags   uint32
-	N_bands uint32
+	Nbands  uint32
 	Pad     uint32
 	LastNs  uint64
 	Packets uint64
@@ -127,7 +127,7 @@ type tcportPortOut struct {
 	Type    uint8
 	Attach  uint8
 	Pad     [2]uint8
-	Name    [16]int8
+	Name    [16]uint8
 }
 
 type tcportPortStats struct {

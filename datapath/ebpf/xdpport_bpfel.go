@@ -27,7 +27,6 @@ const (
 	xdpportMapScratchMap     = "scratch_map"
 	xdpportMapUpcalls        = "upcalls"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
-	xdpportProgXvsXdpPass    = "xvs_xdp_pass"
 )
 
 // loadXdpport returns the embedded CollectionSpec for xdpport.
@@ -73,7 +72,6 @@ type xdpportSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type xdpportProgramSpecs struct {
 	XvsXdpIngress *ebpf.ProgramSpec `ebpf:"xvs_xdp_ingress"`
-	XvsXdpPass    *ebpf.ProgramSpec `ebpf:"xvs_xdp_pass"`
 }
 
 // xdpportMapSpecs contains maps before they are loaded into the kernel.
@@ -156,13 +154,11 @@ type xdpportVariables struct {
 // It can be passed to loadXdpportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type xdpportPrograms struct {
 	XvsXdpIngress *ebpf.Program `ebpf:"xvs_xdp_ingress"`
-	XvsXdpPass    *ebpf.Program `ebpf:"xvs_xdp_pass"`
 }
 
 func (p *xdpportPrograms) Close() error {
 	return _XdpportClose(
 		p.XvsXdpIngress,
-		p.XvsXdpPass,
 	)
 }
 

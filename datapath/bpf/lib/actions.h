@@ -336,7 +336,7 @@ static __always_inline void act_meter(struct act_state *st, __u32 id)
 #pragma clang loop unroll(full)
 	for (int i = 0; i < XVS_MAX_BANDS; i++) {
 		struct meter_band *b = &m->bands[i];
-		if (i >= m->n_bands)
+		if (i >= m->nbands)
 			break;
 		__u64 cap = (__u64)(b->burst ? b->burst : b->rate) * 1000000000ULL;
 		if (el > 10000000000ULL)

@@ -222,7 +222,7 @@ struct port_out {
 	__u8 type;      /* datapath.PortType */
 	__u8 attach;    /* datapath.AttachMode in effect */
 	__u8 pad[2];
-	char name[16];
+	__u8 name[16];
 };
 
 struct port_stats {
@@ -266,7 +266,7 @@ struct meter_band {
 struct meter {
 	struct bpf_spin_lock lock;
 	__u32 flags;
-	__u32 n_bands;
+	__u32 nbands;
 	__u32 pad;
 	__u64 last_ns;
 	__u64 packets;

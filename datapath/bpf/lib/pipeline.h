@@ -16,6 +16,11 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&scratch_map, &zero);
 }
 
+/* port_ingress runs a port's pipeline. slow_mask names the entry flags
+ * this hook cannot run. An XDP port always has the TC program attached
+ * behind it: entries XDP cannot run (several outputs, or an output to a
+ * veth, tap or internal port, which needs an skb) pass to TC untouched and
+ * uncounted, so TC counts them once. */
 static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u16 tci,
 					__u32 slow_mask)
 {
@@ -30,13 +35,16 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 
 	parse_frame(ctx, s, (void *)(long)ctx->data, (void *)(long)ctx->data_end, port, tpid, tci);
 
+	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
+#ifndef XVS_TC
+	if (e && (e->acts.flags & FLOW_F_XDP_SLOW) && !(e->acts.flags & FLOW_F_SLOWPATH))
+		return XDP_PASS;
+#endif
 	struct port_stats *ps = port_stats_of(port);
 	if (ps) {
 		ps->rx_packets++;
 		ps->rx_bytes += len;
 	}
-
-	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
 	if (!e) {
 		dp_count(DP_MISSED);
 		upcall(ctx, s, UPCALL_MISS, 0);

@@ -1,0 +1,125 @@
+package ebpf
+
+import (
+	"fmt"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+// Constants of datapath/bpf/lib/common.h that bpf2go cannot see (macros).
+const (
+	maxFastActions = 32     // XVS_MAX_ACTIONS
+	maxLongActions = 256    // XVS_MAX_LONG_ACTIONS
+	flowSlowPath   = 1 << 0 // FLOW_F_SLOWPATH
+	flowXDPSlow    = 1 << 1 // FLOW_F_XDP_SLOW
+	outLast        = 1 << 0 // OUT_F_LAST
+	upcallMax      = 65000  // XVS_UPCALL_MAX
+	maxPorts       = 1024   // XVS_MAX_PORTS
+	maxBands       = 8      // XVS_MAX_BANDS
+	meterPPS       = 1 << 0 // METER_F_PKTPS
+	bandDrop       = 1      // METER_BAND_DROP
+	bandDSCP       = 2      // METER_BAND_DSCP
+	dpCounters     = 6      // DP_NCOUNTERS
+	dpHit          = 0      // DP_HIT
+	dpMissed       = 1      // DP_MISSED
+	dpLost         = 2      // DP_LOST
+	dpSlowPath     = 3      // DP_SLOWPATH
+	dpExec         = 4      // DP_EXEC
+	dpMeterDrop    = 5      // DP_METER_DROP
+)
+
+// encodedList is an action list as the maps hold it.
+type encodedList struct {
+	fast tcportFlowActions
+	long *tcportLongActions // the whole list when it is longer than fast
+	slow bool               // no fast path runs it
+}
+
+// encodeActions encodes list for key. Lists the BPF code cannot run are
+// marked slow: the packet goes up with ReasonSlowPath and userspace
+// executes it. XDP runs a single output; TC runs several with clones.
+func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, error) {
+	var e encodedList
+	if err := datapath.ValidateActions(list); err != nil {
+		return e, err
+	}
+	lastOut := -1
+	outputs := 0
+	for i, a := range list {
+		switch a.(type) {
+		case datapath.Output:
+			lastOut = i
+			outputs++
+		case datapath.Userspace:
+			lastOut = i // a later output must not be the final redirect
+		}
+		if !fastPathRuns(key, a) {
+			e.slow = true
+		}
+	}
+	if len(list) > maxFastActions {
+		e.slow = true
+		e.long = &tcportLongActions{N: uint32(len(list))}
+		for i, a := range list {
+			e.long.A[i] = slotToBPF(datapath.EncodeAction(a))
+		}
+		list = list[:0]
+	}
+	for i, a := range list {
+		s := slotToBPF(datapath.EncodeAction(a))
+		if _, ok := a.(datapath.Output); ok && i == lastOut {
+			s.B |= outLast
+		}
+		e.fast.A[i] = s
+	}
+	e.fast.N = uint32(len(list))
+	if e.slow {
+		e.fast.Flags |= flowSlowPath
+	}
+	if outputs > 1 {
+		e.fast.Flags |= flowXDPSlow
+	}
+	return e, nil
+}
+
+// fastPathRuns reports whether the BPF action code implements a for key.
+func fastPathRuns(key datapath.FlowKey, a datapath.Action) bool {
+	switch a.(type) {
+	case datapath.SlowPath, datapath.PushMPLS, datapath.PopMPLS, datapath.PushPBB,
+		datapath.PopPBB, datapath.CopyTTLIn, datapath.CopyTTLOut:
+		return false
+	case datapath.SetTPSrc, datapath.SetTPDst:
+		// SCTP's CRC32c cannot be updated incrementally.
+		return !key.Fields.Has(datapath.FieldSCTP)
+	}
+	return true
+}
+
+func slotToBPF(s datapath.ActionSlot) tcportAction {
+	return tcportAction{Kind: uint8(s.Kind), B: s.B, H: s.H, W: s.W, Data: s.Data}
+}
+
+func slotFromBPF(a tcportAction) datapath.ActionSlot {
+	s := datapath.ActionSlot{Kind: datapath.ActionKind(a.Kind), B: a.B, H: a.H, W: a.W, Data: a.Data}
+	if s.Kind == datapath.KindOutput {
+		s.B = 0 // OUT_F_LAST is ours
+	}
+	return s
+}
+
+// decodeActions returns the list an entry holds.
+func decodeActions(fast *tcportFlowActions, long *tcportLongActions) ([]datapath.Action, error) {
+	slots := fast.A[:min(int(fast.N), maxFastActions)]
+	if long != nil {
+		slots = long.A[:min(int(long.N), maxLongActions)]
+	}
+	list := make([]datapath.Action, 0, len(slots))
+	for i, s := range slots {
+		a, err := datapath.DecodeAction(slotFromBPF(s))
+		if err != nil {
+			return nil, fmt.Errorf("flow entry: action %d: %w", i, err)
+		}
+		list = append(list, a)
+	}
+	return list, nil
+}
