@@ -72,6 +72,7 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		o.tc.Close()
 		return nil, fmt.Errorf("load: %w", err)
 	}
+	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
 	repl := map[string]*ebpf.Map{
 		"flows": o.tc.Flows, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
 		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
