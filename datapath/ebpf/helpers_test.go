@@ -11,6 +11,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/packet"
 	"github.com/xvs-switch/xvs/internal/testenv"
 )
 
@@ -118,4 +119,9 @@ func noUpcall(t *testing.T, d *Datapath) {
 		t.Fatalf("unexpected upcall %v on port %d", u.Reason, u.InPort)
 	default:
 	}
+}
+
+func datapathKey(t *testing.T, frame []byte, port uint32) datapath.FlowKey {
+	t.Helper()
+	return packet.Extract(frame, port)
 }

@@ -48,12 +48,10 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		if maxFlows > 0 {
-			// A pinned cache keeps its size: reuse it as it is.
-			if m, err := ebpf.LoadPinnedMap(filepath.Join(dir, "flows"), nil); err == nil {
-				spec.Maps["flows"].MaxEntries = m.MaxEntries()
-				m.Close()
-			}
+		// A pinned cache keeps its size: reuse it as it is.
+		if m, err := ebpf.LoadPinnedMap(filepath.Join(dir, "flows"), nil); err == nil {
+			spec.Maps["flows"].MaxEntries = m.MaxEntries()
+			m.Close()
 		}
 		for name, m := range spec.Maps {
 			if name == "scratch_map" || name == "exec_map" {

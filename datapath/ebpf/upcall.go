@@ -67,11 +67,13 @@ func decodeUpcall(raw []byte) (datapath.Upcall, bool) {
 	} else {
 		out = append(out, frame...)
 	}
+	key := keyFromBPF(m.Key)
+	completeChecksum(out, key)
 	return datapath.Upcall{
 		Reason: datapath.UpcallReason(m.Reason),
 		InPort: m.InPort,
 		Cookie: m.Cookie,
-		Key:    keyFromBPF(m.Key),
+		Key:    key,
 		Frame:  out,
 	}, true
 }
