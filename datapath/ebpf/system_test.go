@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -220,15 +221,17 @@ func TestSystemPingTCP(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	tp.ns[1].Start(t, "iperf3", "-s", "-1", "-B", tp.ips[1])
-	var out string
-	var err error
-	for range 50 { // the server needs a moment to listen; retry the connect
-		out, err = tp.ns[0].Try(20*time.Second, "iperf3", "-c", tp.ips[1], "-t", "2", "-J")
-		if err == nil || !bytes.Contains([]byte(out), []byte("Connection refused")) {
+	// Wait until the server listens (iperf3 has no readiness signal).
+	for i := 0; ; i++ {
+		if out, _ := tp.ns[1].Try(2*time.Second, "ss", "-Hltn", "sport = :5201"); strings.Contains(out, "5201") {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
+		if i == 100 {
+			t.Fatal("iperf3 server did not listen")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+	out, err := tp.ns[0].Try(20*time.Second, "iperf3", "-c", tp.ips[1], "-t", "2", "-J")
 	if err != nil {
 		t.Fatalf("iperf3: %v\n%s", err, out)
 	}
