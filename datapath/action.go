@@ -14,8 +14,10 @@ import (
 // Set-field actions whose header is absent from the frame (set IPv4 on an ARP
 // frame, set ports on a later fragment) leave the frame unchanged. Every edit
 // keeps the IPv4 header checksum and the TCP, UDP (unless 0) and ICMPv6
-// checksums correct, by incremental update (RFC 1624) so that
-// checksum-offloaded frames stay valid.
+// checksums correct by incremental update (RFC 1624). The fast path does it
+// with the kernel's csum_replace helpers, which also keep CHECKSUM_PARTIAL
+// skbs (whose L4 field holds only the uncomplemented pseudo-header sum)
+// right; userspace execution (datapath/packet) works on complete checksums.
 type Action interface {
 	Kind() ActionKind
 	isAction()

@@ -33,7 +33,7 @@ type Upcall struct {
 	Reason UpcallReason
 	InPort uint32
 	Cookie uint64  // the Userspace action's cookie; 0 otherwise
-	Key    FlowKey // the key extracted from Frame as it arrived
+	Key    FlowKey // Extract(Frame, InPort): for misses, the key that missed
 	// Frame is the whole frame (up to the MTU) as it was when sent up:
 	// for ReasonUserspace, with the edits of the actions before it.
 	Frame []byte

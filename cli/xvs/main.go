@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/xvs-switch/xvs/cli/dpctl"
 	"github.com/xvs-switch/xvs/cli/ofctl"
 )
 
@@ -25,6 +26,7 @@ type command struct {
 
 var commands = []command{
 	{"ofctl", "OpenFlow switch management (the syntax of ovs-ofctl)", ofctl.Main},
+	{"dpctl", "datapath management (the syntax of ovs-dpctl)", dpctl.Main},
 }
 
 func usage(w io.Writer) {

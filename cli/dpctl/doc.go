@@ -1,0 +1,6 @@
+// Package dpctl is `xvs dpctl`, the datapath tool with the syntax of
+// ovs-dpctl: show, dump-flows, add-flow, mod-flow, del-flow, del-flows and
+// dump-ports, each listing also as JSON with --format json. The commands are
+// functions over a datapath.Datapath, so they are tested against the dummy
+// datapath; Main opens the datapath pinned under --datapath with Open.
+package dpctl

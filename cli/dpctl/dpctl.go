@@ -1,0 +1,135 @@
+package dpctl
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+// DefaultPath is where the eBPF datapath of the default bridge pins its
+// maps (bpffs root /sys/fs/bpf/xvs, datapath name "xvs").
+const DefaultPath = "/sys/fs/bpf/xvs/xvs"
+
+// Open opens the datapath pinned at path. It is wired to the eBPF
+// datapath's opener by the xvs binary; until then no datapath can be found.
+var Open = func(path string) (datapath.Datapath, error) {
+	return nil, fmt.Errorf("no datapath found at %s", path)
+}
+
+// errUsage marks errors in the command line (exit status 2).
+var errUsage = errors.New("usage")
+
+// Main runs `xvs dpctl ARGS` and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("xvs dpctl", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	path := fs.String("datapath", DefaultPath, "pin directory of the datapath")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: xvs dpctl [--format text|json] [--datapath PATH] COMMAND [ARG...]")
+		fmt.Fprintln(stderr, "commands:")
+		for _, c := range commands {
+			fmt.Fprintf(stderr, "  %-32s %s\n", c.usage, c.summary)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "xvs dpctl: --format %q: want text or json\n", *format)
+		return 2
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		fs.Usage()
+		return 2
+	}
+	c := lookup(rest[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "xvs dpctl: unknown command %q; known: %s\n", rest[0], commandNames())
+		return 2
+	}
+	dp, err := Open(*path)
+	if err != nil {
+		fmt.Fprintf(stderr, "xvs dpctl: %v\n", err)
+		return 1
+	}
+	defer dp.Close()
+	err = Run(dp, rest, stdout, *format == "json")
+	switch {
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "xvs dpctl: %v\n", err)
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "xvs dpctl: %s: %v\n", c.name, err)
+		return 1
+	}
+	return 0
+}
+
+// Run runs one command (args[0]) with its arguments against dp.
+func Run(dp datapath.Datapath, args []string, w io.Writer, json bool) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: no command", errUsage)
+	}
+	c := lookup(args[0])
+	if c == nil {
+		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+	}
+	n := len(args) - 1
+	if n < c.minArgs || n > c.maxArgs {
+		return fmt.Errorf("%w: %s", errUsage, c.usage)
+	}
+	e := &env{dp: dp, w: w, json: json, now: time.Now()}
+	return c.run(e, args[1:])
+}
+
+// env is what a command sees.
+type env struct {
+	dp   datapath.Datapath
+	w    io.Writer
+	json bool
+	now  time.Time
+}
+
+type command struct {
+	name, usage, summary string
+	minArgs, maxArgs     int
+	run                  func(e *env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"show", "show", "datapath counters and ports", 0, 0, show},
+		{"dump-flows", "dump-flows", "print every cached flow", 0, 0, dumpFlows},
+		{"add-flow", "add-flow FLOW ACTIONS", "add a flow (fails if it exists)", 1, 2, addFlow},
+		{"mod-flow", "mod-flow [--clear] FLOW ACTIONS", "change a flow's actions (--clear zeroes its stats)", 1, 3, modFlow},
+		{"del-flow", "del-flow FLOW", "delete one flow and print its final stats", 1, 1, delFlow},
+		{"del-flows", "del-flows", "delete every flow", 0, 0, delFlows},
+		{"dump-ports", "dump-ports", "print per-port counters", 0, 0, dumpPorts},
+	}
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+func commandNames() string {
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}

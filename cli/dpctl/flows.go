@@ -1,0 +1,110 @@
+package dpctl
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+type jsonFlow struct {
+	Key      string   `json:"key"`
+	InPort   uint32   `json:"in_port"`
+	Packets  uint64   `json:"packets"`
+	Bytes    uint64   `json:"bytes"`
+	Used     *float64 `json:"used"` // seconds ago; null: never
+	TCPFlags uint16   `json:"tcp_flags"`
+	Actions  string   `json:"actions"`
+	SlowPath bool     `json:"slow_path"`
+}
+
+// dumpFlows prints one line per flow in the ovs-dpctl dump-flows form.
+func dumpFlows(e *env, _ []string) error {
+	out := []jsonFlow{}
+	err := e.dp.Dump(0, func(fs []datapath.Flow) error {
+		for _, f := range fs {
+			if !e.json {
+				if _, err := fmt.Fprintln(e.w, datapath.FormatFlow(f, e.now)); err != nil {
+					return err
+				}
+				continue
+			}
+			j := jsonFlow{Key: f.Key.String(), InPort: f.Key.InPort, Packets: f.Stats.Packets, Bytes: f.Stats.Bytes,
+				TCPFlags: f.Stats.TCPFlags, Actions: datapath.FormatActions(f.Actions), SlowPath: f.SlowPath}
+			if !f.Stats.Used.IsZero() {
+				s := max(e.now.Sub(f.Stats.Used).Seconds(), 0)
+				j.Used = &s
+			}
+			out = append(out, j)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.writeJSON(out)
+	}
+	return nil
+}
+
+// flowArgs parses "FLOW ACTIONS" (two arguments, as ovs-dpctl takes them)
+// or one "FLOW, actions:ACTIONS" line as dump-flows prints it.
+func flowArgs(args []string) (datapath.FlowKey, []datapath.Action, error) {
+	switch len(args) {
+	case 1:
+		return datapath.ParseFlow(args[0])
+	case 2:
+		k, err := datapath.ParseKey(args[0])
+		if err != nil {
+			return k, nil, err
+		}
+		a, err := datapath.ParseActions(args[1])
+		return k, a, err
+	}
+	return datapath.FlowKey{}, nil, fmt.Errorf("%w: want FLOW ACTIONS", errUsage)
+}
+
+func addFlow(e *env, args []string) error {
+	k, a, err := flowArgs(args)
+	if err != nil {
+		return err
+	}
+	return e.dp.Put(k, a, datapath.PutCreate)
+}
+
+func modFlow(e *env, args []string) error {
+	flags := datapath.PutModify
+	if len(args) > 0 && args[0] == "--clear" {
+		flags |= datapath.PutResetStats
+		args = args[1:]
+	}
+	k, a, err := flowArgs(args)
+	if err != nil {
+		return err
+	}
+	return e.dp.Put(k, a, flags)
+}
+
+func delFlow(e *env, args []string) error {
+	k, err := datapath.ParseKey(args[0])
+	if err != nil {
+		return err
+	}
+	st, err := e.dp.Delete(k)
+	if errors.Is(err, datapath.ErrNoSuchFlow) {
+		return fmt.Errorf("%v: no such flow", k)
+	}
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.writeJSON(map[string]uint64{"packets": st.Packets, "bytes": st.Bytes})
+	}
+	fmt.Fprintln(e.w, datapath.FormatStats(st, e.now))
+	return nil
+}
+
+func delFlows(e *env, _ []string) error {
+	return e.dp.Flush()
+}
