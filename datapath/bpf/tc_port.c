@@ -21,7 +21,7 @@ int xvs_tc_ingress(struct __sk_buff *skb)
 		tpid = bpf_ntohs((__u16)skb->vlan_proto);
 		tci = skb->vlan_tci;
 	}
-	return port_ingress(skb, skb->ifindex, tpid, tci, FLOW_F_SLOWPATH);
+	return port_ingress(skb, skb->ifindex, tpid, tci, FLOW_F_SLOWPATH | FLOW_F_USERSPACE);
 }
 
 /* xvs_tc_exec runs exec_map's list on the packet given to BPF_PROG_RUN.

@@ -6,7 +6,7 @@
 SEC("xdp")
 int xvs_xdp_ingress(struct xdp_md *ctx)
 {
-	return port_ingress(ctx, ctx->ingress_ifindex, 0, 0, FLOW_F_SLOWPATH | FLOW_F_XDP_SLOW);
+	return port_ingress(ctx, ctx->ingress_ifindex, 0, 0, FLOW_F_SLOWPATH | FLOW_F_USERSPACE | FLOW_F_XDP_SLOW);
 }
 
 char __license[] SEC("license") = "Dual BSD/GPL";

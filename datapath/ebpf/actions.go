@@ -12,6 +12,8 @@ const (
 	maxLongActions = 256    // XVS_MAX_LONG_ACTIONS
 	flowSlowPath   = 1 << 0 // FLOW_F_SLOWPATH
 	flowXDPSlow    = 1 << 1 // FLOW_F_XDP_SLOW
+	flowUserspace  = 1 << 2 // FLOW_F_USERSPACE
+	reasonInternal = 4      // UPCALL_INTERNAL
 	outLast        = 1 << 0 // OUT_F_LAST
 	upcallMax      = 65000  // XVS_UPCALL_MAX
 	maxPorts       = 1024   // XVS_MAX_PORTS
@@ -32,7 +34,8 @@ const (
 type encodedList struct {
 	fast tcportFlowActions
 	long *tcportLongActions // the whole list when it is longer than fast
-	slow bool               // no fast path runs it
+	slow bool               // the list carries the SlowPath marker
+	user bool               // the BPF code cannot run it: userspace does
 }
 
 // encodeActions encodes list for key. Lists the BPF code cannot run are
@@ -53,12 +56,14 @@ func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, e
 		case datapath.Userspace:
 			lastOut = i // a later output must not be the final redirect
 		}
-		if !fastPathRuns(key, a) {
+		if _, ok := a.(datapath.SlowPath); ok {
 			e.slow = true
+		} else if !fastPathRuns(key, a) {
+			e.user = true
 		}
 	}
 	if len(list) > maxFastActions {
-		e.slow = true
+		e.user = true
 		e.long = &tcportLongActions{N: uint32(len(list))}
 		for i, a := range list {
 			e.long.A[i] = slotToBPF(datapath.EncodeAction(a))
@@ -75,6 +80,8 @@ func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, e
 	e.fast.N = uint32(len(list))
 	if e.slow {
 		e.fast.Flags |= flowSlowPath
+	} else if e.user {
+		e.fast.Flags |= flowUserspace
 	}
 	if outputs > 1 {
 		e.fast.Flags |= flowXDPSlow
@@ -85,7 +92,7 @@ func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, e
 // fastPathRuns reports whether the BPF action code implements a for key.
 func fastPathRuns(key datapath.FlowKey, a datapath.Action) bool {
 	switch a.(type) {
-	case datapath.SlowPath, datapath.PushMPLS, datapath.PopMPLS, datapath.PushPBB,
+	case datapath.PushMPLS, datapath.PopMPLS, datapath.PushPBB,
 		datapath.PopPBB, datapath.CopyTTLIn, datapath.CopyTTLOut:
 		return false
 	case datapath.SetTPSrc, datapath.SetTPDst:

@@ -199,13 +199,13 @@ func TestActionUpcalls(t *testing.T) {
 			}
 		})
 		t.Run(h.name+"/slow-path", func(t *testing.T) {
-			if err := d.Put(key, []datapath.Action{datapath.PushMPLS{EthType: 0x8847, Label: 5, TTL: 64}, datapath.Output{Port: outPort}}, 0); err != nil {
+			if err := d.Put(key, []datapath.Action{datapath.SlowPath{}, datapath.Output{Port: outPort}}, 0); err != nil {
 				t.Fatal(err)
 			}
 			defer d.Delete(key)
 			f, _ := d.Get(key)
 			if !f.SlowPath {
-				t.Error("push_mpls entry not marked slow path")
+				t.Error("entry with the SlowPath marker not marked slow path")
 			}
 			before, _ := d.Stats()
 			ret, _ := runOut(t, h.prog(d), in)

@@ -34,9 +34,6 @@ type Config struct {
 	Logger       *slog.Logger
 }
 
-// errNotInBPF is returned by Execute for actions the BPF code lacks.
-var errNotInBPF = errors.New("action not implemented by the BPF executor")
-
 // Datapath is the eBPF datapath. It implements datapath.Datapath.
 type Datapath struct {
 	name   string

@@ -89,7 +89,7 @@ func (t *flowTable) flow(k *bpfKey, vals []tcportFlowEntry, clock monoClock) (da
 		return f, errors.New("flows: no values")
 	}
 	var long *tcportLongActions
-	if vals[0].Acts.Flags&flowSlowPath != 0 && vals[0].Acts.N == 0 {
+	if vals[0].Acts.Flags&(flowSlowPath|flowUserspace) != 0 && vals[0].Acts.N == 0 {
 		long = new(tcportLongActions)
 		if err := t.long.Lookup(k, long); err != nil {
 			long = nil
@@ -100,7 +100,7 @@ func (t *flowTable) flow(k *bpfKey, vals []tcportFlowEntry, clock monoClock) (da
 		return f, err
 	}
 	f.Actions = acts
-	f.SlowPath = vals[0].Acts.Flags&flowSlowPath != 0
+	f.SlowPath = vals[0].Acts.Flags&(flowSlowPath|flowUserspace) != 0
 	f.Stats = sumStats(vals, clock)
 	return f, nil
 }

@@ -170,6 +170,7 @@ const (
 	tcportUpcallReasonUPCALL_ACTION   tcportUpcallReason = 1
 	tcportUpcallReasonUPCALL_SLOWPATH tcportUpcallReason = 2
 	tcportUpcallReasonUPCALL_TTL      tcportUpcallReason = 3
+	tcportUpcallReasonUPCALL_INTERNAL tcportUpcallReason = 4
 )
 
 // Names of all BPF objects in the ELF.

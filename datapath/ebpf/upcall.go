@@ -34,11 +34,20 @@ func (d *Datapath) readUpcalls(rd *perf.Reader) {
 		if !ok {
 			continue
 		}
-		select {
-		case d.upcalls <- u:
-		default:
-			d.userLost.Add(1)
+		if u.Reason == reasonInternal {
+			d.runInternal(u)
+			continue
 		}
+		d.deliver(u)
+	}
+}
+
+// deliver queues an upcall without blocking; a full queue counts it lost.
+func (d *Datapath) deliver(u datapath.Upcall) {
+	select {
+	case d.upcalls <- u:
+	default:
+		d.userLost.Add(1)
 	}
 }
 

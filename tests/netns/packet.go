@@ -1,6 +1,7 @@
 package netns
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -29,6 +30,12 @@ func (n *NS) Listen(dev string) (*Sock, error) {
 		if err != nil {
 			return err
 		}
+		// The receiving stack moves a VLAN tag into skb metadata; auxdata
+		// returns it so Recv can put it back where it was on the wire.
+		if err := unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_AUXDATA, 1); err != nil {
+			unix.Close(fd)
+			return err
+		}
 		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: ifi.Index}); err != nil {
 			unix.Close(fd)
 			return err
@@ -55,6 +62,7 @@ var ErrTimeout = errors.New("no matching frame")
 func (s *Sock) Recv(timeout time.Duration, match func([]byte) bool) ([]byte, error) {
 	deadline := time.Now().Add(timeout)
 	buf := make([]byte, 65536)
+	oob := make([]byte, 256)
 	for {
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -64,7 +72,7 @@ func (s *Sock) Recv(timeout time.Duration, match func([]byte) bool) ([]byte, err
 		if err := unix.SetsockoptTimeval(s.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 			return nil, err
 		}
-		n, from, err := unix.Recvfrom(s.fd, buf, 0)
+		n, oobn, _, from, err := unix.Recvmsg(s.fd, buf, oob, 0)
 		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
 			continue
 		}
@@ -74,8 +82,35 @@ func (s *Sock) Recv(timeout time.Duration, match func([]byte) bool) ([]byte, err
 		if ll, ok := from.(*unix.SockaddrLinklayer); ok && ll.Pkttype == unix.PACKET_OUTGOING {
 			continue
 		}
-		if match == nil || match(buf[:n]) {
-			return append([]byte(nil), buf[:n]...), nil
+		f := withVLAN(buf[:n], oob[:oobn])
+		if match == nil || match(f) {
+			return f, nil
 		}
 	}
+}
+
+// withVLAN copies frame, reinserting the VLAN tag that auxdata reports.
+func withVLAN(frame, oob []byte) []byte {
+	out := append([]byte(nil), frame...)
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil || len(frame) < 12 {
+		return out
+	}
+	for _, m := range msgs {
+		if m.Header.Level != unix.SOL_PACKET || m.Header.Type != unix.PACKET_AUXDATA || len(m.Data) < 20 {
+			continue
+		}
+		status := binary.NativeEndian.Uint32(m.Data[0:])
+		tci := binary.NativeEndian.Uint16(m.Data[16:])
+		tpid := binary.NativeEndian.Uint16(m.Data[18:])
+		if status&unix.TP_STATUS_VLAN_VALID == 0 {
+			continue
+		}
+		if status&unix.TP_STATUS_VLAN_TPID_VALID == 0 {
+			tpid = 0x8100
+		}
+		tag := []byte{byte(tpid >> 8), byte(tpid), byte(tci >> 8), byte(tci)}
+		out = append(append(append([]byte(nil), frame[:12]...), tag...), frame[12:]...)
+	}
+	return out
 }

@@ -66,10 +66,8 @@ static __always_inline void act_output(struct act_state *st, struct action *a)
 	__u32 port = a->w;
 	struct port_out *po = bpf_map_lookup_elem(&ports_out, &port);
 
-	if (!po) {
-		count_tx(port, 0, -1);
-		return;
-	}
+	if (!po)
+		return; /* the port went away: drop this copy, count nothing */
 #ifdef XVS_TC
 	if (!(a->b & OUT_F_LAST) || st->exec) {
 		__u32 len = ctx_len(st->ctx);

@@ -146,6 +146,10 @@ struct action {
 /* flow_actions.flags */
 #define FLOW_F_SLOWPATH (1 << 0) /* no fast path can run this list */
 #define FLOW_F_XDP_SLOW (1 << 1) /* the XDP program cannot run it (TC can) */
+/* The BPF code lacks an action of the list (push/pop MPLS or PBB, TTL
+ * copies, SCTP ports, long lists): the datapath's own userspace executes
+ * it, invisibly to its user (UPCALL_INTERNAL). */
+#define FLOW_F_USERSPACE (1 << 2)
 
 /* action.b of ACT_OUTPUT */
 #define OUT_F_LAST (1 << 0) /* no output or userspace action follows */
@@ -191,6 +195,7 @@ enum upcall_reason {
 	UPCALL_ACTION = 1,   /* a userspace action */
 	UPCALL_SLOWPATH = 2, /* the entry's list needs userspace */
 	UPCALL_TTL = 3,      /* dec_ttl found TTL <= 1 */
+	UPCALL_INTERNAL = 4, /* FLOW_F_USERSPACE: the datapath executes it */
 };
 
 /* Metadata in front of the frame in every upcall sample. */

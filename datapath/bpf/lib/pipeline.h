@@ -37,7 +37,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 
 	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
 #ifndef XVS_TC
-	if (e && (e->acts.flags & FLOW_F_XDP_SLOW) && !(e->acts.flags & FLOW_F_SLOWPATH))
+	if (e && (e->acts.flags & FLOW_F_XDP_SLOW) && !(e->acts.flags & (FLOW_F_SLOWPATH | FLOW_F_USERSPACE)))
 		return XDP_PASS;
 #endif
 	struct port_stats *ps = port_stats_of(port);
@@ -57,7 +57,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	e->stats.tcp_flags |= s->key.tcp_flags;
 	if (e->acts.flags & slow_mask) {
 		dp_count(DP_SLOWPATH);
-		upcall(ctx, s, UPCALL_SLOWPATH, 0);
+		upcall(ctx, s, (e->acts.flags & FLOW_F_SLOWPATH) ? UPCALL_SLOWPATH : UPCALL_INTERNAL, 0);
 		return VERDICT_DROP;
 	}
 	return run_actions(ctx, s, &e->acts, 0);
