@@ -32,6 +32,10 @@ type Config struct {
 	// PerCPUBuffer is the perf ring size per CPU in bytes (default 1 MiB).
 	PerCPUBuffer int
 	Logger       *slog.Logger
+	// Manage opens a management handle (dpctl) on a datapath that another
+	// process runs: no upcall reader (that would take the upcall ring
+	// over) and the pinned port links are left as they are.
+	Manage bool
 }
 
 // Datapath is the eBPF datapath. It implements datapath.Datapath.
@@ -105,6 +109,10 @@ func New(cfg Config) (*Datapath, error) {
 	}
 	d.counters.ncpu = d.flows.ncpu
 	d.ports = &portTable{in: objs.tc.PortsIn, out: objs.tc.PortsOut, counters: objs.tc.PortCounters, ncpu: d.flows.ncpu}
+	if cfg.Manage {
+		close(d.upcalls)
+		return d, nil
+	}
 	if err := d.reattach(); err != nil {
 		objs.Close()
 		return nil, err
@@ -119,12 +127,14 @@ func New(cfg Config) (*Datapath, error) {
 	return d, nil
 }
 
-// Open reopens the datapath pinned under pinDir (for dpctl and restarts).
+// Open opens a management handle on the datapath pinned under pinDir (for
+// dpctl): flows, ports, meters and counters, without taking the upcalls
+// over from the process that runs it. A restarting process uses New.
 func Open(pinDir string) (*Datapath, error) {
-	if _, err := os.Stat(mapsDir(pinDir)); err != nil {
-		return nil, fmt.Errorf("datapath: open %s: %w", pinDir, err)
+	if _, err := os.Stat(filepath.Join(mapsDir(pinDir), "flows")); err != nil {
+		return nil, fmt.Errorf("no datapath at %s: %w", pinDir, err)
 	}
-	return New(Config{Name: filepath.Base(pinDir), PinDir: pinDir})
+	return New(Config{Name: filepath.Base(pinDir), PinDir: pinDir, Manage: true})
 }
 
 // Name implements datapath.Datapath.
@@ -145,7 +155,10 @@ func (d *Datapath) Close() error {
 	}
 	d.closed = true
 	d.mu.Unlock()
-	err := d.reader.Close()
+	var err error
+	if d.reader != nil {
+		err = d.reader.Close()
+	}
 	d.closeLinks()
 	return errors.Join(err, d.objs.Close())
 }

@@ -410,3 +410,35 @@ func TestSystemUpcallBytes(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+// TestSystemManagementHandle: Open (dpctl) sees the running datapath's
+// ports and flows and leaves its upcalls alone.
+func TestSystemManagementHandle(t *testing.T) {
+	tp := newTopo(t, 2)
+	tp.ping(t, 0, 1)
+	m, err := Open(tp.pinDir)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	ports, err := m.Ports()
+	if err != nil || len(ports) != 2 {
+		t.Errorf("management handle ports %+v err %v", ports, err)
+	}
+	ms, _ := m.Stats()
+	ds, _ := tp.d.Stats()
+	if ms.Flows == 0 || ms.Flows != ds.Flows {
+		t.Errorf("management handle sees %d flows, the datapath %d", ms.Flows, ds.Flows)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// New keys (the other direction) still reach the running process.
+	before := tp.ctrl.missesOf(datapath.FieldICMP)
+	tp.ping(t, 1, 0)
+	if tp.ctrl.missesOf(datapath.FieldICMP) == before {
+		t.Error("the reverse ping caused no ICMP miss in the running process")
+	}
+	if _, err := Open(testPinDir(t)); err == nil {
+		t.Error("Open of an empty directory succeeded")
+	}
+}
