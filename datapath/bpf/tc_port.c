@@ -6,15 +6,18 @@
 #define XVS_TC
 #include "lib/pipeline.h"
 
-/* Headers the parser may need in the linear area (IPv6 with extension
- * headers and ND options fits). */
-#define PULL_LEN 256
+/* The parser reads the skb's linear area. A stack puts its headers there
+ * (a TCP GSO skb has exactly its 66 header bytes linear and the payload in
+ * page fragments), so only a head shorter than PULL_MIN is pulled, to
+ * PULL_LEN bytes: pulling every GSO skb would copy (and unclone) each one. */
+#define PULL_MIN 64
+#define PULL_LEN 512
 
 SEC("tc")
 int xvs_tc_ingress(struct __sk_buff *skb)
 {
 	__u32 lin = skb->data_end - skb->data;
-	if (lin < PULL_LEN && skb->len > lin)
+	if (lin < PULL_MIN && skb->len > lin)
 		bpf_skb_pull_data(skb, skb->len < PULL_LEN ? skb->len : PULL_LEN);
 	__u16 tpid = 0, tci = 0;
 	if (skb->vlan_present) {

@@ -21,6 +21,9 @@ type portTable struct {
 // the C only reads it through FLOW_F_XDP_SLOW, which Put derives from it.
 const portFlagSKB = 1 << 1
 
+// portFlagPeer is PORT_F_PEER: TC's final output uses bpf_redirect_peer.
+const portFlagPeer = 1 << 0
+
 type portRecord struct {
 	number  uint32
 	ifindex uint32

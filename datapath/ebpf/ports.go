@@ -63,6 +63,13 @@ func (d *Datapath) AddPort(cfg datapath.PortConfig) (datapath.Port, error) {
 	if skb {
 		r.flags |= portFlagSKB
 	}
+	if kind == "veth" && dev.Attrs().NetNsID >= 0 {
+		// The peer lives in another namespace: bpf_redirect_peer puts
+		// packets straight into it, skipping a pass through this end's
+		// transmit path (the kernel drops a peer redirect within one
+		// namespace, hence the check).
+		r.flags |= portFlagPeer
+	}
 	if r.attach == datapath.AttachDefault {
 		r.attach = datapath.AttachXDP
 		if skb {
