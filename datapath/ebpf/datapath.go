@@ -57,9 +57,16 @@ type Datapath struct {
 
 	execMu sync.Mutex // serialises use of exec_map
 
-	mu     sync.Mutex // protects links, closed and port changes
-	links  map[uint32][]link.Link
+	// opMu guards the loaded objects' lifetime: every operation holds it
+	// shared (enter/leave) and Close holds it exclusively, so nothing runs
+	// on closed maps. It also protects closed.
+	opMu   sync.RWMutex
 	closed bool
+
+	mu    sync.Mutex // serialises port changes; protects links
+	links map[uint32][]link.Link
+
+	readerDone chan struct{} // closed when readUpcalls returns
 }
 
 var _ datapath.Datapath = (*Datapath)(nil)
@@ -123,6 +130,7 @@ func New(cfg Config) (*Datapath, error) {
 		objs.Close()
 		return nil, fmt.Errorf("datapath: upcall reader: %w", err)
 	}
+	d.readerDone = make(chan struct{})
 	go d.readUpcalls(d.reader)
 	return d, nil
 }
@@ -148,17 +156,25 @@ func (d *Datapath) PinDir() string { return d.pinDir }
 // reader first (it owns the Upcalls channel and closes it), then links
 // (pinned, so closing the handle does not detach), then maps and programs.
 func (d *Datapath) Close() error {
-	d.mu.Lock()
+	d.opMu.RLock()
+	closed := d.closed
+	d.opMu.RUnlock()
+	if closed {
+		return nil
+	}
+	var err error
+	if d.reader != nil {
+		// The reader may be executing an internal upcall: let it finish
+		// (it holds opMu shared meanwhile) before taking opMu.
+		err = d.reader.Close()
+		<-d.readerDone
+	}
+	d.opMu.Lock()
+	defer d.opMu.Unlock()
 	if d.closed {
-		d.mu.Unlock()
 		return nil
 	}
 	d.closed = true
-	d.mu.Unlock()
-	var err error
-	if d.reader != nil {
-		err = d.reader.Close()
-	}
 	d.closeLinks()
 	return errors.Join(err, d.objs.Close())
 }
@@ -166,9 +182,12 @@ func (d *Datapath) Close() error {
 // Destroy detaches every port, removes the devices the datapath created
 // and the pinned state, then closes: the opposite of New.
 func (d *Datapath) Destroy() error {
-	var errs []error
+	if err := d.enter(); err != nil {
+		return err
+	}
 	recs, err := d.ports.list()
-	errs = append(errs, err)
+	d.leave()
+	errs := []error{err}
 	for _, r := range recs {
 		errs = append(errs, d.DeletePort(r.number))
 	}
@@ -188,20 +207,24 @@ func (d *Datapath) closeLinks() {
 	}
 }
 
-func (d *Datapath) checkOpen() error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+// enter starts an operation; a nil error must be paired with leave.
+func (d *Datapath) enter() error {
+	d.opMu.RLock()
 	if d.closed {
+		d.opMu.RUnlock()
 		return datapath.ErrClosed
 	}
 	return nil
 }
 
+func (d *Datapath) leave() { d.opMu.RUnlock() }
+
 // Put implements datapath.Datapath.
 func (d *Datapath) Put(key datapath.FlowKey, actions []datapath.Action, flags datapath.PutFlags) error {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return err
 	}
+	defer d.leave()
 	bk, err := keyToBPF(key)
 	if err != nil {
 		return err
@@ -253,9 +276,14 @@ func (d *Datapath) needsSKB(list []datapath.Action) bool {
 
 // Get implements datapath.Datapath.
 func (d *Datapath) Get(key datapath.FlowKey) (datapath.Flow, error) {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return datapath.Flow{}, err
 	}
+	defer d.leave()
+	return d.get(key)
+}
+
+func (d *Datapath) get(key datapath.FlowKey) (datapath.Flow, error) {
 	bk, err := keyToBPF(key)
 	if err != nil {
 		return datapath.Flow{}, datapath.ErrNoSuchFlow
@@ -269,9 +297,10 @@ func (d *Datapath) Get(key datapath.FlowKey) (datapath.Flow, error) {
 
 // Delete implements datapath.Datapath.
 func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return datapath.FlowStats{}, err
 	}
+	defer d.leave()
 	bk, err := keyToBPF(key)
 	if err != nil {
 		return datapath.FlowStats{}, datapath.ErrNoSuchFlow
@@ -289,9 +318,10 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 // Dump implements datapath.Datapath. It snapshots the keys, then reads each
 // entry: entries deleted meanwhile are skipped.
 func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return err
 	}
+	defer d.leave()
 	if batch <= 0 {
 		batch = datapath.DefaultDumpBatch
 	}
@@ -328,9 +358,10 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 
 // Flush implements datapath.Datapath.
 func (d *Datapath) Flush() error {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return err
 	}
+	defer d.leave()
 	keys, err := d.flows.keys()
 	if err != nil {
 		return err
@@ -348,9 +379,10 @@ func (d *Datapath) Upcalls() <-chan datapath.Upcall { return d.upcalls }
 
 // Execute implements datapath.Datapath.
 func (d *Datapath) Execute(frame []byte, inPort uint32, actions []datapath.Action) error {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return err
 	}
+	defer d.leave()
 	if err := datapath.ValidateActions(actions); err != nil {
 		return err
 	}
@@ -359,33 +391,37 @@ func (d *Datapath) Execute(frame []byte, inPort uint32, actions []datapath.Actio
 
 // SetMeter implements datapath.Datapath.
 func (d *Datapath) SetMeter(id uint32, cfg datapath.MeterConfig) error {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return err
 	}
+	defer d.leave()
 	return d.meters.set(id, cfg)
 }
 
 // DeleteMeter implements datapath.Datapath.
 func (d *Datapath) DeleteMeter(id uint32) error {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return err
 	}
+	defer d.leave()
 	return d.meters.delete(id)
 }
 
 // MeterStats implements datapath.Datapath.
 func (d *Datapath) MeterStats(id uint32) (datapath.MeterStats, error) {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return datapath.MeterStats{}, err
 	}
+	defer d.leave()
 	return d.meters.stats(id)
 }
 
 // Stats implements datapath.Datapath.
 func (d *Datapath) Stats() (datapath.Stats, error) {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return datapath.Stats{}, err
 	}
+	defer d.leave()
 	c, err := d.counters.read()
 	if err != nil {
 		return datapath.Stats{}, err

@@ -68,7 +68,11 @@ func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, lis
 // runInternal executes a packet of an entry the BPF code handed up
 // (FLOW_F_USERSPACE) with the entry's actions.
 func (d *Datapath) runInternal(u datapath.Upcall) {
-	f, err := d.Get(u.Key)
+	if d.enter() != nil {
+		return
+	}
+	defer d.leave()
+	f, err := d.get(u.Key)
 	if err != nil {
 		return // deleted meanwhile: the packet is dropped
 	}

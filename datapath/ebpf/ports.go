@@ -22,11 +22,12 @@ import (
 // port's name (the host puts its address there), the datapath attaches to
 // the other side, named by internalPeerName.
 func (d *Datapath) AddPort(cfg datapath.PortConfig) (datapath.Port, error) {
+	if err := d.enter(); err != nil {
+		return datapath.Port{}, err
+	}
+	defer d.leave()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.closed {
-		return datapath.Port{}, datapath.ErrClosed
-	}
 	if cfg.Name == "" || len(cfg.Name) > 15 {
 		return datapath.Port{}, fmt.Errorf("add port: name %q: want 1 to 15 characters", cfg.Name)
 	}
@@ -252,11 +253,12 @@ func (d *Datapath) reattach() error {
 
 // DeletePort implements datapath.Datapath.
 func (d *Datapath) DeletePort(number uint32) error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.closed {
-		return datapath.ErrClosed
-	}
 	r, err := d.ports.remove(number)
 	if err != nil {
 		return err
@@ -268,9 +270,10 @@ func (d *Datapath) DeletePort(number uint32) error {
 
 // Ports implements datapath.Datapath.
 func (d *Datapath) Ports() ([]datapath.Port, error) {
-	if err := d.checkOpen(); err != nil {
+	if err := d.enter(); err != nil {
 		return nil, err
 	}
+	defer d.leave()
 	recs, err := d.ports.list()
 	if err != nil {
 		return nil, err

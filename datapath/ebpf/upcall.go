@@ -17,6 +17,7 @@ var metaSize = int(unsafe.Sizeof(tcportUpcallMeta{}))
 // channel drops the upcall and counts it lost, like a full ring does in
 // the kernel. It owns d.upcalls and closes it.
 func (d *Datapath) readUpcalls(rd *perf.Reader) {
+	defer close(d.readerDone)
 	defer close(d.upcalls)
 	var rec perf.Record
 	for {
