@@ -60,22 +60,32 @@ func (d *Datapath) AddPort(cfg datapath.PortConfig) (datapath.Port, error) {
 	}
 	r := portRecord{number: num, ifindex: uint32(dev.Attrs().Index), typ: cfg.Type, attach: cfg.Attach, name: cfg.Name}
 	kind := dev.Type()
-	skb := kind == "veth" || kind == "tuntap" || cfg.Type != datapath.PortSystem
-	if skb {
+	if r.attach == datapath.AttachDefault {
+		// XDP for NICs; TC for veth, tap and internal ports, so that
+		// checksum-offloaded TCP and GSO survive forwarding.
+		r.attach = datapath.AttachXDP
+		if kind == "veth" || kind == "tuntap" || cfg.Type != datapath.PortSystem {
+			r.attach = datapath.AttachTC
+		}
+	}
+	// Outputs to a port XDP cannot redirect to are passed to TC. A veth
+	// explicitly in XDP mode accepts XDP redirects once its peer runs
+	// NAPI (its user chose raw packet rate over offloads).
+	if r.attach != datapath.AttachXDP || kind == "tuntap" || cfg.Type != datapath.PortSystem {
 		r.flags |= portFlagSKB
 	}
-	if kind == "veth" && dev.Attrs().NetNsID >= 0 {
+	if kind == "veth" && r.attach == datapath.AttachXDP {
+		if err := enablePeerNAPI(dev); err != nil {
+			d.log.Warn("xdp veth port: outputs to it go through tc", "port", cfg.Name, "err", err)
+			r.flags |= portFlagSKB
+		}
+	}
+	if kind == "veth" && r.attach == datapath.AttachTC && dev.Attrs().NetNsID >= 0 {
 		// The peer lives in another namespace: bpf_redirect_peer puts
 		// packets straight into it, skipping a pass through this end's
 		// transmit path (the kernel drops a peer redirect within one
 		// namespace, hence the check).
 		r.flags |= portFlagPeer
-	}
-	if r.attach == datapath.AttachDefault {
-		r.attach = datapath.AttachXDP
-		if skb {
-			r.attach = datapath.AttachTC
-		}
 	}
 	fail := func(err error) (datapath.Port, error) {
 		d.ports.remove(num)
