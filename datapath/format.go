@@ -6,7 +6,7 @@ package datapath
 // statistics and the action list:
 //
 //	in_port(1),eth(src=..,dst=..),eth_type(0x0800),ipv4(src=..,dst=..,proto=6,
-//	tos=0,ttl=64,frag=no),tcp(src=1,dst=2),tcp_flags(0x002), packets:1,
+//	tos=0,ttl=64,frag=no),tcp(src=1,dst=2),tcp_flags(syn), packets:1,
 //	bytes:60, used:0.400s, flags:S, actions:2,push_vlan(vid=10,pcp=0),3
 //
 // Attributes OVS does not have (pbb, set(l4(..)), set(ip(..)), userspace
@@ -59,16 +59,16 @@ func (k FlowKey) String() string {
 	case f.Has(FieldARP):
 		fmt.Fprintf(&b, ",arp(sip=%s,tip=%s,op=%d,sha=%s,tha=%s)", ip4(k.ARPSpa), ip4(k.ARPTpa), k.ARPOp, mac(k.ARPSha), mac(k.ARPTha))
 	case f.Has(FieldIPv4):
-		fmt.Fprintf(&b, ",ipv4(src=%s,dst=%s,proto=%d,tos=%d,ttl=%d,frag=%s)", ip4(k.IPv4Src), ip4(k.IPv4Dst), k.IPProto, k.IPTOS, k.IPTTL, k.IPFrag)
+		fmt.Fprintf(&b, ",ipv4(src=%s,dst=%s,proto=%d,tos=%s,ttl=%d,frag=%s)", ip4(k.IPv4Src), ip4(k.IPv4Dst), k.IPProto, hex(k.IPTOS), k.IPTTL, k.IPFrag)
 	case f.Has(FieldIPv6):
-		fmt.Fprintf(&b, ",ipv6(src=%s,dst=%s,label=%d,proto=%d,tclass=%d,hlimit=%d,frag=%s)", ip6(k.IPv6Src), ip6(k.IPv6Dst), k.IPv6Label, k.IPProto, k.IPTOS, k.IPTTL, k.IPFrag)
+		fmt.Fprintf(&b, ",ipv6(src=%s,dst=%s,label=%s,proto=%d,tclass=%s,hlimit=%d,frag=%s)", ip6(k.IPv6Src), ip6(k.IPv6Dst), hex(k.IPv6Label), k.IPProto, hex(k.IPTOS), k.IPTTL, k.IPFrag)
 		if k.IPv6ExtHdr != 0 {
 			fmt.Fprintf(&b, ",ipv6_exthdr(%#x)", k.IPv6ExtHdr)
 		}
 	}
 	switch {
 	case f.Has(FieldTCP):
-		fmt.Fprintf(&b, ",tcp(src=%d,dst=%d),tcp_flags(0x%03x)", k.TPSrc, k.TPDst, k.TCPFlags)
+		fmt.Fprintf(&b, ",tcp(src=%d,dst=%d),tcp_flags(%s)", k.TPSrc, k.TPDst, tcpFlagNames(k.TCPFlags))
 	case f.Has(FieldUDP):
 		fmt.Fprintf(&b, ",udp(src=%d,dst=%d)", k.TPSrc, k.TPDst)
 	case f.Has(FieldSCTP):
@@ -150,7 +150,7 @@ func FormatAction(a Action) string {
 	case PushMPLS:
 		return fmt.Sprintf("push_mpls(label=%d,tc=%d,ttl=%d,eth_type=%#04x)", a.Label, a.TC, a.TTL, a.EthType)
 	case PopMPLS:
-		return fmt.Sprintf("pop_mpls(eth_type=%#04x)", a.EthType)
+		return fmt.Sprintf("pop_mpls(eth_type=%#x)", a.EthType)
 	case SetMPLSLabel:
 		return fmt.Sprintf("set(mpls(label=%d))", a.Label)
 	case SetMPLSTC:
@@ -213,6 +213,37 @@ func TCPFlagsString(f uint16) string {
 // FormatFlow formats a whole entry as one ovs-dpctl dump-flows line.
 func FormatFlow(f Flow, now time.Time) string {
 	return f.Key.String() + ", " + FormatStats(f.Stats, now) + ", actions:" + FormatActions(f.Actions)
+}
+
+// hex prints as C's %#x does, which Open vSwitch uses for tos, tclass and
+// label: "0" for zero, "0x1f" otherwise.
+func hex[T uint8 | uint32](v T) string {
+	if v == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+// tcpFlagBits names the TCP flags as the tcp_flags() key attribute does
+// (Open vSwitch packet_tcp_flag_to_string), low bit first.
+var tcpFlagBits = [...]string{"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns"}
+
+// tcpFlagNames joins the names of the set flags with '|'; bits without a
+// name print as one hex remainder; no flag prints "0".
+func tcpFlagNames(f uint16) string {
+	if f == 0 {
+		return "0"
+	}
+	var parts []string
+	for i, n := range tcpFlagBits {
+		if f&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	if rest := f &^ (1<<len(tcpFlagBits) - 1); rest != 0 {
+		parts = append(parts, fmt.Sprintf("%#x", rest))
+	}
+	return strings.Join(parts, "|")
 }
 
 func mac(a [6]byte) string {

@@ -77,6 +77,36 @@ func TestParseActionsExpandsSet(t *testing.T) {
 	}
 }
 
+// Action text as Open vSwitch 3.1 prints it (ofproto/trace "Datapath
+// actions") parses to the same effect.
+func TestParseActionsOVSForms(t *testing.T) {
+	for text, want := range map[string][]Action{
+		"push_mpls(label=7,tc=0,ttl=64,bos=1,eth_type=0x8847),100": {PushMPLS{EthType: EthTypeMPLS, Label: 7, TTL: 64}, Output{100}},
+		"pop_mpls(eth_type=0x800),100":                             {PopMPLS{EthType: EthTypeIPv4}, Output{100}},
+		"push_vlan(tpid=0x88a8,vid=10,pcp=0),100":                  {PushVLAN{TPID: EthTypeQinQ, TCI: 10}, Output{100}},
+		"pop_vlan,push_vlan(vid=0,pcp=3),100":                      {PopVLAN{}, PushVLAN{TPID: EthTypeVLAN, TCI: MakeTCI(0, 3, false)}, Output{100}},
+		"set(eth(src=00:00:00:00:00:09)),set(ipv4(tos=0x23,ttl=8)),set(udp(src=99))": {
+			SetEthSrc{[6]byte{5: 9}}, SetIPDSCP{8}, SetIPECN{3}, SetIPTTL{8}, SetTPSrc{99}},
+		"set(ipv6(tclass=0x10,hlimit=3)),set(icmpv6(type=1,code=4)),set(tcp(dst=5))": {
+			SetIPDSCP{4}, SetIPECN{0}, SetIPTTL{3}, SetICMPType{1}, SetICMPCode{4}, SetTPDst{5}},
+		"meter(0),drop_is_not_an_item_here": nil,
+	} {
+		got, err := ParseActions(text)
+		if want == nil {
+			if err == nil {
+				t.Errorf("%s: parsed", text)
+			}
+			continue
+		}
+		if err != nil || !ActionsEqual(got, want) {
+			t.Errorf("%s: got %v, %v; want %v", text, got, err, want)
+		}
+	}
+	if got := FormatActions([]Action{PopMPLS{EthType: EthTypeIPv4}}); got != "pop_mpls(eth_type=0x800)" {
+		t.Errorf("pop_mpls formats as %s", got)
+	}
+}
+
 func TestParseActionsErrors(t *testing.T) {
 	for _, s := range []string{
 		"output(2)", "push_vlan(vid=5000)", "push_vlan(tpid=0x0800,vid=1)", "set(ipv4(src=1.2.3))",
@@ -133,7 +163,7 @@ func TestFormatFlowLikeOVS(t *testing.T) {
 	f := Flow{Key: k, Actions: []Action{Output{2}, PushVLAN{EthTypeVLAN, 10}, Output{3}},
 		Stats: FlowStats{Packets: 3, Bytes: 180, Used: now.Add(-400 * time.Millisecond), TCPFlags: 0x12}}
 	want := "in_port(1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800)," +
-		"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no),tcp(src=1,dst=2),tcp_flags(0x002), " +
+		"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no),tcp(src=1,dst=2),tcp_flags(syn), " +
 		"packets:3, bytes:180, used:0.400s, flags:S., actions:2,push_vlan(vid=10,pcp=0),3"
 	if got := FormatFlow(f, now); got != want {
 		t.Fatalf("FormatFlow:\n got %s\nwant %s", got, want)
@@ -143,12 +173,31 @@ func TestFormatFlowLikeOVS(t *testing.T) {
 		t.Fatalf("ParseFlow: %v %v %v", gk, ga, err)
 	}
 	// The issue's form, without the comma before the statistics.
-	alt := strings.Replace(want, "(0x002), packets", "(0x002) packets", 1)
+	alt := strings.Replace(want, "(syn), packets", "(syn) packets", 1)
 	if gk, _, err := ParseFlow(alt); err != nil || gk != k {
 		t.Fatalf("ParseFlow(%q): %v", alt, err)
 	}
 	if FormatStats(FlowStats{}, now) != "packets:0, bytes:0, used:never" {
 		t.Errorf("unused stats: %q", FormatStats(FlowStats{}, now))
+	}
+}
+
+func TestKeyTextLikeOVS(t *testing.T) {
+	k := FlowKey{InPort: 2, Fields: FieldEth | FieldIPv6 | FieldTCP, EthType: EthTypeIPv6,
+		IPv6Label: 0x12345, IPTOS: 0x10, IPProto: 6, IPTTL: 64, TCPFlags: 0x012 | 0x100 | 0x800}
+	want := "in_port(2),eth(src=00:00:00:00:00:00,dst=00:00:00:00:00:00),eth_type(0x86dd)," +
+		"ipv6(src=::,dst=::,label=0x12345,proto=6,tclass=0x10,hlimit=64,frag=no),tcp(src=0,dst=0),tcp_flags(syn|ack|ns|0x800)"
+	if got := k.String(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	for _, s := range []string{"tcp_flags(0x012)", "tcp_flags(syn|0x10)", "tcp_flags(ack|syn)"} {
+		k, err := ParseKey("in_port(1),eth_type(0x0800),ipv4(proto=6),tcp(src=1,dst=2)," + s)
+		if err != nil || k.TCPFlags != 0x012 {
+			t.Errorf("%s: flags %#x, %v", s, k.TCPFlags, err)
+		}
+	}
+	if _, err := ParseKey("in_port(1),tcp_flags(syn|bogus)"); err == nil {
+		t.Error("an unknown flag name parsed")
 	}
 }
 

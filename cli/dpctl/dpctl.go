@@ -31,7 +31,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text or json")
 	path := fs.String("datapath", DefaultPath, "pin directory of the datapath")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: xvs dpctl [--format text|json] [--datapath PATH] COMMAND [ARG...]")
+		fmt.Fprintln(stderr, "usage: xvs dpctl [--format text|json] [--datapath PATH] COMMAND [DP] [ARG...]")
 		fmt.Fprintln(stderr, "commands:")
 		for _, c := range commands {
 			fmt.Fprintf(stderr, "  %-32s %s\n", c.usage, c.summary)
@@ -81,12 +81,21 @@ func Run(dp datapath.Datapath, args []string, w io.Writer, json bool) error {
 	if c == nil {
 		return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
 	}
-	n := len(args) - 1
-	if n < c.minArgs || n > c.maxArgs {
+	rest := args[1:]
+	// Like ovs-dpctl, every command takes an optional datapath name first
+	// ("xvs@br0"); it must name the datapath opened. Flows and actions
+	// always hold a parenthesis or start with a digit, names do not.
+	if len(rest) > 0 && isDPName(rest[0]) {
+		if rest[0] != dp.Name() {
+			return fmt.Errorf("no datapath named %q (this is %s)", rest[0], dp.Name())
+		}
+		rest = rest[1:]
+	}
+	if n := len(rest); n < c.minArgs || n > c.maxArgs {
 		return fmt.Errorf("%w: %s", errUsage, c.usage)
 	}
 	e := &env{dp: dp, w: w, json: json, now: time.Now()}
-	return c.run(e, args[1:])
+	return c.run(e, rest)
 }
 
 // env is what a command sees.
@@ -115,6 +124,10 @@ func init() {
 		{"del-flows", "del-flows", "delete every flow", 0, 0, delFlows},
 		{"dump-ports", "dump-ports", "print per-port counters", 0, 0, dumpPorts},
 	}
+}
+
+func isDPName(s string) bool {
+	return s != "" && s != "drop" && !strings.HasPrefix(s, "-") && !strings.ContainsAny(s, "(),=") && (s[0] < '0' || s[0] > '9')
 }
 
 func lookup(name string) *command {

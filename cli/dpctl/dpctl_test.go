@@ -55,7 +55,7 @@ func mustRun(t *testing.T, args ...string) string {
 }
 
 const flow1 = "in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x0800)," +
-	"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=160,ttl=64,frag=no),udp(src=5000,dst=53)"
+	"ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0xa0,ttl=64,frag=no),udp(src=5000,dst=53)"
 
 func TestNoDatapath(t *testing.T) {
 	_, errs, code := run(t, "--datapath", "/nonexistent/xvs", "show")
@@ -67,7 +67,7 @@ func TestNoDatapath(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	withDummy(t)
 	for _, args := range [][]string{
-		{}, {"bogus"}, {"--format", "xml", "show"}, {"show", "extra"}, {"add-flow"}, {"del-flow"},
+		{}, {"bogus"}, {"--format", "xml", "show"}, {"show", "xvs@test", "extra"}, {"add-flow"}, {"del-flow"},
 	} {
 		if _, errs, code := run(t, args...); code != 2 || errs == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errs)
@@ -130,6 +130,24 @@ func TestFlowCommands(t *testing.T) {
 	}
 	if out := mustRun(t, "dump-flows"); out != "" {
 		t.Errorf("dump-flows after delete: %q", out)
+	}
+}
+
+func TestOptionalDatapathName(t *testing.T) {
+	withDummy(t)
+	mustRun(t, "add-flow", "xvs@test", flow1, "2")
+	if out := mustRun(t, "dump-flows", "xvs@test"); !strings.HasPrefix(out, flow1) {
+		t.Errorf("dump-flows xvs@test: %q", out)
+	}
+	if out := mustRun(t, "show", "xvs@test"); !strings.HasPrefix(out, "xvs@test:") {
+		t.Errorf("show xvs@test: %q", out)
+	}
+	if _, errs, code := run(t, "show", "system@ovs-system"); code != 1 || !strings.Contains(errs, `no datapath named "system@ovs-system"`) {
+		t.Errorf("show of another datapath: exit %d %q", code, errs)
+	}
+	mustRun(t, "del-flows", "xvs@test")
+	if out := mustRun(t, "dump-flows"); out != "" {
+		t.Errorf("del-flows xvs@test left %q", out)
 	}
 }
 

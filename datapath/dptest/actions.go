@@ -22,7 +22,7 @@ type actionCase struct {
 	decode  bool // the output must decode with correct checksums
 }
 
-// ActionCases returns the action scenarios: every action kind with its
+// actionCases returns the action scenarios: every action kind with its
 // effect on the bytes. The expected frames are built independently with
 // gopacket (checksums computed from scratch).
 func actionCases(t *testing.T) []actionCase {

@@ -2,6 +2,7 @@ package dptest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
 
@@ -105,6 +106,12 @@ func testExecute(t *testing.T, h Harness) {
 	if s := e.stats(t); s.Flows != 0 || s.Hit != 0 || s.Missed != 0 {
 		t.Errorf("execute touched the cache: %+v", s)
 	}
+	if err := e.DP.Execute(f, e.Ports[0], []datapath.Action{datapath.Userspace{Cookie: 7}}); err != nil {
+		t.Fatalf("execute userspace: %v", err)
+	}
+	if u := e.upcall(t); u.Reason != datapath.ReasonUserspace || u.Cookie != 7 || u.InPort != e.Ports[0] || !bytes.Equal(u.Frame, f) {
+		t.Errorf("execute of userspace(7): upcall %v cookie %d in_port %d", u.Reason, u.Cookie, u.InPort)
+	}
 	var ae *datapath.ActionError
 	if err := e.DP.Execute(f, e.Ports[0], []datapath.Action{datapath.SetIPECN{ECN: 4}}); !errors.As(err, &ae) {
 		t.Errorf("execute of an invalid list: %v, want an ActionError", err)
@@ -173,5 +180,44 @@ func testPorts(t *testing.T, h Harness) {
 	ps, _ = e.DP.Ports()
 	if len(ps) != 2 {
 		t.Errorf("after delete Ports lists %d ports", len(ps))
+	}
+}
+
+// testLongList installs a list longer than a fast path may hold. The
+// datapath either runs it or marks it slow path; in the second case the
+// packet comes up with ReasonSlowPath and Execute finishes it. Either way
+// the output carries the effect of every action.
+func testLongList(t *testing.T, h Harness) {
+	e := h.New(t, Config{Ports: 2})
+	in, out := e.Ports[0], e.Ports[1]
+	f := UDP4(t, 1, 2)
+	var acts []datapath.Action
+	for i := range 100 {
+		acts = append(acts, datapath.SetIPTTL{TTL: uint8(i + 1)}, datapath.SetTPSrc{Port: uint16(i + 1)})
+	}
+	acts = append(acts, datapath.Output{Port: out})
+	k := packet.Extract(f, in)
+	e.put(t, k, acts...)
+	e.inject(t, in, f)
+	ctx, cancel := context.WithTimeout(context.Background(), e.quiet()*5)
+	got, err := e.Receive(ctx, out)
+	cancel()
+	if err != nil {
+		u := e.upcall(t)
+		if u.Reason != datapath.ReasonSlowPath {
+			t.Fatalf("no output and an upcall %v; want the output or a slow_path upcall", u.Reason)
+		}
+		fl, err := e.DP.Get(k)
+		if err != nil || !fl.SlowPath {
+			t.Fatalf("slow-path upcall for an entry not marked slow: %+v %v", fl, err)
+		}
+		if err := e.DP.Execute(u.Frame, u.InPort, fl.Actions); err != nil {
+			t.Fatalf("execute: %v", err)
+		}
+		got = e.recv(t, out)
+	}
+	Decode(t, got)
+	if k2 := packet.Extract(got, in); k2.IPTTL != 100 || k2.TPSrc != 100 {
+		t.Errorf("after the long list ttl %d port %d, want 100 and 100", k2.IPTTL, k2.TPSrc)
 	}
 }

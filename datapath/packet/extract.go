@@ -72,24 +72,29 @@ const (
 //     needs 2 bytes, a non-zero length, and length*8 bytes present, else the
 //     scan stops; an option of length 1 and type 1 in an NS sets NDSLL, type
 //     2 in an NA sets NDTLL (a later one overwrites an earlier one).
+//
+// On well-formed frames these rules give what Open vSwitch's flow
+// extraction gives (datapath's TestExtractLikeOVS checks it), except on
+// purpose: 802.3 frames are not looked into (OVS reads an LLC/SNAP type);
+// an IPv4 header whose total length exceeds the frame is still keyed (OVS
+// drops it); a later IPv6 fragment keeps the fragment header's next header
+// as IPProto, as IPv4 does (OVS reports 44); PBB's I-SID is keyed.
 func Extract(frame []byte, inPort uint32) datapath.FlowKey {
 	var k datapath.FlowKey
 	k.InPort = inPort
-	l := parse(frame, &k)
-	_ = l
+	parse(frame, &k)
 	return k
 }
 
 // layout is where the headers of a frame are, as parse found them. Offsets
 // are -1 when the header is absent.
 type layout struct {
-	ethType  int // offset of the final type field (12, 16 or 20)
-	vlan     int // offset of the outermost VLAN tag's TPID
-	l3       int // offset of the MPLS, IPv4, IPv6, ARP or PBB header
-	l3Type   uint16
-	l4       int // offset of the TCP, UDP, SCTP, ICMP or ICMPv6 header
-	l4Proto  uint8
-	ipv6Frag bool // an IPv6 fragment header was walked
+	ethType int // offset of the final type field (12, 16 or 20)
+	vlan    int // offset of the outermost VLAN tag's TPID
+	l3      int // offset of the MPLS, IPv4, IPv6, ARP or PBB header
+	l3Type  uint16
+	l4      int // offset of the TCP, UDP, SCTP, ICMP or ICMPv6 header
+	l4Proto uint8
 }
 
 // parse fills k following the rules of Extract and returns the layout.
@@ -189,7 +194,7 @@ func parse(b []byte, k *datapath.FlowKey) layout {
 		copy(k.IPv6Dst[:], p[24:40])
 		k.Fields |= datapath.FieldIPv6
 		l.l3, l.l3Type = off, typ
-		l4off, ok := walkIPv6Ext(b, off+40, p[6], k, &l)
+		l4off, ok := walkIPv6Ext(b, off+40, p[6], k)
 		if ok {
 			parseL4(b, l4off, k, &l)
 		}
@@ -222,7 +227,7 @@ func extRank(nh uint8, maxRank int) (flag uint16, rank int) {
 
 // walkIPv6Ext walks the extension headers from off, sets IPProto, IPFrag and
 // IPv6ExtHdr, and returns the L4 offset and whether L4 may be parsed.
-func walkIPv6Ext(b []byte, off int, nh uint8, k *datapath.FlowKey, l *layout) (int, bool) {
+func walkIPv6Ext(b []byte, off int, nh uint8, k *datapath.FlowKey) (int, bool) {
 	maxRank := 0
 	destRanks := 0 // bit r set: a destination header took rank r
 	for i := 0; i < MaxIPv6ExtHdrs; i++ {
@@ -274,7 +279,6 @@ func walkIPv6Ext(b []byte, off int, nh uint8, k *datapath.FlowKey, l *layout) (i
 		next := b[off]
 		switch nh {
 		case 44:
-			l.ipv6Frag = true
 			fo := be16(b[off+2:])
 			if fo>>3 != 0 {
 				k.IPFrag = datapath.FragLater

@@ -278,36 +278,12 @@ func TestExtract(t *testing.T) {
 	}
 }
 
-// ext6 builds Ethernet/IPv6 with the extension headers chain[:len-1]
-// (8 bytes each; fragment headers at offset 0 with M set unless later) and
-// a UDP datagram when the last element is 17.
-func ext6(t testing.TB, chain []byte, later bool) []byte {
-	f := dptest.Build(t, dptest.Eth(layers.EthernetTypeIPv6), dptest.IPv6(layers.IPProtocol(chain[0])))
-	f = f[:14+40]
-	for i := 0; i+1 < len(chain); i++ {
-		h := make([]byte, 8)
-		h[0] = chain[i+1]
-		switch chain[i] {
-		case 44:
-			if later {
-				binary.BigEndian.PutUint16(h[2:], 100<<3)
-			} else {
-				h[3] = 1
-			}
-		case 51:
-			h[1] = 0 // (0+2)*4 = 8 bytes
-		}
-		f = append(f, h...)
-	}
-	if chain[len(chain)-1] == 17 {
-		f = append(f, 0, 7, 0, 9, 0, 8, 0, 0)
-	}
-	binary.BigEndian.PutUint16(f[14+4:], uint16(len(f)-14-40))
-	return f
-}
+var ext6 = dptest.IPv6Ext
 
 func FuzzExtract(f *testing.F) {
-	f.Add(dptest.TCP4(f, 1, 2))
+	for _, c := range dptest.Corpus(f) {
+		f.Add(c.Frame)
+	}
 	f.Add(dptest.NeighborSolicitation(f))
 	f.Add(ext6(f, []byte{0, 60, 43, 44, 51, 17}, false))
 	f.Fuzz(func(t *testing.T, b []byte) {
