@@ -29,7 +29,9 @@ type Config struct {
 	MaxFlows uint32
 	// UpcallQueue is the Upcalls channel's capacity (default 4096).
 	UpcallQueue int
-	// PerCPUBuffer is the perf ring size per CPU in bytes (default 1 MiB).
+	// PerCPUBuffer is the perf ring size per CPU in bytes. The default
+	// sizes the rings together to about UpcallQueue samples of 512 bytes,
+	// so that the queue bounds what waits for a slow consumer.
 	PerCPUBuffer int
 	Logger       *slog.Logger
 	// Manage opens a management handle (dpctl) on a datapath that another
@@ -85,7 +87,11 @@ func New(cfg Config) (*Datapath, error) {
 		cfg.UpcallQueue = 4096
 	}
 	if cfg.PerCPUBuffer <= 0 {
-		cfg.PerCPUBuffer = 1 << 20
+		n, err := ebpf.PossibleCPU()
+		if err != nil || n < 1 {
+			n = 1
+		}
+		cfg.PerCPUBuffer = max(os.Getpagesize(), cfg.UpcallQueue*512/n)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -28,7 +28,8 @@ func (d *Datapath) readUpcalls(rd *perf.Reader) {
 			continue
 		}
 		if rec.LostSamples > 0 {
-			d.userLost.Add(rec.LostSamples)
+			// The BPF side already counted these (DP_LOST): the
+			// failed bpf_perf_event_output is the same event.
 			continue
 		}
 		u, ok := decodeUpcall(rec.RawSample)
