@@ -55,7 +55,14 @@ func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags
 			vals[i].Stats = stats[i]
 		}
 	}
-	if err := t.m.Update(k, vals, flags); err != nil {
+	err := t.m.Update(k, vals, flags)
+	for i := 0; i < 50 && errors.Is(err, unix.ENOMEM); i++ {
+		// Entries are allocated on insert from per-CPU caches that the
+		// kernel refills asynchronously: a burst can drain them.
+		time.Sleep(time.Millisecond)
+		err = t.m.Update(k, vals, flags)
+	}
+	if err != nil {
 		switch {
 		case errors.Is(err, ebpf.ErrKeyExist):
 			return datapath.ErrFlowExists

@@ -1,6 +1,7 @@
 package ebpf
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"os"
@@ -16,7 +17,7 @@ import (
 )
 
 // testPinDir returns a fresh pin directory under bpffs, removed at cleanup.
-func testPinDir(t *testing.T) string {
+func testPinDir(t testing.TB) string {
 	t.Helper()
 	b := make([]byte, 4)
 	rand.Read(b)
@@ -124,4 +125,8 @@ func noUpcall(t *testing.T, d *Datapath) {
 func datapathKey(t *testing.T, frame []byte, port uint32) datapath.FlowKey {
 	t.Helper()
 	return packet.Extract(frame, port)
+}
+
+func contextUntil(t time.Time) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(context.Background(), t)
 }

@@ -30,12 +30,12 @@ type topo struct {
 	ctrl   *patchCtrl
 }
 
-func newTopo(t *testing.T, n int) *topo {
+func newTopo(t testing.TB, n int) *topo {
 	t.Helper()
 	return newTopoMode(t, n, datapath.AttachDefault)
 }
 
-func newTopoMode(t *testing.T, n int, mode datapath.AttachMode) *topo {
+func newTopoMode(t testing.TB, n int, mode datapath.AttachMode) *topo {
 	t.Helper()
 	testenv.RequireRoot(t)
 	testenv.RequireCommand(t, "ip")
@@ -86,7 +86,7 @@ func newTopoMode(t *testing.T, n int, mode datapath.AttachMode) *topo {
 
 // open (re)opens the datapath on the topology's pin directory and starts a
 // patch controller on its upcalls.
-func (tp *topo) open(t *testing.T) {
+func (tp *topo) open(t testing.TB) {
 	t.Helper()
 	d, err := New(Config{Name: "xbp", PinDir: tp.pinDir, MaxFlows: 4096})
 	if err != nil {
@@ -116,7 +116,7 @@ type patchCtrl struct {
 	errs   []error
 }
 
-func startPatch(t *testing.T, d *Datapath, nports int) *patchCtrl {
+func startPatch(t testing.TB, d *Datapath, nports int) *patchCtrl {
 	c := &patchCtrl{done: make(chan struct{})}
 	macPort := map[[6]byte]uint32{}
 	go func() {
