@@ -92,8 +92,10 @@ func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, e
 // fastPathRuns reports whether the BPF action code implements a for key.
 func fastPathRuns(key datapath.FlowKey, a datapath.Action) bool {
 	switch a.(type) {
-	case datapath.PushMPLS, datapath.PopMPLS, datapath.PushPBB,
-		datapath.PopPBB, datapath.CopyTTLIn, datapath.CopyTTLOut:
+	case datapath.PushMPLS, datapath.PopMPLS, datapath.PushPBB, datapath.PopPBB:
+		// TC cannot remove bytes in front of a non-IP header
+		// (bpf_skb_adjust_room takes IPv4/IPv6 only): userspace runs
+		// these encapsulations for both hooks.
 		return false
 	case datapath.SetTPSrc, datapath.SetTPDst:
 		// SCTP's CRC32c cannot be updated incrementally.

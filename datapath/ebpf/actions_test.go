@@ -115,6 +115,11 @@ func actionCases(t *testing.T) []actionCase {
 			want: vlanFrame(5, 100), skipTC: "TC pushes the tag into skb metadata, which a test run does not return"},
 		{name: "mpls-set", in: mplsFrame(1000, 3, 9), acts: []datapath.Action{datapath.SetMPLSLabel{Label: 77}, datapath.SetMPLSTC{TC: 5}, datapath.DecMPLSTTL{}, out},
 			want: mplsFrame(77, 5, 8)},
+		{name: "mpls-copy-ttl-out", in: mplsFrame(1000, 3, 9), acts: []datapath.Action{datapath.CopyTTLOut{}, out},
+			want: mplsFrame(1000, 3, 64)},
+		{name: "mpls-copy-ttl-in", in: mplsFrame(1000, 3, 9), acts: []datapath.Action{datapath.CopyTTLIn{}, out},
+			want: build(t, eth(layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 1000, TrafficClass: 3, StackBottom: true, TTL: 9},
+				func() *layers.IPv4 { ip := ipv4(layers.IPProtocolUDP); ip.TTL = 9; return ip }(), udp())},
 		{name: "meter-pass", in: tcpIn, acts: []datapath.Action{datapath.Meter{ID: 1}, out}, want: tcpIn},
 		{name: "missing-header-noop", in: udpIn, acts: []datapath.Action{datapath.SetIPv6Src{Addr: [16]byte(newIP6)}, datapath.SetICMPType{Type: 3}, out}, want: udpIn},
 	}

@@ -312,6 +312,60 @@ static __always_inline void act_set_mpls(struct act_state *st, __u32 mask, __u32
 	ctx_store(st->ctx, s->l3_off, &w, 4);
 }
 
+/* act_copy_ttl copies the TTL between the top MPLS entry and what follows
+ * it: the next entry, or the IP header after the bottom of the stack
+ * (OpenFlow 1.3.5 §5.12, copy TTL in/out). */
+static __always_inline void act_copy_ttl(struct act_state *st, int in)
+{
+	struct scratch *s = st->s;
+	__u32 top = s->l3_off, inner = top + 4;
+	__be32 w;
+
+	if ((s->eth_type != ETH_P_MPLS_UC_ && s->eth_type != ETH_P_MPLS_MC_) ||
+	    ctx_load(st->ctx, top, &w, 4))
+		return;
+	__u32 lse = bpf_ntohl(w);
+	__u8 ttl = lse & 0xff;
+	if (!(lse & 0x100)) { /* not the bottom: the next entry's TTL */
+		__u8 next;
+		if (ctx_load(st->ctx, inner + 3, &next, 1))
+			return;
+		if (in)
+			ctx_store(st->ctx, inner + 3, &ttl, 1);
+		else
+			ctx_store(st->ctx, top + 3, &next, 1);
+		return;
+	}
+	__u8 ver;
+	if (ctx_load(st->ctx, inner, &ver, 1))
+		return;
+	ver >>= 4;
+	if (ver == 4) {
+		__u8 hdr[20];
+		if (ctx_load(st->ctx, inner, hdr, 20))
+			return;
+		if (!in) {
+			ctx_store(st->ctx, top + 3, &hdr[8], 1);
+			return;
+		}
+		__be16 old, nw;
+		__builtin_memcpy(&old, &hdr[8], 2);
+		hdr[8] = ttl;
+		__builtin_memcpy(&nw, &hdr[8], 2);
+		__u32 o = old, n = nw;
+		csum_fix(st->ctx, inner + 10, &o, &n, 4, 0);
+		ctx_store(st->ctx, inner + 8, &ttl, 1);
+	} else if (ver == 6) {
+		__u8 hdr[40];
+		if (ctx_load(st->ctx, inner, hdr, 40))
+			return;
+		if (in)
+			ctx_store(st->ctx, inner + 7, &ttl, 1);
+		else
+			ctx_store(st->ctx, top + 3, &hdr[7], 1);
+	}
+}
+
 /* act_meter measures the packet against every band's bucket; the band of
  * the highest rate whose bucket cannot pay applies (OpenFlow 1.3.5 §5.7).
  * Buckets that can pay are debited. */
@@ -482,9 +536,15 @@ static long act_step(__u32 i, void *data)
 	case ACT_METER:
 		act_meter(st, a->w);
 		break;
+	case ACT_COPY_TTL_IN:
+		act_copy_ttl(st, 1);
+		break;
+	case ACT_COPY_TTL_OUT:
+		act_copy_ttl(st, 0);
+		break;
 	default:
-		/* push/pop MPLS and PBB, TTL copies: userspace runs these; the
-		 * loader marks such lists FLOW_F_SLOWPATH, this is a guard. */
+		/* push/pop MPLS and PBB: userspace runs these (Put marks such
+		 * lists FLOW_F_USERSPACE); this is a guard. */
 		upcall(st->ctx, st->s, UPCALL_SLOWPATH, 0);
 		dp_count(DP_SLOWPATH);
 		st->drop = 1;
