@@ -10,6 +10,7 @@ import (
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
+	"github.com/xvs-switch/xvs/internal/testenv"
 )
 
 // actionCase runs acts on in; the output must equal want byte for byte.
@@ -267,5 +268,32 @@ func TestMeterDrops(t *testing.T) {
 	st, err := d.MeterStats(3)
 	if err != nil || st.Packets != 5 || len(st.Bands) != 1 || st.Bands[0].Packets != 3 {
 		t.Errorf("meter stats %+v err %v: want 5 packets, band 3", st, err)
+	}
+}
+
+// TestLostUpcallCounts: with nobody reading upcalls (a management handle
+// has no ring), a miss is lost: counted in Stats.Lost and as a drop on the
+// ingress port.
+func TestLostUpcallCounts(t *testing.T) {
+	testenv.RequireRoot(t)
+	d, err := New(Config{Name: "xbp-lost", PinDir: testPinDir(t), Manage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	fakePorts(t, d)
+	in := testFrames(t)["ipv4-udp"]
+	for _, h := range hooks {
+		if ret, _ := runOut(t, h.prog(d), in); ret != h.drop {
+			t.Errorf("%s: verdict %d, want drop", h.name, ret)
+		}
+	}
+	st, err := d.Stats()
+	if err != nil || st.Missed != 2 || st.Lost != 2 {
+		t.Errorf("stats %+v err %v: want 2 missed, 2 lost", st, err)
+	}
+	ps, err := d.ports.stats(inPort)
+	if err != nil || ps.RxPackets != 2 || ps.RxDropped != 2 {
+		t.Errorf("port stats %+v err %v: want 2 received, 2 dropped", ps, err)
 	}
 }

@@ -28,8 +28,13 @@ static __always_inline void upcall(CTX *ctx, struct scratch *s, __u32 reason, __
 #endif
 	__builtin_memcpy(&s->meta.key, &s->key, sizeof(s->key));
 	if (bpf_perf_event_output(ctx, &upcalls, BPF_F_CURRENT_CPU | (cap << 32),
-				  &s->meta, sizeof(s->meta)) < 0)
+				  &s->meta, sizeof(s->meta)) < 0) {
 		dp_count(DP_LOST);
+		/* The packet is gone for good: a drop on its ingress port. */
+		struct port_stats *ps = bpf_map_lookup_elem(&port_counters, &s->meta.in_port);
+		if (ps)
+			ps->rx_dropped++;
+	}
 }
 
 #endif
