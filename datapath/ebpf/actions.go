@@ -38,9 +38,13 @@ type encodedList struct {
 	user bool               // the BPF code cannot run it: userspace does
 }
 
-// encodeActions encodes list for key. Lists the BPF code cannot run are
-// marked slow: the packet goes up with ReasonSlowPath and userspace
-// executes it. XDP runs a single output; TC runs several with clones.
+// encodeActions encodes list for key. Lists with the SlowPath marker send
+// their packets up (FLOW_F_SLOWPATH); lists the BPF code cannot run are run
+// by the datapath's userspace (FLOW_F_USERSPACE). An output is deferred to
+// the program's verdict (bpf_redirect) only when it is the list's last
+// action, so that nothing after it can change what it sends; every other
+// output is a clone. XDP has no clone: a list with another output, or with
+// actions after its output, passes to TC (FLOW_F_XDP_SLOW).
 func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, error) {
 	var e encodedList
 	if err := datapath.ValidateActions(list); err != nil {
@@ -53,8 +57,6 @@ func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, e
 		case datapath.Output:
 			lastOut = i
 			outputs++
-		case datapath.Userspace:
-			lastOut = i // a later output must not be the final redirect
 		}
 		if _, ok := a.(datapath.SlowPath); ok {
 			e.slow = true
@@ -70,9 +72,10 @@ func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, e
 		}
 		list = list[:0]
 	}
+	final := lastOut >= 0 && lastOut == len(list)-1
 	for i, a := range list {
 		s := slotToBPF(datapath.EncodeAction(a))
-		if _, ok := a.(datapath.Output); ok && i == lastOut {
+		if _, ok := a.(datapath.Output); ok && i == lastOut && final {
 			s.B |= outLast
 		}
 		e.fast.A[i] = s
@@ -83,7 +86,7 @@ func encodeActions(key datapath.FlowKey, list []datapath.Action) (encodedList, e
 	} else if e.user {
 		e.fast.Flags |= flowUserspace
 	}
-	if outputs > 1 {
+	if outputs > 1 || outputs == 1 && !final {
 		e.fast.Flags |= flowXDPSlow
 	}
 	return e, nil

@@ -3,6 +3,7 @@ package ebpf
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -377,6 +378,22 @@ func TestSystemFloodAndExecute(t *testing.T) {
 	f, err := tp.d.Get(key)
 	if err != nil || f.Stats.Packets != 1 {
 		t.Errorf("flood entry %+v err %v: want 1 packet (the first went up)", f.Stats, err)
+	}
+
+	// An edit after the last output must not change what it sent.
+	edited := append([]byte(nil), frame...)
+	edited[13+1+8] = 7 // another TTL: another key
+	binary.BigEndian.PutUint16(edited[14+10:], 0)
+	binary.BigEndian.PutUint16(edited[14+10:], ^fold(sum16(edited[14:34])))
+	k2 := datapathKey(t, edited, 1)
+	if err := tp.d.Put(k2, []datapath.Action{datapath.Output{Port: 2}, datapath.SetEthDst{Addr: [6]byte{2, 9, 9, 9, 9, 9}}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := socks[0].Send(edited); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := socks[1].Recv(3*time.Second, func(b []byte) bool { return bytes.Equal(b, edited) }); err != nil {
+		t.Errorf("output followed by an edit: the unedited frame did not arrive: %v", err)
 	}
 }
 
