@@ -67,7 +67,7 @@ func TestConformanceSuite(t *testing.T) {
 func newConformanceEnv(t *testing.T, cfg dptest.Config, mode datapath.AttachMode) *dptest.Env {
 	tag := netns.Unique("xbp")
 	ns := netns.New(t, tag)
-	ns.Run(t, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
+	ns.Run(t, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6")
 	d, err := New(Config{Name: tag, PinDir: testPinDir(t), MaxFlows: uint32(cfg.MaxFlows), UpcallQueue: cfg.UpcallQueue})
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -79,7 +79,9 @@ func newConformanceEnv(t *testing.T, cfg dptest.Config, mode datapath.AttachMode
 		host, inner := fmt.Sprintf("%sp%d", tag, i), fmt.Sprintf("in%d", i)
 		netns.Run(t, "ip", "link", "add", host, "type", "veth", "peer", "name", inner, "netns", ns.Name)
 		t.Cleanup(func() { netns.Run(t, "ip", "link", "del", host) })
-		netns.Run(t, "sysctl", "-qw", "net.ipv6.conf."+host+".disable_ipv6=1")
+		if err := os.WriteFile("/proc/sys/net/ipv6/conf/"+host+"/disable_ipv6", []byte("1"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		netns.Run(t, "ip", "link", "set", host, "up")
 		ns.Run(t, "ip", "link", "set", inner, "up")
 		p, err := d.AddPort(datapath.PortConfig{Name: host, Type: datapath.PortSystem, Attach: mode})
