@@ -1,0 +1,12 @@
+package main
+
+import (
+	"github.com/xvs-switch/xvs/cli/dpctl"
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/ebpf"
+)
+
+// dpctl reads and edits the eBPF datapath through its pinned maps.
+func init() {
+	dpctl.Open = func(path string) (datapath.Datapath, error) { return ebpf.Open(path) }
+}

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Types and constants shared by every xvs BPF program and by the Go side
+ * (bpf2go generates the Go structs from the types declared here). */
+#ifndef XVS_COMMON_H
+#define XVS_COMMON_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define XVS_MAX_ACTIONS 32
+#define XVS_MAX_PORTS 1024
+#define XVS_MAX_VLAN 2
+#define XVS_MAX_IPV6_EXT 8
+/* Upcalls copy at most this much of the frame: the largest frame an MTU of
+ * 64 KiB can carry, minus the perf sample's own header. */
+#define XVS_UPCALL_MAX 65000
+
+/* Ethertypes (IEEE 802, IANA). */
+#define ETH_P_IPV4 0x0800
+#define ETH_P_ARP_ 0x0806
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88a8
+#define ETH_P_IPV6_ 0x86dd
+#define ETH_P_MPLS_UC_ 0x8847
+#define ETH_P_MPLS_MC_ 0x8848
+#define ETH_P_PBB_ 0x88e7
+/* Frames whose length/type field is below 0x600 are 802.3 frames: OVS keys
+ * them on this value, and so does xvs. */
+#define ETH_TYPE_NONE 0x05ff
+
+/* key.nw_frag: the fragment state (datapath.Frag). */
+#define FRAG_NONE 0
+#define FRAG_FIRST 1 /* offset 0, more fragments: L4 parsed */
+#define FRAG_LATER 2 /* offset != 0: L4 not parsed */
+
+/* key.ipv6_exthdr: OXM_OF_IPV6_EXTHDR flags (OpenFlow 1.3.5 §7.2.3.8). */
+#define EXT_NONEXT (1 << 0)
+#define EXT_ESP (1 << 1)
+#define EXT_AUTH (1 << 2)
+#define EXT_DEST (1 << 3)
+#define EXT_FRAG (1 << 4)
+#define EXT_ROUTER (1 << 5)
+#define EXT_HOP (1 << 6)
+#define EXT_UNREP (1 << 7)
+#define EXT_UNSEQ (1 << 8)
+
+/* key.fields: which headers parsed (datapath.KeyFields, bit for bit). */
+#define F_ETH (1 << 0)
+#define F_VLAN0 (1 << 1)
+#define F_VLAN1 (1 << 2)
+#define F_MPLS (1 << 3)
+#define F_PBB (1 << 4)
+#define F_IPV4 (1 << 5)
+#define F_IPV6 (1 << 6)
+#define F_ARP (1 << 7)
+#define F_TCP (1 << 8)
+#define F_UDP (1 << 9)
+#define F_SCTP (1 << 10)
+#define F_ICMP (1 << 11)
+#define F_ICMPV6 (1 << 12)
+#define F_ND (1 << 13)
+#define F_TUNNEL (1 << 14)
+
+/* The exact-match flow key: datapath.FlowKey with the fields of mutually
+ * exclusive headers overlaid (fields says which header filled them). Every
+ * byte is part of the hash key, so padding is explicit and the key is
+ * zeroed before parsing. Byte arrays are in network order, scalars in host
+ * order. */
+struct flow_key {
+	__u32 in_port;
+	__u32 fields;        /* F_* */
+	__u64 tun_id;
+	__u8 eth_src[6];
+	__u8 eth_dst[6];
+	__u16 eth_type;      /* after the parsed VLAN tags */
+	__u16 vlan_tpid[XVS_MAX_VLAN]; /* [0] is the outer tag */
+	__u16 vlan_tci[XVS_MAX_VLAN];  /* PCP<<13 | DEI<<12 | VID */
+	__u16 arp_op;
+	__u32 mpls_lse;      /* the top label stack entry */
+	__u32 pbb_isid;
+	__u8 nw_src[16];     /* IPv4 (first 4 bytes), IPv6, ARP SPA */
+	__u8 nw_dst[16];     /* IPv4 (first 4 bytes), IPv6, ARP TPA */
+	__u8 nd_target[16];
+	__u8 arp_sha[6];     /* ARP SHA, ND SLL */
+	__u8 arp_tha[6];     /* ARP THA, ND TLL */
+	__u32 ipv6_label;
+	__u16 ipv6_exthdr;
+	__u16 tp_src;        /* TCP/UDP/SCTP source port; ICMP type */
+	__u16 tp_dst;        /* TCP/UDP/SCTP destination port; ICMP code */
+	__u16 tcp_flags;
+	__u8 nw_proto;
+	__u8 nw_tos;         /* DSCP<<2 | ECN */
+	__u8 nw_ttl;
+	__u8 nw_frag;        /* FRAG_* */
+	__u8 pad[4];
+};
+
+/* Action kinds: datapath.ActionKind, number for number (the Kind byte of
+ * a datapath.ActionSlot). */
+enum action_kind {
+	ACT_OUTPUT = 1,     /* w: port; b: OUT_F_* */
+	ACT_PUSH_VLAN,      /* h: TPID; w: TCI */
+	ACT_POP_VLAN,
+	ACT_SET_VLAN_VID,   /* h */
+	ACT_SET_VLAN_PCP,   /* b */
+	ACT_SET_ETH_SRC,    /* data[0..6] */
+	ACT_SET_ETH_DST,    /* data[0..6] */
+	ACT_SET_IPV4_SRC,   /* data[0..4] */
+	ACT_SET_IPV4_DST,   /* data[0..4] */
+	ACT_SET_IP_DSCP,    /* b */
+	ACT_SET_IP_ECN,     /* b */
+	ACT_SET_IP_TTL,     /* b */
+	ACT_DEC_TTL,
+	ACT_SET_IPV6_SRC,   /* data[0..16] */
+	ACT_SET_IPV6_DST,   /* data[0..16] */
+	ACT_SET_TP_SRC,     /* h */
+	ACT_SET_TP_DST,     /* h */
+	ACT_SET_ICMP_TYPE,  /* b */
+	ACT_SET_ICMP_CODE,  /* b */
+	ACT_PUSH_MPLS,      /* h: ethertype; w: label; b: TC; data[0]: TTL */
+	ACT_POP_MPLS,       /* h: next ethertype */
+	ACT_SET_MPLS_LABEL, /* w */
+	ACT_SET_MPLS_TC,    /* b */
+	ACT_SET_MPLS_TTL,   /* b */
+	ACT_DEC_MPLS_TTL,
+	ACT_COPY_TTL_IN,
+	ACT_COPY_TTL_OUT,
+	ACT_PUSH_PBB,       /* w: I-SID */
+	ACT_POP_PBB,
+	ACT_USERSPACE,      /* data[0..8]: cookie, little endian */
+	ACT_METER,          /* w: meter id */
+	ACT_SLOWPATH,
+};
+
+/* One action: the C mirror of datapath.ActionSlot. */
+struct action {
+	__u8 kind;
+	__u8 b;
+	__u16 h;
+	__u32 w;
+	__u8 data[16];
+};
+
+/* flow_actions.flags */
+#define FLOW_F_SLOWPATH (1 << 0) /* no fast path can run this list */
+#define FLOW_F_XDP_SLOW (1 << 1) /* the XDP program cannot run it (TC can) */
+/* The BPF code lacks an action of the list (push/pop MPLS or PBB, TTL
+ * copies, SCTP ports, long lists): the datapath's own userspace executes
+ * it, invisibly to its user (UPCALL_INTERNAL). */
+#define FLOW_F_USERSPACE (1 << 2)
+
+/* action.b of ACT_OUTPUT */
+#define OUT_F_LAST (1 << 0) /* no output or userspace action follows */
+
+/* port_out.flags */
+#define PORT_F_PEER (1 << 0) /* a veth whose peer is in another netns */
+
+struct flow_actions {
+	__u32 flags;
+	__u32 n;
+	struct action a[XVS_MAX_ACTIONS];
+};
+
+/* Lists longer than the fast path runs are kept whole here, for userspace
+ * (datapath.MaxActions); their flows entry is marked FLOW_F_SLOWPATH. */
+#define XVS_MAX_LONG_ACTIONS 256
+struct long_actions {
+	__u32 n;
+	__u32 pad;
+	struct action a[XVS_MAX_LONG_ACTIONS];
+};
+
+/* Per-CPU statistics of one cache entry. */
+struct flow_stats {
+	__u64 packets;
+	__u64 bytes;
+	__u64 used_ns;  /* bpf_ktime_get_ns() of the last packet */
+	__u16 tcp_flags;
+	__u16 pad[3];
+};
+
+/* The value of the flows map: a per-CPU hash, so that every CPU updates
+ * its own statistics without atomics and one lookup finds both. Userspace
+ * writes the same action list to every CPU's copy. */
+struct flow_entry {
+	struct flow_stats stats;
+	struct flow_actions acts;
+};
+
+/* Why a packet went to userspace. */
+enum upcall_reason {
+	UPCALL_MISS = 0,
+	UPCALL_ACTION = 1,   /* a userspace action */
+	UPCALL_SLOWPATH = 2, /* the entry's list needs userspace */
+	UPCALL_TTL = 3,      /* dec_ttl found TTL <= 1 */
+	UPCALL_INTERNAL = 4, /* FLOW_F_USERSPACE: the datapath executes it */
+};
+
+/* Metadata in front of the frame in every upcall sample. */
+struct upcall_meta {
+	__u32 in_port;
+	enum upcall_reason reason;
+	__u64 cookie;
+	__u32 pkt_len;  /* the frame's length */
+	__u32 cap_len;  /* bytes of it that follow */
+	/* TC: a VLAN tag the kernel had already taken out of the frame (0:
+	 * none); the bytes that follow lack it and userspace puts it back. */
+	__u16 skb_vlan_tpid;
+	__u16 skb_vlan_tci;
+	__u32 pad;
+	struct flow_key key;
+};
+
+struct port_info {
+	__u32 port_no;
+	__u32 flags;
+};
+
+/* ports_out value. The fast path reads ifindex and flags; the rest is the
+ * port's description, kept here so a restarted process finds its ports in
+ * the pinned map. */
+struct port_out {
+	__u32 ifindex;
+	__u32 flags;
+	__u8 type;      /* datapath.PortType */
+	__u8 attach;    /* datapath.AttachMode in effect */
+	__u8 pad[2];
+	__u8 name[16];
+};
+
+struct port_stats {
+	__u64 rx_packets;
+	__u64 rx_bytes;
+	__u64 rx_dropped;
+	__u64 tx_packets;
+	__u64 tx_bytes;
+	__u64 tx_dropped;
+};
+
+/* dp_stats array indices. */
+enum dp_counter {
+	DP_HIT = 0,
+	DP_MISSED,
+	DP_LOST,
+	DP_SLOWPATH,
+	DP_EXEC,
+	DP_METER_DROP,
+	DP_NCOUNTERS,
+};
+
+/* Meters (OpenFlow 1.3.5 §5.7, datapath.MeterConfig): one token bucket per
+ * band. Tokens are kept in rate units x nanoseconds so a refill is one
+ * multiplication: a kilobit costs 1e9 kbps*ns, a packet 1e9 pps*ns. */
+#define XVS_MAX_BANDS 8
+#define METER_BAND_DROP 1
+#define METER_BAND_DSCP 2
+#define METER_F_PKTPS (1 << 0)
+
+struct meter_band {
+	__u32 type;      /* METER_BAND_* */
+	__u32 prec;      /* DSCP remark: drop precedence increase */
+	__u32 rate;      /* kbps or pps */
+	__u32 burst;     /* kbit or packets */
+	__u64 tokens;
+	__u64 packets;   /* packets the band applied to */
+	__u64 bytes;
+};
+
+struct meter {
+	struct bpf_spin_lock lock;
+	__u32 flags;
+	__u32 nbands;
+	__u32 pad;
+	__u64 last_ns;
+	__u64 packets;
+	__u64 bytes;
+	struct meter_band bands[XVS_MAX_BANDS];
+};
+
+/* The per-CPU scratch space of one packet: too big for the 512-byte stack. */
+struct scratch {
+	struct flow_key key;
+	__u16 l3_off;    /* offset of the network header */
+	__u16 l4_off;    /* offset of the transport header, 0 if none */
+	__u16 eth_type;  /* the current ethertype after the VLAN tags */
+	__u16 pad;
+	struct upcall_meta meta;
+};
+
+/* The execute program's input: one action list and its in_port. */
+struct exec_req {
+	__u32 in_port;
+	__u32 pad;
+	struct flow_actions acts;
+};
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The maps every port program shares. The loader pins them by name under
+ * the datapath's bpffs directory; programs attached to different ports and
+ * compiled into different objects find the same maps there. */
+#ifndef XVS_MAPS_H
+#define XVS_MAPS_H
+
+#include "common.h"
+
+/* The exact-match flow cache. max_entries is set by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__type(key, struct flow_key);
+	__type(value, struct flow_entry);
+	__uint(max_entries, 65536);
+	/* Entries are allocated on insert: a preallocated per-CPU map of
+	 * 808-byte values would cost max_entries x CPUs up front. */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct flow_key);
+	__type(value, struct long_actions);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} long_lists SEC(".maps");
+
+/* ifindex -> datapath port, for ingress. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct port_info);
+	__uint(max_entries, XVS_MAX_PORTS);
+} ports_in SEC(".maps");
+
+/* datapath port -> ifindex, for output. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct port_out);
+	__uint(max_entries, XVS_MAX_PORTS);
+} ports_out SEC(".maps");
+
+/* Per-port counters, by port number. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__type(key, __u32);
+	__type(value, struct port_stats);
+	__uint(max_entries, XVS_MAX_PORTS);
+} port_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, DP_NCOUNTERS);
+} dp_stats SEC(".maps");
+
+/* Upcalls: misses and userspace actions, frame bytes appended by the
+ * helper. perf output never blocks: a full ring fails and counts DP_LOST. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} upcalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct meter);
+	__uint(max_entries, 4096);
+} meters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct scratch);
+	__uint(max_entries, 1);
+} scratch_map SEC(".maps");
+
+/* The action list of the packet being executed from userspace. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct exec_req);
+	__uint(max_entries, 1);
+} exec_map SEC(".maps");
+
+static __always_inline void dp_count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&dp_stats, &idx);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct port_stats *port_stats_of(__u32 port)
+{
+	struct port_stats *s = bpf_map_lookup_elem(&port_counters, &port);
+	if (s)
+		return s;
+	struct port_stats zero = {};
+	bpf_map_update_elem(&port_counters, &port, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&port_counters, &port);
+}
+
+#endif

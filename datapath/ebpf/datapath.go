@@ -1,0 +1,447 @@
+package ebpf
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/perf"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+// Config configures a datapath.
+type Config struct {
+	// Name identifies the datapath ("xvs@br0"); it names the default pin
+	// directory.
+	Name string
+	// PinDir is where maps and links are pinned. Empty: DefaultPinRoot/Name.
+	PinDir string
+	// MaxFlows sizes a new flow cache (default 65536). A cache already
+	// pinned keeps its size.
+	MaxFlows uint32
+	// UpcallQueue is the Upcalls channel's capacity (default 4096).
+	UpcallQueue int
+	// PerCPUBuffer is the perf ring size per CPU in bytes. The default
+	// sizes the rings together to about UpcallQueue samples of 512 bytes,
+	// so that the queue bounds what waits for a slow consumer.
+	PerCPUBuffer int
+	Logger       *slog.Logger
+	// Manage opens a management handle (dpctl) on a datapath that another
+	// process runs: no upcall reader (that would take the upcall ring
+	// over) and the pinned port links are left as they are.
+	Manage bool
+}
+
+// Datapath is the eBPF datapath. It implements datapath.Datapath.
+type Datapath struct {
+	name   string
+	pinDir string
+	log    *slog.Logger
+
+	objs     *objects
+	flows    *flowTable
+	ports    *portTable
+	counters *counterTable
+	meters   *meterTable
+	clock    monoClock
+
+	reader   *perf.Reader
+	upcalls  chan datapath.Upcall
+	userLost atomic.Uint64 // upcalls dropped in userspace (full channel, lost samples)
+
+	execMu sync.Mutex // serialises use of exec_map
+
+	// opMu guards the loaded objects' lifetime: every operation holds it
+	// shared (enter/leave) and Close holds it exclusively, so nothing runs
+	// on closed maps. It also protects closed.
+	opMu   sync.RWMutex
+	closed bool
+
+	mu    sync.Mutex // serialises port changes; protects links
+	links map[uint32][]link.Link
+
+	readerDone chan struct{} // closed when readUpcalls returns
+}
+
+var _ datapath.Datapath = (*Datapath)(nil)
+
+// New loads the datapath, reusing the maps and port links pinned under its
+// pin directory by an earlier process: cached flows kept forwarding while
+// no process ran, and carry on.
+func New(cfg Config) (*Datapath, error) {
+	if cfg.Name == "" {
+		cfg.Name = "xvs"
+	}
+	if cfg.PinDir == "" {
+		cfg.PinDir = filepath.Join(DefaultPinRoot, strings.ReplaceAll(cfg.Name, "/", "_"))
+	}
+	if cfg.UpcallQueue <= 0 {
+		cfg.UpcallQueue = 4096
+	}
+	if cfg.PerCPUBuffer <= 0 {
+		n, err := ebpf.PossibleCPU()
+		if err != nil || n < 1 {
+			n = 1
+		}
+		cfg.PerCPUBuffer = max(os.Getpagesize(), cfg.UpcallQueue*512/n)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := ensureBPFFS(cfg.PinDir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(linksDir(cfg.PinDir), 0o700); err != nil {
+		return nil, fmt.Errorf("datapath: %w", err)
+	}
+	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows)
+	if err != nil {
+		return nil, err
+	}
+	d := &Datapath{
+		name:     cfg.Name,
+		pinDir:   cfg.PinDir,
+		log:      cfg.Logger,
+		objs:     objs,
+		counters: &counterTable{m: objs.tc.DpStats},
+		meters:   &meterTable{m: objs.tc.Meters},
+		upcalls:  make(chan datapath.Upcall, cfg.UpcallQueue),
+		links:    map[uint32][]link.Link{},
+	}
+	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.LongLists); err != nil {
+		objs.Close()
+		return nil, err
+	}
+	d.counters.ncpu = d.flows.ncpu
+	d.ports = &portTable{in: objs.tc.PortsIn, out: objs.tc.PortsOut, counters: objs.tc.PortCounters, ncpu: d.flows.ncpu}
+	if cfg.Manage {
+		close(d.upcalls)
+		return d, nil
+	}
+	if err := d.reattach(); err != nil {
+		objs.Close()
+		return nil, err
+	}
+	d.reader, err = perf.NewReader(objs.tc.Upcalls, cfg.PerCPUBuffer)
+	if err != nil {
+		d.closeLinks()
+		objs.Close()
+		return nil, fmt.Errorf("datapath: upcall reader: %w", err)
+	}
+	d.readerDone = make(chan struct{})
+	go d.readUpcalls(d.reader)
+	return d, nil
+}
+
+// Open opens a management handle on the datapath pinned under pinDir (for
+// dpctl): flows, ports, meters and counters, without taking the upcalls
+// over from the process that runs it. A restarting process uses New.
+func Open(pinDir string) (*Datapath, error) {
+	if _, err := os.Stat(filepath.Join(mapsDir(pinDir), "flows")); err != nil {
+		return nil, fmt.Errorf("no datapath at %s: %w", pinDir, err)
+	}
+	return New(Config{Name: filepath.Base(pinDir), PinDir: pinDir, Manage: true})
+}
+
+// Name implements datapath.Datapath.
+func (d *Datapath) Name() string { return d.name }
+
+// PinDir returns the directory holding the pinned maps and links.
+func (d *Datapath) PinDir() string { return d.pinDir }
+
+// Close stops the upcall reader and releases the process's handles. The
+// pinned maps and links stay, so cached flows keep forwarding. Order: the
+// reader first (it owns the Upcalls channel and closes it), then links
+// (pinned, so closing the handle does not detach), then maps and programs.
+func (d *Datapath) Close() error {
+	d.opMu.RLock()
+	closed := d.closed
+	d.opMu.RUnlock()
+	if closed {
+		return nil
+	}
+	var err error
+	if d.reader != nil {
+		// The reader may be executing an internal upcall: let it finish
+		// (it holds opMu shared meanwhile) before taking opMu.
+		err = d.reader.Close()
+		<-d.readerDone
+	}
+	d.opMu.Lock()
+	defer d.opMu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	d.closeLinks()
+	return errors.Join(err, d.objs.Close())
+}
+
+// Destroy detaches every port, removes the devices the datapath created
+// and the pinned state, then closes: the opposite of New.
+func (d *Datapath) Destroy() error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	recs, err := d.ports.list()
+	d.leave()
+	errs := []error{err}
+	for _, r := range recs {
+		errs = append(errs, d.DeletePort(r.number))
+	}
+	errs = append(errs, d.Close())
+	errs = append(errs, os.RemoveAll(d.pinDir))
+	return errors.Join(errs...)
+}
+
+func (d *Datapath) closeLinks() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for n, ls := range d.links {
+		for _, l := range ls {
+			l.Close()
+		}
+		delete(d.links, n)
+	}
+}
+
+// enter starts an operation; a nil error must be paired with leave.
+func (d *Datapath) enter() error {
+	d.opMu.RLock()
+	if d.closed {
+		d.opMu.RUnlock()
+		return datapath.ErrClosed
+	}
+	return nil
+}
+
+func (d *Datapath) leave() { d.opMu.RUnlock() }
+
+// Put implements datapath.Datapath.
+func (d *Datapath) Put(key datapath.FlowKey, actions []datapath.Action, flags datapath.PutFlags) error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	bk, err := keyToBPF(key)
+	if err != nil {
+		return err
+	}
+	e, err := encodeActions(key, actions)
+	if err != nil {
+		return err
+	}
+	if e.fast.Flags&flowXDPSlow == 0 && d.needsSKB(actions) {
+		e.fast.Flags |= flowXDPSlow
+	}
+	old, err := d.flows.lookup(&bk)
+	exists := err == nil
+	if err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
+		return err
+	}
+	switch {
+	case flags&datapath.PutCreate != 0 && exists:
+		return datapath.ErrFlowExists
+	case flags&datapath.PutModify != 0 && !exists:
+		return datapath.ErrNoSuchFlow
+	}
+	if !exists {
+		return d.flows.put(&bk, e, nil, ebpf.UpdateNoExist)
+	}
+	var stats []tcportFlowStats
+	if flags&datapath.PutResetStats == 0 {
+		// Packets counted between the lookup and the update are lost:
+		// a modify is rare and the window is a few microseconds.
+		stats = perCPUStats(old)
+	}
+	return d.flows.put(&bk, e, stats, ebpf.UpdateExist)
+}
+
+// needsSKB reports whether list outputs to a port that XDP cannot reach.
+func (d *Datapath) needsSKB(list []datapath.Action) bool {
+	for _, a := range list {
+		o, ok := a.(datapath.Output)
+		if !ok {
+			continue
+		}
+		r, err := d.ports.get(o.Port)
+		if err == nil && r.flags&portFlagSKB != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Get implements datapath.Datapath.
+func (d *Datapath) Get(key datapath.FlowKey) (datapath.Flow, error) {
+	if err := d.enter(); err != nil {
+		return datapath.Flow{}, err
+	}
+	defer d.leave()
+	return d.get(key)
+}
+
+func (d *Datapath) get(key datapath.FlowKey) (datapath.Flow, error) {
+	bk, err := keyToBPF(key)
+	if err != nil {
+		return datapath.Flow{}, datapath.ErrNoSuchFlow
+	}
+	vals, err := d.flows.lookup(&bk)
+	if err != nil {
+		return datapath.Flow{}, err
+	}
+	return d.flows.flow(&bk, vals, d.clock)
+}
+
+// Delete implements datapath.Datapath.
+func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
+	if err := d.enter(); err != nil {
+		return datapath.FlowStats{}, err
+	}
+	defer d.leave()
+	bk, err := keyToBPF(key)
+	if err != nil {
+		return datapath.FlowStats{}, datapath.ErrNoSuchFlow
+	}
+	vals, err := d.flows.lookup(&bk)
+	if err != nil {
+		return datapath.FlowStats{}, err
+	}
+	if err := d.flows.delete(&bk); err != nil {
+		return datapath.FlowStats{}, err
+	}
+	return sumStats(vals, d.clock), nil
+}
+
+// Dump implements datapath.Datapath. It snapshots the keys, then reads each
+// entry: entries deleted meanwhile are skipped.
+func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	if batch <= 0 {
+		batch = datapath.DefaultDumpBatch
+	}
+	keys, err := d.flows.keys()
+	if err != nil {
+		return err
+	}
+	out := make([]datapath.Flow, 0, batch)
+	for i := range keys {
+		vals, err := d.flows.lookup(&keys[i])
+		if errors.Is(err, datapath.ErrNoSuchFlow) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		f, err := d.flows.flow(&keys[i], vals, d.clock)
+		if err != nil {
+			return err
+		}
+		out = append(out, f)
+		if len(out) == batch {
+			if err := fn(out); err != nil {
+				return err
+			}
+			out = make([]datapath.Flow, 0, batch)
+		}
+	}
+	if len(out) > 0 {
+		return fn(out)
+	}
+	return nil
+}
+
+// Flush implements datapath.Datapath.
+func (d *Datapath) Flush() error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	keys, err := d.flows.keys()
+	if err != nil {
+		return err
+	}
+	for i := range keys {
+		if err := d.flows.delete(&keys[i]); err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Upcalls implements datapath.Datapath.
+func (d *Datapath) Upcalls() <-chan datapath.Upcall { return d.upcalls }
+
+// Execute implements datapath.Datapath.
+func (d *Datapath) Execute(frame []byte, inPort uint32, actions []datapath.Action) error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	if err := datapath.ValidateActions(actions); err != nil {
+		return err
+	}
+	return d.execute(frame, inPort, actions)
+}
+
+// SetMeter implements datapath.Datapath.
+func (d *Datapath) SetMeter(id uint32, cfg datapath.MeterConfig) error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	return d.meters.set(id, cfg)
+}
+
+// DeleteMeter implements datapath.Datapath.
+func (d *Datapath) DeleteMeter(id uint32) error {
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	return d.meters.delete(id)
+}
+
+// MeterStats implements datapath.Datapath.
+func (d *Datapath) MeterStats(id uint32) (datapath.MeterStats, error) {
+	if err := d.enter(); err != nil {
+		return datapath.MeterStats{}, err
+	}
+	defer d.leave()
+	return d.meters.stats(id)
+}
+
+// Stats implements datapath.Datapath.
+func (d *Datapath) Stats() (datapath.Stats, error) {
+	if err := d.enter(); err != nil {
+		return datapath.Stats{}, err
+	}
+	defer d.leave()
+	c, err := d.counters.read()
+	if err != nil {
+		return datapath.Stats{}, err
+	}
+	n, err := d.flows.count()
+	if err != nil {
+		return datapath.Stats{}, err
+	}
+	return datapath.Stats{
+		Hit:      c[dpHit],
+		Missed:   c[dpMissed],
+		Lost:     c[dpLost] + d.userLost.Load(),
+		SlowPath: c[dpSlowPath],
+		Flows:    n,
+		MaxFlows: uint64(d.flows.m.MaxEntries()),
+	}, nil
+}

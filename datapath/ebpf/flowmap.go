@@ -1,0 +1,191 @@
+package ebpf
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"golang.org/x/sys/unix"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+// flowTable wraps the flows map (a per-CPU hash: every CPU's copy holds the
+// same action list and that CPU's statistics) and long_lists.
+type flowTable struct {
+	m    *ebpf.Map
+	long *ebpf.Map
+	ncpu int
+}
+
+func newFlowTable(flows, long *ebpf.Map) (*flowTable, error) {
+	n, err := ebpf.PossibleCPU()
+	if err != nil {
+		return nil, err
+	}
+	return &flowTable{m: flows, long: long, ncpu: n}, nil
+}
+
+func (t *flowTable) lookup(k *bpfKey) ([]tcportFlowEntry, error) {
+	vals := make([]tcportFlowEntry, t.ncpu)
+	if err := t.m.Lookup(k, &vals); err != nil {
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return nil, datapath.ErrNoSuchFlow
+		}
+		return nil, fmt.Errorf("flows: lookup: %w", err)
+	}
+	return vals, nil
+}
+
+// put writes an entry. stats, when not nil, are the per-CPU statistics to
+// keep (a modify); otherwise they start at zero.
+func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags ebpf.MapUpdateFlags) error {
+	if e.long != nil {
+		if err := t.long.Update(k, e.long, ebpf.UpdateAny); err != nil {
+			return fmt.Errorf("long_lists: update: %w", err)
+		}
+	} else if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return fmt.Errorf("long_lists: delete: %w", err)
+	}
+	vals := make([]tcportFlowEntry, t.ncpu)
+	for i := range vals {
+		vals[i].Acts = e.fast
+		if stats != nil {
+			vals[i].Stats = stats[i]
+		}
+	}
+	err := t.m.Update(k, vals, flags)
+	for i := 0; i < 50 && errors.Is(err, unix.ENOMEM); i++ {
+		// Entries are allocated on insert from per-CPU caches that the
+		// kernel refills asynchronously: a burst can drain them.
+		time.Sleep(time.Millisecond)
+		err = t.m.Update(k, vals, flags)
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, ebpf.ErrKeyExist):
+			return datapath.ErrFlowExists
+		case errors.Is(err, ebpf.ErrKeyNotExist):
+			return datapath.ErrNoSuchFlow
+		case errors.Is(err, unix.E2BIG), errors.Is(err, unix.ENOMEM):
+			return datapath.ErrTooManyFlows
+		}
+		return fmt.Errorf("flows: update: %w", err)
+	}
+	return nil
+}
+
+func (t *flowTable) delete(k *bpfKey) error {
+	if err := t.m.Delete(k); err != nil {
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return datapath.ErrNoSuchFlow
+		}
+		return fmt.Errorf("flows: delete: %w", err)
+	}
+	if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return fmt.Errorf("long_lists: delete: %w", err)
+	}
+	return nil
+}
+
+// flow builds a datapath.Flow from the per-CPU values of an entry.
+func (t *flowTable) flow(k *bpfKey, vals []tcportFlowEntry, clock monoClock) (datapath.Flow, error) {
+	f := datapath.Flow{Key: keyFromBPF(*k), Mask: datapath.ExactMask()}
+	if len(vals) == 0 {
+		return f, errors.New("flows: no values")
+	}
+	var long *tcportLongActions
+	if vals[0].Acts.Flags&(flowSlowPath|flowUserspace) != 0 && vals[0].Acts.N == 0 {
+		long = new(tcportLongActions)
+		if err := t.long.Lookup(k, long); err != nil {
+			long = nil
+		}
+	}
+	acts, err := decodeActions(&vals[0].Acts, long)
+	if err != nil {
+		return f, err
+	}
+	f.Actions = acts
+	f.SlowPath = vals[0].Acts.Flags&(flowSlowPath|flowUserspace) != 0
+	f.Stats = sumStats(vals, clock)
+	return f, nil
+}
+
+func sumStats(vals []tcportFlowEntry, clock monoClock) datapath.FlowStats {
+	var s datapath.FlowStats
+	var used uint64
+	for i := range vals {
+		st := &vals[i].Stats
+		s.Packets += st.Packets
+		s.Bytes += st.Bytes
+		s.TCPFlags |= st.TcpFlags
+		used = max(used, st.UsedNs)
+	}
+	if used != 0 {
+		s.Used = clock.toTime(used)
+	}
+	return s
+}
+
+func perCPUStats(vals []tcportFlowEntry) []tcportFlowStats {
+	out := make([]tcportFlowStats, len(vals))
+	for i := range vals {
+		out[i] = vals[i].Stats
+	}
+	return out
+}
+
+// count returns the number of entries.
+func (t *flowTable) count() (uint64, error) {
+	var n uint64
+	var k, next bpfKey
+	var kp any
+	for {
+		err := t.m.NextKey(kp, &next)
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("flows: next key: %w", err)
+		}
+		n++
+		k = next
+		kp = &k
+	}
+}
+
+// keys returns every key (for a dump or a flush).
+func (t *flowTable) keys() ([]bpfKey, error) {
+	var out []bpfKey
+	var k bpfKey
+	var kp any
+	for {
+		var next bpfKey
+		err := t.m.NextKey(kp, &next)
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("flows: next key: %w", err)
+		}
+		out = append(out, next)
+		k = next
+		kp = &k
+	}
+}
+
+// monoClock converts bpf_ktime_get_ns (CLOCK_MONOTONIC) to wall time.
+type monoClock struct{}
+
+func (monoClock) toTime(ns uint64) time.Time {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		return time.Time{}
+	}
+	now := uint64(ts.Nano())
+	if ns > now {
+		return time.Now()
+	}
+	return time.Now().Add(-time.Duration(now - ns))
+}

@@ -1,0 +1,112 @@
+package ebpf
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cilium/ebpf"
+	"golang.org/x/sys/unix"
+)
+
+// DefaultPinRoot is where datapaths pin their maps and links by default:
+// one directory per datapath below it.
+const DefaultPinRoot = "/sys/fs/bpf/xvs"
+
+// objects are the loaded programs and maps of one datapath. The TC and XDP
+// objects share every map: the XDP object is loaded with the TC object's
+// maps as replacements.
+type objects struct {
+	tc  tcportObjects
+	xdp xdpportObjects
+}
+
+func (o *objects) Close() error {
+	return errors.Join(o.xdp.Close(), o.tc.Close())
+}
+
+// mapsDir and linksDir are the layout of a datapath's pin directory.
+func mapsDir(pinDir string) string  { return filepath.Join(pinDir, "maps") }
+func linksDir(pinDir string) string { return filepath.Join(pinDir, "links") }
+
+// loadObjects loads the programs. With a pinDir, every shared map is pinned
+// by name under pinDir/maps, and maps already pinned there are reused with
+// their contents, so a restarted process finds the cached flows. maxFlows
+// sizes a new flow cache (0: the C default); a pinned cache keeps its size.
+func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
+	spec, err := loadTcport()
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if maxFlows > 0 {
+		spec.Maps["flows"].MaxEntries = maxFlows
+	}
+	opts := &ebpf.CollectionOptions{}
+	if pinDir != "" {
+		dir := mapsDir(pinDir)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
+		// A pinned cache keeps its size: reuse it as it is.
+		if m, err := ebpf.LoadPinnedMap(filepath.Join(dir, "flows"), nil); err == nil {
+			spec.Maps["flows"].MaxEntries = m.MaxEntries()
+			m.Close()
+		}
+		for name, m := range spec.Maps {
+			if name == "scratch_map" || name == "exec_map" {
+				continue // per-process scratch space
+			}
+			m.Pinning = ebpf.PinByName
+		}
+		opts.Maps.PinPath = dir
+	}
+	o := &objects{}
+	if err := spec.LoadAndAssign(&o.tc, opts); err != nil {
+		return nil, fmt.Errorf("load tc programs: %w", verifierError(err))
+	}
+	xspec, err := loadXdpport()
+	if err != nil {
+		o.tc.Close()
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
+	repl := map[string]*ebpf.Map{
+		"flows": o.tc.Flows, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
+		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
+		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
+		"exec_map": o.tc.ExecMap,
+	}
+	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: repl}); err != nil {
+		o.tc.Close()
+		return nil, fmt.Errorf("load xdp program: %w", verifierError(err))
+	}
+	return o, nil
+}
+
+// verifierError keeps the end of a verifier log, where the reason is.
+func verifierError(err error) error {
+	var ve *ebpf.VerifierError
+	if errors.As(err, &ve) {
+		return fmt.Errorf("%w (verifier: %+v)", err, ve)
+	}
+	return err
+}
+
+// ensureBPFFS mounts bpffs on /sys/fs/bpf when dir is below it and it is
+// not mounted yet (it is not by default).
+func ensureBPFFS(dir string) error {
+	const root = "/sys/fs/bpf"
+	var st unix.Statfs_t
+	if err := unix.Statfs(root, &st); err == nil && st.Type == unix.BPF_FS_MAGIC {
+		return nil
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == ".." || len(rel) >= 2 && rel[:2] == ".." {
+		return nil // elsewhere: the caller's responsibility
+	}
+	if err := unix.Mount("bpf", root, "bpf", 0, "mode=0700"); err != nil && !errors.Is(err, unix.EBUSY) {
+		return fmt.Errorf("mount bpffs on %s: %w", root, err)
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package ebpf
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+// portTable wraps ports_in (ifindex -> port), ports_out (port -> ifindex and
+// the port's description) and port_counters (per-CPU counters by port).
+type portTable struct {
+	in, out, counters *ebpf.Map
+	ncpu              int
+}
+
+// portFlagSKB marks ports whose device needs an skb to receive (veth, tap,
+// internal): XDP passes packets for them to TC. Bit 1 of port_out.flags;
+// the C only reads it through FLOW_F_XDP_SLOW, which Put derives from it.
+const portFlagSKB = 1 << 1
+
+// portFlagPeer is PORT_F_PEER: TC's final output uses bpf_redirect_peer.
+const portFlagPeer = 1 << 0
+
+type portRecord struct {
+	number  uint32
+	ifindex uint32
+	flags   uint32
+	typ     datapath.PortType
+	attach  datapath.AttachMode
+	name    string
+}
+
+func (p *portTable) add(r portRecord) error {
+	out := tcportPortOut{Ifindex: r.ifindex, Flags: r.flags, Type: uint8(r.typ), Attach: uint8(r.attach)}
+	copy(out.Name[:], r.name)
+	if err := p.out.Update(r.number, &out, ebpf.UpdateNoExist); err != nil {
+		if errors.Is(err, ebpf.ErrKeyExist) {
+			return datapath.ErrPortExists
+		}
+		return fmt.Errorf("ports_out: %w", err)
+	}
+	zero := make([]tcportPortStats, p.ncpu)
+	if err := p.counters.Update(r.number, zero, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("port_counters: %w", err)
+	}
+	return nil
+}
+
+// enable starts ingress processing on the port's device.
+func (p *portTable) enable(r portRecord) error {
+	if err := p.in.Update(r.ifindex, &tcportPortInfo{PortNo: r.number}, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("ports_in: %w", err)
+	}
+	return nil
+}
+
+func (p *portTable) remove(number uint32) (portRecord, error) {
+	r, err := p.get(number)
+	if err != nil {
+		return r, err
+	}
+	if err := p.in.Delete(r.ifindex); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return r, fmt.Errorf("ports_in: %w", err)
+	}
+	if err := p.out.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return r, fmt.Errorf("ports_out: %w", err)
+	}
+	if err := p.counters.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return r, fmt.Errorf("port_counters: %w", err)
+	}
+	return r, nil
+}
+
+func (p *portTable) get(number uint32) (portRecord, error) {
+	var out tcportPortOut
+	if err := p.out.Lookup(number, &out); err != nil {
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return portRecord{}, datapath.ErrNoSuchPort
+		}
+		return portRecord{}, fmt.Errorf("ports_out: %w", err)
+	}
+	return recordOf(number, &out), nil
+}
+
+func recordOf(number uint32, out *tcportPortOut) portRecord {
+	n := 0
+	for n < len(out.Name) && out.Name[n] != 0 {
+		n++
+	}
+	name := out.Name[:n]
+	return portRecord{number: number, ifindex: out.Ifindex, flags: out.Flags,
+		typ: datapath.PortType(out.Type), attach: datapath.AttachMode(out.Attach), name: string(name)}
+}
+
+func (p *portTable) list() ([]portRecord, error) {
+	var recs []portRecord
+	var num uint32
+	var out tcportPortOut
+	it := p.out.Iterate()
+	for it.Next(&num, &out) {
+		recs = append(recs, recordOf(num, &out))
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("ports_out: %w", err)
+	}
+	return recs, nil
+}
+
+func (p *portTable) stats(number uint32) (datapath.PortStats, error) {
+	var s datapath.PortStats
+	vals := make([]tcportPortStats, p.ncpu)
+	if err := p.counters.Lookup(number, &vals); err != nil {
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			return s, nil
+		}
+		return s, fmt.Errorf("port_counters: %w", err)
+	}
+	for _, v := range vals {
+		s.RxPackets += v.RxPackets
+		s.RxBytes += v.RxBytes
+		s.RxDropped += v.RxDropped
+		s.TxPackets += v.TxPackets
+		s.TxBytes += v.TxBytes
+		s.TxDropped += v.TxDropped
+	}
+	return s, nil
+}
+
+// counterTable wraps dp_stats, the datapath-wide per-CPU counters.
+type counterTable struct {
+	m    *ebpf.Map
+	ncpu int
+}
+
+func (c *counterTable) read() ([dpCounters]uint64, error) {
+	var out [dpCounters]uint64
+	vals := make([]uint64, c.ncpu)
+	for i := uint32(0); i < dpCounters; i++ {
+		if err := c.m.Lookup(i, &vals); err != nil {
+			return out, fmt.Errorf("dp_stats: %w", err)
+		}
+		for _, v := range vals {
+			out[i] += v
+		}
+	}
+	return out, nil
+}

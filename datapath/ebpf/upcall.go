@@ -1,0 +1,90 @@
+package ebpf
+
+import (
+	"encoding/binary"
+	"errors"
+	"unsafe"
+
+	"github.com/cilium/ebpf/perf"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+var metaSize = int(unsafe.Sizeof(tcportUpcallMeta{}))
+
+// readUpcalls moves samples from the perf ring to the Upcalls channel
+// until the reader is closed. The channel send never blocks: a full
+// channel drops the upcall and counts it lost, like a full ring does in
+// the kernel. It owns d.upcalls and closes it.
+func (d *Datapath) readUpcalls(rd *perf.Reader) {
+	defer close(d.readerDone)
+	defer close(d.upcalls)
+	var rec perf.Record
+	for {
+		if err := rd.ReadInto(&rec); err != nil {
+			if errors.Is(err, perf.ErrClosed) {
+				return
+			}
+			continue
+		}
+		if rec.LostSamples > 0 {
+			// The BPF side already counted these (DP_LOST): the
+			// failed bpf_perf_event_output is the same event.
+			continue
+		}
+		u, ok := decodeUpcall(rec.RawSample)
+		if !ok {
+			continue
+		}
+		if u.Reason == reasonInternal {
+			d.runInternal(u)
+			continue
+		}
+		d.deliver(u)
+	}
+}
+
+// deliver queues an upcall without blocking; a full queue counts it lost.
+func (d *Datapath) deliver(u datapath.Upcall) {
+	select {
+	case d.upcalls <- u:
+	default:
+		d.userLost.Add(1)
+	}
+}
+
+// decodeUpcall parses struct upcall_meta and the frame bytes after it.
+// The perf sample is padded to 8 bytes; cap_len says how much is frame.
+func decodeUpcall(raw []byte) (datapath.Upcall, bool) {
+	if len(raw) < metaSize {
+		return datapath.Upcall{}, false
+	}
+	var m tcportUpcallMeta
+	if _, err := binary.Decode(raw[:metaSize], binary.NativeEndian, &m); err != nil {
+		return datapath.Upcall{}, false
+	}
+	frame := raw[metaSize:]
+	if int(m.CapLen) <= len(frame) {
+		frame = frame[:m.CapLen]
+	}
+	out := make([]byte, 0, len(frame)+4)
+	if m.SkbVlanTpid != 0 && len(frame) >= 12 {
+		// TC saw the outer tag already taken out of the frame (VLAN
+		// offload): put it back where it was on the wire.
+		out = append(out, frame[:12]...)
+		out = binary.BigEndian.AppendUint16(out, m.SkbVlanTpid)
+		out = binary.BigEndian.AppendUint16(out, m.SkbVlanTci)
+		out = append(out, frame[12:]...)
+	} else {
+		out = append(out, frame...)
+	}
+	key := keyFromBPF(m.Key)
+	completeChecksum(out, key)
+	return datapath.Upcall{
+		Reason: datapath.UpcallReason(m.Reason),
+		InPort: m.InPort,
+		Cookie: m.Cookie,
+		Key:    key,
+		Frame:  out,
+	}, true
+}
