@@ -8,5 +8,11 @@ import (
 
 // dpctl reads and edits the eBPF datapath through its pinned maps.
 func init() {
-	dpctl.Open = func(path string) (datapath.Datapath, error) { return ebpf.Open(path) }
+	dpctl.Open = func(path string) (datapath.Datapath, error) {
+		dp, err := ebpf.Open(path)
+		if err != nil {
+			return nil, err // a literal nil: a typed nil *Datapath would not compare equal to nil
+		}
+		return dp, nil
+	}
 }
