@@ -70,7 +70,7 @@ func (m *PacketIn10) formatBody(uint8) string {
 
 // formatPacketData10 prints, on a line of its own, the flow of a frame
 // carried in a message, as ovs-ofctl does.
-func formatPacketData10(data []byte) string { return "\n" + formatPacketFlow10(data) }
+func formatPacketData10(data []byte) string { return "\n" + formatPacket(data) }
 
 // PacketOut10 is OFPT_PACKET_OUT of OpenFlow 1.0: apply Actions to the
 // packet in BufferID, or to Data when BufferID is BufferNone10.

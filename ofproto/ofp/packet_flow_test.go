@@ -13,7 +13,7 @@ func FuzzPacketFlow10(f *testing.F) {
 		"2c000001000000013a00000000000000" + "8700123400000000"))
 	f.Add(mustHex10("ffffffffffff000102030405" + "8100" + "0005" + "88a8" + "0006" + "0806" + "0001080006040001"))
 	f.Fuzz(func(t *testing.T, frame []byte) {
-		s := formatPacketFlow10(frame)
+		s := formatPacket(frame)
 		if !strings.Contains(s, "dl_src=") || !strings.Contains(s, "dl_dst=") {
 			t.Fatalf("flow %q lacks the Ethernet addresses", s)
 		}

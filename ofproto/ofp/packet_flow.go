@@ -1,10 +1,9 @@
 package ofp
 
-// A summary of the frame a packet-in or packet-out carries, in the flow
-// syntax ovs-ofctl prints for it ("tcp,vlan_tci=0x0000,dl_src=...,
-// tp_dst=80,tcp_flags=syn tcp_csum:abcd"). It parses Ethernet, one
-// 802.1Q tag, ARP and IPv4 with TCP, UDP and ICMP, as OVS's flow
-// extraction does for those; other EtherTypes print as dl_type=0x....
+// A summary of the frame a packet-in or packet-out carries (either
+// version), in the flow syntax ovs-ofctl prints for it
+// ("tcp,vlan_tci=0x0000,dl_src=...,tp_dst=80,tcp_flags=syn tcp_csum:abcd"),
+// as OVS's flow extraction sees the frame.
 
 import (
 	"encoding/binary"
@@ -13,8 +12,8 @@ import (
 	"strings"
 )
 
-// formatPacketFlow10 prints the flow of frame data.
-func formatPacketFlow10(data []byte) string {
+// formatPacket prints the flow of frame data.
+func formatPacket(data []byte) string {
 	var f []string
 	add := func(format string, args ...any) { f = append(f, fmt.Sprintf(format, args...)) }
 	if len(data) < 14 {
@@ -154,7 +153,7 @@ func formatL4Flow10(proto uint8, l4 []byte, later bool) (out []string, csum stri
 			csum = fmt.Sprintf(" tcp_csum:%x", binary.BigEndian.Uint16(l4[16:18]))
 		}
 		if !later {
-			out = append(out, fmt.Sprintf("tp_src=%d,tp_dst=%d,tcp_flags=%s", sp, dp, tcpFlags10(flags)))
+			out = append(out, fmt.Sprintf("tp_src=%d,tp_dst=%d,tcp_flags=%s", sp, dp, tcpFlagsString(flags)))
 		}
 	case ipProtoUDP, ipProtoSCTP:
 		var sp, dp uint16
@@ -312,20 +311,22 @@ func formatND10(icmp []byte) string {
 	return fmt.Sprintf("nd_target=%s,nd_sll=%s,nd_tll=%s", netip.AddrFrom16(target), sll, tll)
 }
 
-// tcpFlags10 names TCP flags as OVS does ("syn|ack"), or "0".
-func tcpFlags10(flags uint16) string {
-	if flags == 0 {
-		return "0"
-	}
+// tcpFlagsString prints TCP flags as ovs-ofctl does ("syn|ack", "0").
+func tcpFlagsString(flags uint16) string {
+	names := [...]string{"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns"}
 	var s []string
-	for i, n := range []string{"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns"} {
+	for i, n := range names {
 		if flags&(1<<i) != 0 {
 			s = append(s, n)
-			flags &^= 1 << i
 		}
 	}
-	if flags != 0 {
-		s = append(s, fmt.Sprintf("0x%03x", flags))
+	for i := len(names); i < 12; i++ {
+		if flags&(1<<i) != 0 {
+			s = append(s, fmt.Sprintf("0x%03x", 1<<i))
+		}
+	}
+	if len(s) == 0 {
+		return "0"
 	}
 	return strings.Join(s, "|")
 }
