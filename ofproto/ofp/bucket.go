@@ -81,7 +81,8 @@ func decodeBuckets(b []byte) ([]Bucket, error) {
 // descriptions: "bucket=weight:5,watch_port:1,actions=output:2".
 func formatBucket(k *Bucket, groupType uint8) string {
 	var s []string
-	if groupType == GroupTypeSelect {
+	// ovs-ofctl leaves out a select bucket's default weight of 1.
+	if groupType == GroupTypeSelect && k.Weight != 1 {
 		s = append(s, fmt.Sprintf("weight:%d", k.Weight))
 	}
 	if k.WatchPort != PortAny {

@@ -81,3 +81,11 @@ func ovsOfpPrintRaw(t *testing.T, wire []byte) string {
 	out, _ := exec.Command(testenvOVS(t), "ofp-print", hex.EncodeToString(wire)).CombinedOutput()
 	return string(out)
 }
+
+// A select bucket of weight 1 prints without its weight, as in ovs-ofctl.
+func TestInteropSelectBucketWeights(t *testing.T) {
+	for _, w := range []uint16{0, 1, 2} {
+		checkInterop(t, Version13, &GroupMod{Command: GroupAdd, Type: GroupTypeSelect, GroupID: 1,
+			Buckets: []Bucket{{Weight: w, WatchPort: PortAny, WatchGroup: GroupAny, Actions: []Action{&ActionOutput{Port: 2, MaxLen: 0xffe5}}}}})
+	}
+}
