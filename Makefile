@@ -20,6 +20,7 @@ test:
 # Everything, privileged tests included; installs what the tests need first.
 # XVS_STRICT=1 turns every "missing requirement" skip into a failure.
 check: need-root deps build
+	@tests/lint.sh
 	$(GO) vet $(PKGS)
 	@$(MAKE) --no-print-directory generate-check
 	XVS_STRICT=1 $(GO) test -race -count=1 -timeout 30m $(PKGS)
