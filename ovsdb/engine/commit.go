@@ -298,7 +298,7 @@ func (t *txn) checkTables() *notation.Error {
 // then the in-memory tables, then the subscribers.
 func (t *txn) write() *notation.Error {
 	id := notation.NewUUID()
-	batch := &storage.Batch{Meta: map[string][]byte{storage.MetaTxnID: []byte(id)}}
+	batch := &storage.Batch{Meta: map[string][]byte{storage.MetaTxnID: []byte(id)}, Sync: t.durable}
 	change := &Change{TxnID: id, Tables: map[string]map[notation.UUID]RowChange{}}
 	for table, rows := range t.changes {
 		tb := t.db.schema.Tables[table]
