@@ -19,6 +19,7 @@ type Store struct {
 	// fields below.
 	mu      sync.Mutex
 	noSync  bool          // SetNoSync: never sync (tests, bulk loads)
+	every   time.Duration // how long after a lazy commit the flusher syncs
 	dirty   bool          // a commit since the last sync was not synced
 	flushCh chan struct{} // wakes the flusher; nil until the first lazy commit
 	stop    chan struct{} // closed by Close
@@ -65,7 +66,7 @@ func Open(path string, lockWait time.Duration) (*Store, error) {
 		}
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	s := &Store{db: db, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{db: db, every: FlushInterval, stop: make(chan struct{}), done: make(chan struct{})}
 	// bbolt syncs the file at each commit but never its directory: sync it
 	// once so that a newly created file's name survives a crash too.
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
@@ -228,10 +229,13 @@ func (s *Store) flusher() {
 			return
 		case <-s.flushCh:
 		}
+		s.mu.Lock()
+		every := s.every
+		s.mu.Unlock()
 		select {
 		case <-s.stop:
 			return
-		case <-time.After(FlushInterval):
+		case <-time.After(every):
 		}
 		s.Sync()
 	}
@@ -249,6 +253,14 @@ func (s *Store) Sync() error {
 	}
 	s.dirty = false
 	return nil
+}
+
+// SetFlushInterval changes how long after a lazy commit the flusher syncs
+// (FlushInterval by default); tests that check what is synced set it long.
+func (s *Store) SetFlushInterval(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.every = d
 }
 
 // Dirty reports whether a commit is not yet synced to disk.
