@@ -55,3 +55,25 @@ func TestSyncPolicy(t *testing.T) {
 		t.Fatalf("reopened store has %d records, want 4", n)
 	}
 }
+
+// TestFlusherSyncs checks that a lazy commit does not stay unsynced: the
+// flusher syncs it after the flush interval. There is no event to wait on,
+// so the test polls, with a deadline far above the interval.
+func TestFlusherSyncs(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "xdp-flush.db"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetFlushInterval(10 * time.Millisecond)
+	if err := s.Commit(&Batch{Puts: []Record{{"T", []byte("k"), []byte("v")}}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Dirty() {
+		if time.Now().After(deadline) {
+			t.Fatal("the flusher did not sync a lazy commit within 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
