@@ -21,6 +21,7 @@ type Store struct {
 	noSync  bool          // SetNoSync: never sync (tests, bulk loads)
 	every   time.Duration // how long after a lazy commit the flusher syncs
 	dirty   bool          // a commit since the last sync was not synced
+	lazyGen uint64        // counts lazy commits, so a sync knows what it covered
 	flushCh chan struct{} // wakes the flusher; nil until the first lazy commit
 	stop    chan struct{} // closed by Close
 	done    chan struct{} // closed when the flusher has returned
@@ -198,6 +199,7 @@ func (s *Store) Commit(b *Batch) error {
 	switch {
 	case lazy:
 		s.dirty = true
+		s.lazyGen++
 		s.wakeFlusher()
 	case !s.noSync:
 		// This commit's sync covered the earlier lazy ones too.
@@ -237,8 +239,30 @@ func (s *Store) flusher() {
 			return
 		case <-time.After(every):
 		}
-		s.Sync()
+		s.flush()
 	}
+}
+
+// flush is Sync for the flusher, without holding s.mu during the
+// fdatasync, so that commits do not wait for it. Close waits for the
+// flusher to return before it closes the file, so the file stays open. A
+// lazy commit that lands during the fdatasync keeps the store dirty.
+func (s *Store) flush() {
+	s.mu.Lock()
+	if s.db == nil || !s.dirty || s.noSync {
+		s.mu.Unlock()
+		return
+	}
+	db, gen := s.db, s.lazyGen
+	s.mu.Unlock()
+	if err := db.Sync(); err != nil {
+		return // stays dirty: the next commit wakes the flusher again
+	}
+	s.mu.Lock()
+	if s.lazyGen == gen {
+		s.dirty = false
+	}
+	s.mu.Unlock()
 }
 
 // Sync writes every committed batch to disk now.
