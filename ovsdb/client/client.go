@@ -204,6 +204,12 @@ func (c *Client) Call(ctx context.Context, method string, params []any, result a
 	if result == nil {
 		return nil
 	}
+	// The reader already checked and copied the result: a caller that
+	// decodes it itself (vsctl reads whole tables) is spared a second pass.
+	if rm, ok := result.(*json.RawMessage); ok {
+		*rm = raw
+		return nil
+	}
 	if err := json.Unmarshal(raw, result); err != nil {
 		return fmt.Errorf("%s: decoding result: %w", method, err)
 	}

@@ -20,10 +20,9 @@ func (t *txn) commit() *notation.Error {
 		return nil
 	}
 	if t.touchesRefs() {
-		if err := t.collectGarbage(); err != nil {
-			return err
-		}
-		if err := t.checkStrongRefs(); err != nil {
+		delta := t.strongDelta()
+		t.collectGarbage(delta)
+		if err := t.checkStrongRefs(delta); err != nil {
 			return err
 		}
 		if err := t.cleanWeakRefs(); err != nil {
@@ -88,11 +87,15 @@ func refColumns(tb *schema.Table, strength string) []*schema.Column {
 }
 
 // eachRef calls fn for every reference of the given strength in a row.
-func (t *txn) eachRef(table string, r *Row, strength string, fn func(col *schema.Column, refTable string, id notation.UUID)) {
-	cols := t.db.refCols[table].strong
+func (db *DB) eachRef(table string, r *Row, strength string, fn func(col *schema.Column, refTable string, id notation.UUID)) {
+	cols := db.refCols[table].strong
 	if strength == schema.Weak {
-		cols = t.db.refCols[table].weak
+		cols = db.refCols[table].weak
 	}
+	if len(cols) == 0 {
+		return
+	}
+	db.refs.visits++
 	for _, c := range cols {
 		kref := c.Type.Key.RefTable != "" && c.Type.Key.RefType == strength
 		vref := c.Type.Value != nil && c.Type.Value.RefTable != "" && c.Type.Value.RefType == strength
@@ -116,59 +119,17 @@ func (t *txn) eachRef(table string, r *Row, strength string, fn func(col *schema
 	}
 }
 
-// collectGarbage deletes rows of non-root tables that no row refers to by
-// a strong reference, repeating until no more go (RFC 7047 §3.2 isRoot).
-func (t *txn) collectGarbage() *notation.Error {
-	refs := map[notation.UUID]int{}
-	for _, name := range t.db.schema.TableNames() {
-		if len(t.db.refCols[name].strong) == 0 {
-			continue
-		}
-		t.each(name, func(r *Row) bool {
-			t.eachRef(name, r, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]++ })
-			return true
-		})
-	}
-	for {
-		var garbage []struct {
-			table string
-			row   *Row
-		}
-		for _, name := range t.db.schema.TableNames() {
-			if t.db.schema.Tables[name].IsRoot {
-				continue
-			}
-			t.each(name, func(r *Row) bool {
-				if refs[r.UUID] == 0 {
-					garbage = append(garbage, struct {
-						table string
-						row   *Row
-					}{name, r})
-				}
-				return true
-			})
-		}
-		if len(garbage) == 0 {
-			return nil
-		}
-		for _, g := range garbage {
-			t.eachRef(g.table, g.row, schema.Strong, func(_ *schema.Column, _ string, id notation.UUID) { refs[id]-- })
-			t.del(g.table, g.row.UUID)
-		}
-	}
-}
-
-// checkStrongRefs fails when a row refers by a strong reference to a row
-// that does not exist: a dangling insert/update value, or a delete of a row
-// that is still referenced (RFC 7047 §5.2.5).
-func (t *txn) checkStrongRefs() *notation.Error {
+// findDanglingStrong scans every row for a strong reference to a row that
+// does not exist and describes the first one found: checkStrongRefs calls
+// it only once it knows there is one, for the error's details.
+func (t *txn) findDanglingStrong() *notation.Error {
 	for _, name := range t.db.schema.TableNames() {
 		if len(t.db.refCols[name].strong) == 0 {
 			continue
 		}
 		var bad *notation.Error
 		t.each(name, func(r *Row) bool {
-			t.eachRef(name, r, schema.Strong, func(c *schema.Column, refTable string, id notation.UUID) {
+			t.db.eachRef(name, r, schema.Strong, func(c *schema.Column, refTable string, id notation.UUID) {
 				if bad == nil && t.row(refTable, id) == nil {
 					if _, deleted := t.changes[refTable][id]; deleted {
 						bad = notation.Errorf(notation.ErrReferentialIntegrity,
@@ -185,46 +146,7 @@ func (t *txn) checkStrongRefs() *notation.Error {
 			return bad
 		}
 	}
-	return nil
-}
-
-// cleanWeakRefs removes weak references to rows that do not exist (RFC 7047
-// §3.2 refType "weak"); a column left with fewer values than its minimum is
-// a constraint violation.
-func (t *txn) cleanWeakRefs() *notation.Error {
-	for _, name := range t.db.schema.TableNames() {
-		tb := t.db.schema.Tables[name]
-		if len(t.db.refCols[name].weak) == 0 {
-			continue
-		}
-		var fix []*Row
-		t.each(name, func(r *Row) bool {
-			dangling := false
-			t.eachRef(name, r, schema.Weak, func(_ *schema.Column, refTable string, id notation.UUID) {
-				dangling = dangling || t.row(refTable, id) == nil
-			})
-			if dangling {
-				fix = append(fix, r)
-			}
-			return true
-		})
-		for _, r := range fix {
-			w := t.writable(name, r)
-			for cname, c := range tb.Columns {
-				v, changed := dropDangling(t, c, w.Cols[cname])
-				if !changed {
-					continue
-				}
-				if err := sizeOf(c, v); err != nil {
-					e := *err
-					e.Details = "removing weak references from " + name + ": " + e.Details
-					return &e
-				}
-				w.Cols[cname] = v
-			}
-		}
-	}
-	return nil
+	return notation.Errorf(notation.ErrReferentialIntegrity, "transaction leaves a dangling strong reference")
 }
 
 func dropDangling(t *txn, c *schema.Column, v any) (any, bool) {
@@ -267,38 +189,30 @@ func (t *txn) checkTables() *notation.Error {
 				return notation.Errorf(notation.ErrConstraintViolation, "transaction causes %q table to contain %d rows, greater than the schema-defined limit of %d row(s)", name, n, tb.MaxRows)
 			}
 		}
-		for _, idx := range tb.Indexes {
-			seen := map[string]notation.UUID{}
-			var bad *notation.Error
-			t.each(name, func(r *Row) bool {
-				key := uniqueKey(r, idx)
-				if other, dup := seen[key]; dup {
-					vals := make([]any, len(idx))
-					for i, c := range idx {
-						vals[i] = notation.ValueToJSON(r.Get(c))
-					}
-					b, _ := json.Marshal(vals)
-					bad = notation.Errorf(notation.ErrConstraintViolation,
-						"transaction causes %s rows %s and %s to have identical values (%s) for index on column(s) %s",
-						name, other, r.UUID, strings.Trim(string(b), "[]"), strings.Join(idx, ", "))
-					return false
-				}
-				seen[key] = r.UUID
-				return true
-			})
-			if bad != nil {
-				return bad
-			}
+		if err := t.checkUnique(name); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// duplicateError describes two rows with the same values in an index.
+func duplicateError(name string, idx []string, r *Row, other notation.UUID) *notation.Error {
+	vals := make([]any, len(idx))
+	for i, c := range idx {
+		vals[i] = notation.ValueToJSON(r.Get(c))
+	}
+	b, _ := json.Marshal(vals)
+	return notation.Errorf(notation.ErrConstraintViolation,
+		"transaction causes %s rows %s and %s to have identical values (%s) for index on column(s) %s",
+		name, other, r.UUID, strings.Trim(string(b), "[]"), strings.Join(idx, ", "))
 }
 
 // write makes the transaction durable, then visible: one storage batch,
 // then the in-memory tables, then the subscribers.
 func (t *txn) write() *notation.Error {
 	id := notation.NewUUID()
-	batch := &storage.Batch{Meta: map[string][]byte{storage.MetaTxnID: []byte(id)}}
+	batch := &storage.Batch{Meta: map[string][]byte{storage.MetaTxnID: []byte(id)}, Sync: t.durable}
 	change := &Change{TxnID: id, Tables: map[string]map[notation.UUID]RowChange{}}
 	for table, rows := range t.changes {
 		tb := t.db.schema.Tables[table]
@@ -326,10 +240,14 @@ func (t *txn) write() *notation.Error {
 	}
 	for table, rows := range t.changes {
 		for rid, r := range rows {
+			if old := t.db.tables[table][rid]; old != nil {
+				t.db.account(table, old, -1)
+			}
 			if r == nil {
 				delete(t.db.tables[table], rid)
 			} else {
 				t.db.tables[table][rid] = r
+				t.db.account(table, r, +1)
 			}
 		}
 	}

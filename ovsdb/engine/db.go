@@ -19,6 +19,7 @@ type DB struct {
 	store   *storage.Store
 	log     *slog.Logger
 	refCols map[string]tableRefs // per table, fixed at open
+	refs    *refIndex            // guarded by mu
 
 	// mu protects the fields below; it is held for a whole transaction.
 	mu      sync.Mutex
@@ -129,6 +130,12 @@ func load(st *storage.Store, sch *schema.Schema, log *slog.Logger) (*DB, error) 
 	})
 	if err != nil {
 		return nil, err
+	}
+	db.refs = newRefIndex(sch)
+	for table, rows := range db.tables {
+		for _, r := range rows {
+			db.account(table, r, +1)
+		}
 	}
 	return db, nil
 }

@@ -26,7 +26,12 @@ func (t *txn) execute(op *notation.Operation) (any, *notation.Error) {
 	case "wait":
 		return t.wait(op)
 	case "commit":
-		// Every commit is durable (synced) here, so "durable" needs nothing.
+		// RFC 7047 §5.2.9: "durable": true asks that the transaction be
+		// on disk before the reply; without it, it is in the file (it
+		// survives a server kill) and on disk within storage.FlushInterval.
+		if op.Durable != nil && *op.Durable {
+			t.durable = true
+		}
 		return notation.OperationResult{}, nil
 	case "abort":
 		return nil, notation.Errorf(notation.ErrAborted, "aborted by request")

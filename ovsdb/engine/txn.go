@@ -38,6 +38,7 @@ type txn struct {
 	changes map[string]map[notation.UUID]*Row // nil Row: deleted
 	named   map[string]notation.UUID
 	blocked *WaitBlocked
+	durable bool // a "commit" operation asked for "durable": true
 }
 
 func (t *txn) row(table string, id notation.UUID) *Row {

@@ -205,7 +205,7 @@ func parseColumn(name string, data json.RawMessage) (*Column, error) {
 // optional "value", "min" and "max".
 func ParseType(data json.RawMessage) (*ColumnType, error) {
 	var atomic string
-	if json.Unmarshal(data, &atomic) == nil {
+	if isJSONString(data) && json.Unmarshal(data, &atomic) == nil {
 		b, err := parseBase(data)
 		if err != nil {
 			return nil, err
@@ -262,7 +262,7 @@ func ParseType(data json.RawMessage) (*ColumnType, error) {
 
 func parseBase(data json.RawMessage) (*BaseType, error) {
 	var name string
-	if json.Unmarshal(data, &name) == nil {
+	if isJSONString(data) && json.Unmarshal(data, &name) == nil {
 		return baseOf(name)
 	}
 	var raw struct {
@@ -336,6 +336,21 @@ func parseBase(data json.RawMessage) (*BaseType, error) {
 		b.Enum = notation.SortSet(out)
 	}
 	return b, nil
+}
+
+// isJSONString reports whether a JSON text starts as a string does: a
+// column type is then an atomic type name. Testing this first spares a
+// failed decode, and its full scan of the text, for every object type
+// (schemas are parsed by every vsctl run).
+func isJSONString(data []byte) bool {
+	for _, b := range data {
+		switch b {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return b == '"'
+	}
+	return false
 }
 
 func baseOf(name string) (*BaseType, error) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -162,6 +163,11 @@ func (s *session) send(v any) {
 		s.log.Error("cannot encode message", "err", err)
 		return
 	}
+	s.sendRaw(b)
+}
+
+// sendRaw is send for a message already encoded as compact JSON.
+func (s *session) sendRaw(b []byte) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -187,7 +193,48 @@ func (s *session) reply(id json.RawMessage, result any, rpcErr any) {
 		s.send(response{ID: id, Result: nil, Error: rpcErr})
 		return
 	}
+	if list, ok := result.([]any); ok {
+		if b, err := encodeResults(id, list); err == nil {
+			s.sendRaw(b)
+			return
+		}
+	}
 	s.send(response{ID: id, Result: result, Error: nil})
+}
+
+// encodeResults encodes a response whose result is a list (a transact's
+// results) element by element: json.Marshal of the whole response would
+// re-scan each element's MarshalJSON output to compact it, a second pass
+// over every row a select returns. Each piece here is already compact.
+func encodeResults(id json.RawMessage, list []any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"id":`)
+	if len(id) == 0 {
+		b.WriteString("null")
+	} else if err := json.Compact(&b, id); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"result":[`)
+	for i, v := range list {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		var e []byte
+		var err error
+		// OperationResult's own encoding is json.Marshal's, compact and
+		// escaped alike; anything else goes through json.Marshal.
+		if r, ok := v.(notation.OperationResult); ok {
+			e, err = r.MarshalJSON()
+		} else {
+			e, err = json.Marshal(v)
+		}
+		if err != nil {
+			return nil, err
+		}
+		b.Write(e)
+	}
+	b.WriteString(`],"error":null}`)
+	return b.Bytes(), nil
 }
 
 func (s *session) notify(method string, params ...any) {

@@ -72,11 +72,14 @@ declare -A CLIENT=([ovs]="ovs-vsctl" [xvsc]="$XVS vsctl" [xvs]="$XVS vsctl")
 declare -A T
 # seq: the combinations take turns, one add-port each, so that a load
 # change on the machine hits all of them alike.
-declare -A ACC
+# HEAD/TAIL: time of the first and last tenth of the add-ports, to show
+# whether the per-command time grows with the number of ports.
+declare -A ACC HEAD TAIL
+TENTH=$(( N / 10 > 0 ? N / 10 : 1 ))
 for name in "${NAMES[@]}"; do
 	start_server "${SERVER[$name]}" "$WORK/$name-seq"
 	${CLIENT[$name]} --db="unix:$WORK/$name-seq/db.sock" --no-wait add-br br0
-	ACC[$name]=0
+	ACC[$name]=0 HEAD[$name]=0 TAIL[$name]=0
 done
 for i in $(seq 1 "$N"); do
 	for name in "${NAMES[@]}"; do
@@ -84,6 +87,8 @@ for i in $(seq 1 "$N"); do
 		${CLIENT[$name]} --db="unix:$WORK/$name-seq/db.sock" --no-wait add-port br0 "p$i"
 		t1=$(now_us)
 		ACC[$name]=$((ACC[$name] + t1 - t0))
+		[ "$i" -le "$TENTH" ] && HEAD[$name]=$((HEAD[$name] + t1 - t0))
+		[ "$i" -gt $((N - TENTH)) ] && TAIL[$name]=$((TAIL[$name] + t1 - t0))
 	done
 done
 for name in "${NAMES[@]}"; do
@@ -114,6 +119,11 @@ printf "| %-34s | %-26s | %-26s | %-30s | %-12s |\n" "workload" "OVS: ovs-vsctl+
 printf "|%s|%s|%s|%s|%s|\n" "------------------------------------" "----------------------------" "----------------------------" "--------------------------------" "--------------"
 printf "| %-34s | %-26s | %-26s | %-30s | %-12s |\n" "$N sequential add-port (--no-wait)" "$(cell "${T[ovs-seq]}")" "$(cell "${T[xvs-seq]:-}")" "$(cell "${T[xvsc-seq]}")" "$(ratio "${T[ovs-seq]}" "${T[xvs-seq]:-}")"
 printf "| %-34s | %-26s | %-26s | %-30s | %-12s |\n" "1 transaction, $M add-port" "$(cell "${T[ovs-bulk]}")" "$(cell "${T[xvs-bulk]:-}")" "$(cell "${T[xvsc-bulk]}")" "$(ratio "${T[ovs-bulk]}" "${T[xvs-bulk]:-}")"
+echo
+echo "Sequential add-port, mean time per command, first tenth -> last tenth of the $N:"
+for name in "${NAMES[@]}"; do
+	printf "  %-5s %6.1f ms -> %6.1f ms\n" "$name" "$(awk "BEGIN { print ${HEAD[$name]} / $TENTH / 1000 }")" "$(awk "BEGIN { print ${TAIL[$name]} / $TENTH / 1000 }")"
+done
 if [ $have_xvs_server = 0 ]; then
 	echo
 	echo "(xvs ovsdb-server is not in this build: the xvs column is empty; the third column is xvs vsctl against OVS's server)"
