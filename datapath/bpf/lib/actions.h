@@ -21,6 +21,8 @@ struct act_state {
 	__u32 out_flags;
 	__u32 drop;        /* stop here, drop the packet */
 	__u32 exec;        /* executing from userspace: clone every output */
+	__u32 meter_band;  /* 1 + the band the last meter applied, 0 if none */
+	__u32 meter_len;   /* Execute: the length meters charge, 0 for the frame's */
 	__u32 pad;
 };
 
@@ -375,7 +377,7 @@ static __always_inline void act_meter(struct act_state *st, __u32 id)
 	if (!m)
 		return;
 	__u64 now = bpf_ktime_get_ns();
-	__u64 len = ctx_len(st->ctx);
+	__u64 len = st->meter_len ? st->meter_len : ctx_len(st->ctx);
 	__u32 type = 0, prec = 0;
 
 	bpf_spin_lock(&m->lock);
@@ -412,6 +414,7 @@ static __always_inline void act_meter(struct act_state *st, __u32 id)
 		prec = b->prec;
 	}
 	bpf_spin_unlock(&m->lock);
+	st->meter_band = best;
 
 	if (type == METER_BAND_DROP) {
 		dp_count(DP_METER_DROP);
@@ -553,18 +556,26 @@ static long act_step(__u32 i, void *data)
 	return st->drop ? 1 : 0;
 }
 
-/* run_actions executes a list and returns the program's verdict. */
+/* run_actions executes a list and returns the program's verdict. When
+ * executing for userspace (exec) it returns instead what userspace needs to
+ * go on: bit 0 set if the list stopped (dropped), bits 8-15 the band the
+ * last meter applied plus one (0: none). meter_len, if not 0, is the length
+ * meters charge: userspace meters a frame of that length without passing
+ * its bytes, so a meter has one bucket wherever its list runs. */
 static __always_inline int run_actions(CTX *ctx, struct scratch *s, struct flow_actions *acts,
-				       __u32 exec)
+				       __u32 exec, __u32 meter_len)
 {
 	struct act_state st = {
 		.ctx = ctx,
 		.s = s,
 		.acts = acts,
 		.exec = exec,
+		.meter_len = meter_len,
 	};
 
 	bpf_loop(XVS_MAX_ACTIONS, act_step, &st, 0);
+	if (exec)
+		return (st.drop ? 1 : 0) | ((st.meter_band & 0xff) << 8);
 	if (st.drop || !st.out_ifindex)
 		return VERDICT_DROP;
 	count_tx(st.out_port, ctx_len(ctx), 0);

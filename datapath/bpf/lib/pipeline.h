@@ -60,7 +60,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 		upcall(ctx, s, (e->acts.flags & FLOW_F_SLOWPATH) ? UPCALL_SLOWPATH : UPCALL_INTERNAL, 0);
 		return VERDICT_DROP;
 	}
-	return run_actions(ctx, s, &e->acts, 0);
+	return run_actions(ctx, s, &e->acts, 0, 0);
 }
 
 #endif
