@@ -40,11 +40,11 @@ int xvs_tc_exec(struct __sk_buff *skb)
 	if (!req || !s)
 		return 2;
 	parse_frame(skb, s, (void *)(long)skb->data, (void *)(long)skb->data_end, req->in_port, 0, 0);
-	if (!req->meter_len) /* a meter probe (meterInBPF) is not an execution */
+	if (!req->standin_len) /* a stand-in (meterInBPF, countTx) is no execution */
 		dp_count(DP_EXEC);
 	/* The clones are what leaves; the return value tells userspace
 	 * whether the list stopped and which meter band applied. */
-	return run_actions(skb, s, &req->acts, 1, req->meter_len);
+	return run_actions(skb, s, &req->acts, 1, req->standin_len);
 }
 
 char __license[] SEC("license") = "Dual BSD/GPL";

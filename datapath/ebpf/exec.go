@@ -10,9 +10,10 @@ import (
 )
 
 // execute runs list on frame as if it arrived on inPort. A list the BPF
-// code implements runs in BPF (runBPF); any other runs in Go
-// (packet.Execute) with each output handed to the BPF code as a one-action
-// list, so every transmission and its counters go through one place.
+// code implements runs in BPF (runBPF); any other, and any frame too big for
+// a test run, runs in Go (packet.Execute) with each output handed to the BPF
+// code as a one-action list, or, when too big, sent by inject and counted
+// by the BPF code, so every transmission is counted in one place.
 func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) error {
 	var acts []datapath.Action
 	for _, a := range list {
@@ -21,7 +22,7 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 		}
 	}
 	key := packet.Extract(frame, inPort)
-	inBPF := len(acts) <= maxFastActions
+	inBPF := len(acts) <= maxFastActions && len(frame) <= maxRunFrame
 	for _, a := range acts {
 		if !fastPathRuns(key, a) {
 			inBPF = false
@@ -34,7 +35,13 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 	var err error
 	packet.Execute(frame, acts, packet.Env{
 		Output: func(port uint32, f []byte) {
-			if _, e := d.runBPF(f, inPort, packet.Extract(f, inPort), []datapath.Action{datapath.Output{Port: port}}, 0); e != nil && err == nil {
+			var e error
+			if len(f) <= maxRunFrame {
+				_, e = d.runBPF(f, inPort, packet.Extract(f, inPort), []datapath.Action{datapath.Output{Port: port}}, 0)
+			} else {
+				e = d.inject(port, inPort, f)
+			}
+			if e != nil && err == nil {
 				err = e
 			}
 		},
@@ -56,14 +63,14 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 // same action code as the fast path, with every output a clone that the
 // kernel really transmits (a test run does not carry out a plain redirect).
 // The list goes through exec_map, so runs are serialised by execMu.
-// meterLen, if not 0, is the length meters charge instead of len(frame).
+// standinLen, if not 0, is the length meters charge instead of len(frame).
 // The result is the program's report (run_actions in lib/actions.h).
-func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, list []datapath.Action, meterLen uint32) (uint32, error) {
+func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, list []datapath.Action, standinLen uint32) (uint32, error) {
 	e, err := encodeActions(key, list)
 	if err != nil {
 		return 0, err
 	}
-	req := tcportExecReq{InPort: inPort, MeterLen: meterLen, Acts: e.fast}
+	req := tcportExecReq{InPort: inPort, StandinLen: standinLen, Acts: e.fast}
 	d.execMu.Lock()
 	defer d.execMu.Unlock()
 	if err := d.objs.tc.ExecMap.Update(uint32(0), &req, ebpf.UpdateAny); err != nil {
@@ -81,7 +88,7 @@ func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, lis
 // meters map under its spin lock, so a meter limits the sum of what the
 // fast path and userspace send; Go never keeps a bucket of its own. The
 // frame handed to the test run is a stand-in (meters look at its length
-// only, given as meter_len); the band that applied comes back in the
+// only, given as standin_len); the band that applied comes back in the
 // program's return value, and its settings are read from the map entry.
 func (d *Datapath) meterInBPF(id uint32, n int, inPort uint32) (datapath.MeterBand, bool, error) {
 	stand := make([]byte, 64)

@@ -23,10 +23,10 @@ type tcportAction struct {
 }
 
 type tcportExecReq struct {
-	_        structs.HostLayout
-	InPort   uint32
-	MeterLen uint32
-	Acts     tcportFlowActions
+	_          structs.HostLayout
+	InPort     uint32
+	StandinLen uint32
+	Acts       tcportFlowActions
 }
 
 type tcportFlowActions struct {

@@ -292,7 +292,7 @@ struct scratch {
 /* The execute program's input: one action list and its in_port. */
 struct exec_req {
 	__u32 in_port;
-	__u32 meter_len; /* if not 0, the length meters charge (see run_actions) */
+	__u32 standin_len; /* if not 0, the packet stands in for a frame this long (run_actions) */
 	struct flow_actions acts;
 };
 
