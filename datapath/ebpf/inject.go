@@ -82,6 +82,9 @@ const (
 // kernel completes each segment's checksum).
 func gsoHeader(frame []byte, mtu int) ([virtioNetHdrLen]byte, error) {
 	var h [virtioNetHdrLen]byte
+	if len(frame) < 14 {
+		return h, fmt.Errorf("runt frame")
+	}
 	off := 12
 	et := binary.BigEndian.Uint16(frame[off:])
 	for i := 0; i < maxGSOVLANTagsParsed && (et == 0x8100 || et == 0x88a8) && len(frame) >= off+6; i++ {
