@@ -48,7 +48,7 @@ func TestGSOHeader(t *testing.T) {
 	if _, err := gsoHeader(udp, 1500); err == nil {
 		t.Error("a UDP frame beyond the MTU got a GSO header")
 	}
-	if _, err := gsoHeader(c4(t)[:50], 1500); err == nil {
+	if _, err := gsoHeader(tcp4Frame(t)[:50], 1500); err == nil {
 		t.Error("a frame with a truncated TCP header got a GSO header")
 	}
 	if _, err := gsoHeader(udp[:10], 1500); err == nil {
@@ -56,6 +56,6 @@ func TestGSOHeader(t *testing.T) {
 	}
 }
 
-func c4(t *testing.T) []byte {
+func tcp4Frame(t *testing.T) []byte {
 	return build(t, eth(layers.EthernetTypeIPv4), ipv4(layers.IPProtocolTCP), tcp(), gopacket.Payload(pattern(100)))
 }
