@@ -146,7 +146,7 @@ type tcportScratch struct {
 	L3Off   uint16
 	L4Off   uint16
 	EthType uint16
-	Pad     uint16
+	Cut     uint16
 	Meta    tcportUpcallMeta
 }
 
