@@ -29,7 +29,8 @@ int xvs_tc_ingress(struct __sk_buff *skb)
 
 /* xvs_tc_exec runs exec_map's list on the packet given to BPF_PROG_RUN.
  * Every output is a clone (a test run does not transmit a redirect), so
- * the packet leaves each port as the fast path would send it. */
+ * the packet leaves each port as the fast path would send it. A test run
+ * transmits nothing by itself whatever the return value. */
 SEC("tc")
 int xvs_tc_exec(struct __sk_buff *skb)
 {
@@ -39,9 +40,11 @@ int xvs_tc_exec(struct __sk_buff *skb)
 	if (!req || !s)
 		return 2;
 	parse_frame(skb, s, (void *)(long)skb->data, (void *)(long)skb->data_end, req->in_port, 0, 0);
-	dp_count(DP_EXEC);
-	run_actions(skb, s, &req->acts, 1);
-	return 2; /* TC_ACT_SHOT: the clones are what leaves */
+	if (!req->standin_len) /* a stand-in (meterInBPF, countTx) is no execution */
+		dp_count(DP_EXEC);
+	/* The clones are what leaves; the return value tells userspace
+	 * whether the list stopped and which meter band applied. */
+	return run_actions(skb, s, &req->acts, 1, req->standin_len);
 }
 
 char __license[] SEC("license") = "Dual BSD/GPL";

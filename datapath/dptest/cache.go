@@ -248,6 +248,7 @@ func testKeys(t *testing.T, h Harness) {
 	in, out := e.Ports[0], e.Ports[1]
 	for _, c := range Corpus(t) {
 		t.Run(c.Name, func(t *testing.T) {
+			h.skipUninjectable(t, c.Frame)
 			e.inject(t, in, c.Frame)
 			u := e.upcall(t)
 			want := packet.Extract(c.Frame, in)

@@ -40,6 +40,23 @@ type Harness struct {
 	// New returns a fresh datapath with cfg.Ports ports attached and
 	// registers its teardown with t.Cleanup.
 	New func(t *testing.T, cfg Config) *Env
+	// CanInject, if set, says whether a frame can reach the datapath
+	// through Env.Inject at all, and if not why: a harness over real
+	// devices cannot carry frames the kernel drops before any hook (a
+	// VLAN type with a cut tag). Scenarios skip such frames with the
+	// reason. Nil: every frame can be injected.
+	CanInject func(frame []byte) (ok bool, reason string)
+}
+
+// skipUninjectable skips t when the harness cannot inject frame.
+func (h Harness) skipUninjectable(t *testing.T, frame []byte) {
+	t.Helper()
+	if h.CanInject == nil {
+		return
+	}
+	if ok, why := h.CanInject(frame); !ok {
+		t.Skipf("the harness cannot inject this frame: %s", why)
+	}
 }
 
 // Run runs every scenario against the harness.

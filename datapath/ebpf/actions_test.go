@@ -297,3 +297,40 @@ func TestLostUpcallCounts(t *testing.T) {
 		t.Errorf("port stats %+v err %v: want 2 received, 2 dropped", ps, err)
 	}
 }
+
+// TestMeterInUserspaceList checks that a meter inside a list only
+// userspace can run (push MPLS) measures against the same bucket as the
+// fast path: with a burst of 2 packets, one packet through the fast path
+// and four executed leave two outputs and three drops.
+func TestMeterInUserspaceList(t *testing.T) {
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	in := testFrames(t)["ipv4-udp"]
+	key := packet.Extract(in, inPort)
+	if err := d.SetMeter(4, datapath.MeterConfig{PPS: true, Bands: []datapath.MeterBand{{Type: datapath.BandDrop, Rate: 1, Burst: 2}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Put(key, []datapath.Action{datapath.Meter{ID: 4}, datapath.Output{Port: outPort}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if ret, _ := runOut(t, d.objs.tc.XvsTcIngress, in); ret != 7 {
+		t.Fatalf("fast path verdict %d, want a redirect", ret)
+	}
+	slow := []datapath.Action{datapath.Meter{ID: 4}, datapath.PushMPLS{EthType: 0x8847}, datapath.Output{Port: outPort}}
+	if fastPathRuns(key, slow[1]) {
+		t.Fatal("push MPLS runs in BPF: the test no longer covers userspace lists")
+	}
+	for range 4 {
+		if err := d.Execute(in, inPort, slow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, err := d.ports.stats(outPort)
+	if err != nil || ps.TxPackets != 2 {
+		t.Errorf("port stats %+v err %v: want 2 sent (1 fast path, 1 userspace)", ps, err)
+	}
+	st, err := d.MeterStats(4)
+	if err != nil || st.Packets != 5 || len(st.Bands) != 1 || st.Bands[0].Packets != 3 {
+		t.Errorf("meter stats %+v err %v: want 5 packets, band 3", st, err)
+	}
+}

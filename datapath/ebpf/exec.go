@@ -10,9 +10,10 @@ import (
 )
 
 // execute runs list on frame as if it arrived on inPort. A list the BPF
-// code implements runs in BPF (runBPF); any other runs in Go
-// (packet.Execute) with each output handed to the BPF code as a one-action
-// list, so every transmission and its counters go through one place.
+// code implements runs in BPF (runBPF); any other, and any frame too big for
+// a test run, runs in Go (packet.Execute) with each output handed to the BPF
+// code as a one-action list, or, when too big, sent by inject and counted
+// by the BPF code, so every transmission is counted in one place.
 func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) error {
 	var acts []datapath.Action
 	for _, a := range list {
@@ -21,21 +22,35 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 		}
 	}
 	key := packet.Extract(frame, inPort)
-	inBPF := len(acts) <= maxFastActions
+	inBPF := len(acts) <= maxFastActions && len(frame) <= maxRunFrame
 	for _, a := range acts {
 		if !fastPathRuns(key, a) {
 			inBPF = false
 		}
 	}
 	if inBPF {
-		return d.runBPF(frame, inPort, key, acts)
+		_, err := d.runBPF(frame, inPort, key, acts, 0)
+		return err
 	}
 	var err error
 	packet.Execute(frame, acts, packet.Env{
 		Output: func(port uint32, f []byte) {
-			if e := d.runBPF(f, inPort, packet.Extract(f, inPort), []datapath.Action{datapath.Output{Port: port}}); e != nil && err == nil {
+			var e error
+			if len(f) <= maxRunFrame {
+				_, e = d.runBPF(f, inPort, packet.Extract(f, inPort), []datapath.Action{datapath.Output{Port: port}}, 0)
+			} else {
+				e = d.inject(port, inPort, f)
+			}
+			if e != nil && err == nil {
 				err = e
 			}
+		},
+		Meter: func(id uint32, n int) (datapath.MeterBand, bool) {
+			band, ok, e := d.meterInBPF(id, n, inPort)
+			if e != nil && err == nil {
+				err = e
+			}
+			return band, ok
 		},
 		Upcall: func(r datapath.UpcallReason, cookie uint64, f []byte) {
 			d.deliver(datapath.Upcall{Reason: r, InPort: inPort, Cookie: cookie, Key: key, Frame: f})
@@ -48,21 +63,55 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 // same action code as the fast path, with every output a clone that the
 // kernel really transmits (a test run does not carry out a plain redirect).
 // The list goes through exec_map, so runs are serialised by execMu.
-func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, list []datapath.Action) error {
+// standinLen, if not 0, is the length meters charge instead of len(frame).
+// The result is the program's report (run_actions in lib/actions.h).
+func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, list []datapath.Action, standinLen uint32) (uint32, error) {
 	e, err := encodeActions(key, list)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	req := tcportExecReq{InPort: inPort, Acts: e.fast}
+	req := tcportExecReq{InPort: inPort, StandinLen: standinLen, Acts: e.fast}
 	d.execMu.Lock()
 	defer d.execMu.Unlock()
 	if err := d.objs.tc.ExecMap.Update(uint32(0), &req, ebpf.UpdateAny); err != nil {
-		return fmt.Errorf("execute: exec_map: %w", err)
+		return 0, fmt.Errorf("execute: exec_map: %w", err)
 	}
-	if _, err := d.objs.tc.XvsTcExec.Run(&ebpf.RunOptions{Data: frame}); err != nil {
-		return fmt.Errorf("execute: %d-byte frame: %w", len(frame), err)
+	ret, err := d.objs.tc.XvsTcExec.Run(&ebpf.RunOptions{Data: frame})
+	if err != nil {
+		return 0, fmt.Errorf("execute: %d-byte frame: %w", len(frame), err)
 	}
-	return nil
+	return ret, nil
+}
+
+// meterInBPF measures a frame of n bytes against meter id for a list that
+// runs in Go. The BPF meter code does it, on the meter's one bucket in the
+// meters map under its spin lock, so a meter limits the sum of what the
+// fast path and userspace send; Go never keeps a bucket of its own. The
+// frame handed to the test run is a stand-in (meters look at its length
+// only, given as standin_len); the band that applied comes back in the
+// program's return value, and its settings are read from the map entry.
+func (d *Datapath) meterInBPF(id uint32, n int, inPort uint32) (datapath.MeterBand, bool, error) {
+	stand := make([]byte, 64)
+	ret, err := d.runBPF(stand, inPort, packet.Extract(stand, inPort), []datapath.Action{datapath.Meter{ID: id}}, uint32(max(n, 1)))
+	if err != nil {
+		return datapath.MeterBand{}, false, err
+	}
+	band := int(ret>>8) & 0xff
+	if band == 0 {
+		return datapath.MeterBand{}, false, nil
+	}
+	var m tcportMeter
+	if err := d.objs.tc.Meters.LookupWithFlags(id, &m, ebpf.LookupLock); err != nil || band > int(m.Nbands) || band > maxBands {
+		// Deleted or changed since: the packet passed the bucket it met.
+		return datapath.MeterBand{}, false, nil
+	}
+	b := m.Bands[band-1]
+	mb := datapath.MeterBand{Type: datapath.BandDrop, Rate: b.Rate, Burst: b.Burst}
+	if b.Type == bandDSCP {
+		mb.Type = datapath.BandDSCPRemark
+		mb.PrecLevel = uint8(b.Prec)
+	}
+	return mb, true, nil
 }
 
 // runInternal executes a packet of an entry the BPF code handed up

@@ -23,10 +23,10 @@ type tcportAction struct {
 }
 
 type tcportExecReq struct {
-	_      structs.HostLayout
-	InPort uint32
-	Pad    uint32
-	Acts   tcportFlowActions
+	_          structs.HostLayout
+	InPort     uint32
+	StandinLen uint32
+	Acts       tcportFlowActions
 }
 
 type tcportFlowActions struct {
@@ -146,7 +146,7 @@ type tcportScratch struct {
 	L3Off   uint16
 	L4Off   uint16
 	EthType uint16
-	Pad     uint16
+	Cut     uint16
 	Meta    tcportUpcallMeta
 }
 

@@ -21,6 +21,8 @@ struct act_state {
 	__u32 out_flags;
 	__u32 drop;        /* stop here, drop the packet */
 	__u32 exec;        /* executing from userspace: clone every output */
+	__u32 meter_band;  /* 1 + the band the last meter applied, 0 if none */
+	__u32 standin_len; /* Execute on a stand-in frame: the real frame's length */
 	__u32 pad;
 };
 
@@ -69,6 +71,12 @@ static __always_inline void act_output(struct act_state *st, struct action *a)
 	if (!po)
 		return; /* the port went away: drop this copy, count nothing */
 #ifdef XVS_TC
+	if (st->standin_len) {
+		/* Userspace sent the real frame itself (too big for a test
+		 * run): count it here, where every transmission counts. */
+		count_tx(port, st->standin_len, 0);
+		return;
+	}
 	if (!(a->b & OUT_F_LAST) || st->exec) {
 		__u32 len = ctx_len(st->ctx);
 		count_tx(port, len, bpf_clone_redirect(st->ctx, po->ifindex, 0));
@@ -375,7 +383,7 @@ static __always_inline void act_meter(struct act_state *st, __u32 id)
 	if (!m)
 		return;
 	__u64 now = bpf_ktime_get_ns();
-	__u64 len = ctx_len(st->ctx);
+	__u64 len = st->standin_len ? st->standin_len : ctx_len(st->ctx);
 	__u32 type = 0, prec = 0;
 
 	bpf_spin_lock(&m->lock);
@@ -412,6 +420,7 @@ static __always_inline void act_meter(struct act_state *st, __u32 id)
 		prec = b->prec;
 	}
 	bpf_spin_unlock(&m->lock);
+	st->meter_band = best;
 
 	if (type == METER_BAND_DROP) {
 		dp_count(DP_METER_DROP);
@@ -553,18 +562,27 @@ static long act_step(__u32 i, void *data)
 	return st->drop ? 1 : 0;
 }
 
-/* run_actions executes a list and returns the program's verdict. */
+/* run_actions executes a list and returns the program's verdict. When
+ * executing for userspace (exec) it returns instead what userspace needs to
+ * go on: bit 0 set if the list stopped (dropped), bits 8-15 the band the
+ * last meter applied plus one (0: none). standin_len, if not 0, says the
+ * packet is a stand-in for a frame of that length which userspace handles
+ * itself: meters charge that length (so a meter has one bucket wherever its
+ * list runs) and outputs only count it (userspace transmits it). */
 static __always_inline int run_actions(CTX *ctx, struct scratch *s, struct flow_actions *acts,
-				       __u32 exec)
+				       __u32 exec, __u32 standin_len)
 {
 	struct act_state st = {
 		.ctx = ctx,
 		.s = s,
 		.acts = acts,
 		.exec = exec,
+		.standin_len = standin_len,
 	};
 
 	bpf_loop(XVS_MAX_ACTIONS, act_step, &st, 0);
+	if (exec)
+		return (st.drop ? 1 : 0) | ((st.meter_band & 0xff) << 8);
 	if (st.drop || !st.out_ifindex)
 		return VERDICT_DROP;
 	count_tx(st.out_port, ctx_len(ctx), 0);

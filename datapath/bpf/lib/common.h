@@ -285,14 +285,14 @@ struct scratch {
 	__u16 l3_off;    /* offset of the network header */
 	__u16 l4_off;    /* offset of the transport header, 0 if none */
 	__u16 eth_type;  /* the current ethertype after the VLAN tags */
-	__u16 pad;
+	__u16 cut;       /* a header ran past the readable data (parse_frame) */
 	struct upcall_meta meta;
 };
 
 /* The execute program's input: one action list and its in_port. */
 struct exec_req {
 	__u32 in_port;
-	__u32 pad;
+	__u32 standin_len; /* if not 0, the packet stands in for a frame this long (run_actions) */
 	struct flow_actions acts;
 };
 

@@ -159,20 +159,20 @@ static __always_inline void parse_l4(struct scratch *s, void *data, void *data_e
 	__u8 *p = data + off;
 	if (proto == IPPROTO_TCP_) {
 		if ((void *)(p + 20) > data_end)
-			return;
+			goto cut;
 		k->tp_src = ((__u16)p[0] << 8) | p[1];
 		k->tp_dst = ((__u16)p[2] << 8) | p[3];
 		k->tcp_flags = (((__u16)p[12] << 8) | p[13]) & 0x0fff;
 		k->fields |= F_TCP;
 	} else if (proto == IPPROTO_UDP_ || proto == IPPROTO_SCTP_) {
 		if ((void *)(p + (proto == IPPROTO_UDP_ ? 8 : 12)) > data_end)
-			return;
+			goto cut;
 		k->tp_src = ((__u16)p[0] << 8) | p[1];
 		k->tp_dst = ((__u16)p[2] << 8) | p[3];
 		k->fields |= proto == IPPROTO_UDP_ ? F_UDP : F_SCTP;
 	} else if ((proto == IPPROTO_ICMP_ && !ipv6) || (proto == IPPROTO_ICMPV6_ && ipv6)) {
 		if ((void *)(p + 4) > data_end)
-			return;
+			goto cut;
 		k->tp_src = p[0];
 		k->tp_dst = p[1];
 		k->fields |= ipv6 ? F_ICMPV6 : F_ICMP;
@@ -182,6 +182,9 @@ static __always_inline void parse_l4(struct scratch *s, void *data, void *data_e
 		return;
 	}
 	s->l4_off = off;
+	return;
+cut:
+	s->cut = 1;
 }
 
 /* Rule 8 of packet.Extract. */
@@ -190,11 +193,19 @@ static __always_inline void parse_ipv4(struct scratch *s, void *data, void *data
 	struct flow_key *k = &s->key;
 	struct iphdr_ *ip = data + off;
 
-	if ((void *)(ip + 1) > data_end || (ip->ver_ihl >> 4) != 4)
+	if ((void *)(ip + 1) > data_end) {
+		s->cut = 1;
+		return;
+	}
+	if ((ip->ver_ihl >> 4) != 4)
 		return;
 	__u32 ihl = (ip->ver_ihl & 0x0f) * 4;
-	if (ihl < sizeof(*ip) || (void *)ip + ihl > data_end)
+	if (ihl < sizeof(*ip))
 		return;
+	if ((void *)ip + ihl > data_end) {
+		s->cut = 1;
+		return;
+	}
 	__builtin_memcpy(k->nw_src, &ip->saddr, 4);
 	__builtin_memcpy(k->nw_dst, &ip->daddr, 4);
 	k->nw_proto = ip->protocol;
@@ -224,7 +235,7 @@ struct ext_walk {
 	__u8 dest_ranks; /* bit r: a destination header took rank r */
 	__u8 frag;       /* FRAG_* */
 	__u8 stop_l4;    /* a later fragment: no transport header */
-	__u8 pad;
+	__u8 cut;        /* a header ran past the readable data */
 };
 
 static long ext_step(__u32 i, void *arg)
@@ -272,16 +283,20 @@ static long ext_step(__u32 i, void *arg)
 		/* ESP has no length to walk: it is flagged and ends the walk. */
 		/* Each header is at least 8 bytes long, so "its first bytes
 		 * and its whole length present" starts with 8 bytes. */
-		if ((void *)(h + 8) > data_end)
+		if ((void *)(h + 8) > data_end) {
+			w->cut = 1;
 			return 1;
+		}
 		if (nh == IPPROTO_FRAGMENT_)
 			hlen = 8;
 		else if (nh == IPPROTO_AH_)
 			hlen = ((__u32)h[1] + 2) * 4;
 		else
 			hlen = ((__u32)h[1] + 1) * 8;
-		if ((void *)h + hlen > data_end)
+		if ((void *)h + hlen > data_end) {
+			w->cut = 1;
 			return 1;
+		}
 	}
 	if (nh == IPPROTO_DSTOPTS_) {
 		if (w->dest_ranks & (1 << rank))
@@ -318,7 +333,11 @@ static __always_inline void parse_ipv6(CTX *ctx, struct scratch *s, void *data, 
 	struct flow_key *k = &s->key;
 	struct ipv6hdr_ *ip6 = data + off;
 
-	if ((void *)(ip6 + 1) > data_end || (ip6->vtc_flow & 0xf0) != 0x60)
+	if ((void *)(ip6 + 1) > data_end) {
+		s->cut = 1;
+		return;
+	}
+	if ((ip6->vtc_flow & 0xf0) != 0x60)
 		return;
 	__builtin_memcpy(k->nw_src, ip6->saddr, 16);
 	__builtin_memcpy(k->nw_dst, ip6->daddr, 16);
@@ -337,6 +356,8 @@ static __always_inline void parse_ipv6(CTX *ctx, struct scratch *s, void *data, 
 	k->ipv6_exthdr = w.ext;
 	k->nw_proto = w.nh;
 	k->nw_frag = w.frag;
+	if (w.cut)
+		s->cut = 1;
 	if (w.stop_l4)
 		return;
 	/* The verifier forgets packet ranges across the callback: reload. */
@@ -349,8 +370,10 @@ static __always_inline void parse_arp(struct scratch *s, void *data, void *data_
 	struct flow_key *k = &s->key;
 	struct arphdr_ *ah = data + off;
 
-	if ((void *)(ah + 1) > data_end)
+	if ((void *)(ah + 1) > data_end) {
+		s->cut = 1;
 		return;
+	}
 	if (ah->htype != bpf_htons(1) || ah->ptype != bpf_htons(ETH_P_IPV4) ||
 	    ah->hlen != 6 || ah->plen != 4)
 		return;
@@ -375,6 +398,7 @@ static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data,
 	s->l3_off = 0;
 	s->l4_off = 0;
 	s->eth_type = 0;
+	s->cut = 0;
 	k->in_port = in_port;
 
 	struct ethhdr_ *eth = data;
@@ -400,8 +424,10 @@ static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data,
 		if (!is_vlan_tpid(proto) || nv >= XVS_MAX_VLAN)
 			break;
 		struct vlanhdr_ *vh = data + off + 2;
-		if ((void *)(vh + 1) > data_end)
+		if ((void *)(vh + 1) > data_end) {
+			s->cut = 1;
 			break;
+		}
 		if (nv == 0) {
 			k->vlan_tpid[0] = proto;
 			k->vlan_tci[0] = bpf_ntohs(vh->tci);
@@ -438,16 +464,20 @@ static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data,
 	case ETH_P_MPLS_UC_:
 	case ETH_P_MPLS_MC_: {
 		__be32 *lse = data + off;
-		if ((void *)(lse + 1) > data_end)
+		if ((void *)(lse + 1) > data_end) {
+			s->cut = 1;
 			return;
+		}
 		k->mpls_lse = bpf_ntohl(*lse);
 		k->fields |= F_MPLS;
 		break;
 	}
 	case ETH_P_PBB_: {
 		__be32 *itag = data + off;
-		if ((void *)(itag + 1) > data_end)
+		if ((void *)(itag + 1) > data_end) {
+			s->cut = 1;
 			return;
+		}
 		k->pbb_isid = bpf_ntohl(*itag) & 0xffffff;
 		k->fields |= F_PBB;
 		break;

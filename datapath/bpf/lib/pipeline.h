@@ -16,6 +16,11 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&scratch_map, &zero);
 }
 
+/* XVS_PULL_MAX is how much of an skb the TC pipeline pulls into the linear
+ * area when a header lies beyond it: the parser's reach (XVS_MAX_HDR_OFF)
+ * plus the longest header it reads there. */
+#define XVS_PULL_MAX (XVS_MAX_HDR_OFF + 64)
+
 /* port_ingress runs a port's pipeline. slow_mask names the entry flags
  * this hook cannot run. An XDP port always has the TC program attached
  * behind it: entries XDP cannot run (several outputs, or an output to a
@@ -34,6 +39,17 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	__u32 len = ctx_len(ctx);
 
 	parse_frame(ctx, s, (void *)(long)ctx->data, (void *)(long)ctx->data_end, port, tpid, tci);
+#ifdef XVS_TC
+	/* A header ran past the skb's linear area while more of the packet
+	 * sits in fragments: pull up to the parser's reach and parse again,
+	 * so the key does not depend on how the sender split the skb. Only
+	 * such packets pay for the copy. */
+	__u32 lin = ctx->data_end - ctx->data;
+	if (s->cut && len > lin && lin < XVS_PULL_MAX) {
+		bpf_skb_pull_data(ctx, len < XVS_PULL_MAX ? len : XVS_PULL_MAX);
+		parse_frame(ctx, s, (void *)(long)ctx->data, (void *)(long)ctx->data_end, port, tpid, tci);
+	}
+#endif
 
 	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
 #ifndef XVS_TC
@@ -60,7 +76,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 		upcall(ctx, s, (e->acts.flags & FLOW_F_SLOWPATH) ? UPCALL_SLOWPATH : UPCALL_INTERNAL, 0);
 		return VERDICT_DROP;
 	}
-	return run_actions(ctx, s, &e->acts, 0);
+	return run_actions(ctx, s, &e->acts, 0, 0);
 }
 
 #endif
