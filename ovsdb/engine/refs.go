@@ -17,6 +17,9 @@ type refIndex struct {
 	// visits counts rows that commits examined, for the test that keeps
 	// commit cost independent of the table sizes.
 	visits int
+	// scans counts where clauses answered by scanning a whole table, for
+	// the test that an indexed "==" does not.
+	scans int
 }
 
 func newRefIndex(sch *schema.Schema) *refIndex {
