@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/xvs-switch/xvs/ovsdb/notation"
@@ -102,9 +101,10 @@ func (db *DB) accountChange(table string, old, r *Row) {
 
 // eachRefChange calls fn for each reference of the given strength that a
 // row's change from old to r removes (sign -1) or adds (+1); old is nil
-// for an insert, r for a delete. A set column's canonical values are
-// sorted (notation.CompareAtoms), so its difference is one merge pass
-// without a map; map columns count as wholly replaced when they differ.
+// for an insert, r for a delete. A row holds canonical values (package
+// schema: sets sorted by notation.CompareAtoms, without duplicates), so a
+// set column's difference is one merge pass without a map; map columns
+// count as wholly replaced.
 func (db *DB) eachRefChange(table string, old, r *Row, strength string, fn func(refTable string, id notation.UUID, sign int)) {
 	cols := db.refCols[table].strong
 	if strength == schema.Weak {
@@ -126,8 +126,7 @@ func (db *DB) eachRefChange(table string, old, r *Row, strength string, fn func(
 		}
 		os, oset := ov.(notation.Set)
 		ns, nset := nv.(notation.Set)
-		if !oset || !nset || c.Type.Key.RefTable == "" || c.Type.Key.RefType != strength ||
-			!slices.IsSortedFunc(os, compareRefs) || !slices.IsSortedFunc(ns, compareRefs) {
+		if !oset || !nset || c.Type.Key.RefTable == "" || c.Type.Key.RefType != strength {
 			eachRefIn(c, ov, strength, out)
 			eachRefIn(c, nv, strength, in)
 			continue

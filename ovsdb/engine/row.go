@@ -164,12 +164,20 @@ func appendAtomJSON(b []byte, a any) ([]byte, error) {
 	return append(b, e...), nil
 }
 
+// plainJSON marks the bytes json.Marshal copies into a string unchanged.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString quotes s as json.Marshal does: plain printable ASCII
 // is copied; anything it would escape (quotes, backslashes, control
 // characters, <, >, &, invalid UTF-8, U+2028/9) goes through json.Marshal.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainJSON[s[i]] {
 			e, _ := json.Marshal(s) // a string always marshals
 			return append(b, e...)
 		}
