@@ -24,7 +24,6 @@ package vsctl
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/xvs-switch/xvs/ovsdb/client"
@@ -88,9 +87,8 @@ func fastAddPortOps(o *options, cmds []*invocation, args []string) []any {
 
 // fastAddPort runs the fast path if the line is one it handles. handled is
 // false when the caller must run the general path: the line is not a
-// plain add-port, or the server refused the transaction (a check failed,
-// or a concurrent client took the name first), leaving the database as
-// it was.
+// plain add-port, or the transaction failed (a check failed, or a
+// concurrent client took the name first), leaving the database as it was.
 func fastAddPort(ctx context.Context, c *client.Client, o *options, cmds []*invocation, args []string) (res *result, handled bool, err error) {
 	ops := fastAddPortOps(o, cmds, args)
 	if ops == nil {
@@ -98,12 +96,15 @@ func fastAddPort(ctx context.Context, c *client.Client, o *options, cmds []*invo
 	}
 	res = &result{stage: "while committing the transaction", outputs: []string{""}}
 	results, err := c.Transact(ctx, dbName, ops...)
-	var terr *client.TransactError
-	if errors.As(err, &terr) {
-		return nil, false, nil
-	}
 	if err != nil {
-		return res, true, err
+		if ctx.Err() != nil {
+			return res, true, err // --timeout: say what the run waited for
+		}
+		// A check failed, or the server refused the transaction (no
+		// Open_vSwitch database, say): the general path answers as
+		// before, from get_schema on. A broken connection fails there
+		// too, with the general path's message.
+		return nil, false, nil
 	}
 	if !o.noWait {
 		sel := results[len(results)-2]
