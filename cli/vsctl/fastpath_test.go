@@ -179,3 +179,37 @@ func testConcurrentSameName(t *testing.T, srv *ovstest.Server) {
 		t.Errorf("list-ports br0 = %q", out)
 	}
 }
+
+// TestFastAddPortWaits: without --no-wait, a fast-path add-port bumps
+// next_cfg in its transaction and returns only once the daemon has set
+// cur_cfg to it.
+func TestFastAddPortWaits(t *testing.T) { forEachServer(t, testFastAddPortWaits) }
+
+func testFastAddPortWaits(t *testing.T, srv *ovstest.Server) {
+	mustXVS(t, srv, "add-br", "br0")
+	seen := make(chan int64, 1)
+	apply := make(chan bool)
+	daemon(t, srv, seen, apply)
+	done := make(chan int, 1)
+	var errs string
+	go func() {
+		var code int
+		_, errs, code = xvsRaw("--db="+srv.Remote, "--timeout=20", "add-port", "br0", "pw")
+		done <- code
+	}()
+	if next := <-seen; next != 1 {
+		t.Errorf("next_cfg = %d, want 1", next)
+	}
+	select {
+	case code := <-done:
+		t.Fatalf("add-port returned (exit %d, %s) before the daemon wrote cur_cfg", code, errs)
+	default:
+	}
+	apply <- true
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if out := mustXVS(t, srv, "list-ports", "br0"); out != "pw\n" {
+		t.Errorf("list-ports br0 = %q", out)
+	}
+}
