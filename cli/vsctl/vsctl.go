@@ -91,6 +91,9 @@ func run(ctx context.Context, o *options, cmds []*invocation, args []string) (*r
 		return res, fmt.Errorf("%s: database connection failed (%w)", o.db, unwrapDial(err))
 	}
 	defer c.Close()
+	if fres, handled, err := fastAddPort(ctx, c, o, cmds, args); handled {
+		return fres, err
+	}
 	res.stage = "while reading the schema from " + o.db
 	raw, err := c.GetSchema(ctx, dbName)
 	if err != nil {
@@ -278,7 +281,7 @@ func commit(ctx context.Context, c *client.Client, o *options, r *replica, cx []
 		res.outputs = append(res.outputs, out)
 	}
 	if nextCfg != nil {
-		res.stage = fmt.Sprintf("waiting for the switch to apply the change (Open_vSwitch cur_cfg has not reached next_cfg=%d: is xvs vswitchd running? --no-wait does not wait)", *nextCfg)
+		res.stage = waitStage(*nextCfg)
 		if err := waitCurCfg(ctx, c, *nextCfg); err != nil {
 			return res, err
 		}
@@ -322,6 +325,11 @@ func unreferencedWarnings(r *replica, syms map[string]*symbol) []string {
 		}
 	}
 	return out
+}
+
+// waitStage is the timeout message's stage while waiting for next_cfg.
+func waitStage(nextCfg int64) string {
+	return fmt.Sprintf("waiting for the switch to apply the change (Open_vSwitch cur_cfg has not reached next_cfg=%d: is xvs vswitchd running? --no-wait does not wait)", nextCfg)
 }
 
 // waitCurCfg blocks until Open_vSwitch.cur_cfg >= want, watching a monitor.

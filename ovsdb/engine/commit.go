@@ -97,23 +97,29 @@ func (db *DB) eachRef(table string, r *Row, strength string, fn func(col *schema
 	}
 	db.refs.visits++
 	for _, c := range cols {
-		kref := c.Type.Key.RefTable != "" && c.Type.Key.RefType == strength
-		vref := c.Type.Value != nil && c.Type.Value.RefTable != "" && c.Type.Value.RefType == strength
-		switch v := r.Cols[c.Name].(type) {
-		case notation.Set:
-			if kref {
-				for _, a := range v {
-					fn(c, c.Type.Key.RefTable, a.(notation.UUID))
-				}
+		eachRefIn(c, r.Cols[c.Name], strength, fn)
+	}
+}
+
+// eachRefIn calls fn for every reference of the given strength in value v
+// of column c.
+func eachRefIn(c *schema.Column, v any, strength string, fn func(col *schema.Column, refTable string, id notation.UUID)) {
+	kref := c.Type.Key.RefTable != "" && c.Type.Key.RefType == strength
+	vref := c.Type.Value != nil && c.Type.Value.RefTable != "" && c.Type.Value.RefType == strength
+	switch v := v.(type) {
+	case notation.Set:
+		if kref {
+			for _, a := range v {
+				fn(c, c.Type.Key.RefTable, a.(notation.UUID))
 			}
-		case notation.Map:
-			for _, p := range v {
-				if kref {
-					fn(c, c.Type.Key.RefTable, p.Key.(notation.UUID))
-				}
-				if vref {
-					fn(c, c.Type.Value.RefTable, p.Value.(notation.UUID))
-				}
+		}
+	case notation.Map:
+		for _, p := range v {
+			if kref {
+				fn(c, c.Type.Key.RefTable, p.Key.(notation.UUID))
+			}
+			if vref {
+				fn(c, c.Type.Value.RefTable, p.Value.(notation.UUID))
 			}
 		}
 	}
@@ -240,14 +246,19 @@ func (t *txn) write() *notation.Error {
 	}
 	for table, rows := range t.changes {
 		for rid, r := range rows {
-			if old := t.db.tables[table][rid]; old != nil {
+			old := t.db.tables[table][rid]
+			switch {
+			case old != nil && r != nil:
+				t.db.accountChange(table, old, r)
+			case old != nil:
 				t.db.account(table, old, -1)
+			default:
+				t.db.account(table, r, +1)
 			}
 			if r == nil {
 				delete(t.db.tables[table], rid)
 			} else {
 				t.db.tables[table][rid] = r
-				t.db.account(table, r, +1)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 
 	"github.com/xvs-switch/xvs/ovsdb/notation"
 	"github.com/xvs-switch/xvs/ovsdb/schema"
@@ -137,9 +138,7 @@ func (m mutation) apply(old any) (any, *notation.Error) {
 			}
 			return notation.SortMap(out), nil
 		}
-		out := append(notation.Set(nil), old.(notation.Set)...)
-		out = append(out, m.value.(notation.Set)...)
-		return notation.SortSet(out), nil
+		return insertSorted(old.(notation.Set), m.value.(notation.Set)), nil
 	case "delete":
 		if om, ok := old.(notation.Map); ok {
 			out := notation.Map{}
@@ -242,4 +241,25 @@ func arith(op string, a, b any) (any, *notation.Error) {
 		return nil, notation.Errorf(notation.ErrRangeError, "result out of range")
 	}
 	return r, nil
+}
+
+// insertSorted returns the canonical union of canonical set os and set
+// add: the few new atoms are placed by binary search, so adding a port to
+// a bridge of n ports costs one copy of the set rather than a sort of it.
+func insertSorted(os, add notation.Set) notation.Set {
+	if !slices.IsSortedFunc(add, notation.CompareAtoms) {
+		add = notation.SortSet(append(notation.Set(nil), add...))
+	}
+	out := make(notation.Set, 0, len(os)+len(add))
+	i := 0
+	for _, a := range add {
+		j, found := slices.BinarySearchFunc(os[i:], a, notation.CompareAtoms)
+		out = append(out, os[i:i+j]...)
+		i += j
+		if found || len(out) > 0 && notation.CompareAtoms(out[len(out)-1], a) == 0 {
+			continue // already there (or repeated in add)
+		}
+		out = append(out, a)
+	}
+	return append(out, os[i:]...)
 }

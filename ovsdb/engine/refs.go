@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strings"
+
 	"github.com/xvs-switch/xvs/ovsdb/notation"
 	"github.com/xvs-switch/xvs/ovsdb/schema"
 )
@@ -17,6 +19,9 @@ type refIndex struct {
 	// visits counts rows that commits examined, for the test that keeps
 	// commit cost independent of the table sizes.
 	visits int
+	// scans counts where clauses answered by scanning a whole table, for
+	// the test that an indexed "==" does not.
+	scans int
 }
 
 func newRefIndex(sch *schema.Schema) *refIndex {
@@ -62,6 +67,108 @@ func (db *DB) account(table string, r *Row, sign int) {
 	}
 }
 
+// accountChange replaces committed row old's references and index keys
+// by those of r, its new version, touching only the references that
+// differ: adding a port to a 10,000-port bridge changes one reference of
+// Bridge.ports, not 10,000.
+func (db *DB) accountChange(table string, old, r *Row) {
+	x := db.refs
+	db.eachRefChange(table, old, r, schema.Strong, func(_ string, id notation.UUID, sign int) {
+		if x.strongIn[id] += sign; x.strongIn[id] == 0 {
+			delete(x.strongIn, id)
+		}
+	})
+	db.eachRefChange(table, old, r, schema.Weak, func(_ string, id notation.UUID, sign int) {
+		if sign > 0 {
+			if x.weakIn[id] == nil {
+				x.weakIn[id] = map[notation.UUID]string{}
+			}
+			x.weakIn[id][r.UUID] = table
+			return
+		}
+		delete(x.weakIn[id], r.UUID)
+		if len(x.weakIn[id]) == 0 {
+			delete(x.weakIn, id)
+		}
+	})
+	for i, idx := range db.schema.Tables[table].Indexes {
+		if k := uniqueKey(old, idx); x.unique[table][i][k] == old.UUID {
+			delete(x.unique[table][i], k)
+		}
+		x.unique[table][i][uniqueKey(r, idx)] = r.UUID
+	}
+}
+
+// eachRefChange calls fn for each reference of the given strength that a
+// row's change from old to r removes (sign -1) or adds (+1); old is nil
+// for an insert, r for a delete. A row holds canonical values (package
+// schema: sets sorted by notation.CompareAtoms, without duplicates), so a
+// set column's difference is one merge pass without a map; map columns
+// count as wholly replaced.
+func (db *DB) eachRefChange(table string, old, r *Row, strength string, fn func(refTable string, id notation.UUID, sign int)) {
+	cols := db.refCols[table].strong
+	if strength == schema.Weak {
+		cols = db.refCols[table].weak
+	}
+	if len(cols) == 0 {
+		return
+	}
+	db.refs.visits++
+	out := func(_ *schema.Column, to string, id notation.UUID) { fn(to, id, -1) }
+	in := func(_ *schema.Column, to string, id notation.UUID) { fn(to, id, +1) }
+	for _, c := range cols {
+		var ov, nv any
+		if old != nil {
+			ov = old.Cols[c.Name]
+		}
+		if r != nil {
+			nv = r.Cols[c.Name]
+		}
+		os, oset := ov.(notation.Set)
+		ns, nset := nv.(notation.Set)
+		if !oset || !nset || c.Type.Key.RefTable == "" || c.Type.Key.RefType != strength {
+			eachRefIn(c, ov, strength, out)
+			eachRefIn(c, nv, strength, in)
+			continue
+		}
+		to := c.Type.Key.RefTable
+		i, j := 0, 0
+		for i < len(os) || j < len(ns) {
+			switch {
+			case j == len(ns):
+				fn(to, os[i].(notation.UUID), -1)
+				i++
+			case i == len(os):
+				fn(to, ns[j].(notation.UUID), +1)
+				j++
+			default:
+				switch cmp := compareRefs(os[i], ns[j]); {
+				case cmp == 0:
+					i++
+					j++
+				case cmp < 0:
+					fn(to, os[i].(notation.UUID), -1)
+					i++
+				default:
+					fn(to, ns[j].(notation.UUID), +1)
+					j++
+				}
+			}
+		}
+	}
+}
+
+// compareRefs is notation.CompareAtoms with a shortcut for the common case
+// of two UUIDs (the merge above runs over every reference of a column).
+func compareRefs(a, b any) int {
+	if x, ok := a.(notation.UUID); ok {
+		if y, ok := b.(notation.UUID); ok {
+			return strings.Compare(string(x), string(y))
+		}
+	}
+	return notation.CompareAtoms(a, b)
+}
+
 // strongDelta is the change a transaction makes to the strong reference
 // counts: refs of each changed row's new version minus its committed one.
 func (t *txn) strongDelta() map[notation.UUID]int {
@@ -71,12 +178,7 @@ func (t *txn) strongDelta() map[notation.UUID]int {
 			continue
 		}
 		for id, r := range rows {
-			if old := t.db.tables[table][id]; old != nil {
-				t.db.eachRef(table, old, schema.Strong, func(_ *schema.Column, _ string, to notation.UUID) { delta[to]-- })
-			}
-			if r != nil {
-				t.db.eachRef(table, r, schema.Strong, func(_ *schema.Column, _ string, to notation.UUID) { delta[to]++ })
-			}
+			t.db.eachRefChange(table, t.db.tables[table][id], r, schema.Strong, func(_ string, to notation.UUID, sign int) { delta[to] += sign })
 		}
 	}
 	return delta
@@ -102,10 +204,12 @@ func (t *txn) collectGarbage(delta map[notation.UUID]int) {
 			continue
 		}
 		// Targets of references this transaction removed.
-		for id := range rows {
+		for id, r := range rows {
 			if old := t.db.tables[table][id]; old != nil {
-				t.db.eachRef(table, old, schema.Strong, func(_ *schema.Column, to string, tid notation.UUID) {
-					work = append(work, cand{to, tid})
+				t.db.eachRefChange(table, old, r, schema.Strong, func(to string, tid notation.UUID, sign int) {
+					if sign < 0 {
+						work = append(work, cand{to, tid})
+					}
 				})
 			}
 		}
@@ -143,8 +247,11 @@ func (t *txn) checkStrongRefs(delta map[notation.UUID]int) *notation.Error {
 				}
 				continue
 			}
-			t.db.eachRef(table, r, schema.Strong, func(_ *schema.Column, to string, tid notation.UUID) {
-				bad = bad || t.row(to, tid) == nil
+			// Only references the transaction added can dangle: one it
+			// kept points to a committed row, and deleting that row is
+			// caught above by the row's count.
+			t.db.eachRefChange(table, t.db.tables[table][id], r, schema.Strong, func(to string, tid notation.UUID, sign int) {
+				bad = bad || sign > 0 && t.row(to, tid) == nil
 			})
 		}
 	}
