@@ -39,9 +39,13 @@ generate-check:
 fuzz:
 	@tests/fuzz.sh $(FUZZTIME)
 
+# Benchmarks, run by hand (never in CI); figures go to docs/benchmarks.md.
+# Go micro-benchmarks, then xvs side by side with Open vSwitch in one run.
 bench: need-root deps build
-	@echo "make bench: the side-by-side benchmark arrives with the bench issue; Go micro-benchmarks:"
-	$(GO) test -run '^$$' -bench . -benchmem ./ofproto/...
+	$(GO) test -run '^$$' -bench . -benchmem ./ofproto/... ./datapath/...
+	tests/bench/ovsdb_bench.sh
+	tests/bench/ofctl_bench.sh
+	@echo "make bench: the datapath side-by-side (Linux bridge, bare XDP/TC redirect, OVS) arrives with the bench issue"
 
 demo: need-root deps build
 	@echo "make demo: not built yet — the demo needs the switch daemon (xvs vswitchd), which arrives with the vswitchd issue."
