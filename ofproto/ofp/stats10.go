@@ -259,29 +259,17 @@ func (m *StatsReply10) unmarshalBody(b []byte, _ uint8) error {
 		if err := fixed(tableStats10Len); err != nil {
 			return err
 		}
-		for ; len(b) > 0; b = b[tableStats10Len:] {
-			var t TableStats10
-			t.decode(b)
-			m.Tables = append(m.Tables, t)
-		}
+		m.Tables = decodeEntries10[TableStats10](b, tableStats10Len)
 	case ST10Port:
 		if err := fixed(portStats10Len); err != nil {
 			return err
 		}
-		for ; len(b) > 0; b = b[portStats10Len:] {
-			var p PortStats10
-			p.decode(b)
-			m.Ports = append(m.Ports, p)
-		}
+		m.Ports = decodeEntries10[PortStats10](b, portStats10Len)
 	case ST10Queue:
 		if err := fixed(queueStats10Len); err != nil {
 			return err
 		}
-		for ; len(b) > 0; b = b[queueStats10Len:] {
-			var q QueueStats10
-			q.decode(b)
-			m.Queues = append(m.Queues, q)
-		}
+		m.Queues = decodeEntries10[QueueStats10](b, queueStats10Len)
 	case ST10Vendor:
 		v, err := decodeVendorStats10(b)
 		if err != nil {
@@ -363,4 +351,19 @@ func decodeVendorStats10(b []byte) (*VendorStats10, error) {
 
 func (v *VendorStats10) format() string {
 	return fmt.Sprintf(" vendor=0x%08x", v.Vendor) + formatPayload(v.Data)
+}
+
+// decodeEntries10 decodes a body of fixed-size stats entries whose length
+// the caller has checked to be a multiple of size.
+func decodeEntries10[T any, PT interface {
+	*T
+	decode([]byte)
+}](b []byte, size int) []T {
+	var out []T
+	for ; len(b) > 0; b = b[size:] {
+		var e T
+		PT(&e).decode(b)
+		out = append(out, e)
+	}
+	return out
 }
