@@ -11,8 +11,6 @@ package ofp
 
 import "errors"
 
-var errNotImplemented = errors.New("not implemented yet")
-
 // err10 builds a conversion error in OpenFlow 1.0 numbering.
 func err10(t ErrorType, code uint16, format string, args ...any) *Error {
 	e := errf(t, code, format, args...)
