@@ -17,8 +17,11 @@ package ofp
 //   - nw_tos carries the DSCP in its upper six bits: ip_dscp = nw_tos>>2.
 //   - Ports: the 1.0 reserved numbers (0xff00 and up) map to 1.3's.
 //
-// Every match a 1.0 controller can send converts; a RARP match with
-// ARP fields is refused, since 1.3's arp_* fields need eth_type 0x0806.
+// Every match a 1.0 controller can send converts but two kinds, refused
+// with OFPBRC_BAD_TYPE (1.0 has no bad-match error): a RARP match with
+// ARP fields, since 1.3's arp_* fields need eth_type 0x0806, and an ICMP
+// type or code above 255 in tp_src/tp_dst (Open vSwitch keeps such a
+// flow, which matches no packet; 1.3's fields have 8 bits).
 // MatchTo10 is the inverse, for flow stats and flow-removed to 1.0
 // sessions: ToMatch followed by MatchTo10 gives back the normalised
 // original (Normalize10). A 1.3 match 1.0 cannot say (metadata, IPv6
@@ -43,7 +46,7 @@ func ipProtoHasPorts10(p uint8, v6 bool) bool {
 // Normalize10 returns m as a 1.0 switch that follows Open vSwitch reads
 // it: wildcarded and meaningless fields cleared and wildcarded, address
 // bits outside their prefix cleared, undefined wildcard bits dropped, and
-// values cut to the bits the field has. ToMatch followed by MatchTo10
+// VLAN values cut to the bits the field has. ToMatch followed by MatchTo10
 // gives this form.
 func Normalize10(m Match10) Match10 {
 	w := m.Wildcards
@@ -103,20 +106,13 @@ func Normalize10(m Match10) Match10 {
 		out.NWProto = m.NWProto
 	}
 	if (v4 || v6) && has(FW10NWProto) && ipProtoHasPorts10(m.NWProto, v6) {
-		icmp := m.NWProto == ipProtoICMP || m.NWProto == ipProtoICMP6
-		cut := func(v uint16) uint16 {
-			if icmp {
-				return v & 0xff
-			}
-			return v
-		}
 		if has(FW10TPSrc) {
 			keep(FW10TPSrc)
-			out.TPSrc = cut(m.TPSrc)
+			out.TPSrc = m.TPSrc
 		}
 		if has(FW10TPDst) {
 			keep(FW10TPDst)
-			out.TPDst = cut(m.TPDst)
+			out.TPDst = m.TPDst
 		}
 	}
 	return out
@@ -197,6 +193,11 @@ func (m Match10) ToMatch() (Match, error) {
 				continue
 			}
 			if width == 1 {
+				if p.v > 0xff {
+					// OVS keeps the 16 bits, so the flow matches no
+					// packet; 1.3's 8-bit field cannot say that.
+					return Match{}, err10(ET10BadRequest, BRC10BadType, "match: ICMP type or code %d exceeds 8 bits", p.v)
+				}
 				f = append(f, basicOXM(p.field, []byte{byte(p.v)}, nil))
 			} else {
 				f = append(f, basicOXM(p.field, be16(p.v), nil))
