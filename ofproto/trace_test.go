@@ -1,9 +1,12 @@
 package ofproto
 
 import (
+	"net"
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket/layers"
+	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/dptest"
 )
 
@@ -83,5 +86,28 @@ func TestDumpFlowsAndPortStatus(t *testing.T) {
 	if len(rec.status) != 3 || rec.status[0].Reason != 0 || rec.status[1].Reason != 2 || rec.status[2].Reason != 1 ||
 		rec.status[1].Desc.State&1 == 0 || rec.status[0].Desc.Name != "p2" {
 		t.Fatalf("port status %+v", rec.status)
+	}
+}
+
+func TestTraceWildcards(t *testing.T) {
+	r := newRig(t, 2, FailSecure)
+	r.add("priority=10,ip,nw_dst=10.0.0.0/24,actions=output:2", "priority=5,udp,tp_dst=53,actions=drop")
+	tr, err := r.sw.Trace(1, dptest.UDP4(t, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Consulted != "eth_type,ipv4_dst" {
+		t.Fatalf("consulted %q", tr.Consulted)
+	}
+	m := datapath.FlowKey(tr.Mask)
+	if m.IPv4Dst != [4]byte{255, 255, 255, 0} || m.EthType != 0xffff || m.IPv4Src != [4]byte{} || m.TPDst != 0 {
+		t.Fatalf("mask %+v", m)
+	}
+	// A miss in the higher-priority subtable consults the lower one too.
+	tr, _ = r.sw.Trace(1, dptest.Build(t, dptest.Eth(layers.EthernetTypeIPv4),
+		&layers.IPv4{Version: 4, IHL: 5, TTL: 9, Protocol: layers.IPProtocolUDP, SrcIP: dptest.IP1, DstIP: net.IPv4(192, 168, 0, 1).To4()},
+		&layers.UDP{SrcPort: 1, DstPort: 2}))
+	if !strings.Contains(tr.Consulted, "udp_dst") || !strings.Contains(tr.String(), "Megaflow fields: ") {
+		t.Fatalf("consulted %q", tr.Consulted)
 	}
 }
