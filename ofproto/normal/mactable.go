@@ -1,6 +1,8 @@
 package normal
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -17,12 +19,16 @@ type Entry struct {
 	VLAN uint16
 	MAC  [6]byte
 	Port uint32        // OpenFlow port
-	Age  time.Duration // since the source was last seen
+	Age  time.Duration // since the source was last seen (0 for static entries)
+	// Static entries (fdb/add) never age, are never evicted and are not
+	// moved by learning.
+	Static bool
 }
 
 // Stats are the counters of fdb/stats-show.
 type Stats struct {
-	Current, Max                     int // entries now, and the size limit
+	Current, Max                     int // entries now (static ones included), and the size limit
+	Static                           int // static entries now
 	Learned, Expired, Evicted, Moved uint64
 }
 
@@ -45,6 +51,7 @@ type macEntry struct {
 	macKey
 	port       uint32
 	seen       time.Time // last learned
+	static     bool
 	prev, next *macEntry
 }
 
@@ -64,6 +71,7 @@ type MACTable struct {
 	lru     macEntry // sentinel: lru.next is the oldest entry, lru.prev the newest
 	aging   time.Duration
 	size    int
+	static  int // static entries
 	stats   Stats
 }
 
@@ -98,7 +106,11 @@ func (t *MACTable) SetLimits(aging time.Duration, size int) []Change {
 	t.aging, t.size = limits(aging, size)
 	var ch []Change
 	for len(t.entries) > t.size {
-		ch = append(ch, t.evictLocked())
+		c, ok := t.evictLocked()
+		if !ok {
+			break
+		}
+		ch = append(ch, c)
 	}
 	return ch
 }
@@ -124,25 +136,35 @@ func (t *MACTable) pushNewest(e *macEntry) {
 func (t *MACTable) removeLocked(e *macEntry) {
 	t.unlink(e)
 	delete(t.entries, e.macKey)
+	if e.static {
+		t.static--
+	}
 }
 
-// evictLocked removes the least recently learned entry; the table is not empty.
-func (t *MACTable) evictLocked() Change {
+// evictLocked removes the least recently learned dynamic entry; ok is
+// false when every entry is static.
+func (t *MACTable) evictLocked() (ch Change, ok bool) {
 	e := t.lru.next
+	for e != &t.lru && e.static {
+		e = e.next
+	}
+	if e == &t.lru {
+		return Change{}, false
+	}
 	t.removeLocked(e)
 	t.stats.Evicted++
-	return Change{VLAN: e.vlan, MAC: e.mac, Old: e.port}
+	return Change{VLAN: e.vlan, MAC: e.mac, Old: e.port}, true
 }
 
 func (t *MACTable) expired(e *macEntry, now time.Time) bool {
-	return now.Sub(e.seen) >= t.aging
+	return !e.static && now.Sub(e.seen) >= t.aging
 }
 
 // Learn records that mac was seen as a source in vlan on port. It returns
 // the change when the address is new or moved (nil when it was already on
 // port, which only refreshes it), and the entry evicted to make room, if
 // any. Multicast and broadcast sources are never learned (nil, nil), nor is
-// port 0.
+// port 0; a static entry is left as it is.
 func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicted *Change) {
 	if mac[0]&1 != 0 || port == 0 {
 		return nil, nil
@@ -152,6 +174,9 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if e, ok := t.entries[k]; ok {
+		if e.static {
+			return nil, nil
+		}
 		old := e.port
 		if t.expired(e, now) {
 			// Expired but not yet collected: Lookup already ignores it,
@@ -173,7 +198,10 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 		return changed, nil
 	}
 	if len(t.entries) >= t.size {
-		ev := t.evictLocked()
+		ev, ok := t.evictLocked()
+		if !ok {
+			return nil, nil // full of static entries
+		}
 		evicted = &ev
 	}
 	e := &macEntry{macKey: k, port: port, seen: now}
@@ -207,10 +235,19 @@ func (t *MACTable) Expire() []Change {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var ch []Change
-	for e := t.lru.next; e != &t.lru && t.expired(e, now); e = t.lru.next {
-		t.removeLocked(e)
-		t.stats.Expired++
-		ch = append(ch, Change{VLAN: e.vlan, MAC: e.mac, Old: e.port})
+	// Dynamic entries are in expiry order; static ones, which never
+	// expire, are stepped over.
+	for e := t.lru.next; e != &t.lru; {
+		next := e.next
+		if !e.static {
+			if !t.expired(e, now) {
+				break
+			}
+			t.removeLocked(e)
+			t.stats.Expired++
+			ch = append(ch, Change{VLAN: e.vlan, MAC: e.mac, Old: e.port})
+		}
+		e = next
 	}
 	return ch
 }
@@ -220,10 +257,12 @@ func (t *MACTable) Expire() []Change {
 func (t *MACTable) NextExpiry() (at time.Time, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.lru.next == &t.lru {
-		return time.Time{}, false
+	for e := t.lru.next; e != &t.lru; e = e.next {
+		if !e.static {
+			return e.seen.Add(t.aging), true
+		}
 	}
-	return t.lru.next.seen.Add(t.aging), true
+	return time.Time{}, false
 }
 
 // Delete removes one entry (fdb/del) and reports whether it was there.
@@ -277,7 +316,11 @@ func (t *MACTable) Entries() []Entry {
 	defer t.mu.Unlock()
 	out := make([]Entry, 0, len(t.entries))
 	for e := t.lru.next; e != &t.lru; e = e.next {
-		out = append(out, Entry{VLAN: e.vlan, MAC: e.mac, Port: e.port, Age: now.Sub(e.seen)})
+		en := Entry{VLAN: e.vlan, MAC: e.mac, Port: e.port, Static: e.static}
+		if !e.static {
+			en.Age = now.Sub(e.seen)
+		}
+		out = append(out, en)
 	}
 	return out
 }
@@ -294,6 +337,76 @@ func (t *MACTable) Stats() Stats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.stats
-	s.Current, s.Max = len(t.entries), t.size
+	s.Current, s.Max, s.Static = len(t.entries), t.size, t.static
 	return s
+}
+
+// ClearStats zeroes the learned, expired, evicted and moved counters
+// (fdb/stats-clear).
+func (t *MACTable) ClearStats() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stats = Stats{}
+}
+
+// ErrNoStatic is returned by DeleteStatic for an address with no static entry.
+var ErrNoStatic = errors.New("could not find static mac entry")
+
+// AddStatic adds a static entry (fdb/add): mac in vlan is on port until
+// DeleteStatic, whatever learning sees. A dynamic entry for the address
+// becomes static. It returns the change, if the port differs from what the
+// table said, and the entry evicted to make room, if any.
+func (t *MACTable) AddStatic(vlan uint16, mac [6]byte, port uint32) (changed, evicted *Change, err error) {
+	if mac[0]&1 != 0 {
+		return nil, nil, fmt.Errorf("fdb: static entry for multicast address %s", FormatMAC(mac))
+	}
+	if vlan > MaxVID {
+		return nil, nil, fmt.Errorf("fdb: vlan %d out of range 0..%d", vlan, MaxVID)
+	}
+	if port == 0 {
+		return nil, nil, errors.New("fdb: static entry needs a port")
+	}
+	now := t.now()
+	k := macKey{vlan, mac}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.entries[k]
+	if ok {
+		if e.port != port {
+			old := e.port
+			if t.expired(e, now) {
+				old = 0
+			}
+			changed = &Change{VLAN: vlan, MAC: mac, Old: old, New: port}
+		}
+		if !e.static {
+			t.static++
+		}
+		e.port, e.seen, e.static = port, now, true
+		return changed, nil, nil
+	}
+	if len(t.entries) >= t.size {
+		ev, ok := t.evictLocked()
+		if !ok {
+			return nil, nil, fmt.Errorf("fdb: table full (%d static entries)", t.static)
+		}
+		evicted = &ev
+	}
+	e = &macEntry{macKey: k, port: port, seen: now, static: true}
+	t.entries[k] = e
+	t.pushNewest(e)
+	t.static++
+	return &Change{VLAN: vlan, MAC: mac, New: port}, evicted, nil
+}
+
+// DeleteStatic removes a static entry (fdb/del).
+func (t *MACTable) DeleteStatic(vlan uint16, mac [6]byte) (Change, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.entries[macKey{vlan, mac}]
+	if !ok || !e.static {
+		return Change{}, ErrNoStatic
+	}
+	t.removeLocked(e)
+	return Change{VLAN: vlan, MAC: mac, Old: e.port}, nil
 }

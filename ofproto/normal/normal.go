@@ -24,8 +24,8 @@ type PortView struct {
 type Out struct {
 	Port uint32 // OpenFlow port
 	Tag  uint16 // VID to send the frame tagged with; 0: untagged
-	// PriorityTag is set when the frame leaves untagged (Tag 0) on a port
-	// with priority-tags and a non-zero PCP: it carries a VID 0 tag.
+	// PriorityTag is set when the frame leaves with VID 0 but a tag that
+	// carries its non-zero priority (VLANConfig.OutputTag says when).
 	PriorityTag bool
 }
 
@@ -199,12 +199,12 @@ func findPort(ports []PortView, port uint32) *PortView {
 
 // output is the Out for a frame of vlan with priority pcp leaving p.
 func output(p *PortView, vlan uint16, pcp uint8) (Out, bool) {
-	vid, ok := p.VLAN.OutputVID(vlan)
+	tci, tagged, ok := p.VLAN.OutputTag(vlan, pcp)
 	if !ok {
 		return Out{}, false
 	}
-	_, tagged := OutputTCI(vid, pcp, p.VLAN.PriorityTags)
-	return Out{Port: p.Port, Tag: vid, PriorityTag: vid == 0 && tagged}, true
+	vid := tci & 0x0fff
+	return Out{Port: p.Port, Tag: vid, PriorityTag: tagged && vid == 0}, true
 }
 
 // String is a one-line summary for logs and tests.

@@ -22,8 +22,8 @@ func InputTag(key *datapath.FlowKey) (vid uint16, pcp uint8, tpid uint16, tagged
 
 // OutputTCI returns the tag a frame leaving with VID vid (0: untagged) and
 // priority pcp carries, and whether it carries one: always for a non-zero
-// VID; for VID 0 only as a priority tag, when the port has priority-tags
-// and pcp is not zero. DEI is never set, as OVS's push does not set it.
+// VID; for VID 0 only as a priority tag, when priorityTags allows one and
+// pcp is not zero. DEI is never set, as OVS's push does not set it.
 func OutputTCI(vid uint16, pcp uint8, priorityTags bool) (tci uint16, tagged bool) {
 	if vid == 0 && !(priorityTags && pcp != 0) {
 		return 0, false
