@@ -32,7 +32,7 @@ type Out struct {
 // Decision is what NORMAL does with one frame.
 type Decision struct {
 	Outputs []Out // in the order of the ports given to Forward
-	Drop    bool  // nothing is output; Why says why
+	Drop    bool  // nothing is output; Why says why (flooding to no port included)
 	// Why is the reason of a drop or the way the outputs were chosen, in
 	// the words of OVS's ofproto/trace.
 	Why     string
@@ -48,6 +48,9 @@ type Decision struct {
 	// In is the input port and Src, Dst the frame's addresses, for Explain.
 	In       uint32
 	Src, Dst [6]byte
+
+	inMode VLANMode // input port's effective mode and tag, for Explain
+	inTag  uint16
 }
 
 // Reasons a decision gives (Decision.Why), worded as OVS's xlate_normal
@@ -64,7 +67,6 @@ const (
 	WhyUnknown    = "learned port is unknown, dropping"
 	WhyNoFwd      = "learned port cannot forward, dropping"
 	WhyNotInVLAN  = "learned port does not carry the VLAN, dropping"
-	WhyNoOutput   = "no port to flood to in the VLAN, dropping"
 )
 
 // Normal is the NORMAL action of one bridge: its MAC table and settings.
@@ -130,6 +132,7 @@ func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Dec
 		}
 		inCfg = p.VLAN
 	}
+	d.inMode, d.inTag = inCfg.EffectiveMode(), inCfg.Tag
 	// A TPID without the 4 bytes of the tag behind it (datapath/packet
 	// rule 3 leaves EthType = TPID and no FieldVLAN0).
 	if !key.Fields.Has(datapath.FieldVLAN0) && (key.EthType == datapath.EthTypeVLAN || key.EthType == datapath.EthTypeQinQ) {
@@ -181,10 +184,7 @@ func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Dec
 			d.Outputs = append(d.Outputs, out)
 		}
 	}
-	if len(d.Outputs) == 0 {
-		d.Drop = true
-		d.Why = WhyNoOutput
-	}
+	d.Drop = len(d.Outputs) == 0
 	return d
 }
 
