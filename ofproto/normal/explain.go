@@ -37,10 +37,8 @@ func (d Decision) Explain(portName func(uint32) string) []string {
 		detail(fmt.Sprintf("learned that %s is on port %s in VLAN %d", FormatMAC(d.Learned.MAC), portName(d.Learned.New), d.Learned.VLAN))
 	}
 	if d.Flooded {
+		// OVS says nothing more when no port gets the flood.
 		detail(WhyFlood)
-		if len(d.Outputs) == 0 {
-			detail("no port carries VLAN " + fmt.Sprint(d.VLAN) + " besides the input port")
-		}
 		return lines
 	}
 	detail(d.Why)

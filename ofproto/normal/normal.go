@@ -32,7 +32,7 @@ type Out struct {
 // Decision is what NORMAL does with one frame.
 type Decision struct {
 	Outputs []Out // in the order of the ports given to Forward
-	Drop    bool  // nothing is output; Why says why (flooding to no port included)
+	Drop    bool  // nothing is output; Why says why
 	// Why is the reason of a drop or the way the outputs were chosen, in
 	// the words of OVS's ofproto/trace.
 	Why     string
@@ -67,6 +67,7 @@ const (
 	WhyUnknown    = "learned port is unknown, dropping"
 	WhyNoFwd      = "learned port cannot forward, dropping"
 	WhyNotInVLAN  = "learned port does not carry the VLAN, dropping"
+	WhyNoOutput   = "no port to flood to in the VLAN, dropping"
 )
 
 // Normal is the NORMAL action of one bridge: its MAC table and settings.
@@ -113,6 +114,17 @@ func fromController(in uint32) bool {
 // learn, then forward to the learned port of the destination or flood to
 // every other port carrying the VLAN. A frame never goes back out in.
 func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Decision {
+	return n.decide(in, key, ports, true)
+}
+
+// Decide is Forward without learning: the decision the MAC table gives now,
+// leaving it untouched, for ofproto/trace and for revalidating cache
+// entries (which re-learn separately, through MACTable.Learn).
+func (n *Normal) Decide(in uint32, key *datapath.FlowKey, ports []PortView) Decision {
+	return n.decide(in, key, ports, false)
+}
+
+func (n *Normal) decide(in uint32, key *datapath.FlowKey, ports []PortView, learn bool) Decision {
 	d := Decision{In: in, Src: key.EthSrc, Dst: key.EthDst, TPID: datapath.EthTypeVLAN}
 	drop := func(why string) Decision {
 		d.Drop, d.Why, d.Outputs = true, why, nil
@@ -122,7 +134,6 @@ func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Dec
 		return drop(WhyNoEthernet)
 	}
 	var inCfg VLANConfig // controller-sourced: trunk of all VLANs
-	learn := true
 	if fromController(in) {
 		learn = false
 	} else {
@@ -184,7 +195,9 @@ func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Dec
 			d.Outputs = append(d.Outputs, out)
 		}
 	}
-	d.Drop = len(d.Outputs) == 0
+	if len(d.Outputs) == 0 {
+		d.Drop, d.Why = true, WhyNoOutput
+	}
 	return d
 }
 

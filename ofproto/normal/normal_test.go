@@ -182,7 +182,7 @@ func TestFloodScope(t *testing.T) {
 	ps[0].NoFlood = true
 	ps[5].CanForward = false
 	d := n.Forward(local, key(mac(8), bcast, -1, 0), ps)
-	if len(d.Outputs) != 0 || !d.Drop || !d.Flooded {
+	if len(d.Outputs) != 0 || !d.Drop || !d.Flooded || d.Why != WhyNoOutput {
 		t.Fatalf("flood with no eligible port: %+v", d)
 	}
 	// A no-flood port still gets frames for addresses learned on it.
@@ -234,5 +234,42 @@ func TestForwardReportsEviction(t *testing.T) {
 	d := n.Forward(2, key(mac(2), bcast, -1, 0), ps)
 	if d.Evicted == nil || d.Evicted.MAC != mac(1) || d.Evicted.Old != 1 {
 		t.Fatalf("evicted %+v", d.Evicted)
+	}
+}
+
+func TestView(t *testing.T) {
+	for _, tc := range []struct {
+		config, state uint32
+		fwd, noFlood  bool
+	}{
+		{0, 0, true, false},
+		{1, 0, false, false},      // OFPPC_PORT_DOWN
+		{1 << 5, 0, false, false}, // OFPPC_NO_FWD
+		{1 << 4, 0, true, true},   // OFPPC_NO_FLOOD
+		{1 << 2, 0, true, false},  // OFPPC_NO_RECV: not NORMAL's business
+		{0, 1, false, false},      // OFPPS_LINK_DOWN
+		{0, 4, true, false},       // OFPPS_LIVE
+	} {
+		v := View(3, VLANConfig{Tag: 5}, tc.config, tc.state)
+		if v.Port != 3 || v.VLAN.Tag != 5 || v.CanForward != tc.fwd || v.NoFlood != tc.noFlood {
+			t.Errorf("config %#x state %#x: %+v", tc.config, tc.state, v)
+		}
+	}
+}
+
+func TestDecideDoesNotLearn(t *testing.T) {
+	n := New(nil)
+	ps := bridgePorts()
+	d := n.Decide(1, key(mac(1), bcast, -1, 0), ps)
+	if d.Learned != nil || n.MACs().Len() != 0 || !d.Flooded {
+		t.Fatalf("Decide learned: %+v, %d entries", d, n.MACs().Len())
+	}
+	n.Forward(2, key(mac(2), bcast, -1, 0), ps)
+	d = n.Decide(1, key(mac(1), mac(2), -1, 0), ps)
+	if got := outs(d); !reflect.DeepEqual(got, []string{"2"}) || n.MACs().Len() != 1 {
+		t.Fatalf("Decide to a learned port: %v, %d entries", got, n.MACs().Len())
+	}
+	if got := d.Explain(nil); !reflect.DeepEqual(got, []string{"-> forwarding to learned port"}) {
+		t.Fatalf("Explain: %q", got)
 	}
 }
