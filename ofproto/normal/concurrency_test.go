@@ -40,6 +40,8 @@ func TestConcurrentUse(t *testing.T) {
 			n.MACs().Entries()
 			n.MACs().Stats()
 			if i%100 == 0 {
+				n.MACs().AddStatic(7, mac(byte(i/100)), 2)
+				n.MACs().DeleteStatic(7, mac(byte(i/100-1)))
 				n.MACs().FlushPort(1)
 				n.MACs().SetLimits(time.Second, 32+i/10)
 			}
@@ -50,6 +52,7 @@ func TestConcurrentUse(t *testing.T) {
 	if s.Current > s.Max || s.Current != n.MACs().Len() || s.Current != len(n.MACs().Entries()) {
 		t.Fatalf("inconsistent table: %+v len %d", s, n.MACs().Len())
 	}
+	checkInvariants(t, n.MACs())
 	if s.Learned == 0 || s.Evicted == 0 {
 		t.Fatalf("nothing learned or evicted: %+v", s)
 	}

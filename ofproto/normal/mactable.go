@@ -41,27 +41,14 @@ type Change struct {
 	Old, New uint32 // OpenFlow ports; 0: none
 }
 
-type macKey struct {
-	vlan uint16
-	mac  [6]byte
-}
-
-// macEntry is a table entry and its node in the LRU list.
-type macEntry struct {
-	macKey
-	port       uint32
-	seen       time.Time // last learned
-	static     bool
-	prev, next *macEntry
-}
-
 // MACTable maps (VLAN, MAC) to the OpenFlow port the address was last seen
 // on. Entries age out aging after the address was last seen as a source;
-// when the table is full, learning a new address evicts the entry learned
-// least recently. Entries are kept in a doubly linked list in the order they
-// were last learned, so that aging, eviction and refresh are O(1): with one
-// aging time for all, the least recently learned entry is also the first to
-// expire. A MACTable is safe for concurrent use.
+// when the table is full, learning a new address evicts the least recently
+// learned entry of the port with the most entries (see victim). Entries are
+// kept in lists in the order they were last learned, so that learning,
+// refresh and aging are O(1): with one aging time for all, the least
+// recently learned entry is also the first to expire. A MACTable is safe
+// for concurrent use.
 type MACTable struct {
 	now func() time.Time
 
@@ -69,6 +56,7 @@ type MACTable struct {
 	// mu protects the fields below.
 	entries map[macKey]*macEntry
 	lru     macEntry // sentinel: lru.next is the oldest entry, lru.prev the newest
+	byPort  map[uint32]*portEntries
 	aging   time.Duration
 	size    int
 	static  int // static entries
@@ -81,7 +69,7 @@ func NewMACTable(aging time.Duration, size int, now func() time.Time) *MACTable 
 	if now == nil {
 		now = time.Now
 	}
-	t := &MACTable{now: now, entries: make(map[macKey]*macEntry)}
+	t := &MACTable{now: now, entries: make(map[macKey]*macEntry), byPort: make(map[uint32]*portEntries)}
 	t.lru.next, t.lru.prev = &t.lru, &t.lru
 	t.aging, t.size = limits(aging, size)
 	return t
@@ -122,17 +110,6 @@ func (t *MACTable) Limits() (aging time.Duration, size int) {
 	return t.aging, t.size
 }
 
-func (t *MACTable) unlink(e *macEntry) {
-	e.prev.next, e.next.prev = e.next, e.prev
-	e.prev, e.next = nil, nil
-}
-
-func (t *MACTable) pushNewest(e *macEntry) {
-	e.prev, e.next = t.lru.prev, &t.lru
-	t.lru.prev.next = e
-	t.lru.prev = e
-}
-
 func (t *MACTable) removeLocked(e *macEntry) {
 	t.unlink(e)
 	delete(t.entries, e.macKey)
@@ -141,14 +118,10 @@ func (t *MACTable) removeLocked(e *macEntry) {
 	}
 }
 
-// evictLocked removes the least recently learned dynamic entry; ok is
-// false when every entry is static.
+// evictLocked removes the victim; ok is false when every entry is static.
 func (t *MACTable) evictLocked() (ch Change, ok bool) {
-	e := t.lru.next
-	for e != &t.lru && e.static {
-		e = e.next
-	}
-	if e == &t.lru {
+	e := t.victim()
+	if e == nil {
 		return Change{}, false
 	}
 	t.removeLocked(e)
@@ -192,9 +165,9 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 			t.stats.Moved++
 			changed = &Change{VLAN: vlan, MAC: mac, Old: old, New: port}
 		}
-		e.port, e.seen = port, now
 		t.unlink(e)
-		t.pushNewest(e)
+		e.port, e.seen = port, now
+		t.link(e)
 		return changed, nil
 	}
 	if len(t.entries) >= t.size {
@@ -206,7 +179,7 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 	}
 	e := &macEntry{macKey: k, port: port, seen: now}
 	t.entries[k] = e
-	t.pushNewest(e)
+	t.link(e)
 	t.stats.Learned++
 	return &Change{VLAN: vlan, MAC: mac, New: port}, evicted
 }
@@ -382,7 +355,9 @@ func (t *MACTable) AddStatic(vlan uint16, mac [6]byte, port uint32) (changed, ev
 		if !e.static {
 			t.static++
 		}
+		t.unlink(e)
 		e.port, e.seen, e.static = port, now, true
+		t.link(e)
 		return changed, nil, nil
 	}
 	if len(t.entries) >= t.size {
@@ -394,7 +369,7 @@ func (t *MACTable) AddStatic(vlan uint16, mac [6]byte, port uint32) (changed, ev
 	}
 	e = &macEntry{macKey: k, port: port, seen: now, static: true}
 	t.entries[k] = e
-	t.pushNewest(e)
+	t.link(e)
 	t.static++
 	return &Change{VLAN: vlan, MAC: mac, New: port}, evicted, nil
 }

@@ -126,6 +126,7 @@ func TestEvictionLRU(t *testing.T) {
 	if s := mt.Stats(); s.Evicted != 3 || s.Current != 1 || s.Max != 1 {
 		t.Fatalf("stats %+v", s)
 	}
+	checkInvariants(t, mt)
 }
 
 func TestFlushAndDelete(t *testing.T) {
@@ -204,6 +205,7 @@ func TestStaticEntries(t *testing.T) {
 	if s := mt.Stats(); s.Static != 1 || s.Current != 1 {
 		t.Fatalf("stats after delete %+v", s)
 	}
+	checkInvariants(t, mt)
 	for _, bad := range []struct {
 		vlan uint16
 		m    [6]byte
@@ -213,4 +215,132 @@ func TestStaticEntries(t *testing.T) {
 			t.Errorf("AddStatic(%d, %x, %d) accepted", bad.vlan, bad.m, bad.port)
 		}
 	}
+}
+
+// TestEvictionFair replays what Open vSwitch 3.1 did with mac-table-size=10:
+// one old entry on p2, nine on p1, then a new address on p3 evicts p1's
+// oldest, not p2's older one.
+func TestEvictionFair(t *testing.T) {
+	clk := newClock()
+	mt := NewMACTable(0, 10, clk.Now)
+	mt.Learn(0, [6]byte{0x50, 0x54, 0, 0, 1, 1}, 2)
+	for i := byte(1); i <= 9; i++ {
+		clk.Advance(time.Millisecond)
+		mt.Learn(0, [6]byte{0x50, 0x54, 0, 0, 2, i}, 1)
+	}
+	clk.Advance(time.Millisecond)
+	_, ev := mt.Learn(10, [6]byte{0x50, 0x54, 0, 0, 3, 1}, 3)
+	if ev == nil || *ev != (Change{MAC: [6]byte{0x50, 0x54, 0, 0, 2, 1}, Old: 1}) {
+		t.Fatalf("evicted %+v, want p1's 50:54:00:00:02:01", ev)
+	}
+	// p1 still has the most (8): it keeps losing its oldest.
+	_, ev = mt.Learn(10, [6]byte{0x50, 0x54, 0, 0, 3, 2}, 3)
+	if ev == nil || ev.MAC[5] != 2 || ev.Old != 1 {
+		t.Fatalf("second eviction %+v", ev)
+	}
+	checkInvariants(t, mt)
+}
+
+// checkInvariants checks that the lists agree with the map.
+func checkInvariants(t *testing.T, mt *MACTable) {
+	t.Helper()
+	mt.mu.Lock()
+	defer mt.mu.Unlock()
+	n, dyn, static := 0, 0, 0
+	for e := mt.lru.next; e != &mt.lru; e = e.next {
+		n++
+		if e.static {
+			static++
+		} else {
+			dyn++
+		}
+		if mt.entries[e.macKey] != e {
+			t.Fatalf("listed entry %v not in the map", e.macKey)
+		}
+	}
+	perPort := 0
+	for port, p := range mt.byPort {
+		c := 0
+		for e := p.head.pnext; e != &p.head; e = e.pnext {
+			if e.port != port || e.static {
+				t.Fatalf("entry %v (port %d, static %v) on port %d's list", e.macKey, e.port, e.static, port)
+			}
+			c++
+		}
+		if c != p.count || c == 0 {
+			t.Fatalf("port %d: count %d, listed %d", port, p.count, c)
+		}
+		perPort += c
+	}
+	if n != len(mt.entries) || perPort != dyn || static != mt.static || n > mt.size {
+		t.Fatalf("listed %d, map %d, per port %d, dynamic %d, static %d/%d, size %d", n, len(mt.entries), perPort, dyn, static, mt.static, mt.size)
+	}
+}
+
+// TestRandomOperations runs random operations against a plain map model
+// and checks lookups, sizes and the lists after each.
+func TestRandomOperations(t *testing.T) {
+	clk := newClock()
+	const size = 16
+	mt := NewMACTable(5*time.Second, size, clk.Now)
+	type ent struct {
+		port   uint32
+		static bool
+	}
+	model := map[macKey]ent{}
+	r := uint32(1)
+	rnd := func(n int) int { r = r*1664525 + 1013904223; return int(r>>8) % n }
+	for i := 0; i < 20000; i++ {
+		k := macKey{uint16(rnd(3)), mac(byte(rnd(24)))}
+		port := uint32(rnd(5) + 1)
+		switch op := rnd(100); {
+		case op < 60:
+			ch, ev := mt.Learn(k.vlan, k.mac, port)
+			if ev != nil {
+				if e, ok := model[macKey{ev.VLAN, ev.MAC}]; !ok || e.static || e.port != ev.Old {
+					t.Fatalf("op %d: evicted %+v, model %+v", i, ev, e)
+				}
+				delete(model, macKey{ev.VLAN, ev.MAC})
+			}
+			if e, ok := model[k]; ok && e.static {
+				if ch != nil {
+					t.Fatalf("op %d: learning changed a static entry", i)
+				}
+			} else if ch != nil || ok {
+				model[k] = ent{port: port}
+			}
+		case op < 65:
+			_, ev, err := mt.AddStatic(k.vlan, k.mac, port)
+			if ev != nil {
+				delete(model, macKey{ev.VLAN, ev.MAC})
+			}
+			if err == nil {
+				model[k] = ent{port: port, static: true}
+			}
+		case op < 68:
+			if _, err := mt.DeleteStatic(k.vlan, k.mac); err == nil {
+				delete(model, k)
+			}
+		case op < 70:
+			for _, c := range mt.FlushPort(port) {
+				delete(model, macKey{c.VLAN, c.MAC})
+			}
+		case op < 90:
+			clk.Advance(time.Duration(rnd(1500)) * time.Millisecond)
+			for _, c := range mt.Expire() {
+				if model[macKey{c.VLAN, c.MAC}].static {
+					t.Fatalf("op %d: static entry expired", i)
+				}
+				delete(model, macKey{c.VLAN, c.MAC})
+			}
+		default:
+			if p, ok := mt.Lookup(k.vlan, k.mac); ok && (model[k].port != p) {
+				t.Fatalf("op %d: lookup %v = %d, model %+v", i, k, p, model[k])
+			}
+		}
+		if mt.Len() != len(model) {
+			t.Fatalf("op %d: table %d entries, model %d", i, mt.Len(), len(model))
+		}
+	}
+	checkInvariants(t, mt)
 }
