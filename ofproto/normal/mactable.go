@@ -57,6 +57,7 @@ type MACTable struct {
 	entries map[macKey]*macEntry
 	lru     macEntry // sentinel: lru.next is the oldest entry, lru.prev the newest
 	byPort  map[uint32]*portEntries
+	flood   map[uint16]bool // VLANs where nothing is learned (flood-vlans)
 	aging   time.Duration
 	size    int
 	static  int // static entries
@@ -146,6 +147,9 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 	k := macKey{vlan, mac}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.flood[vlan] {
+		return nil, nil
+	}
 	if e, ok := t.entries[k]; ok {
 		if e.static {
 			return nil, nil
@@ -195,11 +199,37 @@ func (t *MACTable) Lookup(vlan uint16, mac [6]byte) (port uint32, ok bool) {
 	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.flood[vlan] {
+		return 0, false
+	}
 	e, ok := t.entries[macKey{vlan, mac}]
 	if !ok || t.expired(e, now) {
 		return 0, false
 	}
 	return e.port, true
+}
+
+// SetFloodVLANs sets the bridge's other_config:flood-vlans: VLANs in which
+// nothing is learned and every frame is flooded, static entries included.
+// When the set changes the whole table is flushed, as OVS does, and the
+// flushed entries are returned.
+func (t *MACTable) SetFloodVLANs(vlans []uint16) []Change {
+	set := make(map[uint16]bool, len(vlans))
+	for _, v := range vlans {
+		set[v] = true
+	}
+	t.mu.Lock()
+	same := len(set) == len(t.flood)
+	for v := range set {
+		same = same && t.flood[v]
+	}
+	if same {
+		t.mu.Unlock()
+		return nil
+	}
+	t.flood = set
+	t.mu.Unlock()
+	return t.Flush()
 }
 
 // Expire removes the entries not seen for the aging time and returns them.

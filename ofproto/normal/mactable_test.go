@@ -344,3 +344,29 @@ func TestRandomOperations(t *testing.T) {
 	}
 	checkInvariants(t, mt)
 }
+
+func TestFloodVLANs(t *testing.T) {
+	mt := NewMACTable(0, 0, nil)
+	mt.Learn(10, mac(1), 1)
+	mt.Learn(20, mac(2), 2)
+	if ch := mt.SetFloodVLANs([]uint16{10}); len(ch) != 2 {
+		t.Fatalf("changing flood-vlans flushed %+v, want everything", ch)
+	}
+	if ch := mt.SetFloodVLANs([]uint16{10}); ch != nil {
+		t.Fatalf("same flood-vlans flushed %+v", ch)
+	}
+	if ch, _ := mt.Learn(10, mac(1), 1); ch != nil {
+		t.Fatal("learned in a flood VLAN")
+	}
+	mt.AddStatic(10, mac(3), 1)
+	if _, ok := mt.Lookup(10, mac(3)); ok {
+		t.Fatal("lookup in a flood VLAN found an entry")
+	}
+	if ch, _ := mt.Learn(20, mac(2), 2); ch == nil {
+		t.Fatal("did not learn in another VLAN")
+	}
+	mt.SetFloodVLANs(nil)
+	if ch, _ := mt.Learn(10, mac(1), 1); ch == nil {
+		t.Fatal("no learning after flood-vlans cleared")
+	}
+}
