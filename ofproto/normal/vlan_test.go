@@ -192,3 +192,14 @@ func TestVLANConfigEqual(t *testing.T) {
 		t.Error("all VLANs == VLAN 1")
 	}
 }
+
+func TestParsePriorityTags(t *testing.T) {
+	for s, want := range map[string]bool{"": false, "false": false, "never": false, "true": true, "if-nonzero": true, "always": true} {
+		if got, err := ParsePriorityTags(s); err != nil || got != want {
+			t.Errorf("ParsePriorityTags(%q) = %v, %v", s, got, err)
+		}
+	}
+	if _, err := ParsePriorityTags("yes"); err == nil || !strings.Contains(err.Error(), `"yes"`) {
+		t.Errorf("ParsePriorityTags(yes): %v", err)
+	}
+}
