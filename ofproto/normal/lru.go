@@ -17,6 +17,7 @@ type macEntry struct {
 	macKey
 	port       uint32
 	seen       time.Time // last learned
+	seq        uint64    // order of the last learn, for ties in time
 	static     bool
 	prev, next *macEntry // table list
 	pprev      *macEntry // port list (dynamic entries only)
@@ -38,6 +39,8 @@ func newPortEntries() *portEntries {
 
 // link appends e (newest) to the table list and, if dynamic, its port's.
 func (t *MACTable) link(e *macEntry) {
+	t.seq++
+	e.seq = t.seq
 	e.prev, e.next = t.lru.prev, &t.lru
 	t.lru.prev.next = e
 	t.lru.prev = e
@@ -81,7 +84,7 @@ func (t *MACTable) victim() *macEntry {
 	var best *portEntries
 	for _, p := range t.byPort {
 		if best == nil || p.count > best.count ||
-			p.count == best.count && p.head.pnext.seen.Before(best.head.pnext.seen) {
+			p.count == best.count && p.head.pnext.seq < best.head.pnext.seq {
 			best = p
 		}
 	}

@@ -60,7 +60,8 @@ type MACTable struct {
 	flood   map[uint16]bool // VLANs where nothing is learned (flood-vlans)
 	aging   time.Duration
 	size    int
-	static  int // static entries
+	static  int    // static entries
+	seq     uint64 // learns so far, to order entries (macEntry.seq)
 	stats   Stats
 }
 
