@@ -8,7 +8,7 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
-func out(p ofp.PortNo) ofp.Action { return &ofp.ActionOutput{Port: p, MaxLen: 0xffff} }
+func out(p ofp.PortNo) ofp.Action  { return &ofp.ActionOutput{Port: p, MaxLen: 0xffff} }
 func toGroup(id uint32) ofp.Action { return &ofp.ActionGroup{GroupID: id} }
 
 // bucket returns a bucket watching nothing.
