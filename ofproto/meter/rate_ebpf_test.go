@@ -2,6 +2,7 @@ package meter
 
 import (
 	"crypto/rand"
+	"errors"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/ebpf"
 	"github.com/xvs-switch/xvs/internal/testenv"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // TestMeasuredRateEBPF offers packets in real time to the eBPF datapath's
@@ -79,5 +81,36 @@ func TestMeasuredRateEBPF(t *testing.T) {
 			}
 			t.Logf("passed %.0f packets/s of %.0f offered (meter %d %s)", got, tc.offered, tc.rate, map[bool]string{true: "pktps", false: "kbps"}[tc.flags&pktps != 0])
 		})
+	}
+}
+
+// TestEBPFCapacity checks that DefaultMaxMeters is what the eBPF
+// datapath's meters map holds: that many distinct meters fit, one more
+// does not.
+func TestEBPFCapacity(t *testing.T) {
+	testenv.RequireRoot(t)
+	b := make([]byte, 4)
+	rand.Read(b)
+	pin := filepath.Join("/sys/fs/bpf", "xg-"+hex.EncodeToString(b))
+	t.Cleanup(func() { os.RemoveAll(pin) })
+	dp, err := ebpf.New(ebpf.Config{Name: "xg-cap", PinDir: pin, MaxFlows: 64})
+	if err != nil {
+		t.Fatalf("ebpf datapath: %v", err)
+	}
+	t.Cleanup(func() { dp.Close() })
+	// The table fills the datapath through OpenFlow meter-mods; the
+	// limit it reports first is its own, so lift it to reach the map's.
+	tb := NewTable(dp, WithMaxMeters(DefaultMaxMeters+1))
+	for id := uint32(1); id <= DefaultMaxMeters; id++ {
+		if err := tb.Mod(madd(id, pktps, drop(100, 0))); err != nil {
+			t.Fatalf("meter %d of %d: %v", id, DefaultMaxMeters, err)
+		}
+	}
+	err = tb.Mod(madd(DefaultMaxMeters+1, pktps, drop(100, 0)))
+	if !errors.Is(err, &ofp.Error{Type: ofp.ETMeterModFailed, Code: ofp.MMFCOutOfMeters}) {
+		t.Fatalf("meter %d: err = %v, want OUT_OF_METERS from the full datapath map", DefaultMaxMeters+1, err)
+	}
+	if err := tb.Mod(mdel(0xffffffff)); err != nil {
+		t.Fatal(err)
 	}
 }
