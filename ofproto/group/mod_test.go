@@ -242,6 +242,18 @@ func TestChangedIncludesDependents(t *testing.T) {
 	if got := tb.WatchingPort(4); got != nil {
 		t.Fatalf("WatchingPort(4) = %v, want none", got)
 	}
+	if got := tb.Dependents(3, 6, 42); !slices.Equal(got, []uint32{1, 2, 3, 5, 6}) {
+		t.Fatalf("Dependents(3, 6, 42) = %v", got)
+	}
+	if got := tb.IDs(); !slices.Equal(got, []uint32{1, 2, 3, 5, 6}) {
+		t.Fatalf("IDs = %v", got)
+	}
+	// Group 5's first bucket watches group 3, live whatever port 2 does
+	// (its bucket watches nothing).
+	live := LivenessFunc(func(p ofp.PortNo) bool { return p != 2 })
+	if i, ok := tb.LiveBucket(5, live); !ok || i != 0 {
+		t.Fatalf("LiveBucket(5) = %d, %v; bucket 0 watches group 3, which watches nothing", i, ok)
+	}
 }
 
 func TestNilAndHandBuilt(t *testing.T) {
