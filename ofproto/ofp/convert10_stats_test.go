@@ -62,8 +62,8 @@ func TestStatsReplyTo10(t *testing.T) {
 		{TableID: 0, DurationSec: 1, DurationNsec: 2, Priority: 3, IdleTimeout: 4, HardTimeout: 5, Cookie: 6, PacketCount: 7, ByteCount: 8,
 			Match: m13, Instructions: []Instruction{&InstApplyActions{Actions: []Action{&ActionOutput{Port: 2}}}}},
 		{TableID: 0, Priority: 1, Instructions: []Instruction{&InstGotoTable{TableID: 1}}}, // no 1.0 form: left out
-		{TableID: 1, Priority: 0, Match: NewMatch(OXMMetadata(1, 0))},                    // no 1.0 form: left out
-		{TableID: 2, Priority: 0},                                                         // drop
+		{TableID: 1, Priority: 0, Match: NewMatch(OXMMetadata(1, 0))},                      // no 1.0 form: left out
+		{TableID: 2, Priority: 0}, // drop
 	}}
 	got, err := StatsReplyTo10(flows)
 	if err != nil {
