@@ -213,6 +213,12 @@ func FuzzConvert10(f *testing.F) {
 		case *MultipartReply:
 			out, err := StatsReplyTo10(m.Body)
 			check(out, Version10, err)
+		case *QueueGetConfigRequest10:
+			out, err := m.ToQueueGetConfig()
+			check(out, Version13, err)
+		case *QueueGetConfigReply:
+			out, err := QueueGetConfigReplyTo10(m)
+			check(out, Version10, err)
 		}
 	})
 }
