@@ -126,6 +126,9 @@ func ActionsTo10(as []Action) (Actions10, error) {
 		return nil, err10(ET10BadAction, BAC10BadType, "action %d: "+format, append([]any{i}, args...)...)
 	}
 	for i := 0; i < len(as); i++ {
+		if v := reflect.ValueOf(as[i]); v.Kind() == reflect.Pointer && v.IsNil() {
+			return bad(i, "nil")
+		}
 		switch a := as[i].(type) {
 		case *ActionOutput:
 			p, ok := a.Port.To10()

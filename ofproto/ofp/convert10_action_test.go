@@ -115,6 +115,8 @@ func TestActionsTo10Refused(t *testing.T) {
 		{"ipv6 set", []Action{&ActionSetField{Field: basicOXM(OXMIPv6SrcField, make([]byte, 16), nil)}}, BAC10BadType},
 		{"big port", []Action{&ActionOutput{Port: 0x10000}}, BAC10BadOutPort},
 		{"experimenter", []Action{&ActionExperimenter{Experimenter: 1, Data: make([]byte, 4)}}, BAC10BadType},
+		{"typed nil", []Action{(*ActionOutput)(nil)}, BAC10BadType},
+		{"nil", []Action{nil}, BAC10BadType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ActionsTo10(tc.in)
