@@ -2,7 +2,7 @@ package ofproto
 
 import (
 	"bytes"
-	"encoding/hex"
+	"fmt"
 	"os/exec"
 	"reflect"
 	"strings"
@@ -72,7 +72,7 @@ func TestTableFeaturesWire(t *testing.T) {
 	}
 	bin := testenv.RequireCommand(t, "ovs-ofctl")
 	var stderr bytes.Buffer
-	cmd := exec.Command(bin, "ofp-print", hex.EncodeToString(parts[0]))
+	cmd := exec.Command(bin, "ofp-print", fmt.Sprintf("%x", parts[0]))
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil || strings.Contains(string(out), "decode error") {
