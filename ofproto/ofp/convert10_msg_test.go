@@ -363,6 +363,32 @@ func TestConvert10Interop(t *testing.T) {
 	}
 	msgs = append(msgs, ps10, ps)
 
+	for _, req := range []*StatsRequest10{
+		{Type: ST10Desc},
+		{Type: ST10Flow, Flow: &FlowStatsRequest10{Match: m, TableID: 0xff, OutPort: Port10None}},
+		{Type: ST10Aggregate, Flow: &FlowStatsRequest10{Match: MatchAll10(), TableID: 0, OutPort: 2}},
+		{Type: ST10Port, Port: &PortStatsRequest10{PortNo: Port10None}},
+		{Type: ST10Queue, Queue: &QueueStatsRequest10{PortNo: 1, QueueID: 2}},
+	} {
+		body, err := req.ToMultipart()
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, req, &MultipartRequest{Body: body})
+	}
+	for _, body := range []MultipartBody{
+		&Desc{MfrDesc: "xvs project", HWDesc: "hw", SWDesc: "1.0", SerialNum: "None", DPDesc: "br0"},
+		&AggregateReply{PacketCount: 1, ByteCount: 2, FlowCount: 3},
+		&FlowStatsReply{Entries: []FlowStats{{Priority: 10, Cookie: 3, PacketCount: 4, ByteCount: 5, Match: fr.Match,
+			Instructions: []Instruction{&InstApplyActions{Actions: []Action{&ActionOutput{Port: 2}}}}}}},
+	} {
+		r10, err := StatsReplyTo10(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, r10, &MultipartReply{Body: body})
+	}
+
 	only13 := regexp.MustCompile(` \(OF1\.3\)| cookie=0x0| table_id=0|actions=.*`)
 	for i := 0; i < len(msgs); i += 2 {
 		w10, err := Marshal(Version10, 1, msgs[i])
