@@ -3,6 +3,7 @@ package ofp
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"regexp"
 	"strings"
@@ -402,6 +403,36 @@ func TestConvert10Interop(t *testing.T) {
 		a, b := ovsOfpPrint(t, w10), vlanNone10(ovsOfpPrint(t, w13))
 		if only13.ReplaceAllString(a, "") != only13.ReplaceAllString(b, "") {
 			t.Errorf("%T:\n 1.0 %q\n 1.3 %q", msgs[i], a, b)
+		}
+	}
+}
+
+// TestRandomConvert10AgreeWithOVS: ovs-ofctl reads random 1.0 flow-mods
+// and their 1.3 conversions as the same flow (match, priority, cookie,
+// timeouts, flags).
+func TestRandomConvert10AgreeWithOVS(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 10))
+	cut := regexp.MustCompile(` \(OF1\.3\)| actions=.*`)
+	n := 0
+	for n < 150 {
+		fm10 := &FlowMod10{Match: randMatch10(r), Cookie: uint64(r.IntN(3)), Priority: uint16(r.IntN(3) * 1000), IdleTimeout: uint16(r.IntN(2) * 10),
+			BufferID: BufferNone10, OutPort: Port10None, Flags: uint16(r.IntN(4)), Actions: Actions10{ActionOutput10{Port: 1}}}
+		fm, err := fm10.ToFlowMod()
+		if err != nil {
+			continue
+		}
+		n++
+		w10, err := Marshal(Version10, 1, fm10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w13, err := Marshal(Version13, 1, fm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := cut.ReplaceAllString(ovsOfpPrint(t, w10), ""), vlanNone10(cut.ReplaceAllString(ovsOfpPrint(t, w13), ""))
+		if a != b {
+			t.Errorf("%+v:\n 1.0 %q\n 1.3 %q", fm10.Match, a, b)
 		}
 	}
 }
