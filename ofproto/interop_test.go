@@ -274,5 +274,3 @@ func keys(m map[string][]string) []string {
 	slices.Sort(ks)
 	return ks
 }
-
-
