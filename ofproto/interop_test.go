@@ -18,7 +18,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/dptest"
 	"github.com/xvs-switch/xvs/datapath/packet"
 	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -106,7 +108,7 @@ func startOVSBridge(t *testing.T) *ovsBridge {
 // interopFlow draws flow text both switches should take the same way.
 func interopFlow(rng *rand.Rand, table, prio int) string {
 	var m []string
-	ip := false
+	ip, vlan := false, false
 	if rng.IntN(3) == 0 {
 		m = append(m, fmt.Sprintf("in_port=%d", 1+rng.IntN(3)))
 	}
@@ -119,6 +121,11 @@ func interopFlow(rng *rand.Rand, table, prio int) string {
 		m, ip = append(m, "ip", "nw_src=10.0.0.0/30"), true
 	case 3:
 		m = append(m, fmt.Sprintf("dl_dst=02:00:00:00:00:0%d", 1+rng.IntN(3)))
+	case 4:
+		if rng.IntN(2) == 0 {
+			m = append(m, "dl_vlan=10")
+			vlan = true
+		}
 	}
 	if table > 0 && rng.IntN(3) == 0 {
 		m = append(m, "metadata=0x1/0x1")
@@ -128,6 +135,10 @@ func interopFlow(rng *rand.Rand, table, prio int) string {
 	if ip {
 		acts = append(acts, "set_field:10.0.0.9->ip_dst,output:1", "dec_ttl,output:2",
 			"write_actions(set_field:10.0.0.8->ip_dst,output:1)", "push_vlan:0x8100,set_field:4106->vlan_vid,output:2,pop_vlan,output:3")
+	}
+	if vlan {
+		acts = append(acts, "pop_vlan,output:2", "set_field:4116->vlan_vid,output:3", "pop_vlan,NORMAL",
+			"push_vlan:0x88a8,output:1")
 	}
 	a := acts[rng.IntN(len(acts))]
 	if a == "drop" && table < 2 && rng.IntN(2) == 0 {
@@ -195,6 +206,12 @@ func pipelineLikeOVS(t *testing.T, seed uint64) {
 		}
 	}
 	frames = append(frames, udp(t, mac(1), net6bcast, ip4(1), ip4(3), 2, 2))
+	for s := byte(1); s <= 2; s++ {
+		frames = append(frames, dptest.Build(t, &layers.Ethernet{SrcMAC: mac(s), DstMAC: mac(3 - s), EthernetType: layers.EthernetTypeDot1Q},
+			&layers.Dot1Q{VLANIdentifier: 10, Priority: 2, Type: layers.EthernetTypeIPv4},
+			&layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: ip4(s), DstIP: ip4(3 - s)},
+			&layers.UDP{SrcPort: 7, DstPort: 3}, dptest.Payload(8)))
+	}
 	rng := rand.New(rand.NewPCG(seed, 8))
 	actionsRE := regexp.MustCompile(`(?m)^Datapath actions: (.*)$`)
 	compared, forwarded, flows, skipped := 0, 0, 0, 0
