@@ -137,8 +137,9 @@ func interopFlow(rng *rand.Rand, table, prio int) string {
 			"write_actions(set_field:10.0.0.8->ip_dst,output:1)", "push_vlan:0x8100,set_field:4106->vlan_vid,output:2,pop_vlan,output:3")
 	}
 	if vlan {
-		acts = append(acts, "pop_vlan,output:2", "set_field:4116->vlan_vid,output:3", "pop_vlan,NORMAL",
-			"push_vlan:0x88a8,output:1")
+		// No second tag: OVS's NORMAL sees one tag (vlan-limit=1) and
+		// edits double-tagged frames in ways that are its own.
+		acts = append(acts, "pop_vlan,output:2", "set_field:4116->vlan_vid,output:3", "pop_vlan,NORMAL")
 	}
 	a := acts[rng.IntN(len(acts))]
 	if a == "drop" && table < 2 && rng.IntN(2) == 0 {
@@ -173,7 +174,7 @@ func outputsByName(f []byte, acts []datapath.Action, names map[uint32]string) ma
 }
 
 func TestPipelineLikeOVS(t *testing.T) {
-	for _, seed := range []uint64{5, 6, 7} {
+	for _, seed := range interopSeeds {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { pipelineLikeOVS(t, seed) })
 	}
 }
@@ -265,6 +266,7 @@ func pipelineLikeOVS(t *testing.T, seed uint64) {
 				want := outputsByName(f, ovsActs, ovs.dpName)
 				if fmt.Sprint(want) != fmt.Sprint(got) {
 					flowsOut, _ := ofctl("dump-flows", ovs.name)
+					t.Logf("want %v\ngot  %v", want, got)
 					t.Fatalf("in_port %d frame %x:\nOVS  %s -> %v\nxvs  %s -> %v\nOVS trace:\n%s\nxvs trace:\n%s\nflows:\n%s",
 						in, f[:14], m[1], keys(want), datapath.FormatActions(tr.Actions), keys(got), out, tr, flowsOut)
 				}
@@ -291,3 +293,15 @@ func keys(m map[string][]string) []string {
 	slices.Sort(ks)
 	return ks
 }
+
+// interopSeeds are the random tables compared; XVS_INTEROP_SEEDS=n runs n
+// more (a longer hunt for differences).
+var interopSeeds = func() []uint64 {
+	s := []uint64{5, 6, 7}
+	if n, err := strconv.Atoi(os.Getenv("XVS_INTEROP_SEEDS")); err == nil {
+		for i := range n {
+			s = append(s, uint64(100+i))
+		}
+	}
+	return s
+}()
