@@ -131,6 +131,7 @@ func interopFlow(rng *rand.Rand, table, prio int) string {
 		m = append(m, "metadata=0x1/0x1")
 	}
 	acts := []string{"output:1", "output:2", "output:3", "NORMAL", "flood", "all", "in_port", "drop", "group:1",
+		"group:2", "group:3", "group:4", "output:LOCAL", "mod_dl_dst:02:00:00:00:00:03,NORMAL",
 		"write_actions(output:3)", "write_actions(group:1)", "mod_dl_src:02:00:00:00:00:09,output:2"}
 	if ip {
 		acts = append(acts, "set_field:10.0.0.9->ip_dst,output:1", "dec_ttl,output:2",
@@ -182,19 +183,29 @@ func TestPipelineLikeOVS(t *testing.T) {
 func pipelineLikeOVS(t *testing.T, seed uint64) {
 	ovs := startOVSBridge(t)
 	r := newRig(t, 3, FailStandalone)
-	if _, err := r.sw.AddPort(PortSpec{Name: ovs.name, Type: datapath.PortInternal}); err != nil {
-		t.Fatal(err)
+	r.sw.cfg.Name = ovs.name // so that the port named after it is LOCAL
+	if p, err := r.sw.AddPort(PortSpec{Name: ovs.name, Type: datapath.PortInternal}); err != nil || p.OFPort != LocalPort {
+		t.Fatalf("LOCAL port: %+v %v", p, err)
 	}
 	ofctl := func(args ...string) (string, error) {
 		return ovs.run("ovs-ofctl", append([]string{"-O", "OpenFlow13"}, args...)...)
 	}
-	const group = "group_id=1,type=all,bucket=output:1,bucket=set_field:10.0.0.7->ip_dst,output:2"
-	if out, err := ofctl("add-group", ovs.name, group); err != nil {
-		t.Fatalf("ovs add-group: %v %s", err, out)
-	}
-	gm, _ := ofp.ParseGroup(group, ofp.GroupAdd)
-	if err := r.sw.GroupMod(gm); err != nil {
-		t.Fatal(err)
+	for _, group := range []string{
+		"group_id=1,type=all,bucket=output:1,bucket=set_field:10.0.0.7->ip_dst,output:2",
+		"group_id=2,type=indirect,bucket=mod_dl_dst:02:00:00:00:00:07,output:3",
+		"group_id=3,type=ff,bucket=watch_port:2,output:2,bucket=watch_port:3,output:3",
+		"group_id=4,type=all,bucket=group:2,bucket=output:LOCAL,bucket=NORMAL",
+	} {
+		if out, err := ofctl("add-group", ovs.name, group); err != nil {
+			t.Fatalf("ovs add-group: %v %s", err, out)
+		}
+		gm, err := ofp.ParseGroup(group, ofp.GroupAdd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.sw.GroupMod(gm); err != nil {
+			t.Fatalf("%s: %v", group, err)
+		}
 	}
 	var frames [][]byte
 	for s := byte(1); s <= 3; s++ {
@@ -250,12 +261,16 @@ func pipelineLikeOVS(t *testing.T, seed uint64) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// OVS's trace translates afresh and learns every time;
+				// a packet that hit our cache would learn only at the
+				// next revalidation (as OVS's own cached flows do). So
+				// the cache is emptied first: every packet is translated.
+				r.sw.mu.Lock()
+				for _, e := range r.sw.selectEntries(nil) {
+					r.sw.deleteEntry(e)
+				}
+				r.sw.unlock()
 				r.send(in, f)
-				// A packet from the cache learns nothing until the next
-				// revalidation re-learns its source, as in OVS, whose
-				// revalidators do the same; its trace re-translates (and
-				// re-learns) every time.
-				r.revalidate()
 				got := map[string][]string{}
 				for _, p := range r.sw.Ports() {
 					for _, b := range r.recv(p.OFPort) {
