@@ -320,3 +320,109 @@ var interopSeeds = func() []uint64 {
 	}
 	return s
 }()
+
+var dumpLineRE = regexp.MustCompile(`cookie=(0x[0-9a-f]+), .*table=(\d+), .*?priority=(\d+)\S* .*actions=(.*)$`)
+
+// ovsFlows lists OVS's flows as "table priority cookie actions", sorted.
+func ovsFlows(t *testing.T, ofctl func(...string) (string, error), br string) []string {
+	t.Helper()
+	out, err := ofctl("dump-flows", br)
+	if err != nil {
+		t.Fatalf("dump-flows: %v %s", err, out)
+	}
+	var fs []string
+	for _, l := range strings.Split(out, "\n") {
+		if m := dumpLineRE.FindStringSubmatch(l); m != nil {
+			fs = append(fs, fmt.Sprintf("%s %s %s %s", m[2], m[3], m[1], m[4]))
+		}
+	}
+	slices.Sort(fs)
+	return fs
+}
+
+// ourFlows lists the Switch's flows the same way.
+func ourFlows(r *rig) []string {
+	var fs []string
+	for _, f := range r.flowStats("") {
+		line := formatFlowStats(f)
+		act := line[strings.LastIndex(line, "actions=")+len("actions="):]
+		fs = append(fs, fmt.Sprintf("%d %d %#x %s", f.TableID, f.Priority, f.Cookie, act))
+	}
+	slices.Sort(fs)
+	return fs
+}
+
+// TestFlowModsLikeOVS: random adds, modifies and deletes (strict or not,
+// by cookie mask, out_port, table) leave the same flow tables in OVS and
+// in a Switch.
+func TestFlowModsLikeOVS(t *testing.T) {
+	ovs := startOVSBridge(t)
+	r := newRig(t, 3, FailSecure)
+	ofctl := func(args ...string) (string, error) {
+		return ovs.run("ovs-ofctl", append([]string{"-O", "OpenFlow13"}, args...)...)
+	}
+	ofctl("del-flows", ovs.name)
+	r.mod(ofp.FlowDelete, "")
+	rng := rand.New(rand.NewPCG(9, 9))
+	match := func() string {
+		ms := []string{"", "ip,", "ip,nw_dst=10.0.0.1,", "udp,tp_dst=5,", "in_port=2,", "ip,nw_src=10.0.0.0/24,"}
+		return ms[rng.IntN(len(ms))]
+	}
+	acts := []string{"output:1", "output:2", "output:3", "drop", "NORMAL", "write_actions(output:2)"}
+	ops := 0
+	for step := 0; step < 150; step++ {
+		var cmd, text string
+		table := rng.IntN(2)
+		cookie := fmt.Sprintf("cookie=0x%d%d", 1+rng.IntN(2), rng.IntN(3))
+		switch rng.IntN(6) {
+		case 0, 1, 2:
+			cmd = "add-flow"
+			text = fmt.Sprintf("table=%d,%s,priority=%d,%sactions=%s", table, cookie, rng.IntN(3), match(), acts[rng.IntN(len(acts))])
+		case 3:
+			cmd = "mod-flows"
+			if rng.IntN(2) == 0 {
+				cmd = "mod-flows --strict"
+			}
+			text = fmt.Sprintf("table=%d,cookie=0x%d0/0xf0,priority=%d,%sactions=%s", table, 1+rng.IntN(2), rng.IntN(3), match(), acts[rng.IntN(len(acts))])
+		default:
+			cmd = "del-flows"
+			if rng.IntN(2) == 0 {
+				cmd = "del-flows --strict"
+			}
+			sel := []string{fmt.Sprintf("table=%d,", table), fmt.Sprintf("cookie=0x%d0/0xf0,", 1+rng.IntN(2)),
+				fmt.Sprintf("out_port=%d,", 1+rng.IntN(3)), ""}
+			text = sel[rng.IntN(len(sel))] + match()
+			if cmd != "del-flows" {
+				// ovs-ofctl takes a priority only for strict deletes.
+				text += fmt.Sprintf("priority=%d", rng.IntN(3))
+			}
+			text = strings.TrimSuffix(text, ",")
+		}
+		args := strings.Fields(cmd)
+		out, oerr := ofctl(append(args, ovs.name, text)...)
+		command := map[string]uint8{"add-flow": ofp.FlowAdd, "mod-flows": ofp.FlowModify, "del-flows": ofp.FlowDelete}[args[0]]
+		if len(args) > 1 {
+			command++ // the _STRICT variant
+		}
+		fs, perr := ofp.ParseFlow(text, command)
+		if (oerr != nil) != (perr != nil) {
+			t.Fatalf("%s %q: OVS %v %s, xvs parse %v", cmd, text, oerr, out, perr)
+		}
+		if oerr != nil {
+			continue
+		}
+		if !strings.Contains(cmd, "add") && !strings.Contains(text, "table=") {
+			fs.TableID = ofp.TableAll // ovs-ofctl's default for mod/del without table=
+		}
+		if err := r.sw.FlowMod(&fs.FlowMod); err != nil {
+			t.Fatalf("%s %q: OVS took it, xvs: %v", cmd, text, err)
+		}
+		ops++
+		if got, want := ourFlows(r), ovsFlows(t, ofctl, ovs.name); !slices.Equal(got, want) {
+			t.Fatalf("after %s %q:\nOVS %q\nxvs %q", cmd, text, want, got)
+		}
+	}
+	if ops < 100 {
+		t.Fatalf("only %d flow-mods compared", ops)
+	}
+}
