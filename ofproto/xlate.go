@@ -16,11 +16,27 @@ import (
 const maxGroupDepth = 32
 
 // lookupDep is one table lookup of a translation: the table, the key it
-// looked up and the rule it hit (nil: miss).
+// looked up and the rule it hit (nil: miss). The key is kept whole only
+// when earlier actions had changed the packet; otherwise it is the
+// translated flow key's own, with the metadata of the moment, and
+// lookupKey rebuilds it (a cache entry saves most of 200 bytes a lookup).
 type lookupDep struct {
-	table uint8
-	key   classifier.Key
-	hit   *rule
+	table    uint8
+	metadata uint64
+	key      *classifier.Key // nil: pipeKey(translated key, in_port, metadata)
+	hit      *rule
+}
+
+// lookupKey returns the key of lookup l of a translation of fk.
+func (s *Switch) lookupKey(l *lookupDep, fk *datapath.FlowKey) classifier.Key {
+	if l.key != nil {
+		return *l.key
+	}
+	in := uint32(0)
+	if p := s.byDP[fk.InPort]; p != nil {
+		in = p.ofport
+	}
+	return pipeKey(fk, in, l.metadata)
 }
 
 // bucketDep is one group bucket a translation went through.
@@ -57,6 +73,7 @@ type deps struct {
 type xctx struct {
 	s        *Switch
 	key      datapath.FlowKey // the packet as the actions so far left it
+	orig     datapath.FlowKey // the packet as it arrived
 	inPort   uint32           // OpenFlow ingress port
 	metadata uint64
 	out      []datapath.Action
@@ -85,7 +102,7 @@ type xlateResult struct {
 // newXlate prepares a translation of key, which arrived on datapath port
 // key.InPort (or, for packet-outs, on OpenFlow port inPort).
 func (s *Switch) newXlate(key datapath.FlowKey, inPort uint32, learn bool, tr *Trace) *xctx {
-	return &xctx{s: s, key: key, inPort: inPort, learn: learn, tr: tr}
+	return &xctx{s: s, key: key, orig: key, inPort: inPort, learn: learn, tr: tr}
 }
 
 // translate runs a packet that arrived on a datapath port through the
@@ -189,7 +206,11 @@ func (x *xctx) lookup(t uint8) *rule {
 	if cr != nil {
 		r = cr.Value
 	}
-	x.d.lookups = append(x.d.lookups, lookupDep{table: t, key: k, hit: r})
+	l := lookupDep{table: t, metadata: x.metadata, hit: r}
+	if x.key != x.orig {
+		l.key = &k
+	}
+	x.d.lookups = append(x.d.lookups, l)
 	x.traceLookup(t, r)
 	return r
 }
