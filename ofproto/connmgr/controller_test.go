@@ -142,6 +142,10 @@ func TestReconnectBackoff(t *testing.T) {
 	if st.Connected || st.SecSinceDisconnect != 0 || st.Counters.Connects != 2 || st.Counters.Disconnects != 2 {
 		t.Fatalf("status %+v", st)
 	}
+	sm := st.Map()
+	if sm["state"] != "BACKOFF" || sm["sec_since_connect"] != "0" || sm["sec_since_disconnect"] != "0" || sm["last_error"] == "" {
+		t.Fatalf("status map %v", sm)
+	}
 }
 
 // TestMultipleControllers: several controllers at once, each with its own

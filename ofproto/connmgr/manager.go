@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -419,4 +420,21 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Map returns the Controller table's status column as Open vSwitch fills
+// it: state, sec_since_connect, sec_since_disconnect (each only when
+// known) and last_error (only when there is one).
+func (s Status) Map() map[string]string {
+	out := map[string]string{"state": s.State}
+	if s.SecSinceConnect >= 0 {
+		out["sec_since_connect"] = strconv.Itoa(s.SecSinceConnect)
+	}
+	if s.SecSinceDisconnect >= 0 {
+		out["sec_since_disconnect"] = strconv.Itoa(s.SecSinceDisconnect)
+	}
+	if s.LastError != "" {
+		out["last_error"] = s.LastError
+	}
+	return out
 }
