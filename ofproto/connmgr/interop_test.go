@@ -229,3 +229,71 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestInteropMore: further ovs-ofctl commands, each output checked:
+// descriptions, table stats, fragment handling, queues, port-mod,
+// aggregates, OpenFlow 1.0's modify-adds against 1.3's modify, and the
+// errors ovs-ofctl prints for refused requests.
+func TestInteropMore(t *testing.T) {
+	tl := ovsTool(t)
+	h := newHarness(t)
+	target := "unix:" + h.m.MgmtSocket()
+	run := func(args ...string) (string, error) { return tl.run(args...) }
+	must := func(args ...string) string {
+		t.Helper()
+		out, err := run(args...)
+		if err != nil {
+			t.Fatalf("ovs-ofctl %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	has := func(out string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Fatalf("output lacks %q:\n%s", w, out)
+			}
+		}
+	}
+	for _, proto := range []string{"OpenFlow13", "OpenFlow10"} {
+		has(must("-O", proto, "dump-desc", target), "DP Description:")
+		has(must("-O", proto, "dump-tables", target), "table 0", "active=1")
+		has(must("-O", proto, "get-frags", target), "normal")
+		has(must("-O", proto, "queue-get-config", target, "1"), "OFPT_QUEUE_GET_CONFIG_REPLY")
+		has(must("-O", proto, "dump-aggregate", target), "flow_count=1")
+	}
+	// Fragment handling the pipeline cannot do is refused, not ignored.
+	out, err := run("-O", "OpenFlow13", "set-frags", target, "drop")
+	if err == nil || !strings.Contains(err.Error(), "OFPSCFC_BAD_FLAGS") {
+		t.Fatalf("set-frags drop: %v %s", err, out)
+	}
+
+	must("-O", "OpenFlow13", "mod-port", target, "1", "down")
+	has(must("-O", "OpenFlow13", "dump-ports-desc", target), "config:     PORT_DOWN")
+	must("-O", "OpenFlow10", "mod-port", target, "xc-p1", "up")
+	if out := must("-O", "OpenFlow13", "dump-ports-desc", target); strings.Contains(out, "PORT_DOWN") {
+		t.Fatalf("port still down after mod-port up:\n%s", out)
+	}
+
+	// 1.0's modify adds a flow when none matches; 1.3's does not.
+	must("-O", "OpenFlow13", "mod-flows", target, "in_port=1,actions=output:2")
+	if out := must("-O", "OpenFlow13", "dump-flows", target); strings.Contains(out, "in_port=1") {
+		t.Fatalf("1.3 mod-flows added a flow:\n%s", out)
+	}
+	must("-O", "OpenFlow10", "mod-flows", target, "in_port=2,actions=output:1")
+	has(must("-O", "OpenFlow13", "dump-flows", target), "in_port=2 actions=output:1")
+	must("-O", "OpenFlow10", "mod-flows", target, "in_port=2,actions=output:LOCAL")
+	if out := must("-O", "OpenFlow13", "dump-flows", target); strings.Count(out, "in_port=2") != 1 || !strings.Contains(out, "in_port=2 actions=LOCAL") {
+		t.Fatalf("1.0 mod-flows of an existing flow:\n%s", out)
+	}
+
+	// Refusals reach ovs-ofctl as the errors the spec names.
+	out, err = run("-O", "OpenFlow13", "add-flow", target, "actions=group:99")
+	if err == nil || !strings.Contains(err.Error(), "OFPBAC_BAD_OUT_GROUP") {
+		t.Fatalf("flow to a missing group: %v %s", err, out)
+	}
+	out, err = run("-O", "OpenFlow13", "add-flow", target, "actions=meter:99")
+	if err == nil || !strings.Contains(err.Error(), "OFPMMFC_UNKNOWN_METER") {
+		t.Fatalf("flow to a missing meter: %v %s", err, out)
+	}
+}
