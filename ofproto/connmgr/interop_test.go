@@ -212,6 +212,39 @@ func TestInteropMonitor(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	// xvs ofctl monitor, in OpenFlow 1.0 this time, stops after one
+	// message.
+	type result struct {
+		out string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		o, err := xvsTool.run("-O", "OpenFlow10", "--count", "1", "monitor", target, "65535")
+		done <- result{o, err}
+	}()
+	waitFor(t, "the xvs monitor's miss_send_len", func() bool {
+		for _, s := range h.m.Sessions() {
+			if s.MissSendLen == 65535 && s.Version == "OF1.0" {
+				return true
+			}
+		}
+		return false
+	})
+	if err := h.sw.dp.Inject(dpPort, frame); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil || !strings.Contains(r.out, "OFPT_PACKET_IN") || !strings.Contains(r.out, "in_port=1") {
+			t.Fatalf("xvs ofctl monitor: %v\n%s", r.err, r.out)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("xvs ofctl monitor printed nothing")
+	}
 }
 
 // syncBuffer is a bytes.Buffer a command writes while the test reads.
