@@ -1,9 +1,12 @@
 package ofproto
 
 import (
+	"net"
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket/layers"
+	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/dptest"
 )
 
@@ -58,10 +61,10 @@ func TestTraceOutput(t *testing.T) {
 func TestDumpFlowsAndPortStatus(t *testing.T) {
 	r := newRig(t, 1, FailStandalone)
 	rec := r.listen()
-	r.add("priority=7,udp,actions=output:1")
 	r.sw.SetControllers(2, 0)
+	r.add("priority=7,udp,actions=output:1")
 	vis, all := r.sw.DumpFlows(false), r.sw.DumpFlows(true)
-	if len(vis) != 2 || len(all) != 3 {
+	if len(vis) != 1 || len(all) != 2 {
 		t.Fatalf("dump %d visible, %d with hidden", len(vis), len(all))
 	}
 	if s := vis[0].String(); !strings.Contains(s, "priority=7,udp actions=output:1") || !strings.Contains(s, "n_packets=0") {
@@ -83,5 +86,42 @@ func TestDumpFlowsAndPortStatus(t *testing.T) {
 	if len(rec.status) != 3 || rec.status[0].Reason != 0 || rec.status[1].Reason != 2 || rec.status[2].Reason != 1 ||
 		rec.status[1].Desc.State&1 == 0 || rec.status[0].Desc.Name != "p2" {
 		t.Fatalf("port status %+v", rec.status)
+	}
+}
+
+func TestTraceWildcards(t *testing.T) {
+	r := newRig(t, 2, FailSecure)
+	r.add("priority=10,ip,nw_dst=10.0.0.0/24,actions=output:2", "priority=5,udp,tp_dst=53,actions=drop")
+	tr, err := r.sw.Trace(1, dptest.UDP4(t, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Consulted != "eth_type,ipv4_dst" {
+		t.Fatalf("consulted %q", tr.Consulted)
+	}
+	m := datapath.FlowKey(tr.Mask)
+	if m.IPv4Dst != [4]byte{255, 255, 255, 0} || m.EthType != 0xffff || m.IPv4Src != [4]byte{} || m.TPDst != 0 {
+		t.Fatalf("mask %+v", m)
+	}
+	// A miss in the higher-priority subtable consults the lower one too.
+	tr, _ = r.sw.Trace(1, dptest.Build(t, dptest.Eth(layers.EthernetTypeIPv4),
+		&layers.IPv4{Version: 4, IHL: 5, TTL: 9, Protocol: layers.IPProtocolUDP, SrcIP: dptest.IP1, DstIP: net.IPv4(192, 168, 0, 1).To4()},
+		&layers.UDP{SrcPort: 1, DstPort: 2}))
+	if !strings.Contains(tr.Consulted, "udp_dst") || !strings.Contains(tr.String(), "Megaflow fields: ") {
+		t.Fatalf("consulted %q", tr.Consulted)
+	}
+}
+
+func TestTraceNormalExplains(t *testing.T) {
+	r := newRig(t, 2, FailStandalone)
+	tr, err := r.sw.Trace(1, dptest.UDP4(t, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := tr.String(); !strings.Contains(s, "-> no learned MAC for destination, flooding") || !strings.Contains(s, "Datapath actions: 2\n") {
+		t.Fatalf("NORMAL trace:\n%s", s)
+	}
+	if n := len(r.sw.MACs()); n != 0 {
+		t.Fatalf("trace learned %d MACs", n)
 	}
 }
