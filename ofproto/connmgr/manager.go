@@ -37,10 +37,10 @@ var _ Switch = (*ofproto.Switch)(nil)
 
 // Config configures a Manager.
 type Config struct {
-	Bridge string // bridge name; names the management socket
-	Switch Switch // required; an *ofproto.Switch
-	RunDir string // management socket <RunDir>/<Bridge>.mgmt; "" for none
-	Log    *slog.Logger
+	Bridge string       // bridge name; names the management socket
+	Switch Switch       // required; an *ofproto.Switch
+	RunDir string       // management socket <RunDir>/<Bridge>.mgmt; "" for none
+	Log    *slog.Logger // used as given (callers add the bridge name); nil: discard
 }
 
 // Controller is one configured controller (a row of the Controller table).
@@ -172,7 +172,7 @@ func New(cfg Config) (*Manager, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	m := &Manager{
-		cfg: cfg, sw: cfg.Switch, log: cfg.Log.With("bridge", cfg.Bridge),
+		cfg: cfg, sw: cfg.Switch, log: cfg.Log,
 		sleep: sleepCtx, now: time.Now,
 		helloTimeout: 10 * time.Second, stallTimeout: 60 * time.Second,
 		maxAsync: defaultMaxAsync, maxBytes: defaultMaxBytes,
