@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -180,8 +181,8 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.sessions.Store(new([]*session))
 	if cfg.RunDir != "" {
-		if cfg.Bridge == "" {
-			return nil, errors.New("connmgr: a management socket needs a bridge name")
+		if cfg.Bridge == "" || strings.ContainsAny(cfg.Bridge, "/\x00") || cfg.Bridge == "." || cfg.Bridge == ".." {
+			return nil, fmt.Errorf("connmgr: bridge name %q cannot name a management socket", cfg.Bridge)
 		}
 		if err := os.MkdirAll(cfg.RunDir, 0o755); err != nil {
 			return nil, fmt.Errorf("connmgr: %w", err)
