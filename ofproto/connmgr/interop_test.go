@@ -297,6 +297,16 @@ func TestInteropMore(t *testing.T) {
 		has(must("-O", proto, "queue-get-config", target, "1"), "OFPT_QUEUE_GET_CONFIG_REPLY")
 		has(must("-O", proto, "dump-aggregate", target), "flow_count=1")
 	}
+	// Without -O ovs-ofctl speaks OpenFlow 1.0 (plus Nicira extensions
+	// where it needs them, which xvs refuses).
+	must("add-flow", target, "priority=11,ip,nw_dst=10.0.0.0/8,actions=output:2")
+	has(must("dump-flows", target), "OFPST_FLOW reply (xid=", "priority=11,ip,nw_dst=10.0.0.0/8 actions=output:2")
+	if out, err := run("add-flow", target, "tcp,tcp_flags=+syn,actions=drop"); err == nil ||
+		!strings.Contains(err.Error(), "does not support any of the usable flow formats") {
+		t.Fatalf("a match beyond 1.0 without -O: %v %s", err, out)
+	}
+	must("del-flows", target, "ip")
+
 	// Fragment handling the pipeline cannot do is refused, not ignored.
 	out, err := run("-O", "OpenFlow13", "set-frags", target, "drop")
 	if err == nil || !strings.Contains(err.Error(), "OFPSCFC_BAD_FLAGS") {
