@@ -5,6 +5,7 @@ import (
 	"net"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -265,6 +266,18 @@ func TestFailOpenDelay(t *testing.T) {
 	if d := time.Since(start); d < 3*probe {
 		t.Fatalf("failed open after %v, before 3 probe intervals", d)
 	}
+	// The standalone Switch now forwards with a hidden NORMAL flow.
+	hiddenNormal := func() bool {
+		for _, f := range h.sw.DumpFlows(true) {
+			if f.Hidden && strings.Contains(f.String(), "NORMAL") {
+				return true
+			}
+		}
+		return false
+	}
+	if !hiddenNormal() {
+		t.Fatalf("no hidden NORMAL flow after failing open: %v", h.sw.DumpFlows(true))
+	}
 
 	// A controller that connects and then goes away.
 	if err := h.m.SetControllers([]Controller{{Target: l.target, InactivityProbe: probe}}); err != nil {
@@ -272,6 +285,9 @@ func TestFailOpenDelay(t *testing.T) {
 	}
 	p := l.accept(ofp.Version13)
 	waitFor(t, "connected", func() bool { return h.sw.controllers() == [2]int{1, 1} })
+	if hiddenNormal() {
+		t.Fatal("hidden NORMAL flow while a controller is connected")
+	}
 	p.conn.Close()
 	down := time.Now()
 	waitFor(t, "fail open after the disconnect", func() bool { return h.sw.controllers() == [2]int{1, 0} })
