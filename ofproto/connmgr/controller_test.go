@@ -302,3 +302,24 @@ func TestFailOpenDelay(t *testing.T) {
 		}
 	}
 }
+
+// TestIPv6Controller: tcp:[ADDR]:PORT reaches a controller on IPv6.
+func TestIPv6Controller(t *testing.T) {
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	defer ln.Close()
+	h := newHarness(t)
+	l := &ctlListener{t: t, ln: ln, target: "tcp:" + ln.Addr().String()}
+	if err := h.m.SetControllers([]Controller{{Target: l.target}}); err != nil {
+		t.Fatal(err)
+	}
+	p := l.accept(ofp.Version13)
+	if _, m := p.request(&ofp.FeaturesRequest{}); m == nil {
+		t.Fatal("no features reply")
+	}
+	if st := h.m.Status()[0]; !st.Connected || st.Target != l.target {
+		t.Fatalf("status %+v", st)
+	}
+}
