@@ -16,11 +16,27 @@ import (
 const maxGroupDepth = 32
 
 // lookupDep is one table lookup of a translation: the table, the key it
-// looked up and the rule it hit (nil: miss).
+// looked up and the rule it hit (nil: miss). The key is kept whole only
+// when earlier actions had changed the packet; otherwise it is the
+// translated flow key's own, with the metadata of the moment, and
+// lookupKey rebuilds it (a cache entry saves most of 200 bytes a lookup).
 type lookupDep struct {
-	table uint8
-	key   classifier.Key
-	hit   *rule
+	table    uint8
+	metadata uint64
+	key      *classifier.Key // nil: pipeKey(translated key, in_port, metadata)
+	hit      *rule
+}
+
+// lookupKey returns the key of lookup l of a translation of fk.
+func (s *Switch) lookupKey(l *lookupDep, fk *datapath.FlowKey) classifier.Key {
+	if l.key != nil {
+		return *l.key
+	}
+	in := uint32(0)
+	if p := s.byDP[fk.InPort]; p != nil {
+		in = p.ofport
+	}
+	return pipeKey(fk, in, l.metadata)
 }
 
 // bucketDep is one group bucket a translation went through.
@@ -57,6 +73,7 @@ type deps struct {
 type xctx struct {
 	s        *Switch
 	key      datapath.FlowKey // the packet as the actions so far left it
+	orig     datapath.FlowKey // the packet as it arrived
 	inPort   uint32           // OpenFlow ingress port
 	metadata uint64
 	out      []datapath.Action
@@ -85,7 +102,7 @@ type xlateResult struct {
 // newXlate prepares a translation of key, which arrived on datapath port
 // key.InPort (or, for packet-outs, on OpenFlow port inPort).
 func (s *Switch) newXlate(key datapath.FlowKey, inPort uint32, learn bool, tr *Trace) *xctx {
-	return &xctx{s: s, key: key, inPort: inPort, learn: learn, tr: tr}
+	return &xctx{s: s, key: key, orig: key, inPort: inPort, learn: learn, tr: tr}
 }
 
 // translate runs a packet that arrived on a datapath port through the
@@ -142,10 +159,15 @@ func (x *xctx) pipeline(start uint8) {
 	for !x.stopped {
 		r := x.lookup(t)
 		if r == nil {
-			// No table-miss flow entry: the packet is dropped (§5.4).
-			// Open vSwitch still tells OpenFlow 1.0 controllers.
+			// No table-miss flow entry. Spec 1.3.5 §5.4 drops the
+			// packet; Open vSwitch ends the pipeline there as if an
+			// empty table-miss flow had matched, so the action set
+			// written so far still runs (from table 0 it is empty).
+			// xvs does as Open vSwitch, against which it is checked
+			// (interop_test.go). OVS also tells OpenFlow 1.0
+			// controllers of the miss.
 			x.implicitMiss(t)
-			return
+			break
 		}
 		x.r, x.tableID = r, t
 		if r.meter != 0 {
@@ -184,7 +206,11 @@ func (x *xctx) lookup(t uint8) *rule {
 	if cr != nil {
 		r = cr.Value
 	}
-	x.d.lookups = append(x.d.lookups, lookupDep{table: t, key: k, hit: r})
+	l := lookupDep{table: t, metadata: x.metadata, hit: r}
+	if x.key != x.orig {
+		l.key = &k
+	}
+	x.d.lookups = append(x.d.lookups, l)
 	x.traceLookup(t, r)
 	return r
 }
@@ -220,13 +246,11 @@ func (x *xctx) action(a ofp.Action) {
 	case *ofp.ActionSetField:
 		x.setField(&a.Field)
 	case *ofp.ActionPushVLAN:
-		// The new tag copies the VID and PCP of the tag it covers, or is
-		// 0 (spec 1.3.5 §5.12, table 6).
-		var tci uint16
-		if k.Fields.Has(datapath.FieldVLAN0) {
-			tci = k.VLAN[0].TCI
-		}
-		x.emit(datapath.PushVLAN{TPID: a.EtherType, TCI: tci})
+		// Spec 1.3.5 §5.12 would copy the VID and PCP of the tag the new
+		// one covers; Open vSwitch pushes VID 0 and PCP 0 whatever is
+		// below (a set-field follows to give it a VID), and xvs does as
+		// Open vSwitch, against which it is checked (interop_test.go).
+		x.emit(datapath.PushVLAN{TPID: a.EtherType})
 	case *ofp.ActionPopVLAN:
 		x.emit(datapath.PopVLAN{})
 	case *ofp.ActionPushMPLS:
