@@ -88,7 +88,8 @@ func TestAppctl(t *testing.T) {
 	if err != nil || out != "fdb/show:br0:json" {
 		t.Fatalf("Appctl = %q, %v", out, err)
 	}
-	if _, err := c.Appctl(context.Background(), "fail", nil, ""); err == nil || err.Error() != "it failed" {
+	var cerr *api.CommandError
+	if _, err := c.Appctl(context.Background(), "fail", nil, ""); !errors.As(err, &cerr) || err.Error() != "it failed" {
 		t.Fatalf("failing command: %v, want the backend's message", err)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 
 	"github.com/xvs-switch/xvs/internal/rundir"
 )
@@ -62,10 +64,19 @@ func (c *Client) call(ctx context.Context, method string, req, resp any) error {
 func (c *Client) Appctl(ctx context.Context, cmd string, args []string, format string) (string, error) {
 	var r AppctlReply
 	if err := c.call(ctx, MethodAppctl, &AppctlRequest{Command: cmd, Args: args, Format: format}, &r); err != nil {
-		return "", fromStatus(err)
+		if st, ok := status.FromError(err); ok && (st.Code() == codes.Unknown || st.Code() == codes.InvalidArgument) {
+			return "", &CommandError{Msg: st.Message()}
+		}
+		return "", fmt.Errorf("cannot talk to vswitchd: %w", err)
 	}
 	return r.Output, nil
 }
+
+// CommandError is a command's own failure, as opposed to a failure to
+// reach the daemon.
+type CommandError struct{ Msg string }
+
+func (e *CommandError) Error() string { return e.Msg }
 
 // Datapaths names the daemon's datapaths.
 func (c *Client) Datapaths(ctx context.Context) ([]string, error) {
