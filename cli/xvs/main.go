@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/xvs-switch/xvs/cli/appctl"
 	"github.com/xvs-switch/xvs/cli/dpctl"
 	"github.com/xvs-switch/xvs/cli/ofctl"
 	"github.com/xvs-switch/xvs/cli/ovsdbserver"
@@ -32,6 +33,7 @@ var commands = []command{
 	{"dpctl", "datapath management (the syntax of ovs-dpctl)", dpctl.Main},
 	{"ovsdb-server", "OVSDB server over a bbolt file (the syntax of ovsdb-server)", ovsdbserver.Main},
 	{"vsctl", "switch configuration through OVSDB (the syntax of ovs-vsctl)", vsctl.Main},
+	{"appctl", "commands to a running vswitchd (the syntax of ovs-appctl)", appctl.Main},
 }
 
 func usage(w io.Writer) {
