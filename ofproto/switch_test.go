@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/xvs-switch/xvs/ofproto/normal"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 
 	"github.com/xvs-switch/xvs/datapath/dptest"
@@ -200,4 +201,8 @@ func (r *rig) flowStats(text string) []ofp.FlowStats {
 		r.t.Fatal(err)
 	}
 	return rep.(*ofp.FlowStatsReply).Entries
+}
+
+func vlanAccess(tag uint16) normal.VLANConfig {
+	return normal.VLANConfig{Mode: normal.ModeAccess, Tag: tag}
 }
