@@ -176,7 +176,8 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 	for _, cc := range bc.Controllers {
 		cs = append(cs, ctrlTarget{Target: cc.Target,
 			InactivityProbe: time.Duration(cc.InactivityProbe) * time.Millisecond,
-			MaxBackoff:      time.Duration(cc.MaxBackoff) * time.Millisecond})
+			MaxBackoff:      time.Duration(cc.MaxBackoff) * time.Millisecond,
+			RateLimit:       int(cc.RateLimit), BurstLimit: int(cc.BurstLimit)})
 	}
 	if !slices.Equal(cs, b.controllers) {
 		if err := b.mgr.SetControllers(cs); err != nil {
