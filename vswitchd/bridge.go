@@ -3,6 +3,7 @@ package vswitchd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -35,11 +36,13 @@ type bridge struct {
 	sw   *ofproto.Switch
 	mgr  ctrlManager
 
+	ctx    context.Context // ends when the bridge closes
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // upcall handlers and revalidator
 
 	ports       map[string]*port // by interface name
 	controllers []ctrlTarget
+	learning    bool // standalone without controllers: the default NORMAL flow is in table 0
 	settings    bridgeSettings
 
 	// reval is the revalidator's state; revalMu protects it.
@@ -48,6 +51,8 @@ type bridge struct {
 	revalAt   time.Time
 	revalErr  error
 	revalRuns uint64
+	revalFrom time.Time     // start of the last completed pass
+	passDone  chan struct{} // closed at the end of each pass, then replaced
 	kick      chan struct{} // asks the revalidator for a pass now
 }
 
@@ -116,10 +121,11 @@ func (d *daemon) newBridge(bc *bridgeConfig) (*bridge, error) {
 		return nil, err
 	}
 	b := &bridge{name: bc.Name, uuid: bc.UUID, log: log, dp: dp, sw: sw, mgr: mgr,
-		ports: map[string]*port{}, kick: make(chan struct{}, 1),
+		ports: map[string]*port{}, kick: make(chan struct{}, 1), passDone: make(chan struct{}),
 		settings: bridgeSettings{failMode: swCfg.FailMode, dpid: swCfg.DatapathID, aging: swCfg.MACAgingTime, size: swCfg.MACTableSize}}
 	ctx, cancel := context.WithCancel(context.Background())
-	b.cancel = cancel
+	b.ctx, b.cancel = ctx, cancel
+	b.learning = swCfg.FailMode == ofproto.FailStandalone
 	handlers := d.cfg.Handlers
 	b.wg.Add(2)
 	go func() { defer b.wg.Done(); sw.ServeUpcalls(ctx, handlers) }()
@@ -158,13 +164,40 @@ func (b *bridge) revalidator(ctx context.Context, period time.Duration) {
 		case <-t.C:
 		case <-b.kick:
 		}
+		start := time.Now()
 		st, err := b.sw.Revalidate()
 		covRevalidate.Inc()
 		covRevalDeleted.Add(uint64(st.Deleted))
 		b.revalMu.Lock()
-		b.revalLast, b.revalAt, b.revalErr = st, time.Now(), err
+		b.revalLast, b.revalAt, b.revalErr, b.revalFrom = st, time.Now(), err, start
 		b.revalRuns++
+		close(b.passDone)
+		b.passDone = make(chan struct{})
 		b.revalMu.Unlock()
+	}
+}
+
+// waitPass returns once a revalidation pass that started after t0 has
+// completed, asking for one at once.
+func (b *bridge) waitPass(ctx context.Context, t0 time.Time) error {
+	for {
+		b.revalMu.Lock()
+		done, ch := b.revalFrom.After(t0), b.passDone
+		b.revalMu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case b.kick <- struct{}{}:
+		default:
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-b.ctx.Done():
+			return fmt.Errorf("bridge %s closed", b.name)
+		}
 	}
 }
 

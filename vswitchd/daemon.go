@@ -43,6 +43,7 @@ type daemon struct {
 	lastIface map[string]*ifaceStatus // Interface UUID -> status in the DB
 	lastCtrl  map[string]*ctrlStatus  // Controller UUID -> status in the DB
 	lastDPID  map[string]string       // Bridge UUID -> datapath_id in the DB
+	pruned    bool                    // stale pinned datapaths removed
 }
 
 // Run runs the daemon until ctx ends or `appctl exit`: it serves the API,
@@ -136,6 +137,15 @@ func (d *daemon) follow(ctx context.Context, c *client.Client, links <-chan Link
 	}
 	cfg := cache.config()
 	d.reconfigure(ctx, cfg)
+	if d.cfg.pruneStale != nil && !d.pruned {
+		// Once per process, after the first full view of the database.
+		d.pruned = true
+		keep := map[string]bool{}
+		for _, bc := range cfg.Bridges {
+			keep[bc.Name] = true
+		}
+		d.cfg.pruneStale(keep)
+	}
 	for {
 		select {
 		case <-ctx.Done():

@@ -83,3 +83,19 @@ func writeMap(s *strings.Builder, m map[string]any) {
 		fmt.Fprintf(s, "    %s: %v\n", k, m[k])
 	}
 }
+
+// cmdRevalidatorWait returns once every bridge's revalidator has run a
+// whole pass that started after the command arrived (ovs-appctl
+// revalidator/wait): stats credited, idle entries gone.
+func (d *daemon) cmdRevalidatorWait(ctx context.Context, _ []string, _ bool) (string, error) {
+	t0 := time.Now()
+	d.mu.RLock()
+	bs := d.sortedBridges()
+	d.mu.RUnlock()
+	for _, b := range bs {
+		if err := b.waitPass(ctx, t0); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
