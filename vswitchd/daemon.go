@@ -136,9 +136,9 @@ func (d *daemon) follow(ctx context.Context, c *client.Client, links <-chan Link
 		return err
 	}
 	cfg := cache.config()
-	d.reconfigure(ctx, cfg)
 	if d.cfg.pruneStale != nil && !d.pruned {
-		// Once per process, after the first full view of the database.
+		// Once per process, on the first full view of the database and
+		// before any bridge opens its datapath.
 		d.pruned = true
 		keep := map[string]bool{}
 		for _, bc := range cfg.Bridges {
@@ -146,6 +146,7 @@ func (d *daemon) follow(ctx context.Context, c *client.Client, links <-chan Link
 		}
 		d.cfg.pruneStale(keep)
 	}
+	d.reconfigure(ctx, cfg)
 	for {
 		select {
 		case <-ctx.Done():
