@@ -36,9 +36,10 @@ type bridge struct {
 	sw   *ofproto.Switch
 	mgr  ctrlManager
 
-	ctx    context.Context // ends when the bridge closes
-	cancel context.CancelFunc
-	wg     sync.WaitGroup // upcall handlers and revalidator
+	handlers int             // upcall handler goroutines
+	ctx      context.Context // ends when the bridge closes
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup // upcall handlers and revalidator
 
 	ports       map[string]*port // by interface name
 	controllers []ctrlTarget
@@ -86,7 +87,11 @@ type port struct {
 // newBridge opens the bridge's datapath (adopting what an earlier process
 // left pinned), creates its Switch and controller manager, and starts its
 // upcall handlers and revalidator.
-func (d *daemon) newBridge(bc *bridgeConfig) (*bridge, error) {
+//
+// flow-limit and max-idle are Open_vSwitch other_config keys in Open
+// vSwitch; a Bridge other_config key of the same name overrides them for
+// one bridge. Both take effect when the bridge is created.
+func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge, error) {
 	log := d.cfg.Logs.Logger("bridge").With("bridge", bc.Name)
 	dp, err := d.cfg.NewDatapath(bc.Name)
 	if err != nil {
@@ -96,8 +101,8 @@ func (d *daemon) newBridge(bc *bridgeConfig) (*bridge, error) {
 	swCfg := ofproto.Config{
 		Name:         bc.Name,
 		Datapath:     dp,
-		FlowLimit:    intOption(oc, "flow-limit", 0),
-		IdleTimeout:  time.Duration(intOption(oc, "max-idle", 0)) * time.Millisecond,
+		FlowLimit:    intOption(oc, "flow-limit", intOption(global, "flow-limit", 0)),
+		IdleTimeout:  time.Duration(intOption(oc, "max-idle", intOption(global, "max-idle", 0))) * time.Millisecond,
 		MACAgingTime: time.Duration(intOption(oc, "mac-aging-time", 0)) * time.Second,
 		MACTableSize: intOption(oc, "mac-table-size", 0),
 		Now:          d.cfg.Now,
@@ -126,7 +131,11 @@ func (d *daemon) newBridge(bc *bridgeConfig) (*bridge, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.ctx, b.cancel = ctx, cancel
 	b.learning = swCfg.FailMode == ofproto.FailStandalone
-	handlers := d.cfg.Handlers
+	handlers := intOption(global, "n-handler-threads", d.cfg.Handlers)
+	if handlers <= 0 {
+		handlers = d.cfg.Handlers
+	}
+	b.handlers = handlers
 	b.wg.Add(2)
 	go func() { defer b.wg.Done(); sw.ServeUpcalls(ctx, handlers) }()
 	go func() { defer b.wg.Done(); b.revalidator(ctx, d.cfg.RevalidateEvery) }()

@@ -43,7 +43,8 @@ type Config struct {
 	// NewDatapath is the default; none otherwise (ports then count as up).
 	Links LinkSource
 	// Handlers is the number of upcall handler goroutines per bridge
-	// (default 2; Open_vSwitch other_config:n-handler-threads overrides).
+	// (default 2; Open_vSwitch other_config:n-handler-threads overrides
+	// it for bridges created after it is set).
 	Handlers int
 	// RevalidateEvery is the revalidator's period (default 500 ms).
 	RevalidateEvery time.Duration

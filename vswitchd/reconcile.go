@@ -42,7 +42,7 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 				continue
 			}
 			var err error
-			b, err = d.newBridge(bc)
+			b, err = d.newBridge(bc, cfg.OtherConfig)
 			if err != nil {
 				d.log.Error("cannot create bridge", "bridge", bc.Name, "err", err)
 				continue

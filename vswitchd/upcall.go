@@ -39,7 +39,7 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 			rv["last_error"] = b.revalErr.Error()
 		}
 		b.revalMu.Unlock()
-		out = append(out, jb{Bridge: b.name, Handlers: d.cfg.Handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())})
+		out = append(out, jb{Bridge: b.name, Handlers: b.handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())})
 	}
 	if asJSON {
 		if out == nil {
