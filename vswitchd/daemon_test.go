@@ -246,3 +246,26 @@ func TestVLANFailModeDatapathID(t *testing.T) {
 		t.Errorf("upcall/show after revalidator/wait:\n%s", out)
 	}
 }
+
+func TestPortMovesBetweenBridges(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr6")
+	td.vsctl("add-br", "xvbr7")
+	td.vsctl("add-port", "xvbr7", "xvmv")
+	td.vsctl("del-port", "xvbr7", "xvmv", "--", "add-port", "xvbr6", "xvmv")
+	has := func(br string) bool {
+		ps, _ := td.dp(br).Ports()
+		for _, p := range ps {
+			if p.Name == "xvmv" {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("xvbr6") || has("xvbr7") {
+		t.Errorf("after the move: in xvbr6 %v, in xvbr7 %v; want only xvbr6", has("xvbr6"), has("xvbr7"))
+	}
+	if got := td.vsctl("get", "interface", "xvmv", "ofport"); got == "-1" {
+		t.Errorf("moved interface ofport %s", got)
+	}
+}

@@ -32,15 +32,21 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 			delete(d.bridges, name)
 		}
 	}
+	type running struct {
+		b    *bridge
+		bc   *bridgeConfig
+		want map[string]wantPort
+	}
+	var todo []running
 	// An interface belongs to one bridge: the first (by bridge name)
 	// that lists it.
 	owner := map[string]string{}
 	for _, bc := range cfg.Bridges {
+		if want[bc.Name] != bc {
+			continue
+		}
 		b := d.bridges[bc.Name]
 		if b == nil {
-			if want[bc.Name] != bc {
-				continue
-			}
 			var err error
 			b, err = d.newBridge(bc, cfg.OtherConfig)
 			if err != nil {
@@ -51,7 +57,58 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 			b.pruneDatapathPorts(wantedDatapathPorts(bc))
 		}
 		b.uuid = bc.UUID
-		d.applyBridge(b, bc, owner)
+		todo = append(todo, running{b, bc, wantPorts(bc, owner)})
+	}
+	// Every bridge lets go of its stale ports before any adds, so that an
+	// interface moving between bridges is free when its new bridge takes it.
+	for _, r := range todo {
+		d.removeStalePorts(r.b, r.want)
+	}
+	for _, r := range todo {
+		d.applyBridge(r.b, r.bc, r.want)
+	}
+}
+
+// wantPort is the desired state of one interface.
+type wantPort struct {
+	pc *portConfig
+	ic *ifaceConfig
+	// err is set for an interface that cannot be a port.
+	err string
+}
+
+// wantPorts lists a bridge's interfaces by name, claiming them in owner.
+func wantPorts(bc *bridgeConfig, owner map[string]string) map[string]wantPort {
+	want := map[string]wantPort{}
+	for _, pc := range bc.Ports {
+		for i, ic := range pc.Ifaces {
+			w := wantPort{pc: pc, ic: ic}
+			if o, taken := owner[ic.Name]; taken {
+				w.err = fmt.Sprintf("interface %s is already in bridge %s", ic.Name, o)
+			} else if i > 0 {
+				w.err = fmt.Sprintf("port %s: bonds are not supported yet; only interface %s is used", pc.Name, pc.Ifaces[0].Name)
+			}
+			if _, dup := want[ic.Name]; dup {
+				continue
+			}
+			want[ic.Name] = w
+			if w.err == "" {
+				owner[ic.Name] = bc.Name
+			}
+		}
+	}
+	return want
+}
+
+// removeStalePorts removes the ports that are gone or changed in a way
+// that needs a new port (interface row, type, ofport_request).
+func (d *daemon) removeStalePorts(b *bridge, want map[string]wantPort) {
+	for name, p := range b.ports {
+		w, ok := want[name]
+		if ok && w.err == "" && w.ic.UUID == p.ifaceUUID && w.ic.Type == p.dbType && w.ic.OFPortRequest == p.request {
+			continue
+		}
+		d.removePort(b, p)
 	}
 }
 
@@ -68,7 +125,7 @@ func wantedDatapathPorts(bc *bridgeConfig) map[string]bool {
 	return want
 }
 
-func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]string) {
+func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPort) {
 	// Bridge settings.
 	oc := bc.OtherConfig
 	set := b.settings
@@ -95,39 +152,6 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 	}
 	b.settings = set
 
-	// Ports: one desired entry per interface name.
-	type wantPort struct {
-		pc *portConfig
-		ic *ifaceConfig
-		// err is set for an interface that cannot be a port.
-		err string
-	}
-	want := map[string]wantPort{}
-	for _, pc := range bc.Ports {
-		for i, ic := range pc.Ifaces {
-			w := wantPort{pc: pc, ic: ic}
-			if o, taken := owner[ic.Name]; taken {
-				w.err = fmt.Sprintf("interface %s is already in bridge %s", ic.Name, o)
-			} else if i > 0 {
-				w.err = fmt.Sprintf("port %s: bonds are not supported yet; only interface %s is used", pc.Name, pc.Ifaces[0].Name)
-			}
-			if _, dup := want[ic.Name]; dup {
-				continue
-			}
-			want[ic.Name] = w
-			if w.err == "" {
-				owner[ic.Name] = bc.Name
-			}
-		}
-	}
-	// Remove what is gone or changed in a way that needs a new port.
-	for name, p := range b.ports {
-		w, ok := want[name]
-		if ok && w.err == "" && w.ic.UUID == p.ifaceUUID && w.ic.Type == p.dbType && w.ic.OFPortRequest == p.request {
-			continue
-		}
-		d.removePort(b, p)
-	}
 	for _, name := range sortedKeys(want) {
 		w := want[name]
 		vlan, vlanErr := vlanConfig(w.pc)
