@@ -45,6 +45,9 @@ func Main(args []string, _ io.Reader, _, stderr io.Writer) int {
 		}
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {
