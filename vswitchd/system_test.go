@@ -1,6 +1,7 @@
 package vswitchd
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/cli/appctl"
+	"github.com/xvs-switch/xvs/cli/dpctl"
 	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/tests/netns"
 )
@@ -78,6 +81,16 @@ func TestSystemDaemon(t *testing.T) {
 	}
 	if out := td.appctl("dpif/dump-flows", br); !strings.Contains(out, "icmp") {
 		t.Errorf("dpif/dump-flows after ping lacks ICMP:\n%s", out)
+	}
+	// The command-line tools, through the API socket.
+	t.Setenv("XVS_RUNDIR", td.runDir)
+	var out, errb bytes.Buffer
+	if code := appctl.Main([]string{"fdb/show", br}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "02:78:00:00") {
+		t.Errorf("xvs appctl fdb/show: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := dpctl.Main([]string{"dump-flows", DatapathName(br)}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "icmp") {
+		t.Errorf("xvs dpctl dump-flows through vswitchd: exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	eventually(t, "link_state up", func() bool {
 		return td.vsctl("get", "interface", tag+"a", "link_state") == "up"
