@@ -10,6 +10,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/xvs-switch/xvs/datapath/dptest"
+	"github.com/xvs-switch/xvs/ovsdb/client/ovstest"
 )
 
 func TestBridgeAndPorts(t *testing.T) {
@@ -267,5 +268,53 @@ func TestPortMovesBetweenBridges(t *testing.T) {
 	}
 	if got := td.vsctl("get", "interface", "xvmv", "ofport"); got == "-1" {
 		t.Errorf("moved interface ofport %s", got)
+	}
+}
+
+// TestWithOpenVSwitchDB: the daemon follows Open vSwitch's own
+// ovsdb-server as it follows xvs's.
+func TestWithOpenVSwitchDB(t *testing.T) {
+	td := startDaemonOn(t, ovstest.Start(t))
+	td.vsctl("add-br", "xvbr8")
+	td.vsctl("add-port", "xvbr8", "xvo1", "--", "set", "interface", "xvo1", "ofport_request=3")
+	if got := td.vsctl("get", "interface", "xvo1", "ofport"); got != "3" {
+		t.Errorf("ofport = %s, want 3", got)
+	}
+	td.vsctl("set", "port", "xvo1", "tag=5")
+	td.vsctl("set", "interface", "xvo1", "type=geneve")
+	if got := td.vsctl("get", "interface", "xvo1", "error"); !strings.Contains(got, "type geneve not supported yet") {
+		t.Errorf("geneve error = %s", got)
+	}
+	if ps, _ := td.dp("xvbr8").Ports(); len(ps) != 1 {
+		t.Errorf("datapath ports %+v, want only the bridge's own", ps)
+	}
+}
+
+// TestAppctlBadInput: malformed arguments get a clear error, never a panic
+// or a dead daemon.
+func TestAppctlBadInput(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr9")
+	td.vsctl("add-port", "xvbr9", "xvq1", "--", "set", "interface", "xvq1", "ofport_request=1")
+	for _, args := range [][]string{
+		{"ofproto/trace", "xvbr9", "dl_src=02:00:00:00:00:01"},       // no in_port
+		{"ofproto/trace", "xvbr9", "in_port=1,nw_src=10.0.0.0/8,ip"}, // masked
+		{"ofproto/trace", "xvbr9", "in_port=1,frobnicate=3"},         // unknown field
+		{"ofproto/trace", "xvbr9", "in_port=1", "abc"},               // odd hex
+		{"ofproto/trace", "xvbr9", "in_port=1", "0011"},              // short frame
+		{"ofproto/trace", "xvbr9", "in_port=nosuch"},                 // no port
+		{"ofproto/trace", "nosuch", "in_port=1"},                     // no bridge
+		{"ofproto/trace", "xvbr9"},                                   // too few
+		{"fdb/show"},                                                 // too few
+		{"fdb/show", "a", "b"},                                       // too many
+		{"vlog/set", "a:b:c:d"},                                      // bad spec
+		{"dpif/dump-flows", "nosuch"},                                // no bridge
+	} {
+		if out, err := td.api.Appctl(context.Background(), args[0], args[1:], ""); err == nil {
+			t.Errorf("appctl %q succeeded: %q", args, out)
+		}
+	}
+	if out := td.appctl("version"); out == "" {
+		t.Error("daemon does not answer after bad input")
 	}
 }

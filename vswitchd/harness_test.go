@@ -35,7 +35,13 @@ type testDaemon struct {
 
 func startDaemon(t *testing.T) *testDaemon {
 	t.Helper()
-	td := newTestDaemon(t)
+	return startDaemonOn(t, ovstest.StartXVS(t))
+}
+
+// startDaemonOn runs the daemon over in-memory datapaths against db.
+func startDaemonOn(t *testing.T, db *ovstest.Server) *testDaemon {
+	t.Helper()
+	td := newTestDaemonOn(t, db)
 	td.cfg.NewDatapath = func(br string) (datapath.Datapath, error) {
 		d := dummy.New(dummy.Config{Name: DatapathName(br)})
 		td.mu.Lock()
@@ -51,7 +57,12 @@ func startDaemon(t *testing.T) *testDaemon {
 // run directory.
 func newTestDaemon(t *testing.T) *testDaemon {
 	t.Helper()
-	td := &testDaemon{t: t, db: ovstest.StartXVS(t), dps: map[string]*dummy.Datapath{}}
+	return newTestDaemonOn(t, ovstest.StartXVS(t))
+}
+
+func newTestDaemonOn(t *testing.T, db *ovstest.Server) *testDaemon {
+	t.Helper()
+	td := &testDaemon{t: t, db: db, dps: map[string]*dummy.Datapath{}}
 	dir, err := os.MkdirTemp("", "xv-d-") // short: unix socket paths
 	if err != nil {
 		t.Fatal(err)
