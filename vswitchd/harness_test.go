@@ -42,15 +42,20 @@ func startDaemon(t *testing.T) *testDaemon {
 func startDaemonOn(t *testing.T, db *ovstest.Server) *testDaemon {
 	t.Helper()
 	td := newTestDaemonOn(t, db)
-	td.cfg.NewDatapath = func(br string) (datapath.Datapath, error) {
+	td.cfg.NewDatapath = dummyFactory(td)
+	td.start()
+	return td
+}
+
+// dummyFactory makes in-memory datapaths that the test can reach.
+func dummyFactory(td *testDaemon) func(string) (datapath.Datapath, error) {
+	return func(br string) (datapath.Datapath, error) {
 		d := dummy.New(dummy.Config{Name: DatapathName(br)})
 		td.mu.Lock()
 		td.dps[br] = d
 		td.mu.Unlock()
 		return d, nil
 	}
-	td.start()
-	return td
 }
 
 // newTestDaemon prepares a daemon (not started) with its own database and
