@@ -25,6 +25,7 @@ type controller struct {
 
 	// Protected by m.mu:
 	cfg                         Controller
+	created                     time.Time
 	state                       string
 	connectedAt, disconnectedAt time.Time
 	lastError                   string
@@ -38,7 +39,7 @@ func newController(m *Manager, cfg Controller, t target, mgmt bool) *controller 
 	if t.passive {
 		state = "LISTENING"
 	}
-	return &controller{m: m, t: t, mgmt: mgmt, ctx: ctx, cancel: cancel, cfg: cfg,
+	return &controller{m: m, t: t, mgmt: mgmt, ctx: ctx, cancel: cancel, cfg: cfg, created: m.now(),
 		state: state, all: map[*session]struct{}{}}
 }
 
@@ -235,6 +236,15 @@ func (c *controller) sessionDown(s *session, established bool, why error) {
 		c.ctr.disconnects.Add(1)
 		m.notify()
 	}
+}
+
+// downSince is when the target was last connected, or configured if it
+// never was; m.mu is held.
+func (c *controller) downSince() time.Time {
+	if c.disconnectedAt.After(c.created) {
+		return c.disconnectedAt
+	}
+	return c.created
 }
 
 // connected reports whether the target has an established session; m.mu

@@ -67,12 +67,7 @@ func newSession(c *controller, conn net.Conn) *session {
 	if s.peer == "" || s.peer == "@" {
 		s.peer = c.cfg.Target
 	}
-	switch p := c.cfg.InactivityProbe; {
-	case p == 0:
-		s.probe = DefaultInactivityProbe
-	case p > 0:
-		s.probe = p
-	}
+	s.probe = probeInterval(c.cfg)
 	if c.cfg.RateLimit > 0 {
 		s.limit = newPinLimiter(c.cfg.RateLimit, c.cfg.BurstLimit, c.m.now)
 	}
