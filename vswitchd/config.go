@@ -17,6 +17,9 @@ import (
 // Version is what `xvs appctl version` prints.
 const Version = "xvs vswitchd 0.1 (Open vSwitch compatible: OpenFlow 1.0, 1.3; OVSDB Open_vSwitch 8.3)"
 
+// OVSVersion is what vswitchd writes to Open_vSwitch.ovs_version.
+const OVSVersion = "xvs-0.1"
+
 // DefaultPinRoot is the bpffs directory under which each bridge's eBPF
 // datapath pins its maps and links (<pin-root>/xvs@BRIDGE).
 const DefaultPinRoot = "/sys/fs/bpf/xvs"

@@ -318,3 +318,14 @@ func TestAppctlBadInput(t *testing.T) {
 		t.Error("daemon does not answer after bad input")
 	}
 }
+
+func TestOpenVSwitchInfo(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr11")
+	if got := strings.Trim(td.vsctl("get", "open_vswitch", ".", "ovs_version"), `"`); got != OVSVersion {
+		t.Errorf("ovs_version = %s", got)
+	}
+	if got := td.vsctl("get", "open_vswitch", ".", "iface_types"); got != "[internal, system, tap]" {
+		t.Errorf("iface_types = %s", got)
+	}
+}

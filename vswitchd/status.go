@@ -53,6 +53,15 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 		}
 	}
 	d.mu.RUnlock()
+	if cfg.UUID != "" && !d.wroteInfo {
+		// What this switch is and supports, as ovs-vswitchd writes it at
+		// start (ovs-vsctl show prints ovs_version).
+		ops = append(ops, updateOp("Open_vSwitch", cfg.UUID, notation.Row{
+			"ovs_version":    notation.Set{OVSVersion},
+			"iface_types":    notation.Set{"internal", "system", "tap"},
+			"datapath_types": notation.Set{"system"},
+		}))
+	}
 	ackCfg := cfg.UUID != "" && (!d.curCfgOK || d.applied != cfg.NextCfg)
 	if ackCfg {
 		ops = append(ops, updateOp("Open_vSwitch", cfg.UUID, notation.Row{"cur_cfg": cfg.NextCfg}))
@@ -65,11 +74,14 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 		// Forget what was assumed written: the next pass writes it all.
 		d.log.Warn("status write-back failed", "err", err)
 		d.lastIface, d.lastDPID = map[string]*ifaceStatus{}, map[string]string{}
-		d.curCfgOK = false
+		d.curCfgOK, d.wroteInfo = false, false
 		return
 	}
 	if ackCfg {
 		d.applied, d.curCfgOK = cfg.NextCfg, true
+	}
+	if cfg.UUID != "" {
+		d.wroteInfo = true
 	}
 }
 
