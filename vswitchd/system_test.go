@@ -114,6 +114,16 @@ func TestSystemDaemon(t *testing.T) {
 		t.Errorf("after restart %sb ofport = %s", tag, got)
 	}
 
+	// The peer going down takes the link down (rtnetlink), and back up.
+	ns[1].Run(t, "ip", "link", "set", "eth0", "down")
+	eventually(t, "link_state down after the peer went down", func() bool {
+		return td.vsctl("get", "interface", tag+"b", "link_state") == "down"
+	})
+	ns[1].Run(t, "ip", "link", "set", "eth0", "up")
+	eventually(t, "link_state up again", func() bool {
+		return td.vsctl("get", "interface", tag+"b", "link_state") == "up"
+	})
+
 	// A vanished netdev: its Interface reports it, the rest keeps going.
 	netns.Run(t, "ip", "link", "del", tag+"b")
 	eventually(t, "error for the vanished veth", func() bool {
