@@ -92,6 +92,10 @@ func TestSystemDaemon(t *testing.T) {
 	if code := dpctl.Main([]string{"dump-flows", DatapathName(br)}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "icmp") {
 		t.Errorf("xvs dpctl dump-flows through vswitchd: exit %d\n%s%s", code, out.String(), errb.String())
 	}
+	eventually(t, "statistics counting the pings", func() bool {
+		st := td.vsctl("get", "interface", tag+"a", "statistics")
+		return strings.Contains(st, "rx_packets=") && !strings.Contains(st, "rx_packets=0,")
+	})
 	eventually(t, "link_state up", func() bool {
 		return td.vsctl("get", "interface", tag+"a", "link_state") == "up"
 	})
