@@ -3,6 +3,7 @@ package vswitchd
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -327,5 +328,37 @@ func TestOpenVSwitchInfo(t *testing.T) {
 	}
 	if got := td.vsctl("get", "open_vswitch", ".", "iface_types"); got != "[internal, system, tap]" {
 		t.Errorf("iface_types = %s", got)
+	}
+}
+
+func TestFlowLimitOption(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("set", "open_vswitch", ".", "other_config:flow-limit=1000")
+	td.vsctl("add-br", "xvbr12")
+	td.vsctl("add-br", "xvbr13", "--", "set", "bridge", "xvbr13", "other_config:flow-limit=50")
+	out, err := td.api.Appctl(context.Background(), "upcall/show", nil, "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Bridge string `json:"bridge"`
+		Cache  struct {
+			Limit int `json:"Limit"`
+		} `json:"cache"`
+		Datapath struct {
+			Name string `json:"name"`
+		} `json:"datapath"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("upcall/show json: %v\n%s", err, out)
+	}
+	want := map[string]int{"xvbr12": 1000, "xvbr13": 50}
+	if len(got) != 2 {
+		t.Fatalf("upcall/show lists %d bridges:\n%s", len(got), out)
+	}
+	for _, g := range got {
+		if g.Cache.Limit != want[g.Bridge] || g.Datapath.Name != DatapathName(g.Bridge) {
+			t.Errorf("%s: limit %d, datapath %q; want %d", g.Bridge, g.Cache.Limit, g.Datapath.Name, want[g.Bridge])
+		}
 	}
 }
