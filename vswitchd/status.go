@@ -24,6 +24,7 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 	}
 	var ops []any
 	d.mu.RLock()
+	seen := map[string]bool{}
 	infos := map[*bridge]map[uint32]int{}
 	for _, b := range d.bridges {
 		if refresh {
@@ -40,6 +41,7 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 			}
 		}
 		for _, p := range b.ports {
+			seen[p.ifaceUUID] = true
 			st := d.portStatus(p)
 			if old := d.lastIface[p.ifaceUUID]; old == nil || len(st.diff(old)) > 0 {
 				ops = append(ops, updateOp("Interface", p.ifaceUUID, st.diff(old)))
@@ -53,6 +55,12 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 		}
 	}
 	d.mu.RUnlock()
+	// Forget rows that are gone, so that the map does not grow with churn.
+	for u := range d.lastIface {
+		if !seen[u] {
+			delete(d.lastIface, u)
+		}
+	}
 	if cfg.UUID != "" && !d.wroteInfo {
 		// What this switch is and supports, as ovs-vswitchd writes it at
 		// start (ovs-vsctl show prints ovs_version).
