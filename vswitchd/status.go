@@ -25,7 +25,6 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 	var ops []any
 	d.mu.RLock()
 	seen := map[string]bool{}
-	infos := map[*bridge]map[uint32]int{}
 	for _, b := range d.bridges {
 		if refresh {
 			ps := b.sw.Ports()
@@ -33,7 +32,6 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 			for i, pi := range ps {
 				idx[pi.OFPort] = i
 			}
-			infos[b] = idx
 			for _, p := range b.ports {
 				if i, ok := idx[p.ofport]; ok && p.ofport != 0 {
 					p.info = ps[i]
