@@ -23,7 +23,8 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 		return
 	}
 	var ops []any
-	d.mu.RLock()
+	// Exclusive: the refresh below updates the ports.
+	d.mu.Lock()
 	seen := map[string]bool{}
 	for _, b := range d.bridges {
 		if refresh {
@@ -52,7 +53,7 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 			d.lastDPID[b.uuid] = dpid
 		}
 	}
-	d.mu.RUnlock()
+	d.mu.Unlock()
 	// Forget rows that are gone, so that the map does not grow with churn.
 	for u := range d.lastIface {
 		if !seen[u] {
