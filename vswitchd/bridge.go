@@ -74,6 +74,7 @@ type port struct {
 	ifaceUUID string
 	dbType    string
 	request   int64 // ofport_request
+	hint      int64 // Interface.ofport when the port was first seen
 	vlan      normal.VLANConfig
 	ofport    uint32 // 0: not added (err says why)
 	dpPort    uint32

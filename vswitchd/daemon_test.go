@@ -362,3 +362,30 @@ func TestFlowLimitOption(t *testing.T) {
 		}
 	}
 }
+
+// TestOFPortsSurviveRestart: a port gets the number it had again after a
+// restart (Interface.ofport), not the next free one in name order.
+func TestOFPortsSurviveRestart(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr14")
+	td.vsctl("add-port", "xvbr14", "xvz")
+	td.vsctl("add-port", "xvbr14", "xva")
+	before := map[string]string{}
+	for _, p := range []string{"xvz", "xva"} {
+		before[p] = td.vsctl("get", "interface", p, "ofport")
+	}
+	if before["xvz"] != "1" || before["xva"] != "2" {
+		t.Fatalf("ofports before restart %v, want xvz 1 and xva 2", before)
+	}
+	td.stop()
+	td.start()
+	td.vsctl("add-port", "xvbr14", "xvm") // waits for the restarted daemon
+	for p, want := range before {
+		if got := td.vsctl("get", "interface", p, "ofport"); got != want {
+			t.Errorf("after restart %s ofport %s, want %s", p, got, want)
+		}
+	}
+	if got := td.vsctl("get", "interface", "xvm", "ofport"); got != "3" {
+		t.Errorf("new port after restart: ofport %s, want 3", got)
+	}
+}

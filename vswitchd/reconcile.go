@@ -152,12 +152,13 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 	}
 	b.settings = set
 
-	for _, name := range sortedKeys(want) {
+	for _, name := range addOrder(want) {
 		w := want[name]
 		vlan, vlanErr := vlanConfig(w.pc)
 		p := b.ports[name]
 		if p == nil {
-			p = &port{name: name, portUUID: w.pc.UUID, ifaceUUID: w.ic.UUID, dbType: w.ic.Type, request: w.ic.OFPortRequest, vlan: vlan}
+			p = &port{name: name, portUUID: w.pc.UUID, ifaceUUID: w.ic.UUID, dbType: w.ic.Type, request: w.ic.OFPortRequest,
+				hint: w.ic.OFPort, vlan: vlan}
 			b.ports[name] = p
 			switch {
 			case w.err != "":
@@ -259,7 +260,16 @@ func (d *daemon) addPort(b *bridge, p *port) {
 	if p.request > 0 {
 		spec.OFPort = uint32(p.request)
 	}
+	if spec.OFPort == 0 && p.hint > 0 && p.hint < 0xff00 && b.portByOF(uint32(p.hint)) == nil {
+		// The number the port had before (a restart): keep it, as Open
+		// vSwitch does, so that controllers' flows still fit.
+		spec.OFPort = uint32(p.hint)
+	}
 	info, err := b.sw.AddPort(spec)
+	if err != nil && spec.OFPort != 0 && p.request == 0 {
+		spec.OFPort = 0
+		info, err = b.sw.AddPort(spec)
+	}
 	if err != nil {
 		p.err = err.Error()
 		covPortFail.Inc()
@@ -383,6 +393,24 @@ func datapathIDOption(oc map[string]string) (uint64, bool) {
 	}
 	id, err := strconv.ParseUint(s, 16, 64)
 	return id, err == nil
+}
+
+// addOrder lists the interfaces to add: those with an ofport_request
+// first, then those with a number from before, then the rest, each by
+// name, so that the numbers asked for are free when their ports come.
+func addOrder(want map[string]wantPort) []string {
+	rank := func(w wantPort) int {
+		switch {
+		case w.ic.OFPortRequest > 0:
+			return 0
+		case w.ic.OFPort > 0:
+			return 1
+		}
+		return 2
+	}
+	names := sortedKeys(want)
+	slices.SortStableFunc(names, func(a, b string) int { return rank(want[a]) - rank(want[b]) })
+	return names
 }
 
 func sortedKeys[V any](m map[string]V) []string {
