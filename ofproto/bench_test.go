@@ -76,7 +76,7 @@ func BenchmarkRuleMemory(b *testing.B) {
 		for j := 0; j < n; j++ {
 			ip := binary.BigEndian.AppendUint32(nil, 0x0a000000+uint32(j))
 			mods = append(mods, &ofp.FlowMod{Command: ofp.FlowAdd, Priority: 10, BufferID: ofp.NoBuffer,
-				Match: ofp.NewMatch(ofp.OXMEthType(0x0800), ofp.OXM{Class: ofp.OXMClassOpenFlowBasic, Field: ofp.OXMIPv4DstField, Value: ip}),
+				Match:        ofp.NewMatch(ofp.OXMEthType(0x0800), ofp.OXM{Class: ofp.OXMClassOpenFlowBasic, Field: ofp.OXMIPv4DstField, Value: ip}),
 				Instructions: []ofp.Instruction{&ofp.InstApplyActions{Actions: []ofp.Action{&ofp.ActionOutput{Port: 2}}}}})
 		}
 		runtime.GC()

@@ -6,12 +6,15 @@ package ofproto
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/dptest"
 	"github.com/xvs-switch/xvs/datapath/ebpf"
 	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -134,5 +137,49 @@ func TestEBPFStandaloneNormal(t *testing.T) {
 	e.mod(ofp.FlowDelete, "")
 	if e.ping(0, 2) {
 		t.Fatal("secure bridge without flows forwarded")
+	}
+}
+
+func TestEBPFGroupAndPacketOut(t *testing.T) {
+	e := newEBPFRig(t, 3, FailSecure)
+	gm, _ := ofp.ParseGroup("group_id=1,type=all,bucket=output:2,bucket=output:3", ofp.GroupAdd)
+	if err := e.sw.GroupMod(gm); err != nil {
+		t.Fatal(err)
+	}
+	e.add(fmt.Sprintf("priority=10,ip,nw_dst=%s,actions=group:1", e.ips[1]),
+		fmt.Sprintf("priority=10,ip,nw_dst=%s,actions=output:1", e.ips[0]))
+	sock, err := e.ns[2].Listen("eth0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
+	if !e.ping(0, 1) {
+		t.Fatal("ping through an ALL group failed")
+	}
+	// Namespace 3 got its copies of the echo requests.
+	isICMPTo := func(ip string) func([]byte) bool {
+		want := net.ParseIP(ip).To4()
+		return func(f []byte) bool {
+			return len(f) >= 34 && f[12] == 0x08 && f[13] == 0 && f[23] == 1 && net.IP(f[30:34]).Equal(want)
+		}
+	}
+	if _, err := sock.Recv(2*time.Second, isICMPTo(e.ips[1])); err != nil {
+		t.Fatalf("bucket 2's copy: %v", err)
+	}
+	rep, err := e.sw.Multipart(&ofp.GroupStatsRequest{GroupID: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gs := rep.(*ofp.GroupStatsReply).Entries; len(gs) != 1 || gs[0].PacketCount < 2 {
+		t.Fatalf("group stats %+v", gs)
+	}
+	// A packet-out reaches the namespace.
+	frame := dptest.Build(t, &layers.Ethernet{SrcMAC: dptest.MAC1, DstMAC: layers.EthernetBroadcast, EthernetType: 0x88b5}, dptest.Payload(46))
+	if err := e.sw.PacketOut(&ofp.PacketOut{BufferID: ofp.NoBuffer, InPort: ofp.PortController, Data: frame,
+		Actions: []ofp.Action{&ofp.ActionOutput{Port: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sock.Recv(2*time.Second, func(f []byte) bool { return len(f) >= 14 && f[12] == 0x88 && f[13] == 0xb5 }); err != nil {
+		t.Fatalf("packet-out: %v", err)
 	}
 }

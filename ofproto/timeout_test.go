@@ -220,3 +220,34 @@ func TestCacheIdleAndLimit(t *testing.T) {
 		t.Fatalf("limit %+v", cs)
 	}
 }
+
+func TestMACsAgeAndRelearnUnderCachedTraffic(t *testing.T) {
+	r := newRig(t, 3, FailStandalone)
+	a2b := udp(t, mac(1), mac(2), ip4(1), ip4(2), 1, 2)
+	b2a := udp(t, mac(2), mac(1), ip4(2), ip4(1), 2, 1)
+	r.send(1, a2b)
+	r.send(2, b2a)
+	r.counts(3)
+	// Only a2b keeps flowing, from the cache; every 200 s a revalidation
+	// credits it and re-learns mac(1) on port 1. mac(2) is not refreshed.
+	for range 2 {
+		r.clk.advance(5 * time.Second)
+		r.send(1, a2b)
+		r.revalidate()
+		r.clk.advance(195 * time.Second)
+		r.send(1, a2b)
+		r.revalidate()
+	}
+	if got := r.counts(3); got[1] != 4 || got[2] != 0 {
+		t.Fatalf("cached unicast: %v", got)
+	}
+	macs := r.sw.MACs()
+	if len(macs) != 1 || macs[0].MAC != [6]byte(mac(1)) {
+		t.Fatalf("after 400 s: %+v, want only mac(1), kept by cached traffic", macs)
+	}
+	// mac(2) aged out: the cached entry for a2b floods again.
+	r.send(1, a2b)
+	if got := r.counts(3); got[1] != 1 || got[2] != 1 {
+		t.Fatalf("after mac(2) aged out: %v", got)
+	}
+}

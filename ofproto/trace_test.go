@@ -111,3 +111,17 @@ func TestTraceWildcards(t *testing.T) {
 		t.Fatalf("consulted %q", tr.Consulted)
 	}
 }
+
+func TestTraceNormalExplains(t *testing.T) {
+	r := newRig(t, 2, FailStandalone)
+	tr, err := r.sw.Trace(1, dptest.UDP4(t, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := tr.String(); !strings.Contains(s, "-> no learned MAC for destination, flooding") || !strings.Contains(s, "Datapath actions: 2\n") {
+		t.Fatalf("NORMAL trace:\n%s", s)
+	}
+	if n := len(r.sw.MACs()); n != 0 {
+		t.Fatalf("trace learned %d MACs", n)
+	}
+}

@@ -62,3 +62,28 @@ func TestServeUpcallsConcurrent(t *testing.T) {
 	<-served
 	r.checkFresh(0, "after concurrent run")
 }
+
+func TestPacketInCookiesAreCollected(t *testing.T) {
+	r := newRig(t, 2, FailSecure)
+	rec := r.listen()
+	r.add("udp,actions=controller")
+	f := udp(t, mac(1), mac(2), ip4(1), ip4(2), 1, 2)
+	r.send(1, f)
+	r.sw.mu.Lock()
+	for i := range 3000 {
+		r.sw.pinCookie(pinInfo{inPort: uint32(1000 + i)})
+	}
+	r.sw.unlock()
+	r.revalidate()
+	r.sw.mu.Lock()
+	n := len(r.sw.pins.byCookie)
+	r.sw.unlock()
+	if n != 1 {
+		t.Fatalf("%d packet-in cookies kept, want the 1 the cache uses", n)
+	}
+	rec.take()
+	r.send(1, f) // the cached entry's cookie still works
+	if pins, _ := rec.take(); len(pins) != 1 {
+		t.Fatalf("%d packet-ins after collection", len(pins))
+	}
+}
