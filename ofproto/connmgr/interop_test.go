@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/xvs-switch/xvs/cli/ofctl"
 	"github.com/xvs-switch/xvs/internal/testenv"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // tool runs one OpenFlow command-line tool.
@@ -228,4 +230,148 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestInteropMore: further ovs-ofctl commands, each output checked:
+// descriptions, table stats, fragment handling, queues, port-mod,
+// aggregates, OpenFlow 1.0's modify-adds against 1.3's modify, and the
+// errors ovs-ofctl prints for refused requests.
+func TestInteropMore(t *testing.T) {
+	tl := ovsTool(t)
+	h := newHarness(t)
+	target := "unix:" + h.m.MgmtSocket()
+	run := func(args ...string) (string, error) { return tl.run(args...) }
+	must := func(args ...string) string {
+		t.Helper()
+		out, err := run(args...)
+		if err != nil {
+			t.Fatalf("ovs-ofctl %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	has := func(out string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Fatalf("output lacks %q:\n%s", w, out)
+			}
+		}
+	}
+	for _, proto := range []string{"OpenFlow13", "OpenFlow10"} {
+		has(must("-O", proto, "dump-desc", target), "DP Description:")
+		has(must("-O", proto, "dump-tables", target), "table 0", "active=1")
+		has(must("-O", proto, "get-frags", target), "normal")
+		has(must("-O", proto, "queue-get-config", target, "1"), "OFPT_QUEUE_GET_CONFIG_REPLY")
+		has(must("-O", proto, "dump-aggregate", target), "flow_count=1")
+	}
+	// Fragment handling the pipeline cannot do is refused, not ignored.
+	out, err := run("-O", "OpenFlow13", "set-frags", target, "drop")
+	if err == nil || !strings.Contains(err.Error(), "OFPSCFC_BAD_FLAGS") {
+		t.Fatalf("set-frags drop: %v %s", err, out)
+	}
+
+	must("-O", "OpenFlow13", "mod-port", target, "1", "down")
+	has(must("-O", "OpenFlow13", "dump-ports-desc", target), "config:     PORT_DOWN")
+	must("-O", "OpenFlow10", "mod-port", target, "xc-p1", "up")
+	if out := must("-O", "OpenFlow13", "dump-ports-desc", target); strings.Contains(out, "PORT_DOWN") {
+		t.Fatalf("port still down after mod-port up:\n%s", out)
+	}
+
+	// 1.0's modify adds a flow when none matches; 1.3's does not.
+	must("-O", "OpenFlow13", "mod-flows", target, "in_port=1,actions=output:2")
+	if out := must("-O", "OpenFlow13", "dump-flows", target); strings.Contains(out, "in_port=1") {
+		t.Fatalf("1.3 mod-flows added a flow:\n%s", out)
+	}
+	must("-O", "OpenFlow10", "mod-flows", target, "in_port=2,actions=output:1")
+	has(must("-O", "OpenFlow13", "dump-flows", target), "in_port=2 actions=output:1")
+	must("-O", "OpenFlow10", "mod-flows", target, "in_port=2,actions=output:LOCAL")
+	if out := must("-O", "OpenFlow13", "dump-flows", target); strings.Count(out, "in_port=2") != 1 || !strings.Contains(out, "in_port=2 actions=LOCAL") {
+		t.Fatalf("1.0 mod-flows of an existing flow:\n%s", out)
+	}
+
+	// Refusals reach ovs-ofctl as the errors the spec names.
+	out, err = run("-O", "OpenFlow13", "add-flow", target, "actions=group:99")
+	if err == nil || !strings.Contains(err.Error(), "OFPBAC_BAD_OUT_GROUP") {
+		t.Fatalf("flow to a missing group: %v %s", err, out)
+	}
+	out, err = run("-O", "OpenFlow13", "add-flow", target, "actions=meter:99")
+	if err == nil || !strings.Contains(err.Error(), "OFPMMFC_UNKNOWN_METER") {
+		t.Fatalf("flow to a missing meter: %v %s", err, out)
+	}
+}
+
+// TestInteropTestController: Open vSwitch's ovs-testcontroller (a
+// learning switch) as an active tcp: controller, in OpenFlow 1.0 and 1.3:
+// it connects through the hello, takes packet-ins from the real pipeline
+// and answers with packet-outs (and flows) that make the frame leave on
+// the other port.
+func TestInteropTestController(t *testing.T) {
+	testenv.RequireCommand(t, "ovs-testcontroller")
+	for _, proto := range []string{"OpenFlow10", "OpenFlow13"} {
+		t.Run(proto, func(t *testing.T) {
+			h := newHarness(t)
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := ln.Addr().String()
+			ln.Close()
+			dir := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var log syncBuffer
+			cmd := exec.CommandContext(ctx, "ovs-testcontroller", "-O", proto, "--unixctl="+filepath.Join(dir, "tc.ctl"),
+				"-vconsole:info", "ptcp:"+strings.Replace(addr, "127.0.0.1:", "", 1)+":127.0.0.1")
+			cmd.Stdout, cmd.Stderr = &log, &log
+			cmd.Env = append(os.Environ(), "OVS_RUNDIR="+dir)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { cancel(); cmd.Wait() }()
+			if err := h.m.SetControllers([]Controller{{Target: "tcp:" + addr, MaxBackoff: 100 * time.Millisecond}}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "ovs-testcontroller connected", func() bool { return h.m.Status()[0].Connected })
+			if proto == "OpenFlow10" {
+				// The 1.0 learning switch leaves the standalone bridge's
+				// NORMAL flow (its 1.3 self deletes every flow and adds a
+				// table-miss flow): without it the frame is an implicit
+				// miss, which goes to 1.0 controllers only.
+				if out, err := ovsTool(t).run("del-flows", "unix:"+h.m.MgmtSocket()); err != nil {
+					t.Fatalf("del-flows: %v %s", err, out)
+				}
+			} else {
+				waitFor(t, "the controller's table-miss flow", func() bool {
+					for _, f := range h.sw.DumpFlows(false) {
+						if strings.Contains(f.String(), "CONTROLLER") {
+							return true
+						}
+					}
+					return false
+				})
+			}
+			go h.sw.ServeUpcalls(ctx, 1)
+			ports := map[uint32]uint32{}
+			for _, p := range h.sw.Ports() {
+				ports[p.OFPort] = p.DPPort
+			}
+			frame := make([]byte, 42)
+			fmt.Sscanf(arp, "%x", &frame)
+			if err := h.sw.dp.Inject(ports[1], frame); err != nil {
+				t.Fatal(err)
+			}
+			rctx, rcancel := context.WithTimeout(ctx, testTimeout)
+			defer rcancel()
+			got, err := h.sw.dp.Receive(rctx, ports[2])
+			if err != nil {
+				t.Fatalf("nothing left port 2: %v\ncontroller log:\n%s\nstatus %+v", err, log.String(), h.m.Status())
+			}
+			if fmt.Sprintf("%x", got) != arp {
+				t.Fatalf("port 2 sent %x", got)
+			}
+			if c := h.m.Status()[0].Counters; c.PacketIns[ofp.PacketInNoMatch]+c.PacketIns[ofp.PacketInAction] == 0 {
+				t.Fatalf("no packet-in counted: %+v", c)
+			}
+		})
+	}
 }

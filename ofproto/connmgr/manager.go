@@ -93,7 +93,7 @@ type Status struct {
 // or was not sent.
 type Counters struct {
 	PacketIns      [3]uint64 // sent, by reason: no_match, action, invalid_ttl
-	RateDropped    uint64    // packet-ins dropped by the rate limit
+	RateDropped    [3]uint64 // packet-ins dropped by the rate limit, by reason
 	QueueDropped   uint64    // asynchronous messages dropped on a full send queue
 	FlowRemoveds   uint64
 	PortStatuses   uint64
@@ -105,8 +105,8 @@ type Counters struct {
 
 // counters is Counters updated from several goroutines.
 type counters struct {
-	packetIns                                                    [3]atomic.Uint64
-	rateDropped, queueDropped, flowRemoveds, portStatuses        atomic.Uint64
+	packetIns, rateDropped                                       [3]atomic.Uint64
+	queueDropped, flowRemoveds, portStatuses                     atomic.Uint64
 	connects, disconnects, probeTimeouts, slowDisconnect, others atomic.Uint64
 }
 
@@ -114,8 +114,8 @@ func (c *counters) snapshot() Counters {
 	var s Counters
 	for i := range s.PacketIns {
 		s.PacketIns[i] = c.packetIns[i].Load()
+		s.RateDropped[i] = c.rateDropped[i].Load()
 	}
-	s.RateDropped = c.rateDropped.Load()
 	s.QueueDropped = c.queueDropped.Load()
 	s.FlowRemoveds = c.flowRemoveds.Load()
 	s.PortStatuses = c.portStatuses.Load()

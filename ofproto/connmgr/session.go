@@ -46,9 +46,8 @@ type session struct {
 	role        atomic.Uint32 // ofp.Role*
 	async       atomic.Pointer[ofp.AsyncConfig]
 	missSendLen atomic.Uint32
-	cfgFlags    atomic.Uint32 // OFPC_* from set-config
-	lastRx      atomic.Int64  // unix nanoseconds of the last message received
-	probing     atomic.Bool   // an echo request is out
+	lastRx      atomic.Int64 // unix nanoseconds of the last message received
+	probing     atomic.Bool  // an echo request is out
 
 	ra ofp.Reassembler // the reader's
 
