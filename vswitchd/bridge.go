@@ -1,6 +1,7 @@
 package vswitchd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -145,8 +146,8 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 	return b, nil
 }
 
-// adoptPorts removes from a datapath found pinned the ports the database
-// no longer has; the others are adopted by Switch.AddPort.
+// pruneDatapathPorts removes from a datapath found pinned the ports the
+// database no longer has; the others are adopted by Switch.AddPort.
 func (b *bridge) pruneDatapathPorts(want map[string]bool) {
 	ps, err := b.dp.Ports()
 	if err != nil {
@@ -251,15 +252,7 @@ func (b *bridge) portList() []*port {
 	for _, p := range b.ports {
 		out = append(out, p)
 	}
-	slices.SortFunc(out, func(x, y *port) int {
-		if x.name < y.name {
-			return -1
-		}
-		if x.name > y.name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(x, y *port) int { return cmp.Compare(x.name, y.name) })
 	return out
 }
 
