@@ -82,6 +82,11 @@ func (c *Config) setDefaults() {
 		}
 		c.Logs = vlog.New(base, slog.LevelDebug)
 	}
+	// Every module exists from the start, so that vlog/set can set one
+	// before its first bridge.
+	for _, m := range []string{"vswitchd", "bridge", "ofproto", "connmgr", "datapath"} {
+		c.Logs.Logger(m)
+	}
 	if c.NewDatapath == nil {
 		pinRoot := c.PinRoot
 		log := c.Logs.Logger("datapath")
