@@ -115,6 +115,7 @@ func (d *daemon) portStatus(p *port) ifaceStatus {
 				st.MACInUse = p.link.MAC.String()
 			}
 			st.AdminState, st.LinkState = upDown(p.link.AdminUp), upDown(p.link.LinkUp)
+			st.MTU = int64(p.link.MTU)
 		}
 		s := p.info.Stats
 		st.Stats = map[string]int64{

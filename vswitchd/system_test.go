@@ -99,6 +99,9 @@ func TestSystemDaemon(t *testing.T) {
 	eventually(t, "link_state up", func() bool {
 		return td.vsctl("get", "interface", tag+"a", "link_state") == "up"
 	})
+	if got := td.vsctl("get", "interface", tag+"a", "mtu"); got != "1500" {
+		t.Errorf("mtu = %s, want the veth's 1500", got)
+	}
 	pins := filepath.Join(td.cfg.PinRoot, DatapathName(br))
 	if _, err := os.Stat(pins); err != nil {
 		t.Fatalf("no pinned datapath at %s: %v", pins, err)
