@@ -20,8 +20,12 @@ import (
 func (d *daemon) reconcile(cfg *ovsConfig) {
 	want := map[string]*bridgeConfig{}
 	for _, bc := range cfg.Bridges {
-		if _, dup := want[bc.Name]; dup || bc.Name == "" {
-			d.log.Warn("bridge ignored: duplicate or empty name", "bridge", bc.Name)
+		if _, dup := want[bc.Name]; dup {
+			d.log.Warn("bridge ignored: duplicate name", "bridge", bc.Name)
+			continue
+		}
+		if err := checkBridgeName(bc.Name); err != nil {
+			d.log.Error("bridge ignored", "bridge", bc.Name, "err", err)
 			continue
 		}
 		want[bc.Name] = bc
@@ -110,6 +114,20 @@ func (d *daemon) removeStalePorts(b *bridge, want map[string]wantPort) {
 		}
 		d.removePort(b, p)
 	}
+}
+
+// checkBridgeName refuses names that cannot be a netdev (the bridge's
+// LOCAL port carries it) or would escape the pin directory.
+func checkBridgeName(n string) error {
+	switch {
+	case n == "" || n == "." || n == "..":
+		return fmt.Errorf("name %q is not a valid bridge name", n)
+	case len(n) > 15:
+		return fmt.Errorf("name %q: longer than a network device name (15)", n)
+	case strings.ContainsAny(n, "/ \t\n:"):
+		return fmt.Errorf("name %q: contains '/', ':' or white space", n)
+	}
+	return nil
 }
 
 // wantedDatapathPorts names the ports a bridge's datapath may keep.
