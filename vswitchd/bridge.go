@@ -45,7 +45,7 @@ type bridge struct {
 	ports       map[string]*port // by interface name
 	controllers []ctrlTarget
 	protocols   []string // Bridge.protocols last seen
-	learning    bool // standalone without controllers: the default NORMAL flow is in table 0
+	learning    bool     // standalone without controllers: the default NORMAL flow is in table 0
 	settings    bridgeSettings
 
 	// reval is the revalidator's state; revalMu protects it.
