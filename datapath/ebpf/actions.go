@@ -100,10 +100,6 @@ func fastPathRuns(key datapath.FlowKey, a datapath.Action) bool {
 		// (bpf_skb_adjust_room takes IPv4/IPv6 only): userspace runs
 		// these encapsulations for both hooks.
 		return false
-	case datapath.SetARPOp, datapath.SetARPSpa, datapath.SetARPTpa, datapath.SetARPSha, datapath.SetARPTha,
-		datapath.SetNDTarget, datapath.SetNDSLL, datapath.SetNDTLL,
-		datapath.SetIPv6Label, datapath.SetPBBISID, datapath.SetMPLSBOS:
-		return false
 	case datapath.SetTPSrc, datapath.SetTPDst:
 		// SCTP's CRC32c cannot be updated incrementally.
 		return !key.Fields.Has(datapath.FieldSCTP)
