@@ -140,3 +140,22 @@ func TestSetFieldMPLSBOSRefused(t *testing.T) {
 		}}}}
 	wantOFError(t, r.sw.FlowMod(fm), ofp.ETBadAction, ofp.BACBadSetArgument)
 }
+
+// Table features advertise exactly the set-fields a flow-mod may carry
+// (metadata and tunnel_id are pipeline state, not packet fields, and
+// mpls_bos is read-only).
+func TestSetFieldsAdvertised(t *testing.T) {
+	adv := map[uint8]bool{}
+	for _, f := range setFields {
+		adv[f] = true
+		if !canSetField(f) {
+			t.Errorf("table features advertise set-field of %d, which flow-mods refuse", f)
+		}
+	}
+	for f := range uint8(40) {
+		unadvertised := f == ofp.OXMMetadataField || f == ofp.OXMTunnelIDField || f == ofp.OXMMPLSBOSField
+		if canSetField(f) && !unadvertised && !adv[f] {
+			t.Errorf("set-field of %d executes but table features do not say so", f)
+		}
+	}
+}
