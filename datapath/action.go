@@ -60,6 +60,17 @@ const (
 	KindUserspace
 	KindMeter
 	KindSlowPath
+	KindSetARPOp
+	KindSetARPSpa
+	KindSetARPTpa
+	KindSetARPSha
+	KindSetARPTha
+	KindSetNDTarget
+	KindSetNDSLL
+	KindSetNDTLL
+	KindSetIPv6Label
+	KindSetPBBISID
+	KindSetMPLSBOS
 	kindEnd
 )
 
@@ -285,6 +296,18 @@ func validateAction(a Action) error {
 	case PushPBB:
 		if a.ISID > 0xffffff {
 			return fmt.Errorf("push_pbb: isid %d: want 0..16777215", a.ISID)
+		}
+	case SetIPv6Label:
+		if a.Label > 0xfffff {
+			return fmt.Errorf("set ipv6 label %#x: want 0..0xfffff", a.Label)
+		}
+	case SetPBBISID:
+		if a.ISID > 0xffffff {
+			return fmt.Errorf("set pbb isid %d: want 0..16777215", a.ISID)
+		}
+	case SetMPLSBOS:
+		if a.BOS > 1 {
+			return fmt.Errorf("set mpls bos %d: want 0 or 1", a.BOS)
 		}
 	}
 	if k := a.Kind(); k == 0 || k >= kindEnd {

@@ -24,6 +24,9 @@ import (
 //	PopMPLS        h = ethertype      SetMPLSLabel w    SetMPLSTC/TTL b
 //	PushPBB        w = I-SID          Userspace data[0:8] = cookie (little endian)
 //	Meter          w = meter id
+//	SetARPOp       h = opcode         SetARPSpa/Tpa data[0:4]   SetARPSha/Tha data[0:6]
+//	SetNDTarget    data[0:16]         SetNDSLL/TLL data[0:6]
+//	SetIPv6Label   w = label          SetPBBISID w = I-SID      SetMPLSBOS b
 //	others         no operand
 type ActionSlot struct {
 	Kind ActionKind
@@ -87,6 +90,28 @@ func EncodeAction(a Action) ActionSlot {
 		binary.LittleEndian.PutUint64(s.Data[:8], a.Cookie)
 	case Meter:
 		s.W = a.ID
+	case SetARPOp:
+		s.H = a.Op
+	case SetARPSpa:
+		copy(s.Data[:], a.Addr[:])
+	case SetARPTpa:
+		copy(s.Data[:], a.Addr[:])
+	case SetARPSha:
+		copy(s.Data[:], a.Addr[:])
+	case SetARPTha:
+		copy(s.Data[:], a.Addr[:])
+	case SetNDTarget:
+		copy(s.Data[:], a.Addr[:])
+	case SetNDSLL:
+		copy(s.Data[:], a.Addr[:])
+	case SetNDTLL:
+		copy(s.Data[:], a.Addr[:])
+	case SetIPv6Label:
+		s.W = a.Label
+	case SetPBBISID:
+		s.W = a.ISID
+	case SetMPLSBOS:
+		s.B = a.BOS
 	}
 	return s
 }
@@ -159,6 +184,28 @@ func DecodeAction(s ActionSlot) (Action, error) {
 		a = Meter{s.W}
 	case KindSlowPath:
 		a = SlowPath{}
+	case KindSetARPOp:
+		a = SetARPOp{s.H}
+	case KindSetARPSpa:
+		a = SetARPSpa{[4]byte(s.Data[:4])}
+	case KindSetARPTpa:
+		a = SetARPTpa{[4]byte(s.Data[:4])}
+	case KindSetARPSha:
+		a = SetARPSha{[6]byte(s.Data[:6])}
+	case KindSetARPTha:
+		a = SetARPTha{[6]byte(s.Data[:6])}
+	case KindSetNDTarget:
+		a = SetNDTarget{s.Data}
+	case KindSetNDSLL:
+		a = SetNDSLL{[6]byte(s.Data[:6])}
+	case KindSetNDTLL:
+		a = SetNDTLL{[6]byte(s.Data[:6])}
+	case KindSetIPv6Label:
+		a = SetIPv6Label{s.W}
+	case KindSetPBBISID:
+		a = SetPBBISID{s.W}
+	case KindSetMPLSBOS:
+		a = SetMPLSBOS{s.B}
 	default:
 		return nil, fmt.Errorf("action slot: unknown kind %d", s.Kind)
 	}

@@ -173,6 +173,28 @@ func FormatAction(a Action) string {
 		return fmt.Sprintf("meter(%d)", a.ID)
 	case SlowPath:
 		return "slow_path"
+	case SetARPOp:
+		return fmt.Sprintf("set(arp(op=%d))", a.Op)
+	case SetARPSpa:
+		return fmt.Sprintf("set(arp(sip=%s))", ip4(a.Addr))
+	case SetARPTpa:
+		return fmt.Sprintf("set(arp(tip=%s))", ip4(a.Addr))
+	case SetARPSha:
+		return fmt.Sprintf("set(arp(sha=%s))", mac(a.Addr))
+	case SetARPTha:
+		return fmt.Sprintf("set(arp(tha=%s))", mac(a.Addr))
+	case SetNDTarget:
+		return fmt.Sprintf("set(nd(target=%s))", ip6(a.Addr))
+	case SetNDSLL:
+		return fmt.Sprintf("set(nd(sll=%s))", mac(a.Addr))
+	case SetNDTLL:
+		return fmt.Sprintf("set(nd(tll=%s))", mac(a.Addr))
+	case SetIPv6Label:
+		return fmt.Sprintf("set(ipv6(label=%s))", hex(a.Label))
+	case SetPBBISID:
+		return fmt.Sprintf("set(pbb(isid=%d))", a.ISID)
+	case SetMPLSBOS:
+		return fmt.Sprintf("set(mpls(bos=%d))", a.BOS)
 	case nil:
 		return "<nil>"
 	}

@@ -22,6 +22,10 @@ var allActions = []Action{
 	PopMPLS{EthType: EthTypeIPv4}, SetMPLSLabel{16}, SetMPLSTC{2}, SetMPLSTTL{3}, DecMPLSTTL{},
 	CopyTTLIn{}, CopyTTLOut{}, PushPBB{0xabcdef}, PopPBB{},
 	Userspace{0xdeadbeefcafe}, Meter{12}, SlowPath{},
+	SetARPOp{2}, SetARPSpa{[4]byte{10, 0, 0, 7}}, SetARPTpa{[4]byte{10, 0, 0, 8}},
+	SetARPSha{[6]byte{2, 0, 0, 0, 0, 7}}, SetARPTha{[6]byte{2, 0, 0, 0, 0, 8}},
+	SetNDTarget{[16]byte{0xfe, 0x80, 15: 9}}, SetNDSLL{[6]byte{2, 0, 0, 0, 0, 9}}, SetNDTLL{[6]byte{2, 0, 0, 0, 0, 10}},
+	SetIPv6Label{0xabcde}, SetPBBISID{0x123456}, SetMPLSBOS{1},
 }
 
 func TestActionsCoverEveryKind(t *testing.T) {
@@ -89,6 +93,12 @@ func TestParseActionsOVSForms(t *testing.T) {
 			SetEthSrc{[6]byte{5: 9}}, SetIPDSCP{8}, SetIPECN{3}, SetIPTTL{8}, SetTPSrc{99}},
 		"set(ipv6(tclass=0x10,hlimit=3)),set(icmpv6(type=1,code=4)),set(tcp(dst=5))": {
 			SetIPDSCP{4}, SetIPECN{0}, SetIPTTL{3}, SetICMPType{1}, SetICMPCode{4}, SetTPDst{5}},
+		"set(arp(sip=10.0.0.1,tip=10.0.0.2,op=2,sha=00:00:00:00:00:01,tha=00:00:00:00:00:02)),1": {
+			SetARPSpa{[4]byte{10, 0, 0, 1}}, SetARPTpa{[4]byte{10, 0, 0, 2}}, SetARPOp{2},
+			SetARPSha{[6]byte{5: 1}}, SetARPTha{[6]byte{5: 2}}, Output{1}},
+		"set(nd(target=fe80::1,sll=00:00:00:00:00:01,tll=00:00:00:00:00:02)),set(ipv6(label=0x12345)),1": {
+			SetNDTarget{[16]byte{0xfe, 0x80, 15: 1}}, SetNDSLL{[6]byte{5: 1}}, SetNDTLL{[6]byte{5: 2}},
+			SetIPv6Label{0x12345}, Output{1}},
 		"meter(0),drop_is_not_an_item_here": nil,
 	} {
 		got, err := ParseActions(text)
@@ -112,6 +122,8 @@ func TestParseActionsErrors(t *testing.T) {
 		"output(2)", "push_vlan(vid=5000)", "push_vlan(tpid=0x0800,vid=1)", "set(ipv4(src=1.2.3))",
 		"set(eth(foo=1))", "2,,3", "meter(x)", "pop_vlan(1)", "set(ip(dscp=64))", "push_mpls(eth_type=0x800)",
 		"2)", "(", "set()", "userspace(cookie=-1)",
+		"set(ipv6(label=0x100000))", "set(mpls(bos=2))", "set(pbb(isid=0x1000000))", "set(arp(sip=::1))",
+		"set(nd(target=10.0.0.1))", "set(nd(sll=1))", "set(arp(op=65536))",
 	} {
 		if l, err := ParseActions(s); err == nil {
 			t.Errorf("ParseActions(%q) = %v, want error", s, l)

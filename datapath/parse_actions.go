@@ -230,6 +230,50 @@ func parseSet(s string) ([]Action, error) {
 			var x SetMPLSTTL
 			err = num(v, 8, &x.TTL)
 			a = x
+		case "mpls.bos":
+			var x SetMPLSBOS
+			err = num(v, 1, &x.BOS)
+			a = x
+		case "arp.op":
+			var x SetARPOp
+			err = num(v, 16, &x.Op)
+			a = x
+		case "arp.sip":
+			var x SetARPSpa
+			err = ip4v(v, &x.Addr)
+			a = x
+		case "arp.tip":
+			var x SetARPTpa
+			err = ip4v(v, &x.Addr)
+			a = x
+		case "arp.sha":
+			var x SetARPSha
+			err = macv(v, &x.Addr)
+			a = x
+		case "arp.tha":
+			var x SetARPTha
+			err = macv(v, &x.Addr)
+			a = x
+		case "nd.target":
+			var x SetNDTarget
+			err = ip6v(v, &x.Addr)
+			a = x
+		case "nd.sll":
+			var x SetNDSLL
+			err = macv(v, &x.Addr)
+			a = x
+		case "nd.tll":
+			var x SetNDTLL
+			err = macv(v, &x.Addr)
+			a = x
+		case "ipv6.label":
+			var x SetIPv6Label
+			err = num(v, 20, &x.Label)
+			a = x
+		case "pbb.isid":
+			var x SetPBBISID
+			err = num(v, 24, &x.ISID)
+			a = x
 		default:
 			return fmt.Errorf("cannot set %s(%s)", hdr, key)
 		}

@@ -164,6 +164,8 @@ func applyKey(k *datapath.FlowKey, a datapath.Action) {
 			k.PBBISID = 0
 			k.EthType = datapath.EthTypeNone
 		}
+	default:
+		applyKeySetField(k, a)
 	}
 }
 
@@ -270,6 +272,7 @@ func restoreKey(cur, want *datapath.FlowKey) []datapath.Action {
 	if cur.ICMPCode != want.ICMPCode {
 		emit(datapath.SetICMPCode{Code: want.ICMPCode})
 	}
+	restoreSetFields(cur, want, emit)
 	// Pipeline-only state (tunnel id) needs no action.
 	cur.TunnelID = want.TunnelID
 	return out

@@ -44,7 +44,8 @@ var matchFields = [...]struct {
 // setFields are the fields set-field actions may write: those the
 // datapath can rewrite in a frame (datapath.Action: Ethernet addresses,
 // VLAN, IP DSCP/ECN, IPv4 and IPv6 addresses, L4 ports, ICMP type and
-// code, MPLS label and TC).
+// code, MPLS label and TC, ARP fields, ND target and link-layer addresses,
+// IPv6 flow label, PBB I-SID).
 var setFields = [...]uint8{
 	ofp.OXMEthDstField, ofp.OXMEthSrcField, ofp.OXMVlanVIDField, ofp.OXMVlanPCPField,
 	ofp.OXMIPDSCPField, ofp.OXMIPECNField, ofp.OXMIPv4SrcField, ofp.OXMIPv4DstField,
@@ -52,6 +53,9 @@ var setFields = [...]uint8{
 	ofp.OXMSCTPSrcField, ofp.OXMSCTPDstField, ofp.OXMICMPv4TypeField, ofp.OXMICMPv4CodeField,
 	ofp.OXMIPv6SrcField, ofp.OXMIPv6DstField, ofp.OXMICMPv6TypeField, ofp.OXMICMPv6CodeField,
 	ofp.OXMMPLSLabelField, ofp.OXMMPLSTCField,
+	ofp.OXMARPOpField, ofp.OXMARPSPAField, ofp.OXMARPTPAField, ofp.OXMARPSHAField, ofp.OXMARPTHAField,
+	ofp.OXMIPv6NDTargetField, ofp.OXMIPv6NDSLLField, ofp.OXMIPv6NDTLLField,
+	ofp.OXMIPv6FlabelField, ofp.OXMPBBISIDField,
 }
 
 // actionTypes are the 1.3 actions (spec 1.3.5 §7.2.5) the pipeline

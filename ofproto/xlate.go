@@ -345,6 +345,8 @@ func (x *xctx) setField(o *ofp.OXM) {
 		x.emit(datapath.SetMPLSLabel{Label: uint32(v) & 0xfffff})
 	case ofp.OXMMPLSTCField:
 		x.emit(datapath.SetMPLSTC{TC: uint8(v) & 7})
+	default:
+		x.setFieldMore(o)
 	}
 }
 

@@ -49,7 +49,7 @@ func actionCases(t *testing.T) []actionCase {
 	pbbHdr := []byte{0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x88, 0xe7, 0x00, 0x01, 0xe2, 0x40}
 	udp4 := f("ip4", "udp", nil)
 
-	return []actionCase{
+	cases := []actionCase{
 		{"push_vlan", udp4, []datapath.Action{datapath.PushVLAN{TPID: 0x8100, TCI: datapath.MakeTCI(10, 3, false)}},
 			f("ip4", "udp", vlan10), true},
 		{"push_vlan_qinq", f("ip4", "udp", vlan10), []datapath.Action{datapath.PushVLAN{TPID: 0x88a8, TCI: 100}},
@@ -117,6 +117,7 @@ func actionCases(t *testing.T) []actionCase {
 		{"set_ipv4_after_push_vlan", udp4, []datapath.Action{datapath.PushVLAN{TPID: 0x8100, TCI: datapath.MakeTCI(10, 3, false)}, datapath.SetIPv4Src{Addr: ip9}, datapath.SetTPSrc{Port: 9}},
 			f("ip4", "udp", func(s *Stack) { vlan10(s); s.IPv4.SrcIP = ip9[:]; s.UDP.SrcPort = 9 }), true},
 	}
+	return append(cases, setFieldCases(t)...)
 }
 
 func testActions(t *testing.T, h Harness) {

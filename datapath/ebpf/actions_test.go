@@ -79,7 +79,7 @@ func actionCases(t *testing.T) []actionCase {
 	ethMod := eth(layers.EthernetTypeIPv4)
 	ethMod.SrcMAC, ethMod.DstMAC = newMAC, macA
 
-	return []actionCase{
+	cases := []actionCase{
 		{name: "output", in: tcpIn, acts: []datapath.Action{out}, want: tcpIn},
 		{name: "set-eth", in: tcpIn, acts: []datapath.Action{datapath.SetEthSrc{Addr: [6]byte(newMAC)}, datapath.SetEthDst{Addr: [6]byte(macA)}, out},
 			want: build(t, ethMod, v4(nil), tcp(), payload)},
@@ -124,6 +124,7 @@ func actionCases(t *testing.T) []actionCase {
 		{name: "meter-pass", in: tcpIn, acts: []datapath.Action{datapath.Meter{ID: 1}, out}, want: tcpIn},
 		{name: "missing-header-noop", in: udpIn, acts: []datapath.Action{datapath.SetIPv6Src{Addr: [16]byte(newIP6)}, datapath.SetICMPType{Type: 3}, out}, want: udpIn},
 	}
+	return append(cases, setFieldActionCases(t)...)
 }
 
 // TestActions installs each list as a cache entry for its frame's key and

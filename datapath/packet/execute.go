@@ -152,6 +152,8 @@ func (x *executor) run(a datapath.Action) bool {
 		if l, _ := x.layout(); l.l3 >= 0 && l.l3Type == datapath.EthTypePBB && len(b) >= l.l3+4+14 {
 			x.b = b[l.l3+4:]
 		}
+	default:
+		x.setField(a)
 	}
 	return true
 }

@@ -157,7 +157,9 @@ func TestMeterKbps(t *testing.T) {
 func TestEditsOnShortFramesDoNothing(t *testing.T) {
 	for _, f := range [][]byte{nil, {1, 2, 3}, make([]byte, 13)} {
 		all := []dp.Action{dp.PushVLAN{TPID: 0x8100}, dp.PopVLAN{}, dp.SetEthSrc{}, dp.SetIPv4Src{}, dp.DecTTL{},
-			dp.PushMPLS{EthType: dp.EthTypeMPLS}, dp.PushPBB{}, dp.PopPBB{}, dp.SetTPSrc{}, dp.CopyTTLIn{}, dp.Output{Port: 1}}
+			dp.PushMPLS{EthType: dp.EthTypeMPLS}, dp.PushPBB{}, dp.PopPBB{}, dp.SetTPSrc{}, dp.CopyTTLIn{},
+			dp.SetARPOp{Op: 2}, dp.SetNDTarget{}, dp.SetNDSLL{}, dp.SetIPv6Label{Label: 1}, dp.SetPBBISID{ISID: 1}, dp.SetMPLSBOS{},
+			dp.Output{Port: 1}}
 		outs, _ := run(f, all, nil)
 		if len(outs) != 1 || !bytes.Equal(outs[0], f) {
 			t.Errorf("short frame %x became %x", f, outs)
@@ -171,11 +173,12 @@ func FuzzExecute(f *testing.F) {
 	f.Add(dptest.TCP4(f, 1, 2), uint64(0))
 	f.Add(dptest.NewStack("ip6", "udp").Build(f), uint64(0x123456789))
 	f.Add(dptest.ARPRequest(f), uint64(7))
+	f.Add(dptest.NeighborSolicitation(f), uint64(38))
 	f.Fuzz(func(t *testing.T, frame []byte, pick uint64) {
 		var acts []dp.Action
 		for i := 0; i < 6; i++ {
-			kind := dp.ActionKind(pick%33 + 1)
-			pick /= 33
+			kind := dp.ActionKind(pick%44 + 1) // every kind, and one past the last
+			pick /= 44
 			a, err := dp.DecodeAction(dp.ActionSlot{Kind: kind, H: dp.EthTypeVLAN, W: 1, Data: [16]byte{1, 2, 3, 4}})
 			if err != nil {
 				if kind == dp.KindPushMPLS || kind == dp.KindPopMPLS {

@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "maps.h"
 #include "csum.h"
+#include "parse.h"
 #include "upcall.h"
 
 struct act_state {
@@ -374,6 +375,70 @@ static __always_inline void act_copy_ttl(struct act_state *st, int in)
 	}
 }
 
+/* act_set_arp writes n bytes at offset off of an ARP packet the parser
+ * keyed (Ethernet/IPv4 ARP, RFC 826); ARP has no checksum. */
+static __always_inline void act_set_arp(struct act_state *st, __u32 off, void *v, __u32 n)
+{
+	if (st->s->key.fields & F_ARP)
+		ctx_store(st->ctx, st->s->l3_off + off, v, n);
+}
+
+/* act_set_nd_target rewrites the target of a neighbor solicitation or
+ * advertisement (RFC 4861 §4.3, §4.4) and fixes the ICMPv6 checksum: the
+ * target is in the message, not in the pseudo header. */
+static __always_inline void act_set_nd_target(struct act_state *st, __u8 *addr)
+{
+	struct scratch *s = st->s;
+	__u8 old[16], nw[16];
+
+	if (!(s->key.fields & F_ND) || !s->l4_off || ctx_load(st->ctx, s->l4_off + 8, old, 16))
+		return;
+	__builtin_memcpy(nw, addr, 16);
+	csum_fix(st->ctx, s->l4_off + 2, old, nw, 16, CSUM_L4);
+	ctx_store(st->ctx, s->l4_off + 8, nw, 16);
+}
+
+/* act_set_nd_lla rewrites the address of every link-layer address option
+ * of type opt (1 source, 2 target; RFC 4861 §4.6.1) in an ND message of
+ * type msg, among the XVS_MAX_ND_OPTS options the parser looks at. The
+ * 8-byte option is the unit of the checksum fix (bpf_csum_diff takes
+ * multiples of 4 bytes; options start 8-byte aligned in the message). */
+static __always_inline void act_set_nd_lla(struct act_state *st, __u8 msg, __u8 opt, __u8 *addr)
+{
+	struct scratch *s = st->s;
+	__u8 o8[8], nw[8], last;
+
+	if (!(s->key.fields & F_ND) || !s->l4_off || ctx_load(st->ctx, s->l4_off, o8, 1) || o8[0] != msg)
+		return;
+	__u32 off = s->l4_off + 24;
+	for (int i = 0; i < XVS_MAX_ND_OPTS; i++) {
+		if (off > XVS_MAX_HDR_OFF || ctx_load(st->ctx, off, o8, 2) || o8[1] == 0)
+			return;
+		__u32 olen = (__u32)o8[1] * 8;
+		if (ctx_load(st->ctx, off + olen - 1, &last, 1))
+			return; /* the option runs past the packet */
+		if (o8[0] == opt && o8[1] == 1 && !ctx_load(st->ctx, off, o8, 8)) {
+			__builtin_memcpy(nw, o8, 2);
+			__builtin_memcpy(nw + 2, addr, 6);
+			csum_fix(st->ctx, s->l4_off + 2, o8, nw, 8, CSUM_L4);
+			ctx_store(st->ctx, off, nw, 8);
+		}
+		off += olen;
+	}
+}
+
+/* act_set_pbb_isid rewrites the I-SID, the low 24 bits of the I-TAG. */
+static __always_inline void act_set_pbb_isid(struct act_state *st, __u32 isid)
+{
+	struct scratch *s = st->s;
+	__be32 w;
+
+	if (s->eth_type != ETH_P_PBB_ || ctx_load(st->ctx, s->l3_off, &w, 4))
+		return;
+	w = bpf_htonl((bpf_ntohl(w) & 0xff000000) | (isid & 0xffffff));
+	ctx_store(st->ctx, s->l3_off, &w, 4);
+}
+
 /* act_meter measures the packet against every band's bucket; the band of
  * the highest rate whose bucket cannot pay applies (OpenFlow 1.3.5 §5.7).
  * Buckets that can pay are debited. */
@@ -550,6 +615,42 @@ static long act_step(__u32 i, void *data)
 		break;
 	case ACT_COPY_TTL_OUT:
 		act_copy_ttl(st, 0);
+		break;
+	case ACT_SET_ARP_OP: {
+		__be16 op = bpf_htons(a->h);
+		act_set_arp(st, 6, &op, 2);
+		break;
+	}
+	case ACT_SET_ARP_SHA:
+		act_set_arp(st, 8, a->data, 6);
+		break;
+	case ACT_SET_ARP_SPA:
+		act_set_arp(st, 14, a->data, 4);
+		break;
+	case ACT_SET_ARP_THA:
+		act_set_arp(st, 18, a->data, 6);
+		break;
+	case ACT_SET_ARP_TPA:
+		act_set_arp(st, 24, a->data, 4);
+		break;
+	case ACT_SET_ND_TARGET:
+		act_set_nd_target(st, a->data);
+		break;
+	case ACT_SET_ND_SLL:
+		act_set_nd_lla(st, 135, 1, a->data);
+		break;
+	case ACT_SET_ND_TLL:
+		act_set_nd_lla(st, 136, 2, a->data);
+		break;
+	case ACT_SET_IPV6_LABEL:
+		if (st->s->eth_type == ETH_P_IPV6_)
+			ip6_set_word(st, 0xfffff, a->w);
+		break;
+	case ACT_SET_PBB_ISID:
+		act_set_pbb_isid(st, a->w);
+		break;
+	case ACT_SET_MPLS_BOS:
+		act_set_mpls(st, 0x100, (__u32)a->b << 8, 0);
 		break;
 	default:
 		/* push/pop MPLS and PBB: userspace runs these (Put marks such

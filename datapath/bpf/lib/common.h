@@ -132,6 +132,17 @@ enum action_kind {
 	ACT_USERSPACE,      /* data[0..8]: cookie, little endian */
 	ACT_METER,          /* w: meter id */
 	ACT_SLOWPATH,
+	ACT_SET_ARP_OP,     /* h */
+	ACT_SET_ARP_SPA,    /* data[0..4] */
+	ACT_SET_ARP_TPA,    /* data[0..4] */
+	ACT_SET_ARP_SHA,    /* data[0..6] */
+	ACT_SET_ARP_THA,    /* data[0..6] */
+	ACT_SET_ND_TARGET,  /* data[0..16] */
+	ACT_SET_ND_SLL,     /* data[0..6] */
+	ACT_SET_ND_TLL,     /* data[0..6] */
+	ACT_SET_IPV6_LABEL, /* w */
+	ACT_SET_PBB_ISID,   /* w */
+	ACT_SET_MPLS_BOS,   /* b */
 };
 
 /* One action: the C mirror of datapath.ActionSlot. */
