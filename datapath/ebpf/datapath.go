@@ -242,6 +242,15 @@ func (d *Datapath) Put(key datapath.FlowKey, actions []datapath.Action, flags da
 	if e.fast.Flags&flowXDPSlow == 0 && d.needsSKB(actions) {
 		e.fast.Flags |= flowXDPSlow
 	}
+	if flags&(datapath.PutModify|datapath.PutResetStats) == 0 {
+		// Most puts install a new flow (an upcall's miss): try to
+		// create first, which costs one syscall, and fall back to the
+		// lookup and modify below only when the key is cached.
+		err := d.flows.put(&bk, e, nil, ebpf.UpdateNoExist)
+		if !errors.Is(err, datapath.ErrFlowExists) || flags&datapath.PutCreate != 0 {
+			return err
+		}
+	}
 	old, err := d.flows.lookup(&bk)
 	exists := err == nil
 	if err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {

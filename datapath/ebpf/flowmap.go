@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -45,16 +46,15 @@ func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags
 		if err := t.long.Update(k, e.long, ebpf.UpdateAny); err != nil {
 			return fmt.Errorf("long_lists: update: %w", err)
 		}
-	} else if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-		return fmt.Errorf("long_lists: delete: %w", err)
-	}
-	vals := make([]tcportFlowEntry, t.ncpu)
-	for i := range vals {
-		vals[i].Acts = e.fast
-		if stats != nil {
-			vals[i].Stats = stats[i]
+	} else if flags != ebpf.UpdateNoExist || readsLong(&e.fast) {
+		// A new entry that does not read long_lists (flow) needs no
+		// delete of a stale list: delete removes a flow's list with it,
+		// and the syscall is a tenth of a new flow's cost.
+		if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			return fmt.Errorf("long_lists: delete: %w", err)
 		}
 	}
+	vals := perCPUEntries(e.fast, stats, t.ncpu)
 	err := t.m.Update(k, vals, flags)
 	for i := 0; i < 50 && errors.Is(err, unix.ENOMEM); i++ {
 		// Entries are allocated on insert from per-CPU caches that the
@@ -74,6 +74,37 @@ func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags
 		return fmt.Errorf("flows: update: %w", err)
 	}
 	return nil
+}
+
+// readsLong reports whether flow looks an entry's list up in long_lists.
+func readsLong(fast *tcportFlowActions) bool {
+	return fast.Flags&(flowSlowPath|flowUserspace) != 0 && fast.N == 0
+}
+
+// perCPUEntries encodes the per-CPU values of an entry as byte slices, one
+// per CPU: cilium/ebpf copies []byte elements as they are, where a slice
+// of structs goes through encoding/binary's reflection for every CPU (half
+// the cost of a new flow). Without stats every CPU shares one encoding.
+func perCPUEntries(acts tcportFlowActions, stats []tcportFlowStats, ncpu int) [][]byte {
+	vals := make([][]byte, ncpu)
+	if stats == nil {
+		b := entryBytes(&tcportFlowEntry{Acts: acts})
+		for i := range vals {
+			vals[i] = b
+		}
+		return vals
+	}
+	for i := range vals {
+		vals[i] = entryBytes(&tcportFlowEntry{Acts: acts, Stats: stats[i]})
+	}
+	return vals
+}
+
+// entryBytes returns the memory of e as the kernel reads it: bpf2go's
+// struct has the C layout and no padding (TestEntryBytesLayout checks
+// that it encodes as encoding/binary would).
+func entryBytes(e *tcportFlowEntry) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(e)), unsafe.Sizeof(*e))
 }
 
 func (t *flowTable) delete(k *bpfKey) error {
