@@ -96,6 +96,7 @@ func (e *env) connected() error {
 func AllSwitches(xvsBin string) []Switch {
 	return []Switch{
 		&linuxBridge{}, bareXDP{}, bareTC{},
+		&ovs{portType: "system"}, &ovs{portType: "afxdp"},
 	}
 }
 

@@ -68,7 +68,7 @@ type Value struct {
 }
 
 func val(v float64, unit string) Value { return Value{V: v, Unit: unit} }
-func none(why string) Value           { return Value{V: math.NaN(), Why: why} }
+func none(why string) Value            { return Value{V: math.NaN(), Why: why} }
 
 // rates measures the packet rate with 1, 1,000 and many flows.
 func (e *env) rates(out map[string]Value) {
@@ -137,6 +137,12 @@ func (e *env) settle(before uint64) (uint64, time.Time) {
 // 5-tuple) and reports the new flows delivered per second and the share
 // lost.
 func (e *env) setup(out map[string]Value) {
+	if d, ok := e.sw.(Daemon); ok {
+		if err := d.AddFlows(setupFlow); err != nil {
+			out[KeySetup] = none(err.Error())
+			return
+		}
+	}
 	// Start far from the rate scenarios' flows: these must all be new.
 	if err := e.gen.setFlows(0, 1<<24); err != nil {
 		out[KeySetup] = none(err.Error())
