@@ -95,6 +95,7 @@ func (e *env) connected() error {
 // AllSwitches lists every switch the harness knows, xvs first.
 func AllSwitches(xvsBin string) []Switch {
 	return []Switch{
+		&xvsSwitch{bin: xvsBin},
 		&linuxBridge{}, bareXDP{}, bareTC{},
 		&ovs{portType: "system"}, &ovs{portType: "afxdp"},
 	}
