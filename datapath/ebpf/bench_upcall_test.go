@@ -13,7 +13,7 @@ import (
 // The pieces of an upcall's handling, one at a time, on BPF_PROG_RUN
 // frames (no devices): what a new flow costs in userspace.
 
-func benchFrames(b *testing.B, n int) [][]byte {
+func benchFrames(b testing.TB, n int) [][]byte {
 	frames := make([][]byte, n)
 	for i := range frames {
 		u := &layers.UDP{SrcPort: layers.UDPPort(1024 + i%60000), DstPort: layers.UDPPort(9 + i/60000)}

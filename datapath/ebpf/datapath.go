@@ -330,8 +330,8 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 	return sumStats(vals, d.clock), nil
 }
 
-// Dump implements datapath.Datapath. It snapshots the keys, then reads each
-// entry: entries deleted meanwhile are skipped.
+// Dump implements datapath.Datapath. It reads the entries in batches
+// (BPF_MAP_LOOKUP_BATCH), or by key where the kernel cannot.
 func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	if err := d.enter(); err != nil {
 		return err
@@ -340,6 +340,38 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	if batch <= 0 {
 		batch = datapath.DefaultDumpBatch
 	}
+	out := make([]datapath.Flow, 0, batch)
+	err := d.flows.dumpBatch(func(keys []bpfKey, vals [][]tcportFlowEntry) error {
+		for i := range keys {
+			f, err := d.flows.flow(&keys[i], vals[i], d.clock)
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
+			if len(out) == batch {
+				if err := fn(out); err != nil {
+					return err
+				}
+				out = make([]datapath.Flow, 0, batch)
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		if len(out) > 0 {
+			return fn(out)
+		}
+		return nil
+	}
+	if !errors.Is(err, errBatchUnsupported) {
+		return err
+	}
+	return d.dumpByKey(batch, fn)
+}
+
+// dumpByKey is Dump for kernels without batch lookups: it snapshots the
+// keys, then reads each entry; entries deleted meanwhile are skipped.
+func (d *Datapath) dumpByKey(batch int, fn func([]datapath.Flow) error) error {
 	keys, err := d.flows.keys()
 	if err != nil {
 		return err

@@ -28,16 +28,77 @@ func newFlowTable(flows, long *ebpf.Map) (*flowTable, error) {
 	return &flowTable{m: flows, long: long, ncpu: n}, nil
 }
 
+// entrySize is the size of one CPU's value: struct flow_entry, whose size
+// is a multiple of 8, so per-CPU values follow each other without gaps.
+const entrySize = int(unsafe.Sizeof(tcportFlowEntry{}))
+
 func (t *flowTable) lookup(k *bpfKey) ([]tcportFlowEntry, error) {
-	vals := make([]tcportFlowEntry, t.ncpu)
-	if err := t.m.Lookup(k, &vals); err != nil {
-		if errors.Is(err, ebpf.ErrKeyNotExist) {
-			return nil, datapath.ErrNoSuchFlow
-		}
+	// Raw bytes, decoded by copying memory: cilium/ebpf's per-CPU
+	// decoding goes through reflection for every CPU's value.
+	raw, err := t.m.LookupBytes(k)
+	if err != nil {
 		return nil, fmt.Errorf("flows: lookup: %w", err)
 	}
-	return vals, nil
+	if raw == nil {
+		return nil, datapath.ErrNoSuchFlow
+	}
+	return t.decode(raw), nil
 }
+
+// decode splits one entry's per-CPU values.
+func (t *flowTable) decode(raw []byte) []tcportFlowEntry {
+	vals := make([]tcportFlowEntry, t.ncpu)
+	for i := range vals {
+		copy(entryBytes(&vals[i]), raw[i*entrySize:])
+	}
+	return vals
+}
+
+// dumpBatch calls fn with successive batches of entries read with
+// BPF_MAP_LOOKUP_BATCH: one syscall per batch instead of a next-key and a
+// lookup per entry. The kernel walks the hash bucket by bucket, so an
+// entry present for the whole walk is seen exactly once. It returns
+// errBatchUnsupported when the kernel lacks batch lookups.
+func (t *flowTable) dumpBatch(fn func(keys []bpfKey, vals [][]tcportFlowEntry) error) error {
+	batch := 256
+	keys := make([]bpfKey, batch)
+	raw := make([]byte, batch*t.ncpu*entrySize)
+	var cursor ebpf.MapBatchCursor
+	first := true
+	for {
+		n, err := t.m.BatchLookup(&cursor, keys, raw, nil)
+		done := errors.Is(err, ebpf.ErrKeyNotExist)
+		switch {
+		case err == nil, done:
+		case errors.Is(err, unix.ENOSPC) && batch < 1<<16:
+			// One bucket holds more entries than a batch: retry
+			// from the same bucket with room for it.
+			batch *= 2
+			keys = make([]bpfKey, batch)
+			raw = make([]byte, batch*t.ncpu*entrySize)
+			continue
+		case first && (errors.Is(err, unix.EINVAL) || errors.Is(err, ebpf.ErrNotSupported)):
+			return errBatchUnsupported
+		default:
+			return fmt.Errorf("flows: batch lookup: %w", err)
+		}
+		first = false
+		if n > 0 {
+			vals := make([][]tcportFlowEntry, n)
+			for i := range vals {
+				vals[i] = t.decode(raw[i*t.ncpu*entrySize:])
+			}
+			if err := fn(keys[:n], vals); err != nil {
+				return err
+			}
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+var errBatchUnsupported = errors.New("flows: batch lookup not supported")
 
 // put writes an entry. stats, when not nil, are the per-CPU statistics to
 // keep (a modify); otherwise they start at zero.

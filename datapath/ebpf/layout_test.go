@@ -36,3 +36,13 @@ func TestEntryBytesLayout(t *testing.T) {
 		t.Errorf("decodeUpcall: %+v %v", u, ok)
 	}
 }
+
+// TestFlowKeyLayout: batch lookups hand keys back as raw memory.
+func TestFlowKeyLayout(t *testing.T) {
+	if n := binary.Size(bpfKey{}); n != int(unsafe.Sizeof(bpfKey{})) {
+		t.Errorf("flow_key: binary size %d, memory size %d (padding)", n, unsafe.Sizeof(bpfKey{}))
+	}
+	if entrySize%8 != 0 {
+		t.Errorf("flow_entry size %d is not a multiple of 8: per-CPU values would have gaps", entrySize)
+	}
+}

@@ -185,25 +185,3 @@ func (g *generator) sendFor(d time.Duration) (int, error) {
 	}
 	return sent, nil
 }
-
-// sendPaced sends total frames at about rate frames/s, in bursts of 30 ms
-// worth of frames: a test run with live frames costs about 27 ms however
-// few frames it sends (page pool set-up and teardown), so it cannot pace
-// finer.
-func (g *generator) sendPaced(total int, rate float64) error {
-	const tick = 30 * time.Millisecond
-	burst := max(1, int(rate*tick.Seconds()))
-	start := time.Now()
-	for sent := 0; sent < total; {
-		n := min(burst, total-sent)
-		if err := g.send(n); err != nil {
-			return err
-		}
-		sent += n
-		// Wait for the schedule: sent frames at rate take this long.
-		if d := time.Duration(float64(sent)/rate*float64(time.Second)) - time.Since(start); d > 0 {
-			time.Sleep(d)
-		}
-	}
-	return nil
-}

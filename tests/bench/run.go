@@ -61,6 +61,10 @@ func runSwitch(cfg Config, sw Switch, out map[string]Value) error {
 	if e.gen, err = p.newGenerator(t); err != nil {
 		return err
 	}
+	if e.pacer, err = newPacer(t); err != nil {
+		return err
+	}
+	defer e.pacer.Close()
 	if e.cnt, err = p.startCounter(t); err != nil {
 		return err
 	}

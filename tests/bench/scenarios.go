@@ -14,6 +14,11 @@ import (
 
 const defaultCmdTimeout = 20 * time.Second
 
+// warmRate is the rate (frames/s) at which flows are first sent before a
+// packet-rate measurement: slow enough for a switch that sets flows up in
+// userspace.
+const warmRate = 40000
+
 // Durations of one run: full (make bench) or short (the smoke test).
 type Durations struct {
 	Rate      time.Duration // one packet-rate measurement
@@ -35,13 +40,14 @@ var (
 
 // env is what a scenario gets: the topology, the programs, the switch.
 type env struct {
-	t   *Topo
-	p   *progs
-	sw  Switch
-	d   Durations
-	log io.Writer
-	gen *generator
-	cnt *counter
+	t     *Topo
+	p     *progs
+	sw    Switch
+	d     Durations
+	log   io.Writer
+	gen   *generator
+	pacer *pacer
+	cnt   *counter
 }
 
 // Measurement keys (rows of the table).
@@ -96,7 +102,7 @@ func (e *env) rate(n int) (float64, error) {
 	// Warm-up, paced so that a switch setting up flows in userspace
 	// keeps up; twice, for what the first pass lost.
 	for range 2 {
-		if err := e.gen.sendPaced(n, 50000); err != nil {
+		if _, err := e.pacer.send(0, n, uint64(n), warmRate); err != nil {
 			return 0, err
 		}
 	}
@@ -147,18 +153,14 @@ func (e *env) setup(out map[string]Value) {
 			return
 		}
 	}
-	// Start far from the rate scenarios' flows: these must all be new.
-	if err := e.gen.setFlows(0, 1<<24); err != nil {
-		out[KeySetup] = none(err.Error())
-		return
-	}
 	before, err := e.cnt.read()
 	if err != nil {
 		out[KeySetup] = none(err.Error())
 		return
 	}
 	start := time.Now()
-	if err := e.gen.sendPaced(e.d.Setup, e.d.SetupRate); err != nil {
+	// Start far from the rate scenarios' flows: these must all be new.
+	if _, err := e.pacer.send(1<<24, e.d.Setup, 0, e.d.SetupRate); err != nil {
 		out[KeySetup] = none(err.Error())
 		return
 	}
