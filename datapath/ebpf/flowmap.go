@@ -117,10 +117,14 @@ func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags
 	}
 	vals := perCPUEntries(e.fast, stats, t.ncpu)
 	err := t.m.Update(k, vals, flags)
-	for i := 0; i < 50 && errors.Is(err, unix.ENOMEM); i++ {
-		// Entries are allocated on insert from per-CPU caches that the
-		// kernel refills asynchronously: a burst can drain them.
-		time.Sleep(time.Millisecond)
+	// Entries are allocated on insert from per-CPU caches that the
+	// kernel refills asynchronously: a burst can drain them. The refill
+	// usually takes tens of microseconds, so back off from 20 µs
+	// (doubling, at most 1 ms a wait) rather than a millisecond each
+	// time; the caller still gets ErrTooManyFlows after about 50 ms.
+	for wait, waited := 20*time.Microsecond, time.Duration(0); errors.Is(err, unix.ENOMEM) && waited < 50*time.Millisecond; wait = min(2*wait, time.Millisecond) {
+		time.Sleep(wait)
+		waited += wait
 		err = t.m.Update(k, vals, flags)
 	}
 	if err != nil {
