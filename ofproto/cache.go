@@ -77,10 +77,19 @@ func (s *Switch) CacheStats() CacheStats {
 // A full cache is not an error: the packet is executed all the same.
 func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 	c := &s.cache
+	var last datapath.FlowStats
 	if e := c.entries[key]; e != nil {
-		// Another handler installed it meanwhile; its translation is as
-		// fresh as ours.
-		return
+		_, err := s.dp.Get(key)
+		if err == nil && datapath.ActionsEqual(e.actions, res.actions) {
+			// Another handler installed it meanwhile.
+			return
+		}
+		if err == nil {
+			last = e.last // the datapath keeps the counters on a replace
+		}
+		// A miss for a key the cache holds: the datapath lost the
+		// entry, or an older translation raced ours. Start over.
+		s.forget(e)
 	}
 	if len(c.entries) >= s.cfg.FlowLimit {
 		c.full++
@@ -93,7 +102,7 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 		c.full++
 		return
 	}
-	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, created: s.now()}
+	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now()}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++

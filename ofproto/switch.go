@@ -162,6 +162,7 @@ func (s *Switch) SetFailMode(m FailMode) {
 	}
 	s.failMode = m
 	s.applyFailMode()
+	s.revalidateAll()
 }
 
 // SetDatapathID sets the datapath id reported to controllers; 0 derives

@@ -43,6 +43,8 @@ type daemon struct {
 	lastIface map[string]*ifaceStatus // Interface UUID -> status in the DB
 	lastCtrl  map[string]*ctrlStatus  // Controller UUID -> status in the DB
 	lastDPID  map[string]string       // Bridge UUID -> datapath_id in the DB
+	pruned    bool                    // stale pinned datapaths removed
+	wroteInfo bool                    // ovs_version and types written on this connection
 }
 
 // Run runs the daemon until ctx ends or `appctl exit`: it serves the API,
@@ -113,7 +115,7 @@ func (d *daemon) loop(ctx context.Context, links <-chan LinkEvent) error {
 		covDBConnect.Inc()
 		d.db = c
 		d.lastIface, d.lastCtrl, d.lastDPID = map[string]*ifaceStatus{}, map[string]*ctrlStatus{}, map[string]string{}
-		d.curCfgOK = false
+		d.curCfgOK, d.wroteInfo = false, false
 		err = d.follow(ctx, c, links, statsT.C, statusT.C)
 		c.Close()
 		d.db = nil
@@ -135,6 +137,16 @@ func (d *daemon) follow(ctx context.Context, c *client.Client, links <-chan Link
 		return err
 	}
 	cfg := cache.config()
+	if d.cfg.pruneStale != nil && !d.pruned {
+		// Once per process, on the first full view of the database and
+		// before any bridge opens its datapath.
+		d.pruned = true
+		keep := map[string]bool{}
+		for _, bc := range cfg.Bridges {
+			keep[bc.Name] = true
+		}
+		d.cfg.pruneStale(keep)
+	}
 	d.reconfigure(ctx, cfg)
 	for {
 		select {

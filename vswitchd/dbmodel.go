@@ -18,14 +18,16 @@ import (
 const dbName = "Open_vSwitch"
 
 // monitored lists the configuration columns vswitchd reads. Status columns
-// it writes (ofport, link_state, statistics, is_connected, cur_cfg, ...)
-// are left out, so its own write-backs do not come back as updates.
+// it writes (link_state, statistics, is_connected, cur_cfg, ...) are left
+// out, so its own write-backs do not come back as updates; Interface.ofport
+// is the exception: the number a port had is the one it gets again after a
+// restart, as in Open vSwitch, and an echo of it changes nothing.
 var monitored = map[string][]string{
 	"Open_vSwitch": {"bridges", "next_cfg", "other_config"},
 	"Bridge":       {"name", "ports", "controller", "fail_mode", "protocols", "other_config", "datapath_type"},
 	"Port":         {"name", "interfaces", "tag", "trunks", "vlan_mode"},
-	"Interface":    {"name", "type", "ofport_request"},
-	"Controller":   {"target", "inactivity_probe", "max_backoff"},
+	"Interface":    {"name", "type", "ofport_request", "ofport"},
+	"Controller":   {"target", "inactivity_probe", "max_backoff", "controller_rate_limit", "controller_burst_limit"},
 }
 
 func monitorRequests() map[string]client.MonitorRequest {
@@ -93,12 +95,15 @@ type portConfig struct {
 type ifaceConfig struct {
 	UUID, Name, Type string
 	OFPortRequest    int64 // 0: none
+	OFPort           int64 // what the DB says the port had; a hint when adding it
 }
 
 type controllerConfig struct {
 	UUID, Target    string
 	InactivityProbe int64 // ms; 0: default
 	MaxBackoff      int64 // ms; 0: default
+	RateLimit       int64 // packet-ins per second; 0: none
+	BurstLimit      int64
 }
 
 // config derives the desired configuration from the cache. Rows that are
@@ -134,6 +139,8 @@ func (c dbCache) config() *ovsConfig {
 			cc := controllerConfig{UUID: cu, Target: strCol(cr, "target")}
 			cc.InactivityProbe, _ = intCol(cr, "inactivity_probe")
 			cc.MaxBackoff, _ = intCol(cr, "max_backoff")
+			cc.RateLimit, _ = intCol(cr, "controller_rate_limit")
+			cc.BurstLimit, _ = intCol(cr, "controller_burst_limit")
 			b.Controllers = append(b.Controllers, cc)
 		}
 		slices.SortFunc(b.Controllers, func(x, y controllerConfig) int { return cmp.Compare(x.Target, y.Target) })
@@ -151,6 +158,7 @@ func (c dbCache) config() *ovsConfig {
 				}
 				ic := &ifaceConfig{UUID: iu, Name: strCol(ir, "name"), Type: strCol(ir, "type")}
 				ic.OFPortRequest, _ = intCol(ir, "ofport_request")
+				ic.OFPort, _ = intCol(ir, "ofport")
 				p.Ifaces = append(p.Ifaces, ic)
 			}
 			slices.SortFunc(p.Ifaces, func(x, y *ifaceConfig) int { return cmp.Compare(x.Name, y.Name) })

@@ -11,6 +11,7 @@ import (
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/ofproto"
 	"github.com/xvs-switch/xvs/ofproto/normal"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // reconcile brings the running bridges to cfg (d.mu held). It never
@@ -31,17 +32,23 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 			delete(d.bridges, name)
 		}
 	}
+	type running struct {
+		b    *bridge
+		bc   *bridgeConfig
+		want map[string]wantPort
+	}
+	var todo []running
 	// An interface belongs to one bridge: the first (by bridge name)
 	// that lists it.
 	owner := map[string]string{}
 	for _, bc := range cfg.Bridges {
+		if want[bc.Name] != bc {
+			continue
+		}
 		b := d.bridges[bc.Name]
 		if b == nil {
-			if want[bc.Name] != bc {
-				continue
-			}
 			var err error
-			b, err = d.newBridge(bc)
+			b, err = d.newBridge(bc, cfg.OtherConfig)
 			if err != nil {
 				d.log.Error("cannot create bridge", "bridge", bc.Name, "err", err)
 				continue
@@ -50,7 +57,58 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 			b.pruneDatapathPorts(wantedDatapathPorts(bc))
 		}
 		b.uuid = bc.UUID
-		d.applyBridge(b, bc, owner)
+		todo = append(todo, running{b, bc, wantPorts(bc, owner)})
+	}
+	// Every bridge lets go of its stale ports before any adds, so that an
+	// interface moving between bridges is free when its new bridge takes it.
+	for _, r := range todo {
+		d.removeStalePorts(r.b, r.want)
+	}
+	for _, r := range todo {
+		d.applyBridge(r.b, r.bc, r.want)
+	}
+}
+
+// wantPort is the desired state of one interface.
+type wantPort struct {
+	pc *portConfig
+	ic *ifaceConfig
+	// err is set for an interface that cannot be a port.
+	err string
+}
+
+// wantPorts lists a bridge's interfaces by name, claiming them in owner.
+func wantPorts(bc *bridgeConfig, owner map[string]string) map[string]wantPort {
+	want := map[string]wantPort{}
+	for _, pc := range bc.Ports {
+		for i, ic := range pc.Ifaces {
+			w := wantPort{pc: pc, ic: ic}
+			if o, taken := owner[ic.Name]; taken {
+				w.err = fmt.Sprintf("interface %s is already in bridge %s", ic.Name, o)
+			} else if i > 0 {
+				w.err = fmt.Sprintf("port %s: bonds are not supported yet; only interface %s is used", pc.Name, pc.Ifaces[0].Name)
+			}
+			if _, dup := want[ic.Name]; dup {
+				continue
+			}
+			want[ic.Name] = w
+			if w.err == "" {
+				owner[ic.Name] = bc.Name
+			}
+		}
+	}
+	return want
+}
+
+// removeStalePorts removes the ports that are gone or changed in a way
+// that needs a new port (interface row, type, ofport_request).
+func (d *daemon) removeStalePorts(b *bridge, want map[string]wantPort) {
+	for name, p := range b.ports {
+		w, ok := want[name]
+		if ok && w.err == "" && w.ic.UUID == p.ifaceUUID && w.ic.Type == p.dbType && w.ic.OFPortRequest == p.request {
+			continue
+		}
+		d.removePort(b, p)
 	}
 }
 
@@ -67,7 +125,7 @@ func wantedDatapathPorts(bc *bridgeConfig) map[string]bool {
 	return want
 }
 
-func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]string) {
+func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPort) {
 	// Bridge settings.
 	oc := bc.OtherConfig
 	set := b.settings
@@ -94,45 +152,13 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 	}
 	b.settings = set
 
-	// Ports: one desired entry per interface name.
-	type wantPort struct {
-		pc *portConfig
-		ic *ifaceConfig
-		// err is set for an interface that cannot be a port.
-		err string
-	}
-	want := map[string]wantPort{}
-	for _, pc := range bc.Ports {
-		for i, ic := range pc.Ifaces {
-			w := wantPort{pc: pc, ic: ic}
-			if o, taken := owner[ic.Name]; taken {
-				w.err = fmt.Sprintf("interface %s is already in bridge %s", ic.Name, o)
-			} else if i > 0 {
-				w.err = fmt.Sprintf("port %s: bonds are not supported yet; only interface %s is used", pc.Name, pc.Ifaces[0].Name)
-			}
-			if _, dup := want[ic.Name]; dup {
-				continue
-			}
-			want[ic.Name] = w
-			if w.err == "" {
-				owner[ic.Name] = bc.Name
-			}
-		}
-	}
-	// Remove what is gone or changed in a way that needs a new port.
-	for name, p := range b.ports {
-		w, ok := want[name]
-		if ok && w.err == "" && w.ic.UUID == p.ifaceUUID && w.ic.Type == p.dbType && w.ic.OFPortRequest == p.request {
-			continue
-		}
-		d.removePort(b, p)
-	}
-	for _, name := range sortedKeys(want) {
+	for _, name := range addOrder(want) {
 		w := want[name]
 		vlan, vlanErr := vlanConfig(w.pc)
 		p := b.ports[name]
 		if p == nil {
-			p = &port{name: name, portUUID: w.pc.UUID, ifaceUUID: w.ic.UUID, dbType: w.ic.Type, request: w.ic.OFPortRequest, vlan: vlan}
+			p = &port{name: name, portUUID: w.pc.UUID, ifaceUUID: w.ic.UUID, dbType: w.ic.Type, request: w.ic.OFPortRequest,
+				hint: w.ic.OFPort, vlan: vlan}
 			b.ports[name] = p
 			switch {
 			case w.err != "":
@@ -145,6 +171,10 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 			continue
 		}
 		p.portUUID = w.pc.UUID
+		if w.err != "" {
+			p.err = w.err
+			continue
+		}
 		if p.ofport == 0 {
 			// Failed before: retry (a netdev may have appeared, a VLAN
 			// setting may have been fixed).
@@ -176,7 +206,8 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 	for _, cc := range bc.Controllers {
 		cs = append(cs, ctrlTarget{Target: cc.Target,
 			InactivityProbe: time.Duration(cc.InactivityProbe) * time.Millisecond,
-			MaxBackoff:      time.Duration(cc.MaxBackoff) * time.Millisecond})
+			MaxBackoff:      time.Duration(cc.MaxBackoff) * time.Millisecond,
+			RateLimit:       int(cc.RateLimit), BurstLimit: int(cc.BurstLimit)})
 	}
 	if !slices.Equal(cs, b.controllers) {
 		if err := b.mgr.SetControllers(cs); err != nil {
@@ -184,6 +215,21 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 		}
 		b.controllers = cs
 	}
+
+	// A standalone bridge without controllers forwards with a visible
+	// "priority=0 actions=NORMAL" flow, which ofproto adds. When the bridge
+	// turns secure or gets a controller, that flow goes, as Open vSwitch's
+	// bridge_configure_remotes() deletes it: from then on only the flows a
+	// controller adds forward anything.
+	learning := set.failMode == ofproto.FailStandalone && len(cs) == 0
+	if b.learning && !learning {
+		del := &ofp.FlowMod{Command: ofp.FlowDeleteStrict, TableID: 0, Priority: 0,
+			BufferID: ofp.NoBuffer, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
+		if err := b.sw.FlowMod(del); err != nil {
+			b.log.Warn("cannot remove the standalone NORMAL flow", "err", err)
+		}
+	}
+	b.learning = learning
 }
 
 // addPort adds p to the Switch; on failure p.err says why and p.ofport
@@ -214,7 +260,16 @@ func (d *daemon) addPort(b *bridge, p *port) {
 	if p.request > 0 {
 		spec.OFPort = uint32(p.request)
 	}
+	if spec.OFPort == 0 && p.hint > 0 && p.hint < 0xff00 && b.portByOF(uint32(p.hint)) == nil {
+		// The number the port had before (a restart): keep it, as Open
+		// vSwitch does, so that controllers' flows still fit.
+		spec.OFPort = uint32(p.hint)
+	}
 	info, err := b.sw.AddPort(spec)
+	if err != nil && spec.OFPort != 0 && p.request == 0 {
+		spec.OFPort = 0
+		info, err = b.sw.AddPort(spec)
+	}
 	if err != nil {
 		p.err = err.Error()
 		covPortFail.Inc()
@@ -256,17 +311,16 @@ func (d *daemon) linkEvent(ev LinkEvent) bool {
 	retry := false
 	for _, b := range d.bridges {
 		p := b.ports[ev.Name]
-		if p == nil || p.dbType != "" && p.dbType != "system" {
-			if p != nil && p.ofport != 0 && p.link.IfIndex == ev.IfIndex {
-				p.link, p.hasLink = ev, !ev.Gone
-			}
+		if p == nil {
 			continue
 		}
+		mine := p.ofport != 0 && (!p.hasLink || p.link.IfIndex == ev.IfIndex)
 		switch {
-		case ev.Gone && p.ofport != 0 && (p.link.IfIndex == 0 || p.link.IfIndex == ev.IfIndex):
+		case ev.Gone && mine:
 			// The netdev vanished: the port goes (its datapath
-			// attachment went with the device) and comes back when a
-			// netdev of that name appears.
+			// attachment went with the device); a system port comes
+			// back when a netdev of that name appears, a tap or
+			// internal one at the next reconfiguration.
 			b.log.Warn("port's network device vanished", "port", p.name)
 			if err := b.sw.DeletePort(p.ofport); err != nil {
 				b.log.Warn("cannot delete port", "port", p.name, "err", err)
@@ -275,10 +329,10 @@ func (d *daemon) linkEvent(ev LinkEvent) bool {
 			p.noDevice, p.hasLink = true, false
 			p.link = LinkEvent{Name: p.name}
 			p.err = fmt.Sprintf("could not open network device %s (No such device)", p.name)
-		case !ev.Gone && p.ofport == 0 && p.noDevice:
+		case !ev.Gone && p.ofport == 0 && p.noDevice && (p.dbType == "" || p.dbType == "system"):
 			retry = true
-		case !ev.Gone && p.ofport != 0 && ev.IfIndex == p.link.IfIndex:
-			if ev.LinkUp != p.link.LinkUp {
+		case !ev.Gone && mine:
+			if !p.hasLink || ev.LinkUp != p.link.LinkUp {
 				b.sw.SetPortLink(p.ofport, ev.LinkUp)
 			}
 			p.link, p.hasLink = ev, true
@@ -339,6 +393,24 @@ func datapathIDOption(oc map[string]string) (uint64, bool) {
 	}
 	id, err := strconv.ParseUint(s, 16, 64)
 	return id, err == nil
+}
+
+// addOrder lists the interfaces to add: those with an ofport_request
+// first, then those with a number from before, then the rest, each by
+// name, so that the numbers asked for are free when their ports come.
+func addOrder(want map[string]wantPort) []string {
+	rank := func(w wantPort) int {
+		switch {
+		case w.ic.OFPortRequest > 0:
+			return 0
+		case w.ic.OFPort > 0:
+			return 1
+		}
+		return 2
+	}
+	names := sortedKeys(want)
+	slices.SortStableFunc(names, func(a, b string) int { return rank(want[a]) - rank(want[b]) })
+	return names
 }
 
 func sortedKeys[V any](m map[string]V) []string {

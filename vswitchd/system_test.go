@@ -1,6 +1,7 @@
 package vswitchd
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/cli/appctl"
+	"github.com/xvs-switch/xvs/cli/dpctl"
 	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/tests/netns"
 )
@@ -79,9 +82,26 @@ func TestSystemDaemon(t *testing.T) {
 	if out := td.appctl("dpif/dump-flows", br); !strings.Contains(out, "icmp") {
 		t.Errorf("dpif/dump-flows after ping lacks ICMP:\n%s", out)
 	}
+	// The command-line tools, through the API socket.
+	t.Setenv("XVS_RUNDIR", td.runDir)
+	var out, errb bytes.Buffer
+	if code := appctl.Main([]string{"fdb/show", br}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "02:78:00:00") {
+		t.Errorf("xvs appctl fdb/show: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := dpctl.Main([]string{"dump-flows", DatapathName(br)}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "icmp") {
+		t.Errorf("xvs dpctl dump-flows through vswitchd: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	eventually(t, "statistics counting the pings", func() bool {
+		st := td.vsctl("get", "interface", tag+"a", "statistics")
+		return strings.Contains(st, "rx_packets=") && !strings.Contains(st, "rx_packets=0,")
+	})
 	eventually(t, "link_state up", func() bool {
 		return td.vsctl("get", "interface", tag+"a", "link_state") == "up"
 	})
+	if got := td.vsctl("get", "interface", tag+"a", "mtu"); got != "1500" {
+		t.Errorf("mtu = %s, want the veth's 1500", got)
+	}
 	pins := filepath.Join(td.cfg.PinRoot, DatapathName(br))
 	if _, err := os.Stat(pins); err != nil {
 		t.Fatalf("no pinned datapath at %s: %v", pins, err)
@@ -101,6 +121,16 @@ func TestSystemDaemon(t *testing.T) {
 		t.Errorf("after restart %sb ofport = %s", tag, got)
 	}
 
+	// The peer going down takes the link down (rtnetlink), and back up.
+	ns[1].Run(t, "ip", "link", "set", "eth0", "down")
+	eventually(t, "link_state down after the peer went down", func() bool {
+		return td.vsctl("get", "interface", tag+"b", "link_state") == "down"
+	})
+	ns[1].Run(t, "ip", "link", "set", "eth0", "up")
+	eventually(t, "link_state up again", func() bool {
+		return td.vsctl("get", "interface", tag+"b", "link_state") == "up"
+	})
+
 	// A vanished netdev: its Interface reports it, the rest keeps going.
 	netns.Run(t, "ip", "link", "del", tag+"b")
 	eventually(t, "error for the vanished veth", func() bool {
@@ -116,4 +146,30 @@ func TestSystemDaemon(t *testing.T) {
 	if _, err := os.Stat(pins); !os.IsNotExist(err) {
 		t.Errorf("del-br left the pins: %v", err)
 	}
+}
+
+// TestSystemStalePins: a bridge deleted from the database while vswitchd
+// was down is removed from the datapath side at the next start: pins and
+// the internal device it created.
+func TestSystemStalePins(t *testing.T) {
+	td := realDaemon(t)
+	br := netns.Unique("xv")[:8] + "s"
+	td.start()
+	td.vsctl("add-br", br)
+	pins := filepath.Join(td.cfg.PinRoot, DatapathName(br))
+	if _, err := os.Stat(pins); err != nil {
+		t.Fatalf("no pins for %s: %v", br, err)
+	}
+	td.stop()
+	td.vsctl("--no-wait", "del-br", br)
+	td.start()
+	// The first reconfiguration after connecting prunes; vsctl waits for it.
+	td.vsctl("add-br", br+"x")
+	if _, err := os.Stat(pins); !os.IsNotExist(err) {
+		t.Errorf("stale pins of %s still there: %v", br, err)
+	}
+	if _, err := os.Stat("/sys/class/net/" + br); !os.IsNotExist(err) {
+		t.Errorf("internal device %s of the stale bridge still there: %v", br, err)
+	}
+	td.vsctl("del-br", br+"x")
 }

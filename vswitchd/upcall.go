@@ -20,6 +20,7 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 		Handlers    int            `json:"handlers"`
 		Revalidator map[string]any `json:"revalidator"`
 		Cache       map[string]any `json:"cache"`
+		Datapath    map[string]any `json:"datapath"`
 	}
 	var out []jb
 	for _, b := range d.sortedBridges() {
@@ -39,7 +40,12 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 			rv["last_error"] = b.revalErr.Error()
 		}
 		b.revalMu.Unlock()
-		out = append(out, jb{Bridge: b.name, Handlers: d.cfg.Handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())})
+		j := jb{Bridge: b.name, Handlers: b.handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())}
+		if st, err := b.dp.Stats(); err == nil {
+			j.Datapath = map[string]any{"name": b.dp.Name(), "hit": st.Hit, "missed": st.Missed,
+				"lost": st.Lost, "flows": st.Flows, "max_flows": st.MaxFlows}
+		}
+		out = append(out, j)
 	}
 	if asJSON {
 		if out == nil {
@@ -55,6 +61,10 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 		writeMap(&s, j.Revalidator)
 		s.WriteString("  cache:\n")
 		writeMap(&s, j.Cache)
+		if j.Datapath != nil {
+			s.WriteString("  datapath:\n")
+			writeMap(&s, j.Datapath)
+		}
 	}
 	return s.String(), nil
 }
@@ -82,4 +92,20 @@ func writeMap(s *strings.Builder, m map[string]any) {
 	for _, k := range keys {
 		fmt.Fprintf(s, "    %s: %v\n", k, m[k])
 	}
+}
+
+// cmdRevalidatorWait returns once every bridge's revalidator has run a
+// whole pass that started after the command arrived (ovs-appctl
+// revalidator/wait): stats credited, idle entries gone.
+func (d *daemon) cmdRevalidatorWait(ctx context.Context, _ []string, _ bool) (string, error) {
+	t0 := time.Now()
+	d.mu.RLock()
+	bs := d.sortedBridges()
+	d.mu.RUnlock()
+	for _, b := range bs {
+		if err := b.waitPass(ctx, t0); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
 }
