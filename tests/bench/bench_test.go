@@ -146,3 +146,16 @@ func TestParseWriteFlows(t *testing.T) {
 		seen[m] = true
 	}
 }
+
+func TestSetupFlows(t *testing.T) {
+	fs := setupFlows(120000)
+	if len(fs) != 2 || !strings.Contains(fs[0], "tp_dst=4112") || !strings.Contains(fs[1], "tp_dst=4113") {
+		t.Errorf("setupFlows(120000) = %q", fs)
+	}
+	// The pacer's frames for the last flow use the last rule's port.
+	f := make([]byte, 60)
+	setPorts(f, setupStart+120000-1)
+	if got := int(f[36])<<8 | int(f[37]); got != 4113 {
+		t.Errorf("last setup flow's port %d", got)
+	}
+}

@@ -101,7 +101,7 @@ func (o *ovs) DelFlows() error {
 	if _, err := o.ofctl("del-flows", o.mgmt()); err != nil {
 		return err
 	}
-	return o.AddFlows(append(forwardFlows, setupFlow)...)
+	return o.AddFlows(forwardFlows...)
 }
 
 func (o *ovs) DumpFlows() (int, error) {

@@ -146,7 +146,7 @@ func (e *env) settle(before uint64) (uint64, time.Time) {
 func (e *env) setup(out map[string]Value) {
 	remark := ""
 	if d, ok := e.sw.(Daemon); ok {
-		if err := d.AddFlows(setupFlow); errors.Is(err, errNoMgmt) {
+		if err := d.AddFlows(setupFlows(e.d.Setup)...); errors.Is(err, errNoMgmt) {
 			remark = "forwarded by NORMAL (no OpenFlow rule could be installed)"
 		} else if err != nil {
 			out[KeySetup] = none(err.Error())
@@ -160,7 +160,7 @@ func (e *env) setup(out map[string]Value) {
 	}
 	start := time.Now()
 	// Start far from the rate scenarios' flows: these must all be new.
-	if _, err := e.pacer.send(1<<24, e.d.Setup, 0, e.d.SetupRate); err != nil {
+	if _, err := e.pacer.send(setupStart, e.d.Setup, 0, e.d.SetupRate); err != nil {
 		out[KeySetup] = none(err.Error())
 		return
 	}

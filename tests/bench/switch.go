@@ -42,10 +42,21 @@ var forwardFlows = []string{
 	"priority=1,in_port=2,actions=output:1",
 }
 
-// setupFlow is the flow-setup scenario's rule: it matches L4 ports, so
-// each new 5-tuple is a new cache entry in a switch with exact-match
-// caching.
-const setupFlow = "priority=10,udp,in_port=1,tp_dst=0x1000/0xf000,actions=output:2"
+// setupStart is the generator index of the flow-setup scenario's first
+// flow: far from the packet-rate scenarios' flows (0 up), so each is new.
+const setupStart = 16 << 16
+
+// setupFlows are the flow-setup scenario's rules for n flows: they match
+// the L4 destination port (one rule per port the n flows use; OpenFlow
+// 1.3 cannot mask it), so each new 5-tuple is a new cache entry in a
+// switch with exact-match caching.
+func setupFlows(n int) []string {
+	var fs []string
+	for p := setupStart >> 16; p <= (setupStart+n-1)>>16; p++ {
+		fs = append(fs, fmt.Sprintf("priority=10,udp,in_port=1,tp_dst=%d,actions=output:2", 0x1000|p&0xfff))
+	}
+	return fs
+}
 
 // linuxBridge is the kernel's bridge.
 type linuxBridge struct{ t *Topo }

@@ -159,7 +159,7 @@ func (x *xvsSwitch) DelFlows() error {
 	if _, err := x.cmd(time.Minute, "ofctl", "-O", "OpenFlow13", "del-flows", x.mgmt()); err != nil {
 		return err
 	}
-	return x.AddFlows(append(forwardFlows, setupFlow)...)
+	return x.AddFlows(forwardFlows...)
 }
 
 func (x *xvsSwitch) DumpFlows() (int, error) {
