@@ -19,6 +19,9 @@ func main() {
 	short := flag.Bool("short", false, "run every scenario for about a second (smoke test)")
 	only := flag.String("switches", "", "comma-separated switches to measure (default: all)")
 	xvsBin := flag.String("xvs", "bin/xvs", "the xvs binary")
+	setupRate := flag.Float64("setup-rate", 0, "flow-setup scenario: offered new flows per second (0: default)")
+	setupN := flag.Int("setup-flows", 0, "flow-setup scenario: new flows sent (0: default)")
+	many := flag.Int("many-flows", 0, "packet-rate scenario: the many-flows count (0: default)")
 	flag.Parse()
 	if os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "xvsbench: needs root (network namespaces, BPF)")
@@ -38,6 +41,15 @@ func main() {
 	d := bench.Full
 	if *short {
 		d = bench.Short
+	}
+	if *setupRate > 0 {
+		d.SetupRate = *setupRate
+	}
+	if *setupN > 0 {
+		d.Setup = *setupN
+	}
+	if *many > 0 {
+		d.ManyFlows = *many
 	}
 	start := time.Now()
 	r := bench.Run(bench.Config{Switches: sws, D: d, Log: os.Stderr})
