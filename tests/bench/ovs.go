@@ -27,6 +27,10 @@ func (o *ovs) Name() string {
 }
 func (*ovs) SwitchNS() bool { return true }
 
+func (o *ovs) Remark() string {
+	return o.Name() + ": TCP from the VMs' veths with default offloads never connected through Open vSwitch 3.1's userspace datapath here (ping and UDP pass)."
+}
+
 const ovsBridge = "xbovs"
 
 func (o *ovs) vsctl(args ...string) (string, error) {

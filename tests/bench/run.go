@@ -33,6 +33,9 @@ func Run(cfg Config) *Results {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: %s", sw.Name(), oneLine(err.Error(), 300)))
 			fmt.Fprintf(cfg.Log, "bench: %s: %v\n", sw.Name(), err)
 		}
+		if rm, ok := sw.(Remarker); ok {
+			r.Notes = append(r.Notes, rm.Remark())
+		}
 		fmt.Fprintf(cfg.Log, "bench: %s done in %.1f s\n", sw.Name(), time.Since(start).Seconds())
 	}
 	return r
@@ -69,15 +72,21 @@ func runSwitch(cfg Config, sw Switch, out map[string]Value) error {
 		return err
 	}
 	step := func(name string, fn func(map[string]Value)) {
+		q := e.quiesce()
 		s := time.Now()
 		fn(out)
-		fmt.Fprintf(cfg.Log, "  %s %s: %.1f s\n", sw.Name(), name, time.Since(s).Seconds())
+		fmt.Fprintf(cfg.Log, "  %s %s: %.1f s (after %.1f s settling)\n", sw.Name(), name, time.Since(s).Seconds(), q.Seconds())
 	}
 	step("packet rate", e.rates)
 	step("flow setup", e.setup)
 	e.cnt.stop()
 	step("tcp", e.tcp)
 	step("latency", e.latency)
+	if e.cnt, err = p.startCounter(t); err != nil {
+		return err
+	}
+	step("packet rate, many flows", e.rateMany)
+	e.cnt.stop()
 	step("control plane", e.controlPlane)
 	return nil
 }
