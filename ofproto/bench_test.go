@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/dptest"
 	"github.com/xvs-switch/xvs/datapath/dummy"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -95,5 +96,31 @@ func BenchmarkRuleMemory(b *testing.B) {
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/rule")
 		b.ReportMetric(float64(el.Nanoseconds())/n, "ns/flowmod")
 		runtime.KeepAlive(sw)
+	}
+}
+
+// BenchmarkHandleUpcall: a miss through NORMAL with learning, installed
+// and executed on the dummy datapath; a new flow (source port) each time.
+func BenchmarkHandleUpcall(b *testing.B) {
+	dp := dummy.New(dummy.Config{MaxFlows: 1 << 22, TxQueue: 1})
+	sw, err := New(Config{Name: "br0", Datapath: dp, FailMode: FailStandalone, RevalidateInterval: -1, FlowLimit: 1 << 22})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sw.Close(); dp.Close() })
+	for _, n := range []string{"p1", "p2", "p3"} {
+		if _, err := sw.AddPort(PortSpec{Name: n}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	frame := dptest.UDP4(b, 1, 2)
+	key := extractKey(sw, 1, frame)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		key.TPSrc, key.IPv4Src[2] = uint16(i), byte(i>>16)
+		u := datapath.Upcall{Reason: datapath.ReasonMiss, InPort: key.InPort, Key: key, Frame: frame}
+		if err := sw.HandleUpcall(&u); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -162,11 +162,10 @@ func TestFailModes(t *testing.T) {
 	if got := r.table(); len(got) != 1 {
 		t.Fatalf("after flush %q", got)
 	}
-	// Controllers configured: the default flow is left to them; none
-	// connected: a hidden NORMAL flow forwards.
-	r.mod(ofp.FlowDelete, "")
+	// Configuring a controller flushes the tables (as OVS does), the
+	// default flow included; none connected: a hidden NORMAL flow forwards.
+	r.add("priority=9,arp,actions=drop")
 	r.sw.SetControllers(1, 0)
-	r.mod(ofp.FlowDelete, "")
 	if got := r.table(); len(got) != 0 {
 		t.Fatalf("visible flows with controller configured %q", got)
 	}
@@ -182,6 +181,12 @@ func TestFailModes(t *testing.T) {
 	r.send(1, u)
 	if got := r.counts(2); got[1] != 0 {
 		t.Fatalf("forwarded with controller connected and no flows: %v", got)
+	}
+	// The last controller gone: flushed again, the default flow is back.
+	r.add("priority=9,arp,actions=drop")
+	r.sw.SetControllers(0, 0)
+	if got := r.table(); len(got) != 1 || got[0] != "0:0:0x0:NORMAL" {
+		t.Fatalf("after removing the controllers %q", got)
 	}
 	// Secure never forwards on its own.
 	s := newRig(t, 2, FailSecure)

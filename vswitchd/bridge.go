@@ -44,7 +44,8 @@ type bridge struct {
 
 	ports       map[string]*port // by interface name
 	controllers []ctrlTarget
-	learning    bool // standalone without controllers: the default NORMAL flow is in table 0
+	protocols   []string // Bridge.protocols last seen
+	learning    bool     // standalone without controllers: the default NORMAL flow is in table 0
 	settings    bridgeSettings
 
 	// reval is the revalidator's state; revalMu protects it.

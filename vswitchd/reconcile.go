@@ -20,8 +20,12 @@ import (
 func (d *daemon) reconcile(cfg *ovsConfig) {
 	want := map[string]*bridgeConfig{}
 	for _, bc := range cfg.Bridges {
-		if _, dup := want[bc.Name]; dup || bc.Name == "" {
-			d.log.Warn("bridge ignored: duplicate or empty name", "bridge", bc.Name)
+		if _, dup := want[bc.Name]; dup {
+			d.log.Warn("bridge ignored: duplicate name", "bridge", bc.Name)
+			continue
+		}
+		if err := checkBridgeName(bc.Name); err != nil {
+			d.log.Error("bridge ignored", "bridge", bc.Name, "err", err)
 			continue
 		}
 		want[bc.Name] = bc
@@ -112,6 +116,20 @@ func (d *daemon) removeStalePorts(b *bridge, want map[string]wantPort) {
 	}
 }
 
+// checkBridgeName refuses names that cannot be a netdev (the bridge's
+// LOCAL port carries it) or would escape the pin directory.
+func checkBridgeName(n string) error {
+	switch {
+	case n == "" || n == "." || n == "..":
+		return fmt.Errorf("name %q is not a valid bridge name", n)
+	case len(n) > 15:
+		return fmt.Errorf("name %q: longer than a network device name (15)", n)
+	case strings.ContainsAny(n, "/ \t\n:"):
+		return fmt.Errorf("name %q: contains '/', ':' or white space", n)
+	}
+	return nil
+}
+
 // wantedDatapathPorts names the ports a bridge's datapath may keep.
 func wantedDatapathPorts(bc *bridgeConfig) map[string]bool {
 	want := map[string]bool{}
@@ -199,6 +217,15 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 			p.vlan = vlan
 		}
 		p.err = ""
+	}
+
+	// Bridge.protocols: connmgr negotiates OpenFlow 1.0 and 1.3 on every
+	// session and cannot be restricted yet; say so once per change.
+	if !slices.Equal(bc.Protocols, b.protocols) {
+		b.protocols = bc.Protocols
+		if len(bc.Protocols) > 0 && !(slices.Contains(bc.Protocols, "OpenFlow10") && slices.Contains(bc.Protocols, "OpenFlow13") && len(bc.Protocols) == 2) {
+			b.log.Warn("Bridge.protocols is not enforced yet: sessions negotiate OpenFlow10 and OpenFlow13", "protocols", bc.Protocols)
+		}
 	}
 
 	// Controllers.

@@ -177,6 +177,21 @@ func TestMultipleControllers(t *testing.T) {
 		}
 	}
 
+	// New settings for the same targets keep the sessions.
+	changed := []Controller{{Target: l1.target, InactivityProbe: time.Minute, RateLimit: 500}, {Target: l2.target, MaxBackoff: time.Second}, cs[2]}
+	if err := h.m.SetControllers(changed); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*peer{p1, p2} {
+		xid := p.send(&ofp.EchoRequest{})
+		if _, m := p.recvFor(xid); m == nil {
+			t.Fatal("no echo reply")
+		}
+	}
+	if st := h.m.Status(); st[0].Counters.Connects != 1 || st[1].Counters.Connects != 1 {
+		t.Fatalf("sessions were replaced: %+v", st)
+	}
+
 	// Remove the second; the first keeps its session.
 	if err := h.m.SetControllers(cs[:1]); err != nil {
 		t.Fatal(err)

@@ -64,7 +64,7 @@ func newSession(c *controller, conn net.Conn) *session {
 		service: c.t.passive, peer: conn.RemoteAddr().String(),
 		wdone: make(chan struct{}), done: make(chan struct{})}
 	if s.peer == "" || s.peer == "@" {
-		s.peer = c.cfg.Target
+		s.peer = c.name
 	}
 	s.probe = probeInterval(c.cfg)
 	if c.cfg.RateLimit > 0 {
@@ -79,7 +79,7 @@ func (s *session) shut(why error) {
 	s.closeOnce.Do(func() {
 		s.why = why
 		if why != nil {
-			s.m.log.Debug("session closed", "target", s.c.cfg.Target, "peer", s.peer, "why", why)
+			s.m.log.Debug("session closed", "target", s.c.name, "peer", s.peer, "why", why)
 		}
 		s.out.close()
 		s.conn.Close()
@@ -256,7 +256,7 @@ func (s *session) writeLoop() {
 		if err != nil {
 			if ne, ok := err.(net.Error); ok && ne.Timeout() {
 				s.c.ctr.slowDisconnect.Add(1)
-				s.m.log.Warn("controller not reading, disconnecting", "target", s.c.cfg.Target, "peer", s.peer,
+				s.m.log.Warn("controller not reading, disconnecting", "target", s.c.name, "peer", s.peer,
 					"stalled", s.m.stallTimeout)
 			}
 			s.shut(fmt.Errorf("send: %w", err))
@@ -288,7 +288,7 @@ func (s *session) probeLoop() {
 		}
 		if s.probing.Load() && idle >= 2*s.probe {
 			s.c.ctr.probeTimeouts.Add(1)
-			s.m.log.Info("inactivity probe timed out", "target", s.c.cfg.Target, "peer", s.peer, "idle", idle)
+			s.m.log.Info("inactivity probe timed out", "target", s.c.name, "peer", s.peer, "idle", idle)
 			s.shut(errProbe)
 			return
 		}
@@ -318,6 +318,6 @@ type SessionInfo struct {
 }
 
 func (s *session) info() SessionInfo {
-	return SessionInfo{Target: s.c.cfg.Target, Peer: s.peer, Version: ofp.VersionString(s.version),
+	return SessionInfo{Target: s.c.name, Peer: s.peer, Version: ofp.VersionString(s.version),
 		Role: roleName(s.role.Load()), Service: s.service, MissSendLen: uint16(s.missSendLen.Load())}
 }
