@@ -142,10 +142,15 @@ func (x *xctx) pipeline(start uint8) {
 	for !x.stopped {
 		r := x.lookup(t)
 		if r == nil {
-			// No table-miss flow entry: the packet is dropped (§5.4).
-			// Open vSwitch still tells OpenFlow 1.0 controllers.
+			// No table-miss flow entry. Spec 1.3.5 §5.4 drops the
+			// packet; Open vSwitch ends the pipeline there as if an
+			// empty table-miss flow had matched, so the action set
+			// written so far still runs (from table 0 it is empty).
+			// xvs does as Open vSwitch, against which it is checked
+			// (interop_test.go). OVS also tells OpenFlow 1.0
+			// controllers of the miss.
 			x.implicitMiss(t)
-			return
+			break
 		}
 		x.r, x.tableID = r, t
 		if r.meter != 0 {
@@ -220,13 +225,11 @@ func (x *xctx) action(a ofp.Action) {
 	case *ofp.ActionSetField:
 		x.setField(&a.Field)
 	case *ofp.ActionPushVLAN:
-		// The new tag copies the VID and PCP of the tag it covers, or is
-		// 0 (spec 1.3.5 §5.12, table 6).
-		var tci uint16
-		if k.Fields.Has(datapath.FieldVLAN0) {
-			tci = k.VLAN[0].TCI
-		}
-		x.emit(datapath.PushVLAN{TPID: a.EtherType, TCI: tci})
+		// Spec 1.3.5 §5.12 would copy the VID and PCP of the tag the new
+		// one covers; Open vSwitch pushes VID 0 and PCP 0 whatever is
+		// below (a set-field follows to give it a VID), and xvs does as
+		// Open vSwitch, against which it is checked (interop_test.go).
+		x.emit(datapath.PushVLAN{TPID: a.EtherType})
 	case *ofp.ActionPopVLAN:
 		x.emit(datapath.PopVLAN{})
 	case *ofp.ActionPushMPLS:
