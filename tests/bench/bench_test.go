@@ -159,3 +159,13 @@ func TestSetupFlows(t *testing.T) {
 		t.Errorf("last setup flow's port %d", got)
 	}
 }
+
+func TestParseLost(t *testing.T) {
+	out := "xvs@br0:\n  lookups: hit:5 missed:2 lost:7\n  flows: 2\nxvs@br1:\n  lookups: hit:0 missed:0 lost:3\n"
+	if n, err := parseLost(out); err != nil || n != 10 {
+		t.Errorf("parseLost = %d, %v; want 10", n, err)
+	}
+	if _, err := parseLost("no datapath"); err == nil {
+		t.Error("no counter, no error")
+	}
+}

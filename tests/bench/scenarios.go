@@ -190,6 +190,14 @@ func (e *env) setup(out map[string]Value) {
 			return
 		}
 	}
+	lc, hasLost := e.sw.(interface{ UpcallsLost() (uint64, error) })
+	var lost0 uint64
+	if hasLost {
+		var err error
+		if lost0, err = lc.UpcallsLost(); err != nil {
+			hasLost = false
+		}
+	}
 	before, err := e.cnt.read()
 	if err != nil {
 		out[KeySetup] = none(err.Error())
@@ -203,6 +211,11 @@ func (e *env) setup(out map[string]Value) {
 	}
 	after, end := e.settle(before)
 	got := float64(after - before)
+	if hasLost {
+		if lost1, err := lc.UpcallsLost(); err == nil {
+			remark = strings.TrimPrefix(remark+fmt.Sprintf("; %d upcalls lost (the datapath's lost counter: the upcall queue was full)", lost1-lost0), "; ")
+		}
+	}
 	out[KeySetup] = Value{V: got / end.Sub(start).Seconds(), Unit: "flows/s", Why: remark}
 	out[KeySetupLoss] = val(100*(1-got/float64(e.d.Setup)), "%")
 }

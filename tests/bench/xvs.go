@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -195,4 +197,33 @@ func (x *xvsSwitch) Stop() error {
 	os.RemoveAll(x.dir)
 	x.dir = ""
 	return nil
+}
+
+var lostCounter = regexp.MustCompile(`lost:(\d+)`)
+
+// UpcallsLost reads the datapath's count of packets that did not fit the
+// upcall queue (`xvs dpctl show`, through vswitchd), summed over bridges.
+func (x *xvsSwitch) UpcallsLost() (uint64, error) {
+	out, err := x.cmd(10*time.Second, "dpctl", "show")
+	if err != nil {
+		return 0, err
+	}
+	return parseLost(out)
+}
+
+// parseLost sums the "lost:N" counters of `dpctl show`.
+func parseLost(out string) (uint64, error) {
+	ms := lostCounter.FindAllStringSubmatch(out, -1)
+	if len(ms) == 0 {
+		return 0, fmt.Errorf("no lost counter in dpctl show: %q", oneLine(out, 100))
+	}
+	var n uint64
+	for _, m := range ms {
+		v, err := strconv.ParseUint(m[1], 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		n += v
+	}
+	return n, nil
 }
