@@ -24,8 +24,14 @@ type xvsSwitch struct {
 	pins   string
 	br     string
 	t      *Topo
-	db, vs *exec.Cmd
+	db, vs *daemon
 	normal bool // forwarding by NORMAL: no management socket
+}
+
+// daemon is a started process; exited is closed when it has exited.
+type daemon struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
 }
 
 func (*xvsSwitch) Name() string   { return "xvs" }
@@ -45,7 +51,7 @@ func (x *xvsSwitch) cmd(timeout time.Duration, args ...string) (string, error) {
 	return string(out), nil
 }
 
-func (x *xvsSwitch) start(name string, args ...string) (*exec.Cmd, error) {
+func (x *xvsSwitch) start(name string, args ...string) (*daemon, error) {
 	log, err := os.Create(filepath.Join(x.dir, name+".log"))
 	if err != nil {
 		return nil, err
@@ -54,25 +60,29 @@ func (x *xvsSwitch) start(name string, args ...string) (*exec.Cmd, error) {
 	c.Env = x.env()
 	c.Stdout, c.Stderr = log, log
 	if err := c.Start(); err != nil {
+		log.Close()
 		return nil, err
 	}
-	go func() { c.Wait(); log.Close() }()
-	return c, nil
+	d := &daemon{cmd: c, exited: make(chan struct{})}
+	go func() { c.Wait(); log.Close(); close(d.exited) }()
+	return d, nil
 }
 
-// waitFile waits for a daemon to create path.
-func waitFile(path string, c *exec.Cmd, d time.Duration) error {
-	deadline := time.Now().Add(d)
+// waitFile waits for a daemon to create path (a socket of another
+// process: polled, there is no event to wait on).
+func waitFile(path string, d *daemon, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if _, err := os.Stat(path); err == nil {
 			return nil
 		}
-		if c.ProcessState != nil {
-			return fmt.Errorf("%s exited", c.Path)
+		select {
+		case <-d.exited:
+			return fmt.Errorf("%s exited (log in its run directory)", d.cmd.Path)
+		case <-time.After(20 * time.Millisecond):
 		}
-		time.Sleep(20 * time.Millisecond) // no event to wait on for another process's socket
 	}
-	return fmt.Errorf("%s did not appear within %v", path, d)
+	return fmt.Errorf("%s did not appear within %v", path, timeout)
 }
 
 func (x *xvsSwitch) Start(t *Topo, _ *progs) error {
@@ -173,10 +183,10 @@ func (x *xvsSwitch) DumpFlows() (int, error) {
 }
 
 func (x *xvsSwitch) PID() int {
-	if x.vs == nil || x.vs.Process == nil {
+	if x.vs == nil {
 		return 0
 	}
-	return x.vs.Process.Pid
+	return x.vs.cmd.Process.Pid
 }
 
 // Stop removes the bridge (its datapath detaches from the veths), stops
@@ -188,11 +198,13 @@ func (x *xvsSwitch) Stop() error {
 	if x.vs != nil {
 		x.cmd(10*time.Second, "vsctl", "--timeout=5", "--if-exists", "del-br", x.br)
 	}
-	for _, c := range []*exec.Cmd{x.vs, x.db} {
-		if c != nil && c.Process != nil {
-			c.Process.Kill()
+	for _, d := range []*daemon{x.vs, x.db} {
+		if d != nil {
+			d.cmd.Process.Kill()
+			<-d.exited
 		}
 	}
+	x.vs, x.db = nil, nil
 	os.RemoveAll(x.pins)
 	os.RemoveAll(x.dir)
 	x.dir = ""
