@@ -341,9 +341,12 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 		batch = datapath.DefaultDumpBatch
 	}
 	out := make([]datapath.Flow, 0, batch)
-	err := d.flows.dumpBatch(func(keys []bpfKey, vals [][]tcportFlowEntry) error {
+	// One scratch entry for every flow: flow copies what it keeps.
+	vals := make([]tcportFlowEntry, d.flows.ncpu)
+	stride := d.flows.ncpu * entrySize
+	err := d.flows.dumpBatch(func(keys []bpfKey, raw []byte) error {
 		for i := range keys {
-			f, err := d.flows.flow(&keys[i], vals[i], d.clock)
+			f, err := d.flows.flow(&keys[i], d.flows.decodeInto(vals, raw[i*stride:]), d.clock)
 			if err != nil {
 				return err
 			}

@@ -47,7 +47,11 @@ func (t *flowTable) lookup(k *bpfKey) ([]tcportFlowEntry, error) {
 
 // decode splits one entry's per-CPU values.
 func (t *flowTable) decode(raw []byte) []tcportFlowEntry {
-	vals := make([]tcportFlowEntry, t.ncpu)
+	return t.decodeInto(make([]tcportFlowEntry, t.ncpu), raw)
+}
+
+// decodeInto splits one entry's per-CPU values into vals (ncpu long).
+func (t *flowTable) decodeInto(vals []tcportFlowEntry, raw []byte) []tcportFlowEntry {
 	for i := range vals {
 		copy(entryBytes(&vals[i]), raw[i*entrySize:])
 	}
@@ -59,7 +63,10 @@ func (t *flowTable) decode(raw []byte) []tcportFlowEntry {
 // lookup per entry. The kernel walks the hash bucket by bucket, so an
 // entry present for the whole walk is seen exactly once. It returns
 // errBatchUnsupported when the kernel lacks batch lookups.
-func (t *flowTable) dumpBatch(fn func(keys []bpfKey, vals [][]tcportFlowEntry) error) error {
+//
+// fn gets the keys and, for key i, its per-CPU values at raw[i*stride:]
+// (stride = ncpu × entrySize), valid until fn returns.
+func (t *flowTable) dumpBatch(fn func(keys []bpfKey, raw []byte) error) error {
 	batch := 256
 	keys := make([]bpfKey, batch)
 	raw := make([]byte, batch*t.ncpu*entrySize)
@@ -84,11 +91,7 @@ func (t *flowTable) dumpBatch(fn func(keys []bpfKey, vals [][]tcportFlowEntry) e
 		}
 		first = false
 		if n > 0 {
-			vals := make([][]tcportFlowEntry, n)
-			for i := range vals {
-				vals[i] = t.decode(raw[i*t.ncpu*entrySize:])
-			}
-			if err := fn(keys[:n], vals); err != nil {
+			if err := fn(keys[:n], raw); err != nil {
 				return err
 			}
 		}
