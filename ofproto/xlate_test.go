@@ -293,3 +293,22 @@ func TestNormalVLANAccess(t *testing.T) {
 		t.Fatalf("access 10 flood: %v", got)
 	}
 }
+
+func TestNormalTagEditsDoNotLeak(t *testing.T) {
+	r := newRig(t, 0, FailSecure)
+	r.sw.AddPort(PortSpec{Name: "tr1"})
+	r.sw.AddPort(PortSpec{Name: "acc", VLAN: vlanAccess(10)})
+	r.sw.AddPort(PortSpec{Name: "tr2"})
+	r.add("in_port=1,actions=NORMAL,output:3")
+	f := dptest.Build(t, &layers.Ethernet{SrcMAC: mac(1), DstMAC: mac(9), EthernetType: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 10, Type: layers.EthernetTypeIPv4}, dptest.IPv4(layers.IPProtocolUDP),
+		&layers.UDP{SrcPort: 1, DstPort: 2}, dptest.Payload(4))
+	r.send(1, f)
+	acc, tr2 := r.recv(2), r.recv(3)
+	if len(acc) != 1 || decode(t, acc[0]).Layer(layers.LayerTypeDot1Q) != nil {
+		t.Fatalf("access port got %d frames or a tagged one", len(acc))
+	}
+	if len(tr2) != 2 || !bytes.Equal(tr2[0], f) || !bytes.Equal(tr2[1], f) {
+		t.Fatalf("trunk got %d frames; NORMAL's untagging for the access port leaked into output:3", len(tr2))
+	}
+}
