@@ -58,7 +58,7 @@ func TestAddFlows100k(t *testing.T) {
 	// CPU time is the process's (client and switch together): on a shared
 	// machine it says more than the wall clock.
 	t.Logf("add-flows %d: %v (%.0f flows/s), CPU %v; dump-flows: %v, CPU %v", n, add, n/add.Seconds(), addCPU, dump, dumpCPU)
-	if add > 15*time.Second {
+	if add > 15*time.Second && !raceEnabled {
 		t.Fatalf("add-flows took %v, the target is 2.9 s", add)
 	}
 }

@@ -253,7 +253,7 @@ func TestPassiveListener(t *testing.T) {
 func TestFailOpenDelay(t *testing.T) {
 	h := newHarness(t)
 	l := listenController(t)
-	const probe = 40 * time.Millisecond
+	const probe = 100 * time.Millisecond
 	sock := filepath.Join(t.TempDir(), "xc-nobody.sock")
 	start := time.Now()
 	if err := h.m.SetControllers([]Controller{{Target: "unix:" + sock, InactivityProbe: probe}}); err != nil {

@@ -196,7 +196,7 @@ func TestEcho(t *testing.T) {
 func TestInactivityProbe(t *testing.T) {
 	h := newHarness(t)
 	l := listenController(t)
-	const probe = 80 * time.Millisecond
+	const probe = 250 * time.Millisecond // the peer must answer within it, even on a loaded machine
 	if err := h.m.SetControllers([]Controller{{Target: l.target, InactivityProbe: probe}}); err != nil {
 		t.Fatal(err)
 	}
