@@ -1,0 +1,69 @@
+package system
+
+import (
+	"testing"
+	"time"
+)
+
+// TestVLANAccessAndTrunk: access ports of one VLAN talk, access ports of
+// another VLAN on the same subnet are isolated from them, and a trunk port
+// carries both VLANs tagged: a namespace with a VLAN 10 subinterface on the
+// trunk reaches the VLAN 10 access ports, and what it receives from them on
+// the trunk carries tag 10.
+func TestVLANAccessAndTrunk(t *testing.T) {
+	e := NewEnv(t)
+	br := e.AddBridge()
+	// One subnet for all: only the VLANs keep them apart.
+	a := e.AddVM(br, "10.12.0.1/24", "tag=10")
+	b := e.AddVM(br, "10.12.0.2/24", "tag=10")
+	c := e.AddVM(br, "10.12.0.3/24", "tag=20")
+	tr := e.NewVM("")
+	e.Vsctl("add-port", br, tr.Port, "trunks=10,20")
+	tr.Run(t, "ip", "link", "add", "link", "eth0", "name", "eth0.10", "type", "vlan", "id", "10")
+	tr.Run(t, "ip", "addr", "add", "10.12.0.4/24", "dev", "eth0.10")
+	tr.Run(t, "ip", "link", "set", "eth0.10", "up")
+
+	a.MustReach(b.IP, 20*time.Second)
+	tr.MustReach(a.IP, 20*time.Second)
+	c.MustNotReach(a.IP)
+	c.MustNotReach("10.12.0.4")
+
+	// A broadcast from a: untagged at b, tagged 10 on the trunk, absent
+	// in VLAN 20.
+	sa, rb, rc, rt := a.Listen(), b.Listen(), c.Listen(), tr.Listen()
+	frame, marker := testFrame(broadcast, a.HW())
+	if err := sa.Send(frame); err != nil {
+		t.Fatal(err)
+	}
+	f, err := awaitMarker(rb, marker, 5*time.Second)
+	if err != nil {
+		e.Fatalf("VLAN 10 broadcast at %s: %v", b.Name, err)
+	}
+	if vid, tagged := vlanOf(f); tagged {
+		e.Fatalf("access port %s got a frame tagged %d: % x", b.Name, vid, f)
+	}
+	f, err = awaitMarker(rt, marker, 5*time.Second)
+	if err != nil {
+		e.Fatalf("VLAN 10 broadcast on the trunk: %v", err)
+	}
+	if vid, tagged := vlanOf(f); !tagged || vid != 10 {
+		e.Fatalf("frame from VLAN 10 on the trunk: tagged=%v vid=%d, want tag 10: % x", tagged, vid, f)
+	}
+	if f, err := awaitMarker(rc, marker, time.Second); err == nil {
+		e.Fatalf("VLAN 10 broadcast leaked into VLAN 20 at %s: % x", c.Name, f)
+	}
+
+	// And from VLAN 20 the trunk gets tag 20.
+	sc := c.Listen()
+	frame, marker = testFrame(broadcast, c.HW())
+	if err := sc.Send(frame); err != nil {
+		t.Fatal(err)
+	}
+	f, err = awaitMarker(rt, marker, 5*time.Second)
+	if err != nil {
+		e.Fatalf("VLAN 20 broadcast on the trunk: %v", err)
+	}
+	if vid, tagged := vlanOf(f); !tagged || vid != 20 {
+		e.Fatalf("frame from VLAN 20 on the trunk: tagged=%v vid=%d, want tag 20: % x", tagged, vid, f)
+	}
+}
