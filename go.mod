@@ -14,4 +14,12 @@ require (
 	github.com/vishvananda/netns v0.0.5
 )
 
+require (
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/grpc v1.85.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
+
 tool github.com/cilium/ebpf/cmd/bpf2go
