@@ -57,6 +57,18 @@ until_ok() {
 	done
 }
 
+# wait_socket waits up to SECS for daemon PID to create SOCK; it fails at
+# once if the daemon exits.
+wait_socket() {
+	local pid=$1 sock=$2 secs=$3 name=$4
+	local deadline=$((SECONDS + secs))
+	until [ -S "$sock" ]; do
+		kill -0 "$pid" 2>/dev/null || fail "$name exited (log: $WORK/$name.log)"
+		[ $SECONDS -lt $deadline ] || fail "$name did not create $sock within ${secs}s"
+		sleep 0.1
+	done
+}
+
 # teardown stops the daemons and removes everything a demo created. It reads
 # the state file, so it works from `demo.sh stop` as well as from the trap.
 teardown() {
@@ -137,27 +149,26 @@ EOF
 step "A private xvs installation"
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || fail "cannot mount bpffs on /sys/fs/bpf"
 WORK=$(mktemp -d /tmp/xvs-demo.XXXXXX) || fail "mktemp"
-PINS=$(mktemp -d /sys/fs/bpf/xvs-demo.XXXXXX) || fail "mktemp on bpffs"
-export XVS_RUNDIR=$WORK/run
-mkdir -p "$XVS_RUNDIR"
-cat >"$STATE" <<EOF
-WORK=$WORK
-PINS=$PINS
-EOF
+echo "WORK=$WORK" >"$STATE"
 trap on_exit EXIT
 trap 'exit 130' INT TERM
+# bpffs refuses names with a dot.
+PINS=$(mktemp -d /sys/fs/bpf/xvs-demo-XXXXXX) || fail "mktemp on bpffs"
+echo "PINS=$PINS" >>"$STATE"
+export XVS_RUNDIR=$WORK/run
+mkdir -p "$XVS_RUNDIR"
 echo "run directory (XVS_RUNDIR) $XVS_RUNDIR, database $WORK/conf.db, BPF pins $PINS"
 
 step "Starting xvs ovsdb-server"
 "$XVS" ovsdb-server --remote "punix:$XVS_RUNDIR/db.sock" "$WORK/conf.db" >"$WORK/ovsdb-server.log" 2>&1 &
 echo "OVSDB_PID=$!" >>"$STATE"
-until_ok 10 test -S "$XVS_RUNDIR/db.sock" || fail "ovsdb-server did not create $XVS_RUNDIR/db.sock"
+wait_socket $! "$XVS_RUNDIR/db.sock" 10 ovsdb-server
 echo "ovsdb-server listens on $XVS_RUNDIR/db.sock"
 
 step "Starting xvs vswitchd"
 "$XVS" vswitchd --db "unix:$XVS_RUNDIR/db.sock" --rundir "$XVS_RUNDIR" --pin-root "$PINS" >"$WORK/vswitchd.log" 2>&1 &
 echo "VSWITCHD_PID=$!" >>"$STATE"
-until_ok 15 test -S "$XVS_RUNDIR/vswitchd.sock" || fail "vswitchd did not create $XVS_RUNDIR/vswitchd.sock"
+wait_socket $! "$XVS_RUNDIR/vswitchd.sock" 15 vswitchd
 echo "vswitchd is up (API socket $XVS_RUNDIR/vswitchd.sock)"
 
 step "Bridge $BR and three VMs: vm1, vm2 on VLAN 10, vm3 on VLAN 20"
