@@ -32,6 +32,7 @@ type Env struct {
 	db      *daemon
 	vs      *daemon
 	bridges []string
+	ovs     bool // Open vSwitch plays the switch (XVS_SYSTEST_REF=ovs)
 }
 
 // NewEnv starts ovsdb-server and vswitchd in a fresh run directory; Cleanup
@@ -40,14 +41,19 @@ func NewEnv(t *testing.T) *Env {
 	t.Helper()
 	testenv.RequireRoot(t)
 	testenv.RequireCommand(t, "ip")
-	requireVswitchd(t)
+	ref := refOVS()
+	if ref {
+		testenv.RequireCommand(t, "ovs-vswitchd")
+	} else {
+		requireVswitchd(t)
+	}
 	// os.MkdirTemp rather than t.TempDir: unix socket paths must stay
 	// under 108 bytes and test names make t.TempDir paths long.
 	dir, err := os.MkdirTemp("", "xs")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{t: t, Dir: dir, Pins: "/sys/fs/bpf/" + netns.Unique("xs")}
+	e := &Env{t: t, Dir: dir, Pins: "/sys/fs/bpf/" + netns.Unique("xs"), ovs: ref}
 	t.Cleanup(e.cleanup)
 	e.StartDB()
 	e.StartVswitchd()
@@ -79,7 +85,11 @@ func requireVswitchd(t *testing.T) {
 // environ is the environment of every xvs command: XVS_RUNDIR points the
 // tools at this Env's sockets.
 func (e *Env) environ() []string {
-	return append(os.Environ(), "XVS_RUNDIR="+e.Dir)
+	env := append(os.Environ(), "XVS_RUNDIR="+e.Dir)
+	if e.ovs {
+		env = append(env, "OVS_RUNDIR="+e.Dir, "OVS_DBDIR="+e.Dir, "OVS_LOGDIR="+e.Dir)
+	}
+	return env
 }
 
 // DBSock is the OVSDB server's unix socket.
@@ -91,7 +101,11 @@ func (e *Env) Mgmt(br string) string { return filepath.Join(e.Dir, br+".mgmt") }
 // StartDB starts xvs ovsdb-server on <dir>/conf.db and waits for its socket.
 func (e *Env) StartDB() {
 	e.t.Helper()
-	e.db = e.spawn("ovsdb-server", "ovsdb-server", "--remote", "punix:"+e.DBSock(), filepath.Join(e.Dir, "conf.db"))
+	if e.ovs {
+		e.startOVSDB()
+		return
+	}
+	e.db = e.spawn("ovsdb-server", xvsBin, "ovsdb-server", "--remote", "punix:"+e.DBSock(), filepath.Join(e.Dir, "conf.db"))
 	e.waitSocket(e.db, e.DBSock())
 }
 
@@ -99,7 +113,11 @@ func (e *Env) StartDB() {
 // management API socket.
 func (e *Env) StartVswitchd() {
 	e.t.Helper()
-	e.vs = e.spawn("vswitchd", "vswitchd",
+	if e.ovs {
+		e.startOVSVswitchd()
+		return
+	}
+	e.vs = e.spawn("vswitchd", xvsBin, "vswitchd",
 		"--db", "unix:"+e.DBSock(),
 		"--rundir", e.Dir,
 		"--pin-root", e.Pins)
@@ -199,6 +217,9 @@ func (e *Env) Log(name string) string {
 
 // Xvs runs an xvs subcommand against the Env and returns its combined output.
 func (e *Env) Xvs(args ...string) (string, error) {
+	if e.ovs {
+		return e.ovsCommand(args...)
+	}
 	return e.command(xvsBin, args...)
 }
 
@@ -269,6 +290,9 @@ func (e *Env) AddBridge(settings ...string) string {
 	br := netns.Unique("xsb")
 	e.bridges = append(e.bridges, br)
 	args := []string{"add-br", br}
+	if e.ovs {
+		settings = append(settings, "datapath_type=netdev")
+	}
 	if len(settings) > 0 {
 		args = append(append(args, "--", "set", "bridge", br), settings...)
 	}
@@ -337,14 +361,14 @@ type daemon struct {
 	err     error // the exit status, once done is closed
 }
 
-func (e *Env) spawn(name string, args ...string) *daemon {
+func (e *Env) spawn(name, bin string, args ...string) *daemon {
 	e.t.Helper()
 	d := &daemon{name: name, logPath: filepath.Join(e.Dir, name+".log"), done: make(chan struct{})}
 	logf, err := os.OpenFile(d.logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	d.cmd = exec.Command(xvsBin, args...)
+	d.cmd = exec.Command(bin, args...)
 	d.cmd.Env = e.environ()
 	d.cmd.Stdout, d.cmd.Stderr = logf, logf
 	// A daemon never outlives a test binary that dies without cleanup.

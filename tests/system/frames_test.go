@@ -105,3 +105,45 @@ func fdbPort(es []fdbEntry, mac string) string {
 	}
 	return ""
 }
+
+// checksum is the Internet checksum (RFC 1071) of b.
+func checksum(b []byte) uint16 {
+	var sum uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(b[i:]))
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	return ^uint16(sum)
+}
+
+// echoRequest is an ICMP echo request from src to dst carrying a random
+// marker, with an 802.1Q tag when vid is not 0. The reply echoes the
+// marker back.
+func echoRequest(dstMAC, srcMAC net.HardwareAddr, vid uint16, src, dst string) (frame, marker []byte) {
+	marker = make([]byte, 16)
+	rand.Read(marker)
+	icmp := []byte{8, 0, 0, 0, 0x78, 0x73, 0, 1}
+	icmp = append(icmp, marker...)
+	binary.BigEndian.PutUint16(icmp[2:], checksum(icmp))
+	ip := []byte{0x45, 0, 0, 0, 0, 1, 0, 0, 64, 1, 0, 0}
+	ip = append(ip, net.ParseIP(src).To4()...)
+	ip = append(ip, net.ParseIP(dst).To4()...)
+	binary.BigEndian.PutUint16(ip[2:], uint16(len(ip)+len(icmp)))
+	binary.BigEndian.PutUint16(ip[10:], checksum(ip))
+	frame = append(append([]byte(nil), dstMAC...), srcMAC...)
+	if vid != 0 {
+		frame = binary.BigEndian.AppendUint16(frame, 0x8100)
+		frame = binary.BigEndian.AppendUint16(frame, vid)
+	}
+	frame = binary.BigEndian.AppendUint16(frame, 0x0800)
+	frame = append(append(frame, ip...), icmp...)
+	for len(frame) < 60 {
+		frame = append(frame, 0)
+	}
+	return frame, marker
+}

@@ -33,6 +33,11 @@ func (e *Env) NewVM(cidr string) *VM {
 	ns.Run(e.t, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
 	mac := randomMAC()
 	ns.Veth(e.t, name, "eth0", mac, cidr)
+	if e.ovs {
+		// OVS's userspace datapath cannot pass TSO/GSO superframes
+		// between veths.
+		ns.Run(e.t, "ethtool", "-K", "eth0", "tx", "off", "tso", "off", "gso", "off")
+	}
 	ip, _, _ := strings.Cut(cidr, "/")
 	return &VM{NS: ns, e: e, Port: name, MAC: mac, IP: ip}
 }

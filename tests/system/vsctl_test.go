@@ -18,7 +18,11 @@ func TestOvsVsctl(t *testing.T) {
 	e := NewEnv(t)
 	br := netns.Unique("xsb")
 	e.bridges = append(e.bridges, br)
-	e.OvsVsctl("add-br", br)
+	if e.ovs {
+		e.OvsVsctl("add-br", br, "--", "set", "bridge", br, "datapath_type=netdev")
+	} else {
+		e.OvsVsctl("add-br", br)
+	}
 	e.Eventually(15*time.Second, "management socket of "+br, func() error {
 		c, err := net.DialTimeout("unix", e.Mgmt(br), time.Second)
 		if err != nil {
