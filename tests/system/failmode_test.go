@@ -21,7 +21,7 @@ func TestFailModes(t *testing.T) {
 	d := e.AddVM(br, "10.16.0.4/24")
 
 	port := freePort(t)
-	stop := startTestController(t, port)
+	stop := e.startTestController(port)
 	e.Vsctl("set-controller", br, fmt.Sprintf("tcp:127.0.0.1:%d", port))
 	e.controllerConnected(br, true, 20*time.Second)
 	a.MustReach(b.IP, 20*time.Second)

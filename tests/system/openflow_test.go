@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -137,10 +138,12 @@ func freePort(t *testing.T) int {
 
 // startTestController runs ovs-testcontroller (a learning switch) on a
 // passive TCP port; stop kills it.
-func startTestController(t *testing.T, port int) (stop func()) {
+func (e *Env) startTestController(port int) (stop func()) {
+	t := e.t
 	t.Helper()
 	bin := testenv.RequireCommand(t, "ovs-testcontroller")
-	cmd := exec.Command(bin, fmt.Sprintf("ptcp:%d:127.0.0.1", port))
+	cmd := exec.Command(bin, fmt.Sprintf("ptcp:%d:127.0.0.1", port),
+		"--unixctl="+filepath.Join(e.Dir, fmt.Sprintf("testcontroller%d.ctl", port)))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out := &strings.Builder{}
 	cmd.Stdout, cmd.Stderr = out, out
@@ -193,7 +196,7 @@ func TestTestController(t *testing.T) {
 	a.MustNotReach(b.IP)
 
 	port := freePort(t)
-	startTestController(t, port)
+	e.startTestController(port)
 	e.Vsctl("set-controller", br, fmt.Sprintf("tcp:127.0.0.1:%d", port))
 	e.controllerConnected(br, true, 20*time.Second)
 	a.MustReach(b.IP, 20*time.Second)
