@@ -1,0 +1,336 @@
+package ofproto
+
+// The datapath cache as ofproto keeps it: for every exact-match entry it
+// installed, the key, the actions, what the translation depended on and the
+// counters already credited to rules, tables and groups. Every change to
+// the pipeline re-translates exactly the entries that depended on what
+// changed (revalidation), before the call making the change returns.
+
+import (
+	"errors"
+	"time"
+
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/ofproto/classifier"
+	"github.com/xvs-switch/xvs/ofproto/normal"
+)
+
+// cacheEntry is one datapath cache entry.
+type cacheEntry struct {
+	key     datapath.FlowKey
+	actions []datapath.Action
+	deps    deps
+	last    datapath.FlowStats // the counters credited so far
+	created time.Time
+}
+
+// cache indexes the entries; s.mu protects it.
+type cache struct {
+	entries map[datapath.FlowKey]*cacheEntry
+	// byTable finds the entries whose translation looked up a table.
+	byTable [numTables]map[*cacheEntry]struct{}
+
+	upcalls, installs, revalidations, modified, deletes, full uint64
+}
+
+func (c *cache) init() {
+	c.entries = map[datapath.FlowKey]*cacheEntry{}
+	for i := range c.byTable {
+		c.byTable[i] = map[*cacheEntry]struct{}{}
+	}
+}
+
+func (c *cache) index(e *cacheEntry) {
+	for _, l := range e.deps.lookups {
+		c.byTable[l.table][e] = struct{}{}
+	}
+}
+
+func (c *cache) unindex(e *cacheEntry) {
+	for _, l := range e.deps.lookups {
+		delete(c.byTable[l.table], e)
+	}
+}
+
+// CacheStats describes the datapath cache the Switch keeps.
+type CacheStats struct {
+	Flows         int    // entries now
+	Limit         int    // FlowLimit
+	Upcalls       uint64 // upcalls handled
+	Installs      uint64 // entries installed
+	Revalidations uint64 // entries re-translated after a change
+	Modified      uint64 // entries whose actions changed on revalidation
+	Deletes       uint64 // entries deleted (idle, limit, stale)
+	Full          uint64 // translations not installed because the cache was full
+}
+
+// CacheStats returns the cache counters.
+func (s *Switch) CacheStats() CacheStats {
+	s.mu.Lock()
+	defer s.unlock()
+	c := &s.cache
+	return CacheStats{Flows: len(c.entries), Limit: s.cfg.FlowLimit, Upcalls: c.upcalls, Installs: c.installs,
+		Revalidations: c.revalidations, Modified: c.modified, Deletes: c.deletes, Full: c.full}
+}
+
+// install puts the translation of key into the datapath and the cache.
+// A full cache is not an error: the packet is executed all the same.
+func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
+	c := &s.cache
+	if e := c.entries[key]; e != nil {
+		// Another handler installed it meanwhile; its translation is as
+		// fresh as ours.
+		return
+	}
+	if len(c.entries) >= s.cfg.FlowLimit {
+		c.full++
+		return
+	}
+	if err := s.dp.Put(key, res.actions, 0); err != nil {
+		if !errors.Is(err, datapath.ErrTooManyFlows) {
+			s.log.Warn("install cache entry", "err", err)
+		}
+		c.full++
+		return
+	}
+	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, created: s.now()}
+	c.entries[key] = e
+	c.index(e)
+	c.installs++
+}
+
+// credit gives an entry's new traffic (cur minus what was credited) to
+// what its translation went through.
+func (s *Switch) credit(e *cacheEntry, cur datapath.FlowStats) bool {
+	p, b := cur.Packets, cur.Bytes
+	if p >= e.last.Packets && b >= e.last.Bytes {
+		p -= e.last.Packets
+		b -= e.last.Bytes
+	}
+	e.last = cur
+	if p == 0 {
+		return false
+	}
+	used := cur.Used
+	if used.IsZero() {
+		used = s.now()
+	}
+	s.creditDeps(&e.deps, p, b, used)
+	return true
+}
+
+// creditDeps counts packets in the rules, tables and groups of a
+// translation (spec 1.3.5 §7.3.5: per-flow, per-table, per-group and
+// per-bucket counters).
+func (s *Switch) creditDeps(d *deps, packets, bytes uint64, used time.Time) {
+	for _, l := range d.lookups {
+		t := s.tables[l.table]
+		t.lookups += packets
+		if r := l.hit; r != nil {
+			t.matched += packets
+			r.packets += packets
+			r.bytes += bytes
+			if used.After(r.lastUsed) {
+				r.lastUsed = used
+			}
+		}
+	}
+	for _, g := range d.buckets {
+		s.groups.Credit(g.group, g.bucket, packets, bytes)
+	}
+}
+
+// pull reads the datapath counters of entries and credits them. Entries
+// the datapath no longer has are forgotten.
+func (s *Switch) pull(es []*cacheEntry) {
+	for _, e := range es {
+		f, err := s.dp.Get(e.key)
+		if err != nil {
+			if errors.Is(err, datapath.ErrNoSuchFlow) {
+				s.forget(e)
+			}
+			continue
+		}
+		s.credit(e, f.Stats)
+	}
+}
+
+// pullAll credits the counters of every entry (before a statistics reply).
+func (s *Switch) pullAll() {
+	if len(s.cache.entries) == 0 {
+		return
+	}
+	err := s.dp.Dump(0, func(fs []datapath.Flow) error {
+		for i := range fs {
+			if e := s.cache.entries[fs[i].Key]; e != nil {
+				s.credit(e, fs[i].Stats)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("dump datapath flows", "err", err)
+	}
+}
+
+// forget drops an entry from the cache bookkeeping only.
+func (s *Switch) forget(e *cacheEntry) {
+	if s.cache.entries[e.key] != e {
+		return
+	}
+	s.cache.unindex(e)
+	delete(s.cache.entries, e.key)
+}
+
+// deleteEntry removes an entry from the datapath, crediting its last
+// packets.
+func (s *Switch) deleteEntry(e *cacheEntry) {
+	st, err := s.dp.Delete(e.key)
+	if err == nil {
+		s.credit(e, st)
+	}
+	s.forget(e)
+	s.cache.deletes++
+}
+
+// retranslate re-runs the pipeline for an entry (without side effects)
+// and updates the datapath when the actions changed. The caller pulled
+// the entry's counters first, so they went to what forwarded them.
+func (s *Switch) retranslate(e *cacheEntry) {
+	if s.cache.entries[e.key] != e {
+		return
+	}
+	s.cache.revalidations++
+	res := s.translate(e.key, false, nil)
+	s.cache.unindex(e)
+	e.deps = res.deps
+	s.cache.index(e)
+	if datapath.ActionsEqual(res.actions, e.actions) {
+		return
+	}
+	if err := s.dp.Put(e.key, res.actions, datapath.PutModify); err != nil {
+		// Whatever went wrong, a stale entry must not stay.
+		s.log.Warn("revalidate cache entry", "err", err)
+		s.deleteEntry(e)
+		return
+	}
+	e.actions = res.actions
+	s.cache.modified++
+}
+
+// revalidate pulls the counters of es and re-translates them.
+func (s *Switch) revalidate(es []*cacheEntry) {
+	s.pull(es)
+	for _, e := range es {
+		s.retranslate(e)
+	}
+}
+
+// selectEntries returns the entries for which pred holds.
+func (s *Switch) selectEntries(pred func(*cacheEntry) bool) []*cacheEntry {
+	var out []*cacheEntry
+	for _, e := range s.cache.entries {
+		if pred == nil || pred(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// revalidateAll re-translates every entry (port and controller changes).
+func (s *Switch) revalidateAll() { s.revalidate(s.selectEntries(nil)) }
+
+// entriesMatching returns the entries whose lookup in table t would now
+// hit a rule with match m (a rule being added there).
+func (s *Switch) entriesMatching(t uint8, m *classifier.Match) []*cacheEntry {
+	var out []*cacheEntry
+	for e := range s.cache.byTable[t] {
+		for i := range e.deps.lookups {
+			l := &e.deps.lookups[i]
+			if l.table == t && m.Matches(&l.key) {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// entriesHitting returns the entries whose translation hit one of rules.
+func (s *Switch) entriesHitting(rules []*rule) []*cacheEntry {
+	set := map[*rule]bool{}
+	tables := map[uint8]bool{}
+	for _, r := range rules {
+		set[r] = true
+		tables[r.table] = true
+	}
+	seen := map[*cacheEntry]bool{}
+	var out []*cacheEntry
+	for t := range tables {
+		for e := range s.cache.byTable[t] {
+			if seen[e] {
+				continue
+			}
+			for _, l := range e.deps.lookups {
+				if l.hit != nil && set[l.hit] {
+					seen[e] = true
+					out = append(out, e)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// entriesWithGroups returns the entries that went through any of groups.
+func (s *Switch) entriesWithGroups(groups []uint32) []*cacheEntry {
+	set := map[uint32]bool{}
+	for _, g := range groups {
+		set[g] = true
+	}
+	return s.selectEntries(func(e *cacheEntry) bool {
+		for _, g := range e.deps.groups {
+			if set[g] {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// entriesWithMeters returns the entries that went through any of meters.
+func (s *Switch) entriesWithMeters(meters []uint32) []*cacheEntry {
+	set := map[uint32]bool{}
+	for _, m := range meters {
+		set[m] = true
+	}
+	return s.selectEntries(func(e *cacheEntry) bool {
+		for _, m := range e.deps.meters {
+			if set[m] {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// macChanged revalidates the entries whose NORMAL decision looked up an
+// address that changed.
+func (s *Switch) macChanged(changes []normal.Change) {
+	if len(changes) == 0 || len(s.cache.entries) == 0 {
+		return
+	}
+	set := map[macDep]bool{}
+	for _, c := range changes {
+		set[macDep{c.VLAN, c.MAC}] = true
+	}
+	s.revalidate(s.selectEntries(func(e *cacheEntry) bool {
+		for _, d := range e.deps.dsts {
+			if set[d] {
+				return true
+			}
+		}
+		return false
+	}))
+}

@@ -1,0 +1,81 @@
+package ofproto
+
+// Packet-ins travel through the datapath: an output to CONTROLLER becomes
+// a datapath Userspace action whose cookie names a pinInfo, so a cached
+// entry sends packets to the controllers from the fast path, and the
+// upcall carries the frame as the actions before it left it.
+
+import (
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
+)
+
+// pinInfo is everything a packet-in needs besides the frame.
+type pinInfo struct {
+	reason   uint8
+	table    uint8
+	miss     bool
+	maxLen   uint16
+	inPort   uint32
+	cookie   uint64
+	metadata uint64
+	tunnel   uint64
+}
+
+// pinRegistry numbers pinInfos for datapath cookies; s.mu protects it.
+// Numbers are never reused, so a cookie in a stale entry cannot name a
+// different packet-in.
+type pinRegistry struct {
+	byInfo   map[pinInfo]uint64
+	byCookie map[uint64]pinInfo
+}
+
+func (r *pinRegistry) init() {
+	r.byInfo = map[pinInfo]uint64{}
+	r.byCookie = map[uint64]pinInfo{}
+}
+
+// pinCookie returns the cookie of pi, allocating one; s.mu is held.
+func (s *Switch) pinCookie(pi pinInfo) uint64 {
+	r := &s.pins
+	if c, ok := r.byInfo[pi]; ok {
+		return c
+	}
+	c := uint64(len(r.byCookie) + 1)
+	r.byInfo[pi] = c
+	r.byCookie[c] = pi
+	return c
+}
+
+// packetIn queues the packet-in of an upcall; s.mu is held.
+func (s *Switch) packetIn(u *datapath.Upcall) {
+	pi, ok := s.pins.byCookie[u.Cookie]
+	if !ok {
+		s.log.Warn("userspace upcall with unknown cookie", "cookie", u.Cookie)
+		return
+	}
+	s.queuePacketIn(pi, u.Frame)
+}
+
+// queuePacketIn builds a packet-in (spec 1.3.5 §7.4.1): no buffering, the
+// whole frame, and the pipeline fields in the match.
+func (s *Switch) queuePacketIn(pi pinInfo, frame []byte) {
+	fields := []ofp.OXM{ofp.OXMInPort(ofp.PortNo(pi.inPort))}
+	if pi.metadata != 0 {
+		fields = append(fields, ofp.OXMMetadata(pi.metadata, 0))
+	}
+	if pi.tunnel != 0 {
+		fields = append(fields, ofp.OXMTunnelID(pi.tunnel, 0))
+	}
+	total := len(frame)
+	if total > 0xffff {
+		total = 0xffff
+	}
+	ev := &PacketInEvent{
+		Msg: ofp.PacketIn{BufferID: ofp.NoBuffer, TotalLen: uint16(total), Reason: pi.reason,
+			TableID: pi.table, Cookie: pi.cookie, Match: ofp.NewMatch(fields...), Data: frame},
+		MaxLen: pi.maxLen,
+		Miss:   pi.miss,
+	}
+	s.emitEvent(func(l Listener) { l.PacketIn(ev) })
+}

@@ -1,0 +1,219 @@
+package ofproto
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/ofproto/classifier"
+	"github.com/xvs-switch/xvs/ofproto/group"
+	"github.com/xvs-switch/xvs/ofproto/meter"
+	"github.com/xvs-switch/xvs/ofproto/normal"
+)
+
+// Config creates a Switch.
+type Config struct {
+	Name         string            // bridge name; also the name of the LOCAL port
+	DatapathID   uint64            // 0: derived from the bridge name as OVS derives it from the bridge MAC
+	Datapath     datapath.Datapath // required; the Switch owns every cache entry in it
+	FailMode     FailMode
+	MACAgingTime time.Duration    // 0: 300 s
+	MACTableSize int              // 0: 8192
+	FlowLimit    int              // cache entries kept in the datapath; 0: 200,000
+	IdleTimeout  time.Duration    // cache entry idle expiry; 0: 10 s
+	Now          func() time.Time // nil: time.Now; tests drive timeouts and aging with a fake clock
+	Log          *slog.Logger     // nil: discard
+	// RevalidateInterval is how often a timer runs Revalidate; 0: 1 s,
+	// negative: never (the caller runs Revalidate itself, as tests do).
+	RevalidateInterval time.Duration
+}
+
+// Defaults applied by New.
+const (
+	DefaultMACAgingTime = 300 * time.Second
+	DefaultMACTableSize = 8192
+	DefaultFlowLimit    = 200000
+	DefaultIdleTimeout  = 10 * time.Second
+)
+
+// Switch is one bridge's OpenFlow pipeline. All methods are safe for
+// concurrent use.
+type Switch struct {
+	cfg Config
+	log *slog.Logger
+	dp  datapath.Datapath
+	now func() time.Time
+
+	// mu protects everything below. Translation runs under it, so a
+	// change and the revalidation it triggers are atomic with respect to
+	// upcall handling: no entry translated before a change is installed
+	// after it.
+	mu             sync.Mutex
+	closed         bool
+	dpid           uint64 // as configured; 0: derived
+	failMode       FailMode
+	ctrlConfigured int
+	ctrlConnected  int
+	tables         [numTables]*table
+	ports          map[uint32]*port // by OpenFlow number
+	byDP           map[uint32]*port // by datapath number
+	groups         *group.Table
+	meters         *meter.Table
+	normal         *normal.Normal
+	macs           *normal.MACTable
+	cache          cache
+	pins           pinRegistry
+	failOpen       *rule    // the hidden NORMAL flow while controllers are unreachable
+	pending        []func() // listener calls queued under mu, made after unlock
+
+	// lmu protects the listeners; it is never held while calling them.
+	lmu        sync.Mutex
+	listeners  map[int]Listener
+	nextListen int
+
+	stop chan struct{} // closed by Close: ends the revalidation timer
+	done chan struct{} // closed when the timer goroutine has returned
+}
+
+// New creates a Switch over cfg.Datapath. It does not touch the
+// datapath's cache: AddPort adopts existing ports, and the first
+// revalidation replaces entries left by an earlier process.
+func New(cfg Config) (*Switch, error) {
+	if cfg.Datapath == nil {
+		return nil, errors.New("ofproto: no datapath")
+	}
+	if cfg.Name == "" {
+		return nil, errors.New("ofproto: no bridge name")
+	}
+	if cfg.MACAgingTime <= 0 {
+		cfg.MACAgingTime = DefaultMACAgingTime
+	}
+	if cfg.MACTableSize <= 0 {
+		cfg.MACTableSize = DefaultMACTableSize
+	}
+	if cfg.FlowLimit <= 0 {
+		cfg.FlowLimit = DefaultFlowLimit
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Switch{cfg: cfg, log: cfg.Log, dp: cfg.Datapath, now: cfg.Now,
+		dpid: cfg.DatapathID, failMode: cfg.FailMode,
+		ports: map[uint32]*port{}, byDP: map[uint32]*port{},
+		listeners: map[int]Listener{},
+		stop:      make(chan struct{}), done: make(chan struct{}),
+	}
+	for i := range s.tables {
+		s.tables[i] = &table{cls: classifier.New[*rule]()}
+	}
+	s.groups = group.NewTable(group.WithClock(cfg.Now))
+	s.meters = meter.NewTable(cfg.Datapath, meter.WithClock(cfg.Now))
+	s.macs = normal.NewMACTable(cfg.MACAgingTime, cfg.MACTableSize, cfg.Now)
+	s.normal = normal.New(s.macs)
+	s.cache.init()
+	s.pins.init()
+	s.mu.Lock()
+	s.applyFailMode()
+	s.unlock()
+	go s.timer()
+	return s, nil
+}
+
+// Close stops the Switch's timers. It never closes or flushes the
+// datapath: cached flows keep forwarding across a daemon restart.
+func (s *Switch) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.stop)
+	<-s.done
+	return nil
+}
+
+// unlock releases mu, then makes the listener calls queued meanwhile:
+// listeners may call back into the Switch.
+func (s *Switch) unlock() {
+	calls := s.pending
+	s.pending = nil
+	s.mu.Unlock()
+	for _, c := range calls {
+		c()
+	}
+}
+
+// SetFailMode changes the fail mode (see FailMode and SetControllers).
+func (s *Switch) SetFailMode(m FailMode) {
+	s.mu.Lock()
+	defer s.unlock()
+	if s.failMode == m {
+		return
+	}
+	s.failMode = m
+	s.applyFailMode()
+}
+
+// SetDatapathID sets the datapath id reported to controllers; 0 derives
+// it from the bridge name.
+func (s *Switch) SetDatapathID(id uint64) {
+	s.mu.Lock()
+	defer s.unlock()
+	s.dpid = id
+}
+
+// DatapathID returns the datapath id reported to controllers.
+func (s *Switch) DatapathID() uint64 {
+	s.mu.Lock()
+	defer s.unlock()
+	return s.datapathID()
+}
+
+// datapathID derives the id when none is configured: Open vSwitch uses the
+// bridge's MAC address; xvs derives a stable locally administered address
+// from the bridge name, the LOCAL port's address. s.mu is held.
+func (s *Switch) datapathID() uint64 {
+	if s.dpid != 0 {
+		return s.dpid
+	}
+	mac := nameMAC(s.cfg.Name)
+	return beUint(mac[:])
+}
+
+// SetMACLearning changes the MAC table's aging time and size (0: defaults).
+func (s *Switch) SetMACLearning(aging time.Duration, size int) {
+	s.mu.Lock()
+	defer s.unlock()
+	s.macChanged(s.macs.SetLimits(aging, size))
+}
+
+// SetControllers tells the Switch how many controllers are configured and
+// how many are connected now; connmgr calls it on every change.
+//
+// Fail-mode semantics follow Open vSwitch: standalone with no controller
+// configured keeps a visible "priority=0 actions=NORMAL" flow in table 0
+// (re-added after every flush); standalone with controllers configured but
+// none connected adds a hidden NORMAL flow above every priority, removed
+// when one reconnects; secure never forwards anything the tables don't say.
+func (s *Switch) SetControllers(configured, connected int) {
+	s.mu.Lock()
+	defer s.unlock()
+	if s.ctrlConfigured == configured && s.ctrlConnected == connected {
+		return
+	}
+	s.ctrlConfigured, s.ctrlConnected = configured, connected
+	s.applyFailMode()
+	// Implicit misses go to OpenFlow 1.0 controllers only while one is
+	// connected: every entry may translate differently.
+	s.revalidateAll()
+}

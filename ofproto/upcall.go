@@ -1,0 +1,89 @@
+package ofproto
+
+// The datapath side: upcalls are translated, installed and executed.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+// HandleUpcall handles one packet the datapath sent up. For a miss it
+// translates the packet, installs the exact-match entry (a full cache
+// only skips the install) and executes the packet with the same actions;
+// for a userspace action it sends the packet-in the action's cookie names;
+// for an invalid TTL the datapath found, a packet-in with reason
+// OFPR_INVALID_TTL. It is safe from several goroutines.
+func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
+	s.mu.Lock()
+	defer s.unlock()
+	if s.closed {
+		return errors.New("upcall: switch closed")
+	}
+	s.cache.upcalls++
+	switch u.Reason {
+	case datapath.ReasonUserspace:
+		s.packetIn(u)
+		return nil
+	case datapath.ReasonInvalidTTL:
+		in := uint32(0)
+		if p := s.byDP[u.InPort]; p != nil {
+			in = p.ofport
+		}
+		s.queuePacketIn(pinInfo{reason: 2, inPort: in, cookie: ^uint64(0), maxLen: 0xffff, tunnel: u.Key.TunnelID}, u.Frame)
+		return nil
+	case datapath.ReasonSlowPath:
+		if e := s.cache.entries[u.Key]; e != nil {
+			// The datapath counted the packet in the entry already.
+			if err := s.dp.Execute(u.Frame, u.InPort, e.actions); err != nil {
+				return fmt.Errorf("upcall: execute: %w", err)
+			}
+			return nil
+		}
+	}
+	res := s.translate(u.Key, true, nil)
+	// The packet itself is not in any entry's counters: count it here.
+	s.creditDeps(&res.deps, 1, uint64(len(u.Frame)), s.now())
+	s.install(u.Key, res)
+	// Learning may have moved or added an address that cached entries
+	// flood to or forward to.
+	s.macChanged(res.changes)
+	if len(res.actions) == 0 {
+		return nil
+	}
+	if err := s.dp.Execute(u.Frame, u.InPort, res.actions); err != nil {
+		return fmt.Errorf("upcall: execute: %w", err)
+	}
+	return nil
+}
+
+// ServeUpcalls reads Datapath.Upcalls with handlers goroutines (at least
+// one) until ctx ends or the channel closes.
+func (s *Switch) ServeUpcalls(ctx context.Context, handlers int) {
+	handlers = max(handlers, 1)
+	ch := s.dp.Upcalls()
+	var wg sync.WaitGroup
+	for range handlers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case u, ok := <-ch:
+					if !ok {
+						return
+					}
+					if err := s.HandleUpcall(&u); err != nil {
+						s.log.Debug("upcall", "err", err)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

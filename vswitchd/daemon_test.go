@@ -1,0 +1,191 @@
+package vswitchd
+
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/xvs-switch/xvs/datapath/dptest"
+)
+
+func TestBridgeAndPorts(t *testing.T) {
+	td := startDaemon(t)
+	// Without --no-wait, vsctl returns only once cur_cfg caught up: the
+	// bridge and its ports exist by then.
+	td.vsctl("add-br", "xvbr0")
+	td.vsctl("add-port", "xvbr0", "xvp1")
+	td.vsctl("add-port", "xvbr0", "xvp2", "--", "set", "interface", "xvp2", "ofport_request=7")
+	td.vsctl("add-port", "xvbr0", "xvt1", "--", "set", "interface", "xvt1", "type=vxlan")
+
+	dp := td.dp("xvbr0")
+	if dp == nil {
+		t.Fatal("no datapath for xvbr0")
+	}
+	ports, err := dp.Ports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, p := range ports {
+		names[p.Name] = true
+	}
+	for _, n := range []string{"xvbr0", "xvp1", "xvp2"} {
+		if !names[n] {
+			t.Errorf("datapath lacks port %s (has %v)", n, names)
+		}
+	}
+	if names["xvt1"] {
+		t.Error("vxlan interface reached the datapath")
+	}
+	if got := td.vsctl("get", "interface", "xvp2", "ofport"); got != "7" {
+		t.Errorf("xvp2 ofport = %s, want the requested 7", got)
+	}
+	if got := td.vsctl("get", "interface", "xvbr0", "ofport"); got != "65534" {
+		t.Errorf("bridge's own port ofport = %s, want 65534 (LOCAL)", got)
+	}
+	if got := td.vsctl("get", "interface", "xvt1", "ofport"); got != "-1" {
+		t.Errorf("vxlan ofport = %s, want -1", got)
+	}
+	if got := td.vsctl("get", "interface", "xvt1", "error"); !strings.Contains(got, "type vxlan not supported yet") {
+		t.Errorf("vxlan error = %s", got)
+	}
+	if got := td.vsctl("get", "bridge", "xvbr0", "datapath_id"); len(strings.Trim(got, `"`)) != 16 {
+		t.Errorf("datapath_id = %s, want 16 hex digits", got)
+	}
+	cur, next := td.vsctl("get", "open_vswitch", ".", "cur_cfg"), td.vsctl("get", "open_vswitch", ".", "next_cfg")
+	if cur != next {
+		t.Errorf("cur_cfg %s != next_cfg %s after vsctl returned", cur, next)
+	}
+	// Statistics appear with the periodic write-back.
+	eventually(t, "xvp1 statistics", func() bool {
+		return strings.Contains(td.vsctl("get", "interface", "xvp1", "statistics"), "rx_packets")
+	})
+
+	// Removing a port takes it out of the datapath.
+	td.vsctl("del-port", "xvbr0", "xvp1")
+	ports, _ = dp.Ports()
+	for _, p := range ports {
+		if p.Name == "xvp1" {
+			t.Error("xvp1 still in the datapath after del-port")
+		}
+	}
+	// The vxlan port can be fixed by changing its type.
+	td.vsctl("set", "interface", "xvt1", "type=internal")
+	if got := td.vsctl("get", "interface", "xvt1", "ofport"); got == "-1" {
+		t.Errorf("xvt1 after type=internal: ofport %s", got)
+	}
+	td.vsctl("del-br", "xvbr0")
+	if got := td.appctl("ofproto/list"); strings.Contains(got, "xvbr0") {
+		t.Errorf("bridge still listed after del-br: %q", got)
+	}
+}
+
+func TestNormalForwarding(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr1")
+	td.vsctl("add-port", "xvbr1", "xva", "--", "set", "interface", "xva", "ofport_request=1")
+	td.vsctl("add-port", "xvbr1", "xvb", "--", "set", "interface", "xvb", "ofport_request=2")
+	dp := td.dp("xvbr1")
+	dpPort := map[string]uint32{}
+	ports, _ := dp.Ports()
+	for _, p := range ports {
+		dpPort[p.Name] = p.Number
+	}
+	// Standalone without a controller: NORMAL. A frame from xva to an
+	// unknown MAC floods to xvb (and the LOCAL port).
+	frame := dptest.Build(t, dptest.Eth(layers.EthernetTypeIPv4), dptest.IPv4(layers.IPProtocolUDP),
+		&layers.UDP{SrcPort: 1000, DstPort: 2000}, dptest.Payload(20))
+	if err := dp.Inject(dpPort["xva"], frame); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := dp.Receive(ctx, dpPort["xvb"])
+	if err != nil {
+		t.Fatalf("nothing forwarded to xvb: %v", err)
+	}
+	if string(got) != string(frame) {
+		t.Fatalf("xvb received a different frame")
+	}
+	// The source was learned on port 1.
+	if out := td.appctl("fdb/show", "xvbr1"); !strings.Contains(out, "02:00:00:00:00:01") {
+		t.Errorf("fdb/show lacks the learned MAC:\n%s", out)
+	}
+	if out := td.appctl("fdb/stats-show", "xvbr1"); !strings.Contains(out, "Total number of learned MAC entries     : 1") {
+		t.Errorf("fdb/stats-show:\n%s", out)
+	}
+	if out := td.appctl("dpif/dump-flows", "xvbr1"); !strings.Contains(out, "udp(src=1000,dst=2000)") {
+		t.Errorf("dpif/dump-flows lacks the cached flow:\n%s", out)
+	}
+	if out := td.appctl("dpif/show"); !strings.Contains(out, "xva 1/") || !strings.Contains(out, "xvs@xvbr1:") {
+		t.Errorf("dpif/show:\n%s", out)
+	}
+	if out := td.appctl("bridge/dump-flows", "xvbr1"); !strings.Contains(out, "NORMAL") {
+		t.Errorf("bridge/dump-flows lacks the standalone NORMAL flow:\n%s", out)
+	}
+	// The packet itself: its key is the cached one.
+	out := td.appctl("ofproto/trace", "xvbr1", "in_port=xva", hex.EncodeToString(frame))
+	if !strings.Contains(out, "Datapath cache: cached, actions:") || !strings.Contains(out, "NORMAL") {
+		t.Errorf("trace of the forwarded packet does not find it cached:\n%s", out)
+	}
+	// A flow in ovs-ofctl syntax; this one (another UDP port) is not cached.
+	out = td.appctl("ofproto/trace", "xvbr1", "in_port=1,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tp_src=1000,tp_dst=2001")
+	if !strings.Contains(out, "udp(src=1000,dst=2001)") || !strings.Contains(out, "NORMAL") || !strings.Contains(out, "no entry for this flow") {
+		t.Errorf("trace of a flow:\n%s", out)
+	}
+	if _, err := td.api.Appctl(context.Background(), "ofproto/trace", []string{"xvbr1", "in_port=99,udp"}, ""); err == nil || !strings.Contains(err.Error(), "no such port") {
+		t.Errorf("trace from a missing port: %v", err)
+	}
+	if out := td.appctl("fdb/flush", "xvbr1"); !strings.Contains(out, "flushed") {
+		t.Errorf("fdb/flush: %q", out)
+	}
+	if out := td.appctl("fdb/show", "xvbr1"); strings.Contains(out, "02:00:00:00:00:01") {
+		t.Errorf("fdb/show after flush:\n%s", out)
+	}
+}
+
+func TestAppctlCommands(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr2")
+	if out := td.appctl("version"); !strings.Contains(out, "xvs vswitchd") {
+		t.Errorf("version: %q", out)
+	}
+	if out := td.appctl("list-commands"); !strings.Contains(out, "ofproto/trace") || !strings.Contains(out, "fdb/show") {
+		t.Errorf("list-commands:\n%s", out)
+	}
+	td.appctl("vlog/set", "bridge:dbg")
+	if out := td.appctl("vlog/list"); !strings.Contains(out, "bridge") || !strings.Contains(out, "dbg") {
+		t.Errorf("vlog/list after vlog/set bridge:dbg:\n%s", out)
+	}
+	if out := td.appctl("coverage/show"); !strings.Contains(out, "bridge_create") {
+		t.Errorf("coverage/show lacks bridge_create:\n%s", out)
+	}
+	if out := td.appctl("upcall/show"); !strings.Contains(out, "xvbr2:") || !strings.Contains(out, "handlers: 2") {
+		t.Errorf("upcall/show:\n%s", out)
+	}
+	if _, err := td.api.Appctl(context.Background(), "fdb/show", []string{"nosuch"}, ""); err == nil || !strings.Contains(err.Error(), "no such bridge") {
+		t.Errorf("fdb/show of a missing bridge: %v", err)
+	}
+	if _, err := td.api.Appctl(context.Background(), "bogus", nil, ""); err == nil || !strings.Contains(err.Error(), "not a valid command") {
+		t.Errorf("unknown command: %v", err)
+	}
+	out, err := td.api.Appctl(context.Background(), "dpif/show", nil, "json")
+	if err != nil || !strings.HasPrefix(strings.TrimSpace(out), "[") || !strings.Contains(out, `"datapath": "xvs@xvbr2"`) {
+		t.Errorf("dpif/show --format json: %v\n%s", err, out)
+	}
+	// exit stops the daemon.
+	td.appctl("exit")
+	select {
+	case err := <-td.done:
+		if err != nil {
+			t.Errorf("Run after exit: %v", err)
+		}
+		td.cancel = nil
+	case <-time.After(10 * time.Second):
+		t.Fatal("daemon did not stop after appctl exit")
+	}
+}
