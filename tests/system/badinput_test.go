@@ -34,6 +34,7 @@ func TestGarbageFromPeers(t *testing.T) {
 	testenv.RequireCommand(t, "ovs-ofctl")
 	e := NewEnv(t)
 	br := e.AddBridge()
+	e.WaitMgmt(br)
 	a := e.AddVM(br, "10.18.0.1/24")
 	b := e.AddVM(br, "10.18.0.2/24")
 	a.MustReach(b.IP, 20*time.Second)

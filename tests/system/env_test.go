@@ -282,9 +282,8 @@ func (e *Env) OvsVsctl(args ...string) string {
 	return out
 }
 
-// AddBridge creates a bridge with a unique name and waits for its
-// management socket. settings are "column=value" pairs of the Bridge row
-// (e.g. "fail_mode=secure").
+// AddBridge creates a bridge with a unique name; settings are
+// "column=value" pairs of its Bridge row (e.g. "fail_mode=secure").
 func (e *Env) AddBridge(settings ...string) string {
 	e.t.Helper()
 	br := netns.Unique("xsb")
@@ -297,6 +296,13 @@ func (e *Env) AddBridge(settings ...string) string {
 		args = append(append(args, "--", "set", "bridge", br), settings...)
 	}
 	e.Vsctl(args...)
+	return br
+}
+
+// WaitMgmt waits for a bridge's OpenFlow management socket to accept
+// connections.
+func (e *Env) WaitMgmt(br string) {
+	e.t.Helper()
 	e.Eventually(15*time.Second, "management socket of "+br, func() error {
 		c, err := net.DialTimeout("unix", e.Mgmt(br), time.Second)
 		if err != nil {
@@ -304,7 +310,6 @@ func (e *Env) AddBridge(settings ...string) string {
 		}
 		return c.Close()
 	})
-	return br
 }
 
 // OFPort waits for the Interface named iface to get an OpenFlow port

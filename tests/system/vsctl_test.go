@@ -1,7 +1,6 @@
 package system
 
 import (
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -23,13 +22,6 @@ func TestOvsVsctl(t *testing.T) {
 	} else {
 		e.OvsVsctl("add-br", br)
 	}
-	e.Eventually(15*time.Second, "management socket of "+br, func() error {
-		c, err := net.DialTimeout("unix", e.Mgmt(br), time.Second)
-		if err != nil {
-			return err
-		}
-		return c.Close()
-	})
 
 	a, b := e.NewVM("10.15.0.1/24"), e.NewVM("10.15.0.2/24")
 	e.OvsVsctl("add-port", br, a.Port)
