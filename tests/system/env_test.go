@@ -175,7 +175,7 @@ func (e *Env) diag() {
 	if e.vs != nil && !e.vs.exited() {
 		for _, br := range e.bridges {
 			for _, args := range [][]string{
-				{"ofctl", "dump-flows", br},
+				{"appctl", "bridge/dump-flows", br},
 				{"appctl", "fdb/show", br},
 				{"dpctl", "dump-flows"},
 			} {
