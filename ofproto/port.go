@@ -7,6 +7,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/ofproto/normal"
@@ -47,6 +48,7 @@ type port struct {
 	linkUp         bool
 	config         ofp.PortConfig
 	vlan           normal.VLANConfig
+	added          time.Time // for port stats' duration
 }
 
 // LocalPort is OFPP_LOCAL, the number of the port named after the bridge.
@@ -109,7 +111,7 @@ func (s *Switch) AddPort(spec PortSpec) (PortInfo, error) {
 		return PortInfo{}, err
 	}
 	p := &port{ofport: ofport, dpPort: dp.Number, name: spec.Name, typ: spec.Type,
-		ifindex: dp.IfIndex, linkUp: true, vlan: spec.VLAN, hw: nameMAC(spec.Name)}
+		ifindex: dp.IfIndex, linkUp: true, vlan: spec.VLAN, hw: nameMAC(spec.Name), added: s.now()}
 	if dp.IfIndex > 0 {
 		if ifc, err := net.InterfaceByIndex(dp.IfIndex); err == nil && len(ifc.HardwareAddr) == 6 {
 			p.hw = [6]byte(ifc.HardwareAddr)

@@ -2,10 +2,15 @@ package ofproto
 
 import (
 	"context"
+	"net"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/xvs-switch/xvs/datapath"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/xvs-switch/xvs/ofproto/normal"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
+
 	"github.com/xvs-switch/xvs/datapath/dptest"
 	"github.com/xvs-switch/xvs/datapath/dummy"
 )
@@ -102,5 +107,102 @@ func TestStandaloneNoControllerFloods(t *testing.T) {
 	if cs := r.sw.CacheStats(); cs.Flows != 1 || cs.Installs != 1 {
 		t.Fatalf("cache stats %+v", cs)
 	}
-	_ = datapath.ExactMask
+}
+
+// recorder is a Listener that keeps what it gets.
+type recorder struct {
+	mu      sync.Mutex
+	pins    []*PacketInEvent
+	removed []*ofp.FlowRemoved
+	status  []*ofp.PortStatus
+}
+
+func (r *recorder) PacketIn(ev *PacketInEvent) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pins = append(r.pins, ev)
+}
+
+func (r *recorder) FlowRemoved(fr *ofp.FlowRemoved) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removed = append(r.removed, fr)
+}
+
+func (r *recorder) PortStatus(ps *ofp.PortStatus) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.status = append(r.status, ps)
+}
+
+func (r *recorder) take() (pins []*PacketInEvent, removed []*ofp.FlowRemoved) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	pins, removed = r.pins, r.removed
+	r.pins, r.removed = nil, nil
+	return pins, removed
+}
+
+func (r *rig) listen() *recorder {
+	rec := &recorder{}
+	r.sw.AddListener(rec)
+	return rec
+}
+
+// mod sends a flow-mod written as ovs-ofctl flow text.
+func (r *rig) mod(cmd uint8, text string) error {
+	r.t.Helper()
+	fs, err := ofp.ParseFlow(text, cmd)
+	if err != nil {
+		r.t.Fatalf("parse %q: %v", text, err)
+	}
+	return r.sw.FlowMod(&fs.FlowMod)
+}
+
+// add adds flows, failing the test on error.
+func (r *rig) add(texts ...string) {
+	r.t.Helper()
+	for _, text := range texts {
+		if err := r.mod(ofp.FlowAdd, text); err != nil {
+			r.t.Fatalf("add %q: %v", text, err)
+		}
+	}
+}
+
+// counts returns how many frames each of ports 1..n received.
+func (r *rig) counts(n int) []int {
+	r.t.Helper()
+	out := make([]int, n)
+	for i := range out {
+		out[i] = len(r.recv(uint32(i + 1)))
+	}
+	return out
+}
+
+// udp builds an Ethernet/IPv4/UDP frame.
+func udp(t testing.TB, src, dst net.HardwareAddr, ipSrc, ipDst net.IP, sport, dport uint16) []byte {
+	return dptest.Build(t, &layers.Ethernet{SrcMAC: src, DstMAC: dst, EthernetType: layers.EthernetTypeIPv4},
+		&layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: ipSrc.To4(), DstIP: ipDst.To4()},
+		&layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)}, dptest.Payload(16))
+}
+
+func mac(b byte) net.HardwareAddr { return net.HardwareAddr{2, 0, 0, 0, 0, b} }
+func ip4(b byte) net.IP           { return net.IPv4(10, 0, 0, b).To4() }
+
+// flowStats returns the flow stats reply for text's selection.
+func (r *rig) flowStats(text string) []ofp.FlowStats {
+	r.t.Helper()
+	fs, err := ofp.ParseFlow(text, ofp.FlowDelete)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	rep, err := r.sw.Multipart(fs.FlowStatsRequest())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return rep.(*ofp.FlowStatsReply).Entries
+}
+
+func vlanAccess(tag uint16) normal.VLANConfig {
+	return normal.VLANConfig{Mode: normal.ModeAccess, Tag: tag}
 }

@@ -70,6 +70,7 @@ type xctx struct {
 	tableID  uint8
 	stopped  bool // an invalid TTL ended processing
 	pktOut   bool // translating a packet-out's actions
+	inTables bool // a packet-out's output:TABLE is running the tables
 	changes  []normal.Change
 }
 
@@ -349,9 +350,14 @@ func (x *xctx) output(port ofp.PortNo, maxLen uint16) {
 	case ofp.PortTable:
 		// Only meaningful in a packet-out (§4.5): submit the packet to
 		// the first flow table.
-		if x.pktOut && x.r == nil {
+		if x.pktOut && !x.inTables {
 			x.note("output:TABLE: resubmit to table 0")
+			saveSet, saveKey, saveMD := x.aset, x.key, x.metadata
+			x.aset, x.inTables = actionSet{}, true
 			x.pipeline(0)
+			x.out = append(x.out, restoreKey(&x.key, &saveKey)...)
+			x.aset, x.inTables, x.r, x.stopped = saveSet, false, nil, false
+			x.key, x.metadata = saveKey, saveMD
 		}
 	case ofp.PortNormal:
 		x.normal()

@@ -43,6 +43,7 @@ func init() {
 		{"fdb/flush", "[BRIDGE]", 0, 1, (*daemon).cmdFdbFlush},
 		{"fdb/stats-show", "BRIDGE", 1, 1, (*daemon).cmdFdbStats},
 		{"upcall/show", "", 0, 0, (*daemon).cmdUpcallShow},
+		{"revalidator/wait", "", 0, 0, (*daemon).cmdRevalidatorWait},
 		{"ofproto/trace", "BRIDGE FLOW [PACKET]", 2, 3, (*daemon).cmdTrace},
 		{"ofproto/list", "", 0, 0, (*daemon).cmdOfprotoList},
 	}

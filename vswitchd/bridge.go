@@ -3,6 +3,7 @@ package vswitchd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -35,11 +36,14 @@ type bridge struct {
 	sw   *ofproto.Switch
 	mgr  ctrlManager
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup // upcall handlers and revalidator
+	handlers int             // upcall handler goroutines
+	ctx      context.Context // ends when the bridge closes
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup // upcall handlers and revalidator
 
 	ports       map[string]*port // by interface name
 	controllers []ctrlTarget
+	learning    bool // standalone without controllers: the default NORMAL flow is in table 0
 	settings    bridgeSettings
 
 	// reval is the revalidator's state; revalMu protects it.
@@ -48,6 +52,8 @@ type bridge struct {
 	revalAt   time.Time
 	revalErr  error
 	revalRuns uint64
+	revalFrom time.Time     // start of the last completed pass
+	passDone  chan struct{} // closed at the end of each pass, then replaced
 	kick      chan struct{} // asks the revalidator for a pass now
 }
 
@@ -81,7 +87,11 @@ type port struct {
 // newBridge opens the bridge's datapath (adopting what an earlier process
 // left pinned), creates its Switch and controller manager, and starts its
 // upcall handlers and revalidator.
-func (d *daemon) newBridge(bc *bridgeConfig) (*bridge, error) {
+//
+// flow-limit and max-idle are Open_vSwitch other_config keys in Open
+// vSwitch; a Bridge other_config key of the same name overrides them for
+// one bridge. Both take effect when the bridge is created.
+func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge, error) {
 	log := d.cfg.Logs.Logger("bridge").With("bridge", bc.Name)
 	dp, err := d.cfg.NewDatapath(bc.Name)
 	if err != nil {
@@ -91,8 +101,8 @@ func (d *daemon) newBridge(bc *bridgeConfig) (*bridge, error) {
 	swCfg := ofproto.Config{
 		Name:         bc.Name,
 		Datapath:     dp,
-		FlowLimit:    intOption(oc, "flow-limit", 0),
-		IdleTimeout:  time.Duration(intOption(oc, "max-idle", 0)) * time.Millisecond,
+		FlowLimit:    intOption(oc, "flow-limit", intOption(global, "flow-limit", 0)),
+		IdleTimeout:  time.Duration(intOption(oc, "max-idle", intOption(global, "max-idle", 0))) * time.Millisecond,
 		MACAgingTime: time.Duration(intOption(oc, "mac-aging-time", 0)) * time.Second,
 		MACTableSize: intOption(oc, "mac-table-size", 0),
 		Now:          d.cfg.Now,
@@ -116,11 +126,16 @@ func (d *daemon) newBridge(bc *bridgeConfig) (*bridge, error) {
 		return nil, err
 	}
 	b := &bridge{name: bc.Name, uuid: bc.UUID, log: log, dp: dp, sw: sw, mgr: mgr,
-		ports: map[string]*port{}, kick: make(chan struct{}, 1),
+		ports: map[string]*port{}, kick: make(chan struct{}, 1), passDone: make(chan struct{}),
 		settings: bridgeSettings{failMode: swCfg.FailMode, dpid: swCfg.DatapathID, aging: swCfg.MACAgingTime, size: swCfg.MACTableSize}}
 	ctx, cancel := context.WithCancel(context.Background())
-	b.cancel = cancel
-	handlers := d.cfg.Handlers
+	b.ctx, b.cancel = ctx, cancel
+	b.learning = swCfg.FailMode == ofproto.FailStandalone
+	handlers := intOption(global, "n-handler-threads", d.cfg.Handlers)
+	if handlers <= 0 {
+		handlers = d.cfg.Handlers
+	}
+	b.handlers = handlers
 	b.wg.Add(2)
 	go func() { defer b.wg.Done(); sw.ServeUpcalls(ctx, handlers) }()
 	go func() { defer b.wg.Done(); b.revalidator(ctx, d.cfg.RevalidateEvery) }()
@@ -158,13 +173,40 @@ func (b *bridge) revalidator(ctx context.Context, period time.Duration) {
 		case <-t.C:
 		case <-b.kick:
 		}
+		start := time.Now()
 		st, err := b.sw.Revalidate()
 		covRevalidate.Inc()
 		covRevalDeleted.Add(uint64(st.Deleted))
 		b.revalMu.Lock()
-		b.revalLast, b.revalAt, b.revalErr = st, time.Now(), err
+		b.revalLast, b.revalAt, b.revalErr, b.revalFrom = st, time.Now(), err, start
 		b.revalRuns++
+		close(b.passDone)
+		b.passDone = make(chan struct{})
 		b.revalMu.Unlock()
+	}
+}
+
+// waitPass returns once a revalidation pass that started after t0 has
+// completed, asking for one at once.
+func (b *bridge) waitPass(ctx context.Context, t0 time.Time) error {
+	for {
+		b.revalMu.Lock()
+		done, ch := b.revalFrom.After(t0), b.passDone
+		b.revalMu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case b.kick <- struct{}{}:
+		default:
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-b.ctx.Done():
+			return fmt.Errorf("bridge %s closed", b.name)
+		}
 	}
 }
 

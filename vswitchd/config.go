@@ -2,7 +2,9 @@ package vswitchd
 
 import (
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
@@ -41,7 +43,8 @@ type Config struct {
 	// NewDatapath is the default; none otherwise (ports then count as up).
 	Links LinkSource
 	// Handlers is the number of upcall handler goroutines per bridge
-	// (default 2; Open_vSwitch other_config:n-handler-threads overrides).
+	// (default 2; Open_vSwitch other_config:n-handler-threads overrides
+	// it for bridges created after it is set).
 	Handlers int
 	// RevalidateEvery is the revalidator's period (default 500 ms).
 	RevalidateEvery time.Duration
@@ -53,6 +56,10 @@ type Config struct {
 	StatusEvery time.Duration
 	// Now is the clock handed to ofproto (timeouts, MAC aging); nil: time.Now.
 	Now func() time.Time
+
+	// pruneStale removes datapaths left pinned by an earlier process whose
+	// bridges the database no longer has; set with the eBPF default.
+	pruneStale func(keep map[string]bool)
 }
 
 func (c *Config) setDefaults() {
@@ -86,6 +93,7 @@ func (c *Config) setDefaults() {
 		if c.Links == nil {
 			c.Links = netlinkSource{}
 		}
+		c.pruneStale = func(keep map[string]bool) { pruneStalePins(pinRoot, keep, log) }
 	}
 	if c.Handlers <= 0 {
 		c.Handlers = 2
@@ -98,6 +106,33 @@ func (c *Config) setDefaults() {
 	}
 	if c.StatusEvery <= 0 {
 		c.StatusEvery = time.Second
+	}
+}
+
+// pruneStalePins destroys the datapaths pinned under root ("xvs@BRIDGE")
+// whose bridge is not in keep: their ports are detached, the devices they
+// created removed, the pins deleted.
+func pruneStalePins(root string, keep map[string]bool, log *slog.Logger) {
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		br, ok := strings.CutPrefix(e.Name(), "xvs@")
+		if !ok || !e.IsDir() || keep[br] {
+			continue
+		}
+		dir := filepath.Join(root, e.Name())
+		dp, err := ebpf.New(ebpf.Config{Name: e.Name(), PinDir: dir, Logger: log})
+		if err != nil {
+			log.Warn("stale datapath not removed", "pins", dir, "err", err)
+			continue
+		}
+		if err := dp.Destroy(); err != nil {
+			log.Warn("stale datapath not fully removed", "pins", dir, "err", err)
+			continue
+		}
+		log.Info("stale datapath removed: its bridge is no longer configured", "datapath", e.Name())
 	}
 }
 

@@ -11,6 +11,8 @@ type ctrlTarget struct {
 	Target          string
 	InactivityProbe time.Duration // 0: default
 	MaxBackoff      time.Duration // 0: default
+	RateLimit       int           // packet-ins per second; 0: no limit
+	BurstLimit      int           // 0: default
 }
 
 // ctrlState is a controller's connection state, for the Controller row.

@@ -43,6 +43,7 @@ type daemon struct {
 	lastIface map[string]*ifaceStatus // Interface UUID -> status in the DB
 	lastCtrl  map[string]*ctrlStatus  // Controller UUID -> status in the DB
 	lastDPID  map[string]string       // Bridge UUID -> datapath_id in the DB
+	pruned    bool                    // stale pinned datapaths removed
 }
 
 // Run runs the daemon until ctx ends or `appctl exit`: it serves the API,
@@ -135,6 +136,16 @@ func (d *daemon) follow(ctx context.Context, c *client.Client, links <-chan Link
 		return err
 	}
 	cfg := cache.config()
+	if d.cfg.pruneStale != nil && !d.pruned {
+		// Once per process, on the first full view of the database and
+		// before any bridge opens its datapath.
+		d.pruned = true
+		keep := map[string]bool{}
+		for _, bc := range cfg.Bridges {
+			keep[bc.Name] = true
+		}
+		d.cfg.pruneStale(keep)
+	}
 	d.reconfigure(ctx, cfg)
 	for {
 		select {

@@ -189,3 +189,60 @@ func TestAppctlCommands(t *testing.T) {
 		t.Fatal("daemon did not stop after appctl exit")
 	}
 }
+
+func TestVLANFailModeDatapathID(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr5", "--", "set", "bridge", "xvbr5", "other_config:datapath-id=00000000000000a5")
+	if got := td.vsctl("get", "bridge", "xvbr5", "datapath_id"); got != `"00000000000000a5"` {
+		t.Errorf("datapath_id = %s, want the configured one", got)
+	}
+	td.vsctl("add-port", "xvbr5", "xvacc", "tag=10", "--", "set", "interface", "xvacc", "ofport_request=1")
+	td.vsctl("add-port", "xvbr5", "xvtrk", "trunks=10,20", "--", "set", "interface", "xvtrk", "ofport_request=2")
+	dp := td.dp("xvbr5")
+	dpPort := map[string]uint32{}
+	ports, _ := dp.Ports()
+	for _, p := range ports {
+		dpPort[p.Name] = p.Number
+	}
+	frame := dptest.Build(t, dptest.Eth(layers.EthernetTypeIPv4), dptest.IPv4(layers.IPProtocolUDP),
+		&layers.UDP{SrcPort: 1000, DstPort: 2000}, dptest.Payload(20))
+	if err := dp.Inject(dpPort["xvacc"], frame); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := dp.Receive(ctx, dpPort["xvtrk"])
+	if err != nil {
+		t.Fatalf("nothing forwarded to the trunk: %v", err)
+	}
+	// The access port's VLAN 10 is tagged on the way out of the trunk.
+	if len(got) != len(frame)+4 || got[12] != 0x81 || got[13] != 0 || got[14]&0x0f != 0 || got[15] != 10 {
+		t.Fatalf("trunk got % x, want the frame tagged with VID 10", got[:min(len(got), 18)])
+	}
+	if out := td.appctl("fdb/show", "xvbr5"); !strings.Contains(out, "    1    10  02:00:00:00:00:01") {
+		t.Errorf("fdb/show does not show the MAC on VLAN 10:\n%s", out)
+	}
+	// A bad VLAN setting is reported on the interface (the port keeps its last good one).
+	td.vsctl("set", "port", "xvtrk", "vlan_mode=native-tagged")
+	if got := td.vsctl("get", "interface", "xvtrk", "error"); !strings.Contains(got, "needs a tag") {
+		t.Errorf("native-tagged port without a tag: error %s", got)
+	}
+	td.vsctl("set", "port", "xvtrk", "vlan_mode=trunk")
+	if got := td.vsctl("get", "interface", "xvtrk", "error"); got != "[]" {
+		t.Errorf("fixed VLAN config still has error %s", got)
+	}
+
+	// Secure fail mode: no NORMAL flow, a frame is dropped.
+	td.vsctl("set", "bridge", "xvbr5", "fail_mode=secure")
+	if out := td.appctl("bridge/dump-flows", "xvbr5"); strings.Contains(out, "NORMAL") {
+		t.Errorf("secure bridge still has a NORMAL flow:\n%s", out)
+	}
+	out := td.appctl("ofproto/trace", "xvbr5", "in_port=1", hex.EncodeToString(frame))
+	if !strings.Contains(out, "Datapath actions: drop") {
+		t.Errorf("trace on a secure bridge without flows:\n%s", out)
+	}
+	td.appctl("revalidator/wait")
+	if out := td.appctl("upcall/show"); !strings.Contains(out, "passes:") {
+		t.Errorf("upcall/show after revalidator/wait:\n%s", out)
+	}
+}

@@ -25,7 +25,7 @@ var monitored = map[string][]string{
 	"Bridge":       {"name", "ports", "controller", "fail_mode", "protocols", "other_config", "datapath_type"},
 	"Port":         {"name", "interfaces", "tag", "trunks", "vlan_mode"},
 	"Interface":    {"name", "type", "ofport_request"},
-	"Controller":   {"target", "inactivity_probe", "max_backoff"},
+	"Controller":   {"target", "inactivity_probe", "max_backoff", "controller_rate_limit", "controller_burst_limit"},
 }
 
 func monitorRequests() map[string]client.MonitorRequest {
@@ -99,6 +99,8 @@ type controllerConfig struct {
 	UUID, Target    string
 	InactivityProbe int64 // ms; 0: default
 	MaxBackoff      int64 // ms; 0: default
+	RateLimit       int64 // packet-ins per second; 0: none
+	BurstLimit      int64
 }
 
 // config derives the desired configuration from the cache. Rows that are
@@ -134,6 +136,8 @@ func (c dbCache) config() *ovsConfig {
 			cc := controllerConfig{UUID: cu, Target: strCol(cr, "target")}
 			cc.InactivityProbe, _ = intCol(cr, "inactivity_probe")
 			cc.MaxBackoff, _ = intCol(cr, "max_backoff")
+			cc.RateLimit, _ = intCol(cr, "controller_rate_limit")
+			cc.BurstLimit, _ = intCol(cr, "controller_burst_limit")
 			b.Controllers = append(b.Controllers, cc)
 		}
 		slices.SortFunc(b.Controllers, func(x, y controllerConfig) int { return cmp.Compare(x.Target, y.Target) })

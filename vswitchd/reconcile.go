@@ -11,6 +11,7 @@ import (
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/ofproto"
 	"github.com/xvs-switch/xvs/ofproto/normal"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // reconcile brings the running bridges to cfg (d.mu held). It never
@@ -41,7 +42,7 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 				continue
 			}
 			var err error
-			b, err = d.newBridge(bc)
+			b, err = d.newBridge(bc, cfg.OtherConfig)
 			if err != nil {
 				d.log.Error("cannot create bridge", "bridge", bc.Name, "err", err)
 				continue
@@ -145,6 +146,10 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 			continue
 		}
 		p.portUUID = w.pc.UUID
+		if w.err != "" {
+			p.err = w.err
+			continue
+		}
 		if p.ofport == 0 {
 			// Failed before: retry (a netdev may have appeared, a VLAN
 			// setting may have been fixed).
@@ -176,7 +181,8 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 	for _, cc := range bc.Controllers {
 		cs = append(cs, ctrlTarget{Target: cc.Target,
 			InactivityProbe: time.Duration(cc.InactivityProbe) * time.Millisecond,
-			MaxBackoff:      time.Duration(cc.MaxBackoff) * time.Millisecond})
+			MaxBackoff:      time.Duration(cc.MaxBackoff) * time.Millisecond,
+			RateLimit:       int(cc.RateLimit), BurstLimit: int(cc.BurstLimit)})
 	}
 	if !slices.Equal(cs, b.controllers) {
 		if err := b.mgr.SetControllers(cs); err != nil {
@@ -184,6 +190,21 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 		}
 		b.controllers = cs
 	}
+
+	// A standalone bridge without controllers forwards with a visible
+	// "priority=0 actions=NORMAL" flow, which ofproto adds. When the bridge
+	// turns secure or gets a controller, that flow goes, as Open vSwitch's
+	// bridge_configure_remotes() deletes it: from then on only the flows a
+	// controller adds forward anything.
+	learning := set.failMode == ofproto.FailStandalone && len(cs) == 0
+	if b.learning && !learning {
+		del := &ofp.FlowMod{Command: ofp.FlowDeleteStrict, TableID: 0, Priority: 0,
+			BufferID: ofp.NoBuffer, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
+		if err := b.sw.FlowMod(del); err != nil {
+			b.log.Warn("cannot remove the standalone NORMAL flow", "err", err)
+		}
+	}
+	b.learning = learning
 }
 
 // addPort adds p to the Switch; on failure p.err says why and p.ofport
@@ -256,17 +277,16 @@ func (d *daemon) linkEvent(ev LinkEvent) bool {
 	retry := false
 	for _, b := range d.bridges {
 		p := b.ports[ev.Name]
-		if p == nil || p.dbType != "" && p.dbType != "system" {
-			if p != nil && p.ofport != 0 && p.link.IfIndex == ev.IfIndex {
-				p.link, p.hasLink = ev, !ev.Gone
-			}
+		if p == nil {
 			continue
 		}
+		mine := p.ofport != 0 && (!p.hasLink || p.link.IfIndex == ev.IfIndex)
 		switch {
-		case ev.Gone && p.ofport != 0 && (p.link.IfIndex == 0 || p.link.IfIndex == ev.IfIndex):
+		case ev.Gone && mine:
 			// The netdev vanished: the port goes (its datapath
-			// attachment went with the device) and comes back when a
-			// netdev of that name appears.
+			// attachment went with the device); a system port comes
+			// back when a netdev of that name appears, a tap or
+			// internal one at the next reconfiguration.
 			b.log.Warn("port's network device vanished", "port", p.name)
 			if err := b.sw.DeletePort(p.ofport); err != nil {
 				b.log.Warn("cannot delete port", "port", p.name, "err", err)
@@ -275,10 +295,10 @@ func (d *daemon) linkEvent(ev LinkEvent) bool {
 			p.noDevice, p.hasLink = true, false
 			p.link = LinkEvent{Name: p.name}
 			p.err = fmt.Sprintf("could not open network device %s (No such device)", p.name)
-		case !ev.Gone && p.ofport == 0 && p.noDevice:
+		case !ev.Gone && p.ofport == 0 && p.noDevice && (p.dbType == "" || p.dbType == "system"):
 			retry = true
-		case !ev.Gone && p.ofport != 0 && ev.IfIndex == p.link.IfIndex:
-			if ev.LinkUp != p.link.LinkUp {
+		case !ev.Gone && mine:
+			if !p.hasLink || ev.LinkUp != p.link.LinkUp {
 				b.sw.SetPortLink(p.ofport, ev.LinkUp)
 			}
 			p.link, p.hasLink = ev, true

@@ -117,3 +117,29 @@ func TestSystemDaemon(t *testing.T) {
 		t.Errorf("del-br left the pins: %v", err)
 	}
 }
+
+// TestSystemStalePins: a bridge deleted from the database while vswitchd
+// was down is removed from the datapath side at the next start: pins and
+// the internal device it created.
+func TestSystemStalePins(t *testing.T) {
+	td := realDaemon(t)
+	br := netns.Unique("xv")[:8] + "s"
+	td.start()
+	td.vsctl("add-br", br)
+	pins := filepath.Join(td.cfg.PinRoot, DatapathName(br))
+	if _, err := os.Stat(pins); err != nil {
+		t.Fatalf("no pins for %s: %v", br, err)
+	}
+	td.stop()
+	td.vsctl("--no-wait", "del-br", br)
+	td.start()
+	// The first reconfiguration after connecting prunes; vsctl waits for it.
+	td.vsctl("add-br", br+"x")
+	if _, err := os.Stat(pins); !os.IsNotExist(err) {
+		t.Errorf("stale pins of %s still there: %v", br, err)
+	}
+	if _, err := os.Stat("/sys/class/net/" + br); !os.IsNotExist(err) {
+		t.Errorf("internal device %s of the stale bridge still there: %v", br, err)
+	}
+	td.vsctl("del-br", br+"x")
+}

@@ -39,7 +39,7 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 			rv["last_error"] = b.revalErr.Error()
 		}
 		b.revalMu.Unlock()
-		out = append(out, jb{Bridge: b.name, Handlers: d.cfg.Handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())})
+		out = append(out, jb{Bridge: b.name, Handlers: b.handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())})
 	}
 	if asJSON {
 		if out == nil {
@@ -82,4 +82,20 @@ func writeMap(s *strings.Builder, m map[string]any) {
 	for _, k := range keys {
 		fmt.Fprintf(s, "    %s: %v\n", k, m[k])
 	}
+}
+
+// cmdRevalidatorWait returns once every bridge's revalidator has run a
+// whole pass that started after the command arrived (ovs-appctl
+// revalidator/wait): stats credited, idle entries gone.
+func (d *daemon) cmdRevalidatorWait(ctx context.Context, _ []string, _ bool) (string, error) {
+	t0 := time.Now()
+	d.mu.RLock()
+	bs := d.sortedBridges()
+	d.mu.RUnlock()
+	for _, b := range bs {
+		if err := b.waitPass(ctx, t0); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
 }
