@@ -2,11 +2,17 @@ package system
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/xvs-switch/xvs/internal/testenv"
 )
+
+// catchAllNormal matches a bridge/dump-flows line of a flow that sends
+// everything to NORMAL (a match of nothing but its priority), as opposed to
+// the in-band control flows Open vSwitch also keeps hidden.
+var catchAllNormal = regexp.MustCompile(`(?m)(^|[ ,])priority=\d+[, ]actions=NORMAL`)
 
 // TestFailModes: with its controller gone, a standalone bridge falls back
 // to MAC learning (two namespaces that never talked through the controller
@@ -25,6 +31,10 @@ func TestFailModes(t *testing.T) {
 	e.Vsctl("set-controller", br, fmt.Sprintf("tcp:127.0.0.1:%d", port))
 	e.controllerConnected(br, true, 20*time.Second)
 	a.MustReach(b.IP, 20*time.Second)
+	// Connected: the controller decides, no NORMAL flow, hidden or not.
+	if out := e.Appctl("bridge/dump-flows", br); catchAllNormal.MatchString(out) {
+		e.Fatalf("standalone bridge with its controller connected has a catch-all NORMAL flow:\n%s", out)
+	}
 
 	stop()
 	e.controllerConnected(br, false, 30*time.Second)
@@ -32,8 +42,14 @@ func TestFailModes(t *testing.T) {
 	// OVS waits a few probe intervals before failing open.
 	c.MustReach(d.IP, 60*time.Second)
 	t.Logf("standalone failed open %.1fs after the controller was seen gone", time.Since(start).Seconds())
+	if out := e.Appctl("bridge/dump-flows", br); !catchAllNormal.MatchString(out) {
+		e.Fatalf("standalone bridge failed open without a catch-all NORMAL flow:\n%s", out)
+	}
 
 	e.Vsctl("set-fail-mode", br, "secure")
 	c.MustNotReach(d.IP)
 	d.MustNotReach(a.IP)
+	if out := e.Appctl("bridge/dump-flows", br); catchAllNormal.MatchString(out) {
+		e.Fatalf("secure bridge keeps a catch-all NORMAL flow:\n%s", out)
+	}
 }
