@@ -2,6 +2,7 @@ package system
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -13,17 +14,46 @@ import (
 	"github.com/xvs-switch/xvs/internal/testenv"
 )
 
-// garbage writes random bytes, then an OpenFlow-looking header whose length
-// field promises more than will ever come, then reads until the peer closes
-// or 3 s pass. It returns what the peer sent back.
-func garbage(c net.Conn) []byte {
+// garbage speaks to an OpenFlow switch like a broken controller: after a
+// proper OpenFlow 1.3 hello it sends a message of an unknown type, which
+// must get the error OpenFlow 1.3.5 section 7.5.4.2 names
+// (OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE), then 4 KiB of random bytes. It
+// returns an error if the first answer is missing.
+func garbage(c net.Conn) error {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	hello := []byte{4, 0, 0, 8, 0, 0, 0, 1}
+	badType := []byte{4, 0xff, 0, 8, 0, 0, 0, 2}
+	if _, err := c.Write(append(hello, badType...)); err != nil {
+		return err
+	}
+	for {
+		var h [8]byte
+		if _, err := io.ReadFull(c, h[:]); err != nil {
+			return fmt.Errorf("no OFPT_ERROR for a message of type 255: %v", err)
+		}
+		n := int(binary.BigEndian.Uint16(h[2:]))
+		if n < 8 {
+			return fmt.Errorf("message of length %d", n)
+		}
+		body := make([]byte, n-8)
+		if _, err := io.ReadFull(c, body); err != nil {
+			return err
+		}
+		if h[1] != 1 || binary.BigEndian.Uint32(h[4:]) != 2 {
+			continue // the switch's hello, or anything else it sends first
+		}
+		if len(body) < 4 || binary.BigEndian.Uint16(body) != 1 || binary.BigEndian.Uint16(body[2:]) != 1 {
+			return fmt.Errorf("error for a message of type 255 is % x, want type 1 code 1", body)
+		}
+		break
+	}
 	junk := make([]byte, 4096)
 	rand.Read(junk)
-	c.SetDeadline(time.Now().Add(3 * time.Second))
 	c.Write(junk)
-	c.Write([]byte{0x04, 0x0e, 0xff, 0xff, 0, 0, 0, 1})
-	back, _ := io.ReadAll(c)
-	return back
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	io.Copy(io.Discard, c)
+	return nil
 }
 
 // TestGarbageFromPeers: an OpenFlow peer sending random bytes, to the
@@ -44,8 +74,9 @@ func TestGarbageFromPeers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	garbage(c)
-	c.Close()
+	if err := garbage(c); err != nil {
+		e.Fatalf("management socket: %v", err)
+	}
 
 	// A passive controller listener.
 	port := freePort(t)
@@ -56,8 +87,9 @@ func TestGarbageFromPeers(t *testing.T) {
 		tc, err = net.DialTimeout("tcp", addr, time.Second)
 		return err
 	})
-	garbage(tc)
-	tc.Close()
+	if err := garbage(tc); err != nil {
+		e.Fatalf("ptcp controller listener: %v", err)
+	}
 	// A well-behaved controller on the same listener is served.
 	out, err := exec.Command("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", "tcp:"+addr).CombinedOutput()
 	if err != nil {
@@ -70,7 +102,7 @@ func TestGarbageFromPeers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dc.SetDeadline(time.Now().Add(3 * time.Second))
+		dc.SetDeadline(time.Now().Add(time.Second))
 		dc.Write([]byte(junk))
 		io.ReadAll(dc)
 		dc.Close()
