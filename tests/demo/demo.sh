@@ -173,10 +173,14 @@ echo "vswitchd is up (API socket $XVS_RUNDIR/vswitchd.sock)"
 
 step "Bridge $BR and three VMs: vm1, vm2 on VLAN 10, vm3 on VLAN 20"
 show "$XVS" vsctl --timeout=20 add-br $BR || fail "add-br $BR"
+# br0's own interface (the bridge's LOCAL port) would chatter IPv6 too.
+[ -e /proc/sys/net/ipv6/conf/$BR ] && sysctl -q -w net.ipv6.conf.$BR.disable_ipv6=1
 for vm in "${VMS[@]}"; do
 	n=$(ns "$vm")
 	ip netns add "$n" || fail "ip netns add $n"
 	ip -n "$n" link set lo up
+	# IPv4 only: keeps the flow dumps below to what the demo is about.
+	ip netns exec "$n" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	ip link add "$n" type veth peer name eth0 netns "$n" || fail "veth for $vm"
 	ip link set "$n" up
 	ip -n "$n" link set eth0 address "${MAC[$vm]}"
