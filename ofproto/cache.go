@@ -29,12 +29,15 @@ type cache struct {
 	entries map[datapath.FlowKey]*cacheEntry
 	// byTable finds the entries whose translation looked up a table.
 	byTable [numTables]map[*cacheEntry]struct{}
+	// byMAC finds the entries whose NORMAL decision looked up an address.
+	byMAC map[macDep]map[*cacheEntry]struct{}
 
 	upcalls, installs, revalidations, modified, deletes, full uint64
 }
 
 func (c *cache) init() {
 	c.entries = map[datapath.FlowKey]*cacheEntry{}
+	c.byMAC = map[macDep]map[*cacheEntry]struct{}{}
 	for i := range c.byTable {
 		c.byTable[i] = map[*cacheEntry]struct{}{}
 	}
@@ -44,11 +47,27 @@ func (c *cache) index(e *cacheEntry) {
 	for _, l := range e.deps.lookups {
 		c.byTable[l.table][e] = struct{}{}
 	}
+	for _, d := range e.deps.dsts {
+		m := c.byMAC[d]
+		if m == nil {
+			m = map[*cacheEntry]struct{}{}
+			c.byMAC[d] = m
+		}
+		m[e] = struct{}{}
+	}
 }
 
 func (c *cache) unindex(e *cacheEntry) {
 	for _, l := range e.deps.lookups {
 		delete(c.byTable[l.table], e)
+	}
+	for _, d := range e.deps.dsts {
+		if m := c.byMAC[d]; m != nil {
+			delete(m, e)
+			if len(m) == 0 {
+				delete(c.byMAC, d)
+			}
+		}
 	}
 }
 
@@ -77,10 +96,19 @@ func (s *Switch) CacheStats() CacheStats {
 // A full cache is not an error: the packet is executed all the same.
 func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 	c := &s.cache
+	var last datapath.FlowStats
 	if e := c.entries[key]; e != nil {
-		// Another handler installed it meanwhile; its translation is as
-		// fresh as ours.
-		return
+		_, err := s.dp.Get(key)
+		if err == nil && datapath.ActionsEqual(e.actions, res.actions) {
+			// Another handler installed it meanwhile.
+			return
+		}
+		if err == nil {
+			last = e.last // the datapath keeps the counters on a replace
+		}
+		// A miss for a key the cache holds: the datapath lost the
+		// entry, or an older translation raced ours. Start over.
+		s.forget(e)
 	}
 	if len(c.entries) >= s.cfg.FlowLimit {
 		c.full++
@@ -93,7 +121,7 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 		c.full++
 		return
 	}
-	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, created: s.now()}
+	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now()}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++
@@ -321,16 +349,15 @@ func (s *Switch) macChanged(changes []normal.Change) {
 	if len(changes) == 0 || len(s.cache.entries) == 0 {
 		return
 	}
-	set := map[macDep]bool{}
+	seen := map[*cacheEntry]bool{}
+	var es []*cacheEntry
 	for _, c := range changes {
-		set[macDep{c.VLAN, c.MAC}] = true
-	}
-	s.revalidate(s.selectEntries(func(e *cacheEntry) bool {
-		for _, d := range e.deps.dsts {
-			if set[d] {
-				return true
+		for e := range s.cache.byMAC[macDep{c.VLAN, c.MAC}] {
+			if !seen[e] {
+				seen[e] = true
+				es = append(es, e)
 			}
 		}
-		return false
-	}))
+	}
+	s.revalidate(es)
 }

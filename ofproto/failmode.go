@@ -84,6 +84,12 @@ func (s *Switch) addInternalRule(priority int32, hidden bool) *rule {
 	r := &rule{table: 0, priority: priority, hidden: hidden, insts: insts, created: s.now()}
 	r.lastUsed = r.created
 	r.decodeInstructions()
-	s.insertRule(r, classifier.Match{})
+	var all classifier.Match
+	affected := s.entriesMatching(0, &all)
+	s.pull(affected)
+	s.insertRule(r, all)
+	for _, e := range affected {
+		s.retranslate(e)
+	}
 	return r
 }

@@ -35,6 +35,7 @@ func (s *Switch) dpPortOf(ofport uint32) (uint32, bool) {
 
 // normal runs the NORMAL action on the packet as it is now.
 func (x *xctx) normal() {
+	usesNormal(&x.wc)
 	views := x.s.portViews()
 	var d normal.Decision
 	if x.learn {
@@ -45,7 +46,7 @@ func (x *xctx) normal() {
 			}
 		}
 	} else {
-		d = x.s.decideNoLearn(x.inPort, &x.key, views)
+		d = x.s.normal.Decide(x.inPort, &x.key, views)
 	}
 	if x.key.Fields.Has(datapath.FieldEth) {
 		x.d.dsts = append(x.d.dsts, macDep{vlan: d.VLAN, mac: x.key.EthDst})
@@ -53,7 +54,11 @@ func (x *xctx) normal() {
 			x.d.learned = append(x.d.learned, learnDep{vlan: d.VLAN, mac: x.key.EthSrc, port: x.inPort})
 		}
 	}
-	x.note("NORMAL: %s", d.Why)
+	if x.tr != nil {
+		for _, l := range d.Explain(x.s.portName) {
+			x.note("%s", l)
+		}
+	}
 	var tag *datapath.VLANTag
 	if x.key.Fields.Has(datapath.FieldVLAN0) {
 		t := x.key.VLAN[0]
@@ -64,93 +69,12 @@ func (x *xctx) normal() {
 	}
 }
 
-// decideNoLearn is NORMAL's decision without learning the source, for
-// revalidation and trace, which must not change the MAC table: the same
-// steps as normal.Normal.Forward (input VLAN, reserved destinations,
-// learned destination or flood) minus the learning.
-func (s *Switch) decideNoLearn(in uint32, key *datapath.FlowKey, ports []normal.PortView) normal.Decision {
-	d := normal.Decision{In: in, Src: key.EthSrc, Dst: key.EthDst, TPID: datapath.EthTypeVLAN}
-	drop := func(why string) normal.Decision {
-		d.Drop, d.Why, d.Outputs = true, why, nil
-		return d
+// portName names an OpenFlow port for trace; s.mu is held.
+func (s *Switch) portName(ofport uint32) string {
+	if p := s.ports[ofport]; p != nil {
+		return p.name
 	}
-	if !key.Fields.Has(datapath.FieldEth) {
-		return drop(normal.WhyNoEthernet)
-	}
-	var inCfg normal.VLANConfig
-	if in != uint32(ofp.PortController) && in != uint32(ofp.PortAny) {
-		p := findView(ports, in)
-		if p == nil {
-			return drop(normal.WhyNoBundle)
-		}
-		inCfg = p.VLAN
-	}
-	if !key.Fields.Has(datapath.FieldVLAN0) && (key.EthType == datapath.EthTypeVLAN || key.EthType == datapath.EthTypeQinQ) {
-		return drop(normal.WhyPartialTag)
-	}
-	vid, pcp, tpid, tagged := normal.InputTag(key)
-	if tagged {
-		d.TPID = tpid
-	}
-	d.PCP = pcp
-	vlan, ok := inCfg.InputVLAN(vid)
-	if !ok {
-		d.VLAN = vid
-		return drop(normal.WhyBadVLAN)
-	}
-	d.VLAN = vlan
-	if m := key.EthDst; m[0] == 0x01 && m[1] == 0x80 && m[2] == 0xc2 && m[3] == 0 && m[4] == 0 && m[5] <= 0x0f {
-		return drop(normal.WhyReserved)
-	}
-	out := func(p *normal.PortView) (normal.Out, bool) {
-		v, ok := p.VLAN.OutputVID(vlan)
-		if !ok {
-			return normal.Out{}, false
-		}
-		_, tagged := normal.OutputTCI(v, pcp, p.VLAN.PriorityTags)
-		return normal.Out{Port: p.Port, Tag: v, PriorityTag: v == 0 && tagged}, true
-	}
-	if port, ok := s.macs.Lookup(vlan, key.EthDst); ok {
-		d.Dest = port
-		p := findView(ports, port)
-		switch {
-		case port == in:
-			return drop(normal.WhyInputPort)
-		case p == nil:
-			return drop(normal.WhyUnknown)
-		case !p.CanForward:
-			return drop(normal.WhyNoFwd)
-		}
-		o, ok := out(p)
-		if !ok {
-			return drop(normal.WhyNotInVLAN)
-		}
-		d.Outputs, d.Why = []normal.Out{o}, normal.WhyLearned
-		return d
-	}
-	d.Flooded, d.Why = true, normal.WhyFlood
-	for i := range ports {
-		p := &ports[i]
-		if p.Port == in || !p.CanForward || p.NoFlood {
-			continue
-		}
-		if o, ok := out(p); ok {
-			d.Outputs = append(d.Outputs, o)
-		}
-	}
-	if len(d.Outputs) == 0 {
-		d.Drop, d.Why = true, normal.WhyNoOutput
-	}
-	return d
-}
-
-func findView(ports []normal.PortView, port uint32) *normal.PortView {
-	for i := range ports {
-		if ports[i].Port == port {
-			return &ports[i]
-		}
-	}
-	return nil
+	return normal.PortName(ofport)
 }
 
 // MACs lists the MAC learning table.

@@ -133,7 +133,7 @@ func (s *Switch) PacketOut(po *ofp.PacketOut) error {
 	var dpIn uint32
 	if p := s.ports[in]; p != nil {
 		dpIn = p.dpPort
-	} else if po.InPort < ofp.PortMax || po.InPort == ofp.PortLocal {
+	} else if po.InPort < ofp.PortMax {
 		return ofp.NewError(ofp.ETBadRequest, ofp.BRCBadPort, nil)
 	}
 	if err := s.checkActions(po.Actions, true); err != nil {

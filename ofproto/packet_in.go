@@ -28,6 +28,7 @@ type pinInfo struct {
 type pinRegistry struct {
 	byInfo   map[pinInfo]uint64
 	byCookie map[uint64]pinInfo
+	next     uint64
 }
 
 func (r *pinRegistry) init() {
@@ -41,7 +42,8 @@ func (s *Switch) pinCookie(pi pinInfo) uint64 {
 	if c, ok := r.byInfo[pi]; ok {
 		return c
 	}
-	c := uint64(len(r.byCookie) + 1)
+	r.next++
+	c := r.next
 	r.byInfo[pi] = c
 	r.byCookie[c] = pi
 	return c
@@ -78,4 +80,29 @@ func (s *Switch) queuePacketIn(pi pinInfo, frame []byte) {
 		Miss:   pi.miss,
 	}
 	s.emitEvent(func(l Listener) { l.PacketIn(ev) })
+}
+
+// gcPins forgets the cookies no cache entry uses once they far outnumber
+// the entries (each distinct in_port, metadata and tunnel id of a flow
+// to the controller takes one); s.mu is held. A packet already sent up
+// with a forgotten cookie is logged and dropped.
+func (s *Switch) gcPins() {
+	r := &s.pins
+	if len(r.byCookie) < 4*len(s.cache.entries)+1024 {
+		return
+	}
+	used := map[uint64]bool{}
+	for _, e := range s.cache.entries {
+		for _, a := range e.actions {
+			if u, ok := a.(datapath.Userspace); ok {
+				used[u.Cookie] = true
+			}
+		}
+	}
+	for c, pi := range r.byCookie {
+		if !used[c] {
+			delete(r.byCookie, c)
+			delete(r.byInfo, pi)
+		}
+	}
 }

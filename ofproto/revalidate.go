@@ -110,6 +110,7 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 	changes = append(changes, s.macs.Expire()...)
 	s.macChanged(changes)
 	s.expireRules()
+	s.gcPins()
 	st.Flows = len(s.cache.entries)
 	return st, nil
 }

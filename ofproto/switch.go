@@ -11,6 +11,7 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/group"
 	"github.com/xvs-switch/xvs/ofproto/meter"
 	"github.com/xvs-switch/xvs/ofproto/normal"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // Config creates a Switch.
@@ -162,6 +163,7 @@ func (s *Switch) SetFailMode(m FailMode) {
 	}
 	s.failMode = m
 	s.applyFailMode()
+	s.revalidateAll()
 }
 
 // SetDatapathID sets the datapath id reported to controllers; 0 derives
@@ -198,7 +200,9 @@ func (s *Switch) SetMACLearning(aging time.Duration, size int) {
 }
 
 // SetControllers tells the Switch how many controllers are configured and
-// how many are connected now; connmgr calls it on every change.
+// how many are connected now; connmgr calls it on every change. Going from
+// no controller to some, or back, flushes the flow tables, as Open vSwitch
+// does.
 //
 // Fail-mode semantics follow Open vSwitch: standalone with no controller
 // configured keeps a visible "priority=0 actions=NORMAL" flow in table 0
@@ -211,7 +215,15 @@ func (s *Switch) SetControllers(configured, connected int) {
 	if s.ctrlConfigured == configured && s.ctrlConnected == connected {
 		return
 	}
+	had := s.ctrlConfigured > 0
 	s.ctrlConfigured, s.ctrlConnected = configured, connected
+	if had != (configured > 0) {
+		// As Open vSwitch's connmgr_set_controllers: gaining the first
+		// or losing the last controller flushes the flow tables (and a
+		// standalone bridge left without controllers gets its NORMAL
+		// flow back, in applyFailMode).
+		s.removeRules(s.rulesWhere(func(*rule) bool { return true }), ofp.FlowRemovedDelete)
+	}
 	s.applyFailMode()
 	// Implicit misses go to OpenFlow 1.0 controllers only while one is
 	// connected: every entry may translate differently.

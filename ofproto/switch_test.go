@@ -11,8 +11,10 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/normal"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 
+	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/dptest"
 	"github.com/xvs-switch/xvs/datapath/dummy"
+	"github.com/xvs-switch/xvs/datapath/packet"
 )
 
 // fakeClock is a settable clock for timeouts and aging.
@@ -205,4 +207,10 @@ func (r *rig) flowStats(text string) []ofp.FlowStats {
 
 func vlanAccess(tag uint16) normal.VLANConfig {
 	return normal.VLANConfig{Mode: normal.ModeAccess, Tag: tag}
+}
+
+// extractKey is the datapath key of frame arriving on OpenFlow port in;
+// s.mu is held.
+func extractKey(s *Switch, in uint32, frame []byte) datapath.FlowKey {
+	return packet.Extract(frame, s.ports[in].dpPort)
 }

@@ -112,7 +112,7 @@ func TableFeatures(nTables int) []ofp.TableFeatures {
 			}
 			ins = append(ins, ofp.InstructionID{Type: uint16(t)})
 		}
-		next := ofp.TableIDs{}
+		var next ofp.TableIDs
 		for n := id + 1; n < nTables; n++ {
 			next = append(next, uint8(n))
 		}

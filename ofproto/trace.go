@@ -15,13 +15,15 @@ import (
 
 // Trace is the result of ofproto/trace.
 type Trace struct {
-	Bridge   string
-	Flow     datapath.FlowKey  // the packet as it arrived
-	Final    datapath.FlowKey  // as the actions left it
-	Lines    []string          // the pipeline walk, indented as OVS indents it
-	Actions  []datapath.Action // the datapath actions
-	Cached   bool              // an entry for the key is in the cache now
-	CachedAs []datapath.Action // its actions, when Cached
+	Bridge    string
+	Flow      datapath.FlowKey  // the packet as it arrived
+	Final     datapath.FlowKey  // as the actions left it
+	Lines     []string          // the pipeline walk, indented as OVS indents it
+	Actions   []datapath.Action // the datapath actions
+	Consulted string            // the match fields the lookups consulted (the megaflow mask)
+	Mask      datapath.Mask     // the same as a mask over the flow key
+	Cached    bool              // an entry for the key is in the cache now
+	CachedAs  []datapath.Action // its actions, when Cached
 }
 
 func itoa(v int64) string   { return strconv.FormatInt(v, 10) }
@@ -43,6 +45,7 @@ func (t *Trace) String() string {
 	} else {
 		fmt.Fprintf(&sb, "Final flow: %s\n", t.Final)
 	}
+	fmt.Fprintf(&sb, "Megaflow fields: %s\n", t.Consulted)
 	acts := datapath.FormatActions(t.Actions)
 	fmt.Fprintf(&sb, "Datapath actions: %s\n", acts)
 	if t.Cached {
@@ -88,6 +91,7 @@ func (s *Switch) TraceKey(key datapath.FlowKey) (*Trace, error) {
 	res := x.result()
 	t.Actions = res.actions
 	t.Final = x.key
+	t.Consulted, t.Mask = wcFields(&res.wc), wcMask(&res.wc)
 	if e := s.cache.entries[key]; e != nil {
 		t.Cached, t.CachedAs = true, e.actions
 	}

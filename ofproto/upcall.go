@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // HandleUpcall handles one packet the datapath sent up. For a miss it
@@ -33,7 +34,7 @@ func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
 		if p := s.byDP[u.InPort]; p != nil {
 			in = p.ofport
 		}
-		s.queuePacketIn(pinInfo{reason: 2, inPort: in, cookie: ^uint64(0), maxLen: 0xffff, tunnel: u.Key.TunnelID}, u.Frame)
+		s.queuePacketIn(pinInfo{reason: ofp.PacketInInvalidTTL, inPort: in, cookie: ^uint64(0), maxLen: 0xffff, tunnel: u.Key.TunnelID}, u.Frame)
 		return nil
 	case datapath.ReasonSlowPath:
 		if e := s.cache.entries[u.Key]; e != nil {

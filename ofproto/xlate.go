@@ -454,8 +454,16 @@ func (x *xctx) group(id uint32) {
 	x.noteGroup(id, len(sel))
 	saveKey, saveMD, saveSet := x.key, x.metadata, x.aset
 	x.depth++
-	for _, b := range sel {
-		x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: b.Index})
+	if len(sel) == 0 {
+		x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: -1})
+	}
+	for i, b := range sel {
+		if i == 0 {
+			// group.Table.Credit counts the group with the bucket, and
+			// it has no bucket-only credit: an ALL group's packet counts
+			// once in the group, and in its first bucket only.
+			x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: b.Index})
+		}
 		x.aset = actionSet{}
 		x.actions(b.Bucket.Actions)
 		x.stopped = false

@@ -1,6 +1,7 @@
 package vswitchd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +44,8 @@ type bridge struct {
 
 	ports       map[string]*port // by interface name
 	controllers []ctrlTarget
-	learning    bool // standalone without controllers: the default NORMAL flow is in table 0
+	protocols   []string // Bridge.protocols last seen
+	learning    bool     // standalone without controllers: the default NORMAL flow is in table 0
 	settings    bridgeSettings
 
 	// reval is the revalidator's state; revalMu protects it.
@@ -74,6 +76,7 @@ type port struct {
 	ifaceUUID string
 	dbType    string
 	request   int64 // ofport_request
+	hint      int64 // Interface.ofport when the port was first seen
 	vlan      normal.VLANConfig
 	ofport    uint32 // 0: not added (err says why)
 	dpPort    uint32
@@ -144,8 +147,8 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 	return b, nil
 }
 
-// adoptPorts removes from a datapath found pinned the ports the database
-// no longer has; the others are adopted by Switch.AddPort.
+// pruneDatapathPorts removes from a datapath found pinned the ports the
+// database no longer has; the others are adopted by Switch.AddPort.
 func (b *bridge) pruneDatapathPorts(want map[string]bool) {
 	ps, err := b.dp.Ports()
 	if err != nil {
@@ -250,15 +253,7 @@ func (b *bridge) portList() []*port {
 	for _, p := range b.ports {
 		out = append(out, p)
 	}
-	slices.SortFunc(out, func(x, y *port) int {
-		if x.name < y.name {
-			return -1
-		}
-		if x.name > y.name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(x, y *port) int { return cmp.Compare(x.name, y.name) })
 	return out
 }
 

@@ -17,6 +17,9 @@ import (
 // Version is what `xvs appctl version` prints.
 const Version = "xvs vswitchd 0.1 (Open vSwitch compatible: OpenFlow 1.0, 1.3; OVSDB Open_vSwitch 8.3)"
 
+// OVSVersion is what vswitchd writes to Open_vSwitch.ovs_version.
+const OVSVersion = "xvs-0.1"
+
 // DefaultPinRoot is the bpffs directory under which each bridge's eBPF
 // datapath pins its maps and links (<pin-root>/xvs@BRIDGE).
 const DefaultPinRoot = "/sys/fs/bpf/xvs"
@@ -78,6 +81,11 @@ func (c *Config) setDefaults() {
 			base = c.Log.Handler()
 		}
 		c.Logs = vlog.New(base, slog.LevelDebug)
+	}
+	// Every module exists from the start, so that vlog/set can set one
+	// before its first bridge.
+	for _, m := range []string{"vswitchd", "bridge", "ofproto", "connmgr", "datapath"} {
+		c.Logs.Logger(m)
 	}
 	if c.NewDatapath == nil {
 		pinRoot := c.PinRoot

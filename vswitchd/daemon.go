@@ -44,6 +44,7 @@ type daemon struct {
 	lastCtrl  map[string]*ctrlStatus  // Controller UUID -> status in the DB
 	lastDPID  map[string]string       // Bridge UUID -> datapath_id in the DB
 	pruned    bool                    // stale pinned datapaths removed
+	wroteInfo bool                    // ovs_version and types written on this connection
 }
 
 // Run runs the daemon until ctx ends or `appctl exit`: it serves the API,
@@ -114,7 +115,7 @@ func (d *daemon) loop(ctx context.Context, links <-chan LinkEvent) error {
 		covDBConnect.Inc()
 		d.db = c
 		d.lastIface, d.lastCtrl, d.lastDPID = map[string]*ifaceStatus{}, map[string]*ctrlStatus{}, map[string]string{}
-		d.curCfgOK = false
+		d.curCfgOK, d.wroteInfo = false, false
 		err = d.follow(ctx, c, links, statsT.C, statusT.C)
 		c.Close()
 		d.db = nil

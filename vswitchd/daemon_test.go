@@ -3,6 +3,7 @@ package vswitchd
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/xvs-switch/xvs/datapath/dptest"
+	"github.com/xvs-switch/xvs/ovsdb/client/ovstest"
 )
 
 func TestBridgeAndPorts(t *testing.T) {
@@ -244,5 +246,146 @@ func TestVLANFailModeDatapathID(t *testing.T) {
 	td.appctl("revalidator/wait")
 	if out := td.appctl("upcall/show"); !strings.Contains(out, "passes:") {
 		t.Errorf("upcall/show after revalidator/wait:\n%s", out)
+	}
+}
+
+func TestPortMovesBetweenBridges(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr6")
+	td.vsctl("add-br", "xvbr7")
+	td.vsctl("add-port", "xvbr7", "xvmv")
+	td.vsctl("del-port", "xvbr7", "xvmv", "--", "add-port", "xvbr6", "xvmv")
+	has := func(br string) bool {
+		ps, _ := td.dp(br).Ports()
+		for _, p := range ps {
+			if p.Name == "xvmv" {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("xvbr6") || has("xvbr7") {
+		t.Errorf("after the move: in xvbr6 %v, in xvbr7 %v; want only xvbr6", has("xvbr6"), has("xvbr7"))
+	}
+	if got := td.vsctl("get", "interface", "xvmv", "ofport"); got == "-1" {
+		t.Errorf("moved interface ofport %s", got)
+	}
+}
+
+// TestWithOpenVSwitchDB: the daemon follows Open vSwitch's own
+// ovsdb-server as it follows xvs's.
+func TestWithOpenVSwitchDB(t *testing.T) {
+	td := startDaemonOn(t, ovstest.Start(t))
+	td.vsctl("add-br", "xvbr8")
+	td.vsctl("add-port", "xvbr8", "xvo1", "--", "set", "interface", "xvo1", "ofport_request=3")
+	if got := td.vsctl("get", "interface", "xvo1", "ofport"); got != "3" {
+		t.Errorf("ofport = %s, want 3", got)
+	}
+	td.vsctl("set", "port", "xvo1", "tag=5")
+	td.vsctl("set", "interface", "xvo1", "type=geneve")
+	if got := td.vsctl("get", "interface", "xvo1", "error"); !strings.Contains(got, "type geneve not supported yet") {
+		t.Errorf("geneve error = %s", got)
+	}
+	if ps, _ := td.dp("xvbr8").Ports(); len(ps) != 1 {
+		t.Errorf("datapath ports %+v, want only the bridge's own", ps)
+	}
+}
+
+// TestAppctlBadInput: malformed arguments get a clear error, never a panic
+// or a dead daemon.
+func TestAppctlBadInput(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr9")
+	td.vsctl("add-port", "xvbr9", "xvq1", "--", "set", "interface", "xvq1", "ofport_request=1")
+	for _, args := range [][]string{
+		{"ofproto/trace", "xvbr9", "dl_src=02:00:00:00:00:01"},       // no in_port
+		{"ofproto/trace", "xvbr9", "in_port=1,nw_src=10.0.0.0/8,ip"}, // masked
+		{"ofproto/trace", "xvbr9", "in_port=1,frobnicate=3"},         // unknown field
+		{"ofproto/trace", "xvbr9", "in_port=1", "abc"},               // odd hex
+		{"ofproto/trace", "xvbr9", "in_port=1", "0011"},              // short frame
+		{"ofproto/trace", "xvbr9", "in_port=nosuch"},                 // no port
+		{"ofproto/trace", "nosuch", "in_port=1"},                     // no bridge
+		{"ofproto/trace", "xvbr9"},                                   // too few
+		{"fdb/show"},                                                 // too few
+		{"fdb/show", "a", "b"},                                       // too many
+		{"vlog/set", "a:b:c:d"},                                      // bad spec
+		{"dpif/dump-flows", "nosuch"},                                // no bridge
+	} {
+		if out, err := td.api.Appctl(context.Background(), args[0], args[1:], ""); err == nil {
+			t.Errorf("appctl %q succeeded: %q", args, out)
+		}
+	}
+	if out := td.appctl("version"); out == "" {
+		t.Error("daemon does not answer after bad input")
+	}
+}
+
+func TestOpenVSwitchInfo(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr11")
+	if got := strings.Trim(td.vsctl("get", "open_vswitch", ".", "ovs_version"), `"`); got != OVSVersion {
+		t.Errorf("ovs_version = %s", got)
+	}
+	if got := td.vsctl("get", "open_vswitch", ".", "iface_types"); got != "[internal, system, tap]" {
+		t.Errorf("iface_types = %s", got)
+	}
+}
+
+func TestFlowLimitOption(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("set", "open_vswitch", ".", "other_config:flow-limit=1000")
+	td.vsctl("add-br", "xvbr12")
+	td.vsctl("add-br", "xvbr13", "--", "set", "bridge", "xvbr13", "other_config:flow-limit=50")
+	out, err := td.api.Appctl(context.Background(), "upcall/show", nil, "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Bridge string `json:"bridge"`
+		Cache  struct {
+			Limit int `json:"Limit"`
+		} `json:"cache"`
+		Datapath struct {
+			Name string `json:"name"`
+		} `json:"datapath"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("upcall/show json: %v\n%s", err, out)
+	}
+	want := map[string]int{"xvbr12": 1000, "xvbr13": 50}
+	if len(got) != 2 {
+		t.Fatalf("upcall/show lists %d bridges:\n%s", len(got), out)
+	}
+	for _, g := range got {
+		if g.Cache.Limit != want[g.Bridge] || g.Datapath.Name != DatapathName(g.Bridge) {
+			t.Errorf("%s: limit %d, datapath %q; want %d", g.Bridge, g.Cache.Limit, g.Datapath.Name, want[g.Bridge])
+		}
+	}
+}
+
+// TestOFPortsSurviveRestart: a port gets the number it had again after a
+// restart (Interface.ofport), not the next free one in name order.
+func TestOFPortsSurviveRestart(t *testing.T) {
+	td := startDaemon(t)
+	td.vsctl("add-br", "xvbr14")
+	td.vsctl("add-port", "xvbr14", "xvz")
+	td.vsctl("add-port", "xvbr14", "xva")
+	before := map[string]string{}
+	for _, p := range []string{"xvz", "xva"} {
+		before[p] = td.vsctl("get", "interface", p, "ofport")
+	}
+	if before["xvz"] != "1" || before["xva"] != "2" {
+		t.Fatalf("ofports before restart %v, want xvz 1 and xva 2", before)
+	}
+	td.stop()
+	td.start()
+	td.vsctl("add-port", "xvbr14", "xvm") // waits for the restarted daemon
+	for p, want := range before {
+		if got := td.vsctl("get", "interface", p, "ofport"); got != want {
+			t.Errorf("after restart %s ofport %s, want %s", p, got, want)
+		}
+	}
+	if got := td.vsctl("get", "interface", "xvm", "ofport"); got != "3" {
+		t.Errorf("new port after restart: ofport %s, want 3", got)
 	}
 }

@@ -18,13 +18,15 @@ import (
 const dbName = "Open_vSwitch"
 
 // monitored lists the configuration columns vswitchd reads. Status columns
-// it writes (ofport, link_state, statistics, is_connected, cur_cfg, ...)
-// are left out, so its own write-backs do not come back as updates.
+// it writes (link_state, statistics, is_connected, cur_cfg, ...) are left
+// out, so its own write-backs do not come back as updates; Interface.ofport
+// is the exception: the number a port had is the one it gets again after a
+// restart, as in Open vSwitch, and an echo of it changes nothing.
 var monitored = map[string][]string{
 	"Open_vSwitch": {"bridges", "next_cfg", "other_config"},
 	"Bridge":       {"name", "ports", "controller", "fail_mode", "protocols", "other_config", "datapath_type"},
 	"Port":         {"name", "interfaces", "tag", "trunks", "vlan_mode"},
-	"Interface":    {"name", "type", "ofport_request"},
+	"Interface":    {"name", "type", "ofport_request", "ofport"},
 	"Controller":   {"target", "inactivity_probe", "max_backoff", "controller_rate_limit", "controller_burst_limit"},
 }
 
@@ -93,6 +95,7 @@ type portConfig struct {
 type ifaceConfig struct {
 	UUID, Name, Type string
 	OFPortRequest    int64 // 0: none
+	OFPort           int64 // what the DB says the port had; a hint when adding it
 }
 
 type controllerConfig struct {
@@ -155,6 +158,7 @@ func (c dbCache) config() *ovsConfig {
 				}
 				ic := &ifaceConfig{UUID: iu, Name: strCol(ir, "name"), Type: strCol(ir, "type")}
 				ic.OFPortRequest, _ = intCol(ir, "ofport_request")
+				ic.OFPort, _ = intCol(ir, "ofport")
 				p.Ifaces = append(p.Ifaces, ic)
 			}
 			slices.SortFunc(p.Ifaces, func(x, y *ifaceConfig) int { return cmp.Compare(x.Name, y.Name) })

@@ -21,6 +21,7 @@ type ifaceStatus struct {
 	LinkState  string // "up", "down" or "" (unknown)
 	AdminState string
 	IfIndex    int64 // 0: none
+	MTU        int64 // 0: unknown
 	Error      string
 	Stats      map[string]int64
 }
@@ -37,6 +38,10 @@ func (s ifaceStatus) row() notation.Row {
 	}
 	if s.IfIndex > 0 {
 		r["ifindex"] = notation.Set{s.IfIndex}
+	}
+	r["mtu"] = notation.Set{}
+	if s.MTU > 0 {
+		r["mtu"] = notation.Set{s.MTU}
 	}
 	return r
 }

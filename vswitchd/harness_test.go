@@ -35,23 +35,39 @@ type testDaemon struct {
 
 func startDaemon(t *testing.T) *testDaemon {
 	t.Helper()
-	td := newTestDaemon(t)
-	td.cfg.NewDatapath = func(br string) (datapath.Datapath, error) {
+	return startDaemonOn(t, ovstest.StartXVS(t))
+}
+
+// startDaemonOn runs the daemon over in-memory datapaths against db.
+func startDaemonOn(t *testing.T, db *ovstest.Server) *testDaemon {
+	t.Helper()
+	td := newTestDaemonOn(t, db)
+	td.cfg.NewDatapath = dummyFactory(td)
+	td.start()
+	return td
+}
+
+// dummyFactory makes in-memory datapaths that the test can reach.
+func dummyFactory(td *testDaemon) func(string) (datapath.Datapath, error) {
+	return func(br string) (datapath.Datapath, error) {
 		d := dummy.New(dummy.Config{Name: DatapathName(br)})
 		td.mu.Lock()
 		td.dps[br] = d
 		td.mu.Unlock()
 		return d, nil
 	}
-	td.start()
-	return td
 }
 
 // newTestDaemon prepares a daemon (not started) with its own database and
 // run directory.
 func newTestDaemon(t *testing.T) *testDaemon {
 	t.Helper()
-	td := &testDaemon{t: t, db: ovstest.StartXVS(t), dps: map[string]*dummy.Datapath{}}
+	return newTestDaemonOn(t, ovstest.StartXVS(t))
+}
+
+func newTestDaemonOn(t *testing.T, db *ovstest.Server) *testDaemon {
+	t.Helper()
+	td := &testDaemon{t: t, db: db, dps: map[string]*dummy.Datapath{}}
 	dir, err := os.MkdirTemp("", "xv-d-") // short: unix socket paths
 	if err != nil {
 		t.Fatal(err)

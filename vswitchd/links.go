@@ -19,6 +19,7 @@ type LinkEvent struct {
 	Name    string
 	IfIndex int
 	MAC     net.HardwareAddr
+	MTU     int
 	AdminUp bool // IFF_UP
 	LinkUp  bool // IFF_RUNNING: carrier (for a veth: its peer is up too)
 	Gone    bool // the netdev was deleted
@@ -41,7 +42,7 @@ type netlinkSource struct{}
 
 func linkEvent(l netlink.Link) LinkEvent {
 	a := l.Attrs()
-	return LinkEvent{Name: a.Name, IfIndex: a.Index, MAC: a.HardwareAddr,
+	return LinkEvent{Name: a.Name, IfIndex: a.Index, MAC: a.HardwareAddr, MTU: a.MTU,
 		AdminUp: a.Flags&net.FlagUp != 0, LinkUp: a.RawFlags&unix.IFF_RUNNING != 0}
 }
 

@@ -45,6 +45,9 @@ func Main(args []string, _ io.Reader, _, stderr io.Writer) int {
 		}
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -92,7 +95,8 @@ func Main(args []string, _ io.Reader, _, stderr io.Writer) int {
 func writePidfile(path string) error {
 	if b, err := os.ReadFile(path); err == nil {
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid != os.Getpid() {
-			if syscall.Kill(pid, 0) == nil {
+			// EPERM: it exists but belongs to another user.
+			if err := syscall.Kill(pid, 0); err == nil || errors.Is(err, syscall.EPERM) {
 				return fmt.Errorf("pidfile %s: process %d is running", path, pid)
 			}
 		}

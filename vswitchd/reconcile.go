@@ -20,8 +20,12 @@ import (
 func (d *daemon) reconcile(cfg *ovsConfig) {
 	want := map[string]*bridgeConfig{}
 	for _, bc := range cfg.Bridges {
-		if _, dup := want[bc.Name]; dup || bc.Name == "" {
-			d.log.Warn("bridge ignored: duplicate or empty name", "bridge", bc.Name)
+		if _, dup := want[bc.Name]; dup {
+			d.log.Warn("bridge ignored: duplicate name", "bridge", bc.Name)
+			continue
+		}
+		if err := checkBridgeName(bc.Name); err != nil {
+			d.log.Error("bridge ignored", "bridge", bc.Name, "err", err)
 			continue
 		}
 		want[bc.Name] = bc
@@ -32,15 +36,21 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 			delete(d.bridges, name)
 		}
 	}
+	type running struct {
+		b    *bridge
+		bc   *bridgeConfig
+		want map[string]wantPort
+	}
+	var todo []running
 	// An interface belongs to one bridge: the first (by bridge name)
 	// that lists it.
 	owner := map[string]string{}
 	for _, bc := range cfg.Bridges {
+		if want[bc.Name] != bc {
+			continue
+		}
 		b := d.bridges[bc.Name]
 		if b == nil {
-			if want[bc.Name] != bc {
-				continue
-			}
 			var err error
 			b, err = d.newBridge(bc, cfg.OtherConfig)
 			if err != nil {
@@ -51,8 +61,73 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 			b.pruneDatapathPorts(wantedDatapathPorts(bc))
 		}
 		b.uuid = bc.UUID
-		d.applyBridge(b, bc, owner)
+		todo = append(todo, running{b, bc, wantPorts(bc, owner)})
 	}
+	// Every bridge lets go of its stale ports before any adds, so that an
+	// interface moving between bridges is free when its new bridge takes it.
+	for _, r := range todo {
+		d.removeStalePorts(r.b, r.want)
+	}
+	for _, r := range todo {
+		d.applyBridge(r.b, r.bc, r.want)
+	}
+}
+
+// wantPort is the desired state of one interface.
+type wantPort struct {
+	pc *portConfig
+	ic *ifaceConfig
+	// err is set for an interface that cannot be a port.
+	err string
+}
+
+// wantPorts lists a bridge's interfaces by name, claiming them in owner.
+func wantPorts(bc *bridgeConfig, owner map[string]string) map[string]wantPort {
+	want := map[string]wantPort{}
+	for _, pc := range bc.Ports {
+		for i, ic := range pc.Ifaces {
+			w := wantPort{pc: pc, ic: ic}
+			if o, taken := owner[ic.Name]; taken {
+				w.err = fmt.Sprintf("interface %s is already in bridge %s", ic.Name, o)
+			} else if i > 0 {
+				w.err = fmt.Sprintf("port %s: bonds are not supported yet; only interface %s is used", pc.Name, pc.Ifaces[0].Name)
+			}
+			if _, dup := want[ic.Name]; dup {
+				continue
+			}
+			want[ic.Name] = w
+			if w.err == "" {
+				owner[ic.Name] = bc.Name
+			}
+		}
+	}
+	return want
+}
+
+// removeStalePorts removes the ports that are gone or changed in a way
+// that needs a new port (interface row, type, ofport_request).
+func (d *daemon) removeStalePorts(b *bridge, want map[string]wantPort) {
+	for name, p := range b.ports {
+		w, ok := want[name]
+		if ok && w.err == "" && w.ic.UUID == p.ifaceUUID && w.ic.Type == p.dbType && w.ic.OFPortRequest == p.request {
+			continue
+		}
+		d.removePort(b, p)
+	}
+}
+
+// checkBridgeName refuses names that cannot be a netdev (the bridge's
+// LOCAL port carries it) or would escape the pin directory.
+func checkBridgeName(n string) error {
+	switch {
+	case n == "" || n == "." || n == "..":
+		return fmt.Errorf("name %q is not a valid bridge name", n)
+	case len(n) > 15:
+		return fmt.Errorf("name %q: longer than a network device name (15)", n)
+	case strings.ContainsAny(n, "/ \t\n:"):
+		return fmt.Errorf("name %q: contains '/', ':' or white space", n)
+	}
+	return nil
 }
 
 // wantedDatapathPorts names the ports a bridge's datapath may keep.
@@ -68,7 +143,7 @@ func wantedDatapathPorts(bc *bridgeConfig) map[string]bool {
 	return want
 }
 
-func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]string) {
+func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPort) {
 	// Bridge settings.
 	oc := bc.OtherConfig
 	set := b.settings
@@ -95,45 +170,13 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 	}
 	b.settings = set
 
-	// Ports: one desired entry per interface name.
-	type wantPort struct {
-		pc *portConfig
-		ic *ifaceConfig
-		// err is set for an interface that cannot be a port.
-		err string
-	}
-	want := map[string]wantPort{}
-	for _, pc := range bc.Ports {
-		for i, ic := range pc.Ifaces {
-			w := wantPort{pc: pc, ic: ic}
-			if o, taken := owner[ic.Name]; taken {
-				w.err = fmt.Sprintf("interface %s is already in bridge %s", ic.Name, o)
-			} else if i > 0 {
-				w.err = fmt.Sprintf("port %s: bonds are not supported yet; only interface %s is used", pc.Name, pc.Ifaces[0].Name)
-			}
-			if _, dup := want[ic.Name]; dup {
-				continue
-			}
-			want[ic.Name] = w
-			if w.err == "" {
-				owner[ic.Name] = bc.Name
-			}
-		}
-	}
-	// Remove what is gone or changed in a way that needs a new port.
-	for name, p := range b.ports {
-		w, ok := want[name]
-		if ok && w.err == "" && w.ic.UUID == p.ifaceUUID && w.ic.Type == p.dbType && w.ic.OFPortRequest == p.request {
-			continue
-		}
-		d.removePort(b, p)
-	}
-	for _, name := range sortedKeys(want) {
+	for _, name := range addOrder(want) {
 		w := want[name]
 		vlan, vlanErr := vlanConfig(w.pc)
 		p := b.ports[name]
 		if p == nil {
-			p = &port{name: name, portUUID: w.pc.UUID, ifaceUUID: w.ic.UUID, dbType: w.ic.Type, request: w.ic.OFPortRequest, vlan: vlan}
+			p = &port{name: name, portUUID: w.pc.UUID, ifaceUUID: w.ic.UUID, dbType: w.ic.Type, request: w.ic.OFPortRequest,
+				hint: w.ic.OFPort, vlan: vlan}
 			b.ports[name] = p
 			switch {
 			case w.err != "":
@@ -174,6 +217,15 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, owner map[string]strin
 			p.vlan = vlan
 		}
 		p.err = ""
+	}
+
+	// Bridge.protocols: connmgr negotiates OpenFlow 1.0 and 1.3 on every
+	// session and cannot be restricted yet; say so once per change.
+	if !slices.Equal(bc.Protocols, b.protocols) {
+		b.protocols = bc.Protocols
+		if len(bc.Protocols) > 0 && !(slices.Contains(bc.Protocols, "OpenFlow10") && slices.Contains(bc.Protocols, "OpenFlow13") && len(bc.Protocols) == 2) {
+			b.log.Warn("Bridge.protocols is not enforced yet: sessions negotiate OpenFlow10 and OpenFlow13", "protocols", bc.Protocols)
+		}
 	}
 
 	// Controllers.
@@ -235,7 +287,16 @@ func (d *daemon) addPort(b *bridge, p *port) {
 	if p.request > 0 {
 		spec.OFPort = uint32(p.request)
 	}
+	if spec.OFPort == 0 && p.hint > 0 && p.hint < 0xff00 && b.portByOF(uint32(p.hint)) == nil {
+		// The number the port had before (a restart): keep it, as Open
+		// vSwitch does, so that controllers' flows still fit.
+		spec.OFPort = uint32(p.hint)
+	}
 	info, err := b.sw.AddPort(spec)
+	if err != nil && spec.OFPort != 0 && p.request == 0 {
+		spec.OFPort = 0
+		info, err = b.sw.AddPort(spec)
+	}
 	if err != nil {
 		p.err = err.Error()
 		covPortFail.Inc()
@@ -359,6 +420,24 @@ func datapathIDOption(oc map[string]string) (uint64, bool) {
 	}
 	id, err := strconv.ParseUint(s, 16, 64)
 	return id, err == nil
+}
+
+// addOrder lists the interfaces to add: those with an ofport_request
+// first, then those with a number from before, then the rest, each by
+// name, so that the numbers asked for are free when their ports come.
+func addOrder(want map[string]wantPort) []string {
+	rank := func(w wantPort) int {
+		switch {
+		case w.ic.OFPortRequest > 0:
+			return 0
+		case w.ic.OFPort > 0:
+			return 1
+		}
+		return 2
+	}
+	names := sortedKeys(want)
+	slices.SortStableFunc(names, func(a, b string) int { return rank(want[a]) - rank(want[b]) })
+	return names
 }
 
 func sortedKeys[V any](m map[string]V) []string {

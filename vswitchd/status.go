@@ -23,8 +23,9 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 		return
 	}
 	var ops []any
-	d.mu.RLock()
-	infos := map[*bridge]map[uint32]int{}
+	// Exclusive: the refresh below updates the ports.
+	d.mu.Lock()
+	seen := map[string]bool{}
 	for _, b := range d.bridges {
 		if refresh {
 			ps := b.sw.Ports()
@@ -32,7 +33,6 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 			for i, pi := range ps {
 				idx[pi.OFPort] = i
 			}
-			infos[b] = idx
 			for _, p := range b.ports {
 				if i, ok := idx[p.ofport]; ok && p.ofport != 0 {
 					p.info = ps[i]
@@ -40,6 +40,7 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 			}
 		}
 		for _, p := range b.ports {
+			seen[p.ifaceUUID] = true
 			st := d.portStatus(p)
 			if old := d.lastIface[p.ifaceUUID]; old == nil || len(st.diff(old)) > 0 {
 				ops = append(ops, updateOp("Interface", p.ifaceUUID, st.diff(old)))
@@ -52,7 +53,22 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 			d.lastDPID[b.uuid] = dpid
 		}
 	}
-	d.mu.RUnlock()
+	d.mu.Unlock()
+	// Forget rows that are gone, so that the map does not grow with churn.
+	for u := range d.lastIface {
+		if !seen[u] {
+			delete(d.lastIface, u)
+		}
+	}
+	if cfg.UUID != "" && !d.wroteInfo {
+		// What this switch is and supports, as ovs-vswitchd writes it at
+		// start (ovs-vsctl show prints ovs_version).
+		ops = append(ops, updateOp("Open_vSwitch", cfg.UUID, notation.Row{
+			"ovs_version":    notation.Set{OVSVersion},
+			"iface_types":    notation.Set{"internal", "system", "tap"},
+			"datapath_types": notation.Set{"system"},
+		}))
+	}
 	ackCfg := cfg.UUID != "" && (!d.curCfgOK || d.applied != cfg.NextCfg)
 	if ackCfg {
 		ops = append(ops, updateOp("Open_vSwitch", cfg.UUID, notation.Row{"cur_cfg": cfg.NextCfg}))
@@ -65,11 +81,14 @@ func (d *daemon) writeBack(ctx context.Context, cfg *ovsConfig, refresh bool) {
 		// Forget what was assumed written: the next pass writes it all.
 		d.log.Warn("status write-back failed", "err", err)
 		d.lastIface, d.lastDPID = map[string]*ifaceStatus{}, map[string]string{}
-		d.curCfgOK = false
+		d.curCfgOK, d.wroteInfo = false, false
 		return
 	}
 	if ackCfg {
 		d.applied, d.curCfgOK = cfg.NextCfg, true
+	}
+	if cfg.UUID != "" {
+		d.wroteInfo = true
 	}
 }
 
@@ -96,6 +115,7 @@ func (d *daemon) portStatus(p *port) ifaceStatus {
 				st.MACInUse = p.link.MAC.String()
 			}
 			st.AdminState, st.LinkState = upDown(p.link.AdminUp), upDown(p.link.LinkUp)
+			st.MTU = int64(p.link.MTU)
 		}
 		s := p.info.Stats
 		st.Stats = map[string]int64{

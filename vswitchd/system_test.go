@@ -1,6 +1,7 @@
 package vswitchd
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/cli/appctl"
+	"github.com/xvs-switch/xvs/cli/dpctl"
 	"github.com/xvs-switch/xvs/internal/testenv"
 	"github.com/xvs-switch/xvs/tests/netns"
 )
@@ -79,9 +82,26 @@ func TestSystemDaemon(t *testing.T) {
 	if out := td.appctl("dpif/dump-flows", br); !strings.Contains(out, "icmp") {
 		t.Errorf("dpif/dump-flows after ping lacks ICMP:\n%s", out)
 	}
+	// The command-line tools, through the API socket.
+	t.Setenv("XVS_RUNDIR", td.runDir)
+	var out, errb bytes.Buffer
+	if code := appctl.Main([]string{"fdb/show", br}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "02:78:00:00") {
+		t.Errorf("xvs appctl fdb/show: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := dpctl.Main([]string{"dump-flows", DatapathName(br)}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "icmp") {
+		t.Errorf("xvs dpctl dump-flows through vswitchd: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	eventually(t, "statistics counting the pings", func() bool {
+		st := td.vsctl("get", "interface", tag+"a", "statistics")
+		return strings.Contains(st, "rx_packets=") && !strings.Contains(st, "rx_packets=0,")
+	})
 	eventually(t, "link_state up", func() bool {
 		return td.vsctl("get", "interface", tag+"a", "link_state") == "up"
 	})
+	if got := td.vsctl("get", "interface", tag+"a", "mtu"); got != "1500" {
+		t.Errorf("mtu = %s, want the veth's 1500", got)
+	}
 	pins := filepath.Join(td.cfg.PinRoot, DatapathName(br))
 	if _, err := os.Stat(pins); err != nil {
 		t.Fatalf("no pinned datapath at %s: %v", pins, err)
@@ -100,6 +120,16 @@ func TestSystemDaemon(t *testing.T) {
 	if got := td.vsctl("get", "interface", tag+"b", "ofport"); got == "-1" {
 		t.Errorf("after restart %sb ofport = %s", tag, got)
 	}
+
+	// The peer going down takes the link down (rtnetlink), and back up.
+	ns[1].Run(t, "ip", "link", "set", "eth0", "down")
+	eventually(t, "link_state down after the peer went down", func() bool {
+		return td.vsctl("get", "interface", tag+"b", "link_state") == "down"
+	})
+	ns[1].Run(t, "ip", "link", "set", "eth0", "up")
+	eventually(t, "link_state up again", func() bool {
+		return td.vsctl("get", "interface", tag+"b", "link_state") == "up"
+	})
 
 	// A vanished netdev: its Interface reports it, the rest keeps going.
 	netns.Run(t, "ip", "link", "del", tag+"b")

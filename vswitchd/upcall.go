@@ -20,6 +20,7 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 		Handlers    int            `json:"handlers"`
 		Revalidator map[string]any `json:"revalidator"`
 		Cache       map[string]any `json:"cache"`
+		Datapath    map[string]any `json:"datapath"`
 	}
 	var out []jb
 	for _, b := range d.sortedBridges() {
@@ -39,7 +40,12 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 			rv["last_error"] = b.revalErr.Error()
 		}
 		b.revalMu.Unlock()
-		out = append(out, jb{Bridge: b.name, Handlers: b.handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())})
+		j := jb{Bridge: b.name, Handlers: b.handlers, Revalidator: rv, Cache: asMap(b.sw.CacheStats())}
+		if st, err := b.dp.Stats(); err == nil {
+			j.Datapath = map[string]any{"name": b.dp.Name(), "hit": st.Hit, "missed": st.Missed,
+				"lost": st.Lost, "flows": st.Flows, "max_flows": st.MaxFlows}
+		}
+		out = append(out, j)
 	}
 	if asJSON {
 		if out == nil {
@@ -55,6 +61,10 @@ func (d *daemon) cmdUpcallShow(_ context.Context, _ []string, asJSON bool) (stri
 		writeMap(&s, j.Revalidator)
 		s.WriteString("  cache:\n")
 		writeMap(&s, j.Cache)
+		if j.Datapath != nil {
+			s.WriteString("  datapath:\n")
+			writeMap(&s, j.Datapath)
+		}
 	}
 	return s.String(), nil
 }

@@ -67,6 +67,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if !explicitPath {
+		*path = pinnedPath(rest)
+	}
 	dp, err := Open(*path)
 	if err != nil {
 		fmt.Fprintf(stderr, "xvs dpctl: %v\n", err)

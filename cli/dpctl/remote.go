@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/xvs-switch/xvs/vswitchd/api"
@@ -60,4 +61,14 @@ func runRemote(c *api.Client, names []string, args []string, w io.Writer, json b
 		}
 	}
 	return nil
+}
+
+// pinnedPath is where to find the datapath without vswitchd: the one the
+// command names ("xvs@br0", pinned by vswitchd under the pin root), else
+// the default.
+func pinnedPath(args []string) string {
+	if len(args) > 1 && isDPName(args[1]) {
+		return filepath.Join(filepath.Dir(DefaultPath), args[1])
+	}
+	return DefaultPath
 }

@@ -114,3 +114,12 @@ func mustKey(t *testing.T, s string) datapath.FlowKey {
 	}
 	return k
 }
+
+func TestPinnedPath(t *testing.T) {
+	if got := pinnedPath([]string{"show", "xvs@br0"}); got != "/sys/fs/bpf/xvs/xvs@br0" {
+		t.Errorf("named datapath: %s", got)
+	}
+	if got := pinnedPath([]string{"dump-flows"}); got != DefaultPath {
+		t.Errorf("no name: %s", got)
+	}
+}

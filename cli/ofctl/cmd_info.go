@@ -5,6 +5,7 @@ package ofctl
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
@@ -116,12 +117,79 @@ func cmdDumpTables(e *env, args []string) error {
 	return e.simpleRequests(args[0], mp(&ofp.TableStatsRequest{}), &ofp.StatsRequest10{Type: ofp.ST10Table})
 }
 
+// cmdDumpTableFeatures: OpenFlow 1.0 has no table features; the error
+// is ovs-ofctl's.
 func cmdDumpTableFeatures(e *env, args []string) error {
-	return e.simpleRequests(args[0], mp(&ofp.TableFeaturesRequest{}), nil)
+	c, err := e.connect(args[0])
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if c.version != ofp.Version13 {
+		return fmt.Errorf("needs OpenFlow 1.3 or later ('-O OpenFlow13')")
+	}
+	r, err := c.request(mp(&ofp.TableFeaturesRequest{}))
+	if err != nil {
+		return err
+	}
+	return e.print(r)
 }
 
+// cmdDumpPortsDesc prints the port descriptions. OpenFlow 1.0 lists the
+// ports in the features reply (spec 1.0.0 §5.3.1), so a 1.0 session asks
+// for that and prints its ports under the name ovs-ofctl gives the reply
+// ("OFPST_PORT_DESC reply"; Open vSwitch answers a 1.0 port-description
+// request of its own extension with the same ofp_phy_port list). A PORT
+// argument is accepted and, as by ovs-ofctl before OpenFlow 1.5, which
+// cannot ask for one port, every port is printed.
 func cmdDumpPortsDesc(e *env, args []string) error {
-	return e.simpleRequests(args[0], mp(&ofp.PortDescRequest{}), nil)
+	if len(args) > 1 {
+		if _, err := ofp.ParsePort(args[1]); err != nil {
+			return badUsage("%v", err)
+		}
+	}
+	c, err := e.connect(args[0])
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if c.version == ofp.Version13 {
+		r, err := c.request(mp(&ofp.PortDescRequest{}))
+		if err != nil {
+			return err
+		}
+		return e.print(r)
+	}
+	r, err := c.request(&ofp.FeaturesRequest{})
+	if err != nil {
+		return err
+	}
+	fr, ok := r.m.(*ofp.FeaturesReply10)
+	if !ok {
+		return fmt.Errorf("unexpected reply %T to a features request", r.m)
+	}
+	if e.json {
+		return e.print(r)
+	}
+	_, err = fmt.Fprintln(e.stdout, formatPortDesc10(r.h, fr.Ports))
+	return err
+}
+
+// formatPortDesc10 prints 1.0 ports as ovs-ofctl prints a port-description
+// reply: a header line, then each port as the features reply prints it.
+func formatPortDesc10(h ofp.Header, ports []ofp.Port10) string {
+	s := fmt.Sprintf("OFPST_PORT_DESC reply (xid=0x%x):", h.Xid)
+	if len(ports) == 0 {
+		return s
+	}
+	// The features reply's text is three lines of switch features (the
+	// actions line is left out when the bitmap is 0), then the ports.
+	text := ofp.Format(h, &ofp.FeaturesReply10{Ports: ports})
+	lines := strings.SplitN(text, "\n", 4)
+	if len(lines) < 4 {
+		return s
+	}
+	return s + "\n" + lines[3]
 }
 
 func cmdDumpPorts(e *env, args []string) error {

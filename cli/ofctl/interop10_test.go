@@ -62,6 +62,19 @@ func TestOVSInfo10(t *testing.T) {
 	sameOutput(t, "-O", "OpenFlow10", "dump-desc", sw)
 	sameOutput(t, "-O", "OpenFlow10", "dump-ports", sw)
 	sameOutput(t, "-O", "OpenFlow10", "dump-ports", sw, "2")
+	// 1.0 ports come from the features reply; ovs-ofctl asks OVS's own
+	// 1.0 port-description extension: same text.
+	if out := sameOutput(t, "-O", "OpenFlow10", "dump-ports-desc", sw); !strings.HasPrefix(out, "OFPST_PORT_DESC reply (xid=") ||
+		!strings.Contains(out, "LOCAL(") {
+		t.Errorf("dump-ports-desc over 1.0:\n%s", out)
+	}
+	sameOutput(t, "-O", "OpenFlow10", "dump-ports-desc", sw, "2")
+	sameOutput(t, "-O", "OpenFlow13", "dump-ports-desc", sw, "2")
+	// No table features in 1.0: ovs-ofctl's error.
+	if _, errOut, rc := xvsRC("-O", "OpenFlow10", "dump-table-features", sw); rc != 1 ||
+		!strings.Contains(errOut, "dump-table-features: needs OpenFlow 1.3 or later ('-O OpenFlow13')") {
+		t.Errorf("dump-table-features over 1.0: exit %d, stderr %q", rc, errOut)
+	}
 	if got := xvs(t, "-O", "OpenFlow10", "dump-tables", sw); !strings.Contains(got, "OFPST_TABLE reply (xid=") {
 		t.Errorf("dump-tables over 1.0:\n%s", got)
 	}

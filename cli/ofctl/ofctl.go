@@ -206,7 +206,7 @@ func init() {
 		{"replace-flows", "replace-flows SWITCH FILE", "make the flows those of FILE", 2, 2, cmdReplaceFlows},
 		{"diff-flows", "diff-flows SOURCE1 SOURCE2", "differences between flows of switches or files", 2, 2, cmdDiffFlows},
 		{"dump-ports", "dump-ports SWITCH [PORT]", "port statistics", 1, 2, cmdDumpPorts},
-		{"dump-ports-desc", "dump-ports-desc SWITCH", "port descriptions", 1, 1, cmdDumpPortsDesc},
+		{"dump-ports-desc", "dump-ports-desc SWITCH [PORT]", "port descriptions", 1, 2, cmdDumpPortsDesc},
 		{"mod-port", "mod-port SWITCH PORT ACTION", "ACTION: up|down|receive|no-receive|forward|no-forward|packet-in|no-packet-in", 3, 3, cmdModPort},
 		{"add-group", "add-group SWITCH GROUP", "add a group", 2, 2, cmdAddGroup},
 		{"mod-group", "mod-group SWITCH GROUP", "modify a group", 2, 2, cmdModGroup},

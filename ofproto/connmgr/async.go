@@ -140,7 +140,9 @@ func (s *session) packetIn(ev *ofproto.PacketInEvent) {
 		return
 	}
 	if s.limit != nil && !s.limit.allow(ev.Miss || reason == ofp.PacketInNoMatch) {
-		s.c.ctr.rateDropped.Add(1)
+		if int(reason) < len(s.c.ctr.rateDropped) {
+			s.c.ctr.rateDropped[reason].Add(1)
+		}
 		return
 	}
 	limit := int(ev.MaxLen)

@@ -186,7 +186,8 @@ func TestPacketInRateLimit(t *testing.T) {
 		t.Fatalf("%d passed after 50 ms, want 10", got)
 	}
 	c := h.m.Status()[0].Counters
-	if c.RateDropped != 120 || c.PacketIns[ofp.PacketInAction] != 40 || c.PacketIns[ofp.PacketInNoMatch] != 10 {
+	if c.RateDropped[ofp.PacketInAction] != 120 || c.RateDropped[ofp.PacketInNoMatch] != 0 ||
+		c.PacketIns[ofp.PacketInAction] != 40 || c.PacketIns[ofp.PacketInNoMatch] != 10 {
 		t.Fatalf("counters %+v", c)
 	}
 

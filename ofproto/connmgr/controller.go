@@ -16,6 +16,7 @@ import (
 
 type controller struct {
 	m      *Manager
+	name   string // the target as configured; cfg.Target, but never written again
 	t      target
 	mgmt   bool // the management socket
 	ctr    counters
@@ -25,6 +26,7 @@ type controller struct {
 
 	// Protected by m.mu:
 	cfg                         Controller
+	created                     time.Time
 	state                       string
 	connectedAt, disconnectedAt time.Time
 	lastError                   string
@@ -38,7 +40,7 @@ func newController(m *Manager, cfg Controller, t target, mgmt bool) *controller 
 	if t.passive {
 		state = "LISTENING"
 	}
-	return &controller{m: m, t: t, mgmt: mgmt, ctx: ctx, cancel: cancel, cfg: cfg,
+	return &controller{m: m, name: cfg.Target, t: t, mgmt: mgmt, ctx: ctx, cancel: cancel, cfg: cfg, created: m.now(),
 		state: state, all: map[*session]struct{}{}}
 }
 
@@ -113,7 +115,7 @@ func (c *controller) connectLoop() {
 			c.m.mu.Lock()
 			c.lastError = err.Error()
 			c.m.mu.Unlock()
-			c.m.log.Debug("controller connect failed", "target", c.cfg.Target, "err", err)
+			c.m.log.Debug("controller connect failed", "target", c.name, "err", err)
 		} else {
 			s := c.newSession(conn)
 			if s == nil {
@@ -155,7 +157,7 @@ func (c *controller) acceptLoop() {
 			if c.ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return
 			}
-			c.m.log.Warn("accept failed", "target", c.cfg.Target, "err", err)
+			c.m.log.Warn("accept failed", "target", c.name, "err", err)
 			if c.m.sleep(c.ctx, 100*time.Millisecond) != nil {
 				return
 			}
@@ -237,13 +239,22 @@ func (c *controller) sessionDown(s *session, established bool, why error) {
 	}
 }
 
+// downSince is when the target was last connected, or configured if it
+// never was; m.mu is held.
+func (c *controller) downSince() time.Time {
+	if c.disconnectedAt.After(c.created) {
+		return c.disconnectedAt
+	}
+	return c.created
+}
+
 // connected reports whether the target has an established session; m.mu
 // is held.
 func (c *controller) connected() bool { return len(c.up) > 0 }
 
 // status is the Status of the target; m.mu is held.
 func (c *controller) status(now time.Time) Status {
-	st := Status{Target: c.cfg.Target, Connected: c.connected(), State: c.state, Role: "other",
+	st := Status{Target: c.name, Connected: c.connected(), State: c.state, Role: "other",
 		SecSinceConnect: -1, SecSinceDisconnect: -1, LastError: c.lastError, Counters: c.ctr.snapshot()}
 	if len(c.up) > 0 {
 		s := c.up[0]

@@ -142,6 +142,10 @@ func TestReconnectBackoff(t *testing.T) {
 	if st.Connected || st.SecSinceDisconnect != 0 || st.Counters.Connects != 2 || st.Counters.Disconnects != 2 {
 		t.Fatalf("status %+v", st)
 	}
+	sm := st.Map()
+	if sm["state"] != "BACKOFF" || sm["sec_since_connect"] != "0" || sm["sec_since_disconnect"] != "0" || sm["last_error"] == "" {
+		t.Fatalf("status map %v", sm)
+	}
 }
 
 // TestMultipleControllers: several controllers at once, each with its own
@@ -171,6 +175,21 @@ func TestMultipleControllers(t *testing.T) {
 		if ps, ok := m.(*ofp.PortStatus); !ok || ps.Desc.PortNo != 7 {
 			t.Fatalf("controller %d: got %s, want the port status", i+1, ofp.Format(hh, m))
 		}
+	}
+
+	// New settings for the same targets keep the sessions.
+	changed := []Controller{{Target: l1.target, InactivityProbe: time.Minute, RateLimit: 500}, {Target: l2.target, MaxBackoff: time.Second}, cs[2]}
+	if err := h.m.SetControllers(changed); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*peer{p1, p2} {
+		xid := p.send(&ofp.EchoRequest{})
+		if _, m := p.recvFor(xid); m == nil {
+			t.Fatal("no echo reply")
+		}
+	}
+	if st := h.m.Status(); st[0].Counters.Connects != 1 || st[1].Counters.Connects != 1 {
+		t.Fatalf("sessions were replaced: %+v", st)
 	}
 
 	// Remove the second; the first keeps its session.
@@ -223,5 +242,47 @@ func TestPassiveListener(t *testing.T) {
 	}
 	if got := h.sw.controllers(); got != [2]int{0, 0} {
 		t.Fatalf("switch told %v, want no controllers", got)
+	}
+}
+
+// TestFailOpenDelay: a configured controller that is not connected counts
+// as connected until three probe intervals have passed (Open vSwitch's
+// fail-open delay), both before its first connection and after a
+// disconnect; then the Switch is told none is connected.
+func TestFailOpenDelay(t *testing.T) {
+	h := newHarness(t)
+	l := listenController(t)
+	const probe = 40 * time.Millisecond
+	sock := filepath.Join(t.TempDir(), "xc-nobody.sock")
+	start := time.Now()
+	if err := h.m.SetControllers([]Controller{{Target: "unix:" + sock, InactivityProbe: probe}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.sw.controllers(); got != [2]int{1, 1} {
+		t.Fatalf("switch told %v at once, want [1 1] during the delay", got)
+	}
+	waitFor(t, "fail open", func() bool { return h.sw.controllers() == [2]int{1, 0} })
+	if d := time.Since(start); d < 3*probe {
+		t.Fatalf("failed open after %v, before 3 probe intervals", d)
+	}
+
+	// A controller that connects and then goes away.
+	if err := h.m.SetControllers([]Controller{{Target: l.target, InactivityProbe: probe}}); err != nil {
+		t.Fatal(err)
+	}
+	p := l.accept(ofp.Version13)
+	waitFor(t, "connected", func() bool { return h.sw.controllers() == [2]int{1, 1} })
+	p.conn.Close()
+	down := time.Now()
+	waitFor(t, "fail open after the disconnect", func() bool { return h.sw.controllers() == [2]int{1, 0} })
+	if d := time.Since(down); d < 3*probe-probe/2 {
+		t.Fatalf("failed open %v after the disconnect", d)
+	}
+	h.sw.mu.Lock()
+	defer h.sw.mu.Unlock()
+	for i, c := range h.sw.ctrls[1:] {
+		if c == h.sw.ctrls[i] {
+			t.Fatalf("the same count %v told twice in a row: %v", c, h.sw.ctrls)
+		}
 	}
 }

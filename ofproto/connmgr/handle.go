@@ -159,25 +159,23 @@ func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
 	}
 }
 
-// switchConfig is the session's get-config answer.
+// switchConfig is the session's get-config answer: fragments are always
+// handled "normally" (see setConfig).
 func (s *session) switchConfig() ofp.SwitchConfig {
-	return ofp.SwitchConfig{Flags: uint16(s.cfgFlags.Load()), MissSendLen: uint16(s.missSendLen.Load())}
+	return ofp.SwitchConfig{Flags: ofp.ConfigFragNormal, MissSendLen: uint16(s.missSendLen.Load())}
 }
 
-// setConfig applies OFPT_SET_CONFIG to the session. Fragments are handled
-// "normally" (passed through) or dropped; reassembly, and flags no version
-// we speak defines, are refused with OFPSCFC_BAD_FLAGS rather than
-// ignored. miss_send_len applies even to a slave, as in Open vSwitch: it
-// only concerns what the session itself is sent.
+// setConfig applies OFPT_SET_CONFIG. miss_send_len is the session's own
+// (as in Open vSwitch; even a slave may set it, since it only concerns
+// what the session is sent). Fragment handling other than "normal" (pass
+// fragments through the tables) is refused with OFPSCFC_BAD_FLAGS rather
+// than accepted and ignored: the pipeline can neither drop nor reassemble
+// fragments, and neither can Open vSwitch reassemble them.
 func (s *session) setConfig(c ofp.SwitchConfig) error {
-	if c.Flags&^ofp.ConfigFragMask != 0 || c.Flags&ofp.ConfigFragMask == ofp.ConfigFragReasm ||
-		c.Flags&ofp.ConfigFragMask == ofp.ConfigFragMask {
-		return newError(ofp.ETSwitchConfigFailed, ofp.SCFCBadFlags, "flags %#x: only frag normal and frag drop are supported", c.Flags)
+	if c.Flags != ofp.ConfigFragNormal {
+		return newError(ofp.ETSwitchConfigFailed, ofp.SCFCBadFlags, "flags %#x: only fragment handling \"normal\" is supported", c.Flags)
 	}
 	s.missSendLen.Store(uint32(c.MissSendLen))
-	if s.role.Load() != ofp.RoleSlave {
-		s.cfgFlags.Store(uint32(c.Flags))
-	}
 	return nil
 }
 

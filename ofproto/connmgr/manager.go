@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,7 +93,7 @@ type Status struct {
 // or was not sent.
 type Counters struct {
 	PacketIns      [3]uint64 // sent, by reason: no_match, action, invalid_ttl
-	RateDropped    uint64    // packet-ins dropped by the rate limit
+	RateDropped    [3]uint64 // packet-ins dropped by the rate limit, by reason
 	QueueDropped   uint64    // asynchronous messages dropped on a full send queue
 	FlowRemoveds   uint64
 	PortStatuses   uint64
@@ -104,8 +105,8 @@ type Counters struct {
 
 // counters is Counters updated from several goroutines.
 type counters struct {
-	packetIns                                                    [3]atomic.Uint64
-	rateDropped, queueDropped, flowRemoveds, portStatuses        atomic.Uint64
+	packetIns, rateDropped                                       [3]atomic.Uint64
+	queueDropped, flowRemoveds, portStatuses                     atomic.Uint64
 	connects, disconnects, probeTimeouts, slowDisconnect, others atomic.Uint64
 }
 
@@ -113,8 +114,8 @@ func (c *counters) snapshot() Counters {
 	var s Counters
 	for i := range s.PacketIns {
 		s.PacketIns[i] = c.packetIns[i].Load()
+		s.RateDropped[i] = c.rateDropped[i].Load()
 	}
-	s.RateDropped = c.rateDropped.Load()
 	s.QueueDropped = c.queueDropped.Load()
 	s.FlowRemoveds = c.flowRemoveds.Load()
 	s.PortStatuses = c.portStatuses.Load()
@@ -151,6 +152,8 @@ type Manager struct {
 	closed  bool
 	genID   uint64 // master election generation id (§6.3.5)
 	genSeen bool
+
+	graceTimer *time.Timer // re-counts controllers when a fail-open delay ends
 
 	notifyMu    sync.Mutex // serialises SetControllers calls to the Switch
 	notified    [2]int     // what the Switch was told last
@@ -314,6 +317,9 @@ func (m *Manager) Close() error {
 	}
 	m.ctrls = map[string]*controller{}
 	m.order = nil
+	if m.graceTimer != nil {
+		m.graceTimer.Stop()
+	}
 	m.mu.Unlock()
 	if m.unlist != nil {
 		m.unlist()
@@ -328,11 +334,30 @@ func (m *Manager) Close() error {
 // notify tells the Switch how many controllers are configured and
 // connected, when that changed. Service sessions (passive targets, the
 // management socket) are not controllers for fail-mode purposes.
+//
+// A controller that is not connected still counts as connected until it
+// has been down (or, never having connected, configured) for three times
+// the longest inactivity probe interval: Open vSwitch's fail-open delay,
+// so that a controller restart or a slow first connection does not flip
+// a standalone bridge into NORMAL forwarding and back. A timer re-counts
+// when the first such grace period ends.
 func (m *Manager) notify() {
 	m.notifyMu.Lock()
 	defer m.notifyMu.Unlock()
+	now := m.now()
 	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return
+	}
+	var delay time.Duration
+	for _, c := range m.ctrls {
+		if !c.t.passive {
+			delay = max(delay, 3*probeInterval(c.cfg))
+		}
+	}
 	configured, connected := 0, 0
+	var next time.Duration
 	for _, c := range m.ctrls {
 		if c.t.passive {
 			continue
@@ -340,7 +365,21 @@ func (m *Manager) notify() {
 		configured++
 		if c.connected() {
 			connected++
+			continue
 		}
+		if left := delay - now.Sub(c.downSince()); left > 0 {
+			connected++
+			if next == 0 || left < next {
+				next = left
+			}
+		}
+	}
+	if m.graceTimer != nil {
+		m.graceTimer.Stop()
+		m.graceTimer = nil
+	}
+	if next > 0 {
+		m.graceTimer = time.AfterFunc(next, m.notify)
 	}
 	m.mu.Unlock()
 	if m.notifiedYet && m.notified == [2]int{configured, connected} {
@@ -348,6 +387,18 @@ func (m *Manager) notify() {
 	}
 	m.notified, m.notifiedYet = [2]int{configured, connected}, true
 	m.sw.SetControllers(configured, connected)
+}
+
+// probeInterval is a controller's inactivity probe interval, 0 when
+// probes are off.
+func probeInterval(c Controller) time.Duration {
+	switch {
+	case c.InactivityProbe == 0:
+		return DefaultInactivityProbe
+	case c.InactivityProbe < 0:
+		return 0
+	}
+	return c.InactivityProbe
 }
 
 // Sessions returns a description of every established session.
@@ -369,4 +420,21 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Map returns the Controller table's status column as Open vSwitch fills
+// it: state, sec_since_connect, sec_since_disconnect (each only when
+// known) and last_error (only when there is one).
+func (s Status) Map() map[string]string {
+	out := map[string]string{"state": s.State}
+	if s.SecSinceConnect >= 0 {
+		out["sec_since_connect"] = strconv.Itoa(s.SecSinceConnect)
+	}
+	if s.SecSinceDisconnect >= 0 {
+		out["sec_since_disconnect"] = strconv.Itoa(s.SecSinceDisconnect)
+	}
+	if s.LastError != "" {
+		out["last_error"] = s.LastError
+	}
+	return out
 }

@@ -46,9 +46,8 @@ type session struct {
 	role        atomic.Uint32 // ofp.Role*
 	async       atomic.Pointer[ofp.AsyncConfig]
 	missSendLen atomic.Uint32
-	cfgFlags    atomic.Uint32 // OFPC_* from set-config
-	lastRx      atomic.Int64  // unix nanoseconds of the last message received
-	probing     atomic.Bool   // an echo request is out
+	lastRx      atomic.Int64 // unix nanoseconds of the last message received
+	probing     atomic.Bool  // an echo request is out
 
 	ra ofp.Reassembler // the reader's
 
@@ -65,14 +64,9 @@ func newSession(c *controller, conn net.Conn) *session {
 		service: c.t.passive, peer: conn.RemoteAddr().String(),
 		wdone: make(chan struct{}), done: make(chan struct{})}
 	if s.peer == "" || s.peer == "@" {
-		s.peer = c.cfg.Target
+		s.peer = c.name
 	}
-	switch p := c.cfg.InactivityProbe; {
-	case p == 0:
-		s.probe = DefaultInactivityProbe
-	case p > 0:
-		s.probe = p
-	}
+	s.probe = probeInterval(c.cfg)
 	if c.cfg.RateLimit > 0 {
 		s.limit = newPinLimiter(c.cfg.RateLimit, c.cfg.BurstLimit, c.m.now)
 	}
@@ -85,7 +79,7 @@ func (s *session) shut(why error) {
 	s.closeOnce.Do(func() {
 		s.why = why
 		if why != nil {
-			s.m.log.Debug("session closed", "target", s.c.cfg.Target, "peer", s.peer, "why", why)
+			s.m.log.Debug("session closed", "target", s.c.name, "peer", s.peer, "why", why)
 		}
 		s.out.close()
 		s.conn.Close()
@@ -262,7 +256,7 @@ func (s *session) writeLoop() {
 		if err != nil {
 			if ne, ok := err.(net.Error); ok && ne.Timeout() {
 				s.c.ctr.slowDisconnect.Add(1)
-				s.m.log.Warn("controller not reading, disconnecting", "target", s.c.cfg.Target, "peer", s.peer,
+				s.m.log.Warn("controller not reading, disconnecting", "target", s.c.name, "peer", s.peer,
 					"stalled", s.m.stallTimeout)
 			}
 			s.shut(fmt.Errorf("send: %w", err))
@@ -294,7 +288,7 @@ func (s *session) probeLoop() {
 		}
 		if s.probing.Load() && idle >= 2*s.probe {
 			s.c.ctr.probeTimeouts.Add(1)
-			s.m.log.Info("inactivity probe timed out", "target", s.c.cfg.Target, "peer", s.peer, "idle", idle)
+			s.m.log.Info("inactivity probe timed out", "target", s.c.name, "peer", s.peer, "idle", idle)
 			s.shut(errProbe)
 			return
 		}
@@ -324,6 +318,6 @@ type SessionInfo struct {
 }
 
 func (s *session) info() SessionInfo {
-	return SessionInfo{Target: s.c.cfg.Target, Peer: s.peer, Version: ofp.VersionString(s.version),
+	return SessionInfo{Target: s.c.name, Peer: s.peer, Version: ofp.VersionString(s.version),
 		Role: roleName(s.role.Load()), Service: s.service, MissSendLen: uint16(s.missSendLen.Load())}
 }

@@ -149,8 +149,14 @@ func TestBadMessages(t *testing.T) {
 	p.expectError(82, ofp.ETBadRequest, ofp.BRCBadMultipart)
 
 	// Unsupported set-config flags.
-	xid = p.send(&ofp.SetConfig{SwitchConfig: ofp.SwitchConfig{Flags: ofp.ConfigFragReasm}})
-	p.expectError(xid, ofp.ETSwitchConfigFailed, ofp.SCFCBadFlags)
+	for _, flags := range []uint16{ofp.ConfigFragReasm, ofp.ConfigFragDrop, 0x80} {
+		xid = p.send(&ofp.SetConfig{SwitchConfig: ofp.SwitchConfig{Flags: flags, MissSendLen: 99}})
+		p.expectError(xid, ofp.ETSwitchConfigFailed, ofp.SCFCBadFlags)
+	}
+	_, m := p.request(&ofp.GetConfigRequest{})
+	if c := m.(*ofp.GetConfigReply); c.Flags != 0 || c.MissSendLen != 0 {
+		t.Fatalf("config %+v after refused set-configs", c)
+	}
 
 	// Still alive.
 	xid = p.send(&ofp.EchoRequest{})

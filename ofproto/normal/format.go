@@ -19,8 +19,8 @@ func PortName(port uint32) string {
 
 // FormatEntries prints entries as ovs-appctl fdb/show does
 // (mac_learning_show in ofproto/ofproto-dpif.c): a header line, then one
-// line per entry, "%5s  %4d  MAC  %3d" with the age in whole seconds.
-// portName nil uses PortName.
+// line per entry, "%5s  %4d  MAC  %3d" with the age in whole seconds, or
+// "static". portName nil uses PortName.
 func FormatEntries(entries []Entry, portName func(uint32) string) string {
 	if portName == nil {
 		portName = PortName
@@ -28,16 +28,23 @@ func FormatEntries(entries []Entry, portName func(uint32) string) string {
 	var b strings.Builder
 	b.WriteString(" port  VLAN  MAC                Age\n")
 	for _, e := range entries {
-		fmt.Fprintf(&b, "%5s  %4d  %s  %3d\n", portName(e.Port), e.VLAN, FormatMAC(e.MAC), int64(e.Age.Seconds()))
+		fmt.Fprintf(&b, "%5s  %4d  %s  ", portName(e.Port), e.VLAN, FormatMAC(e.MAC))
+		if e.Static {
+			b.WriteString("static\n")
+		} else {
+			fmt.Fprintf(&b, "%3d\n", int64(e.Age.Seconds()))
+		}
 	}
 	return b.String()
 }
 
-// FormatStats prints the counters as ovs-appctl fdb/stats-show does.
+// FormatStats prints the counters as ovs-appctl fdb/stats-show of Open
+// vSwitch 3.1 does (with its static entries line).
 func FormatStats(bridge string, s Stats) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Statistics for bridge \"%s\":\n", bridge)
 	fmt.Fprintf(&b, "  Current/maximum MAC entries in the table: %d/%d\n", s.Current, s.Max)
+	fmt.Fprintf(&b, "  Current static MAC entries in the table : %d\n", s.Static)
 	fmt.Fprintf(&b, "  Total number of learned MAC entries     : %d\n", s.Learned)
 	fmt.Fprintf(&b, "  Total number of expired MAC entries     : %d\n", s.Expired)
 	fmt.Fprintf(&b, "  Total number of evicted MAC entries     : %d\n", s.Evicted)

@@ -1,6 +1,8 @@
 package normal
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -17,12 +19,16 @@ type Entry struct {
 	VLAN uint16
 	MAC  [6]byte
 	Port uint32        // OpenFlow port
-	Age  time.Duration // since the source was last seen
+	Age  time.Duration // since the source was last seen (0 for static entries)
+	// Static entries (fdb/add) never age, are never evicted and are not
+	// moved by learning.
+	Static bool
 }
 
 // Stats are the counters of fdb/stats-show.
 type Stats struct {
-	Current, Max                     int // entries now, and the size limit
+	Current, Max                     int // entries now (static ones included), and the size limit
+	Static                           int // static entries now
 	Learned, Expired, Evicted, Moved uint64
 }
 
@@ -35,26 +41,14 @@ type Change struct {
 	Old, New uint32 // OpenFlow ports; 0: none
 }
 
-type macKey struct {
-	vlan uint16
-	mac  [6]byte
-}
-
-// macEntry is a table entry and its node in the LRU list.
-type macEntry struct {
-	macKey
-	port       uint32
-	seen       time.Time // last learned
-	prev, next *macEntry
-}
-
 // MACTable maps (VLAN, MAC) to the OpenFlow port the address was last seen
 // on. Entries age out aging after the address was last seen as a source;
-// when the table is full, learning a new address evicts the entry learned
-// least recently. Entries are kept in a doubly linked list in the order they
-// were last learned, so that aging, eviction and refresh are O(1): with one
-// aging time for all, the least recently learned entry is also the first to
-// expire. A MACTable is safe for concurrent use.
+// when the table is full, learning a new address evicts the least recently
+// learned entry of the port with the most entries (see victim). Entries are
+// kept in lists in the order they were last learned, so that learning,
+// refresh and aging are O(1): with one aging time for all, the least
+// recently learned entry is also the first to expire. A MACTable is safe
+// for concurrent use.
 type MACTable struct {
 	now func() time.Time
 
@@ -62,8 +56,12 @@ type MACTable struct {
 	// mu protects the fields below.
 	entries map[macKey]*macEntry
 	lru     macEntry // sentinel: lru.next is the oldest entry, lru.prev the newest
+	byPort  map[uint32]*portEntries
+	flood   map[uint16]bool // VLANs where nothing is learned (flood-vlans)
 	aging   time.Duration
 	size    int
+	static  int    // static entries
+	seq     uint64 // learns so far, to order entries (macEntry.seq)
 	stats   Stats
 }
 
@@ -73,7 +71,7 @@ func NewMACTable(aging time.Duration, size int, now func() time.Time) *MACTable 
 	if now == nil {
 		now = time.Now
 	}
-	t := &MACTable{now: now, entries: make(map[macKey]*macEntry)}
+	t := &MACTable{now: now, entries: make(map[macKey]*macEntry), byPort: make(map[uint32]*portEntries)}
 	t.lru.next, t.lru.prev = &t.lru, &t.lru
 	t.aging, t.size = limits(aging, size)
 	return t
@@ -98,7 +96,11 @@ func (t *MACTable) SetLimits(aging time.Duration, size int) []Change {
 	t.aging, t.size = limits(aging, size)
 	var ch []Change
 	for len(t.entries) > t.size {
-		ch = append(ch, t.evictLocked())
+		c, ok := t.evictLocked()
+		if !ok {
+			break
+		}
+		ch = append(ch, c)
 	}
 	return ch
 }
@@ -110,39 +112,34 @@ func (t *MACTable) Limits() (aging time.Duration, size int) {
 	return t.aging, t.size
 }
 
-func (t *MACTable) unlink(e *macEntry) {
-	e.prev.next, e.next.prev = e.next, e.prev
-	e.prev, e.next = nil, nil
-}
-
-func (t *MACTable) pushNewest(e *macEntry) {
-	e.prev, e.next = t.lru.prev, &t.lru
-	t.lru.prev.next = e
-	t.lru.prev = e
-}
-
 func (t *MACTable) removeLocked(e *macEntry) {
 	t.unlink(e)
 	delete(t.entries, e.macKey)
+	if e.static {
+		t.static--
+	}
 }
 
-// evictLocked removes the least recently learned entry; the table is not empty.
-func (t *MACTable) evictLocked() Change {
-	e := t.lru.next
+// evictLocked removes the victim; ok is false when every entry is static.
+func (t *MACTable) evictLocked() (ch Change, ok bool) {
+	e := t.victim()
+	if e == nil {
+		return Change{}, false
+	}
 	t.removeLocked(e)
 	t.stats.Evicted++
-	return Change{VLAN: e.vlan, MAC: e.mac, Old: e.port}
+	return Change{VLAN: e.vlan, MAC: e.mac, Old: e.port}, true
 }
 
 func (t *MACTable) expired(e *macEntry, now time.Time) bool {
-	return now.Sub(e.seen) >= t.aging
+	return !e.static && now.Sub(e.seen) >= t.aging
 }
 
 // Learn records that mac was seen as a source in vlan on port. It returns
 // the change when the address is new or moved (nil when it was already on
 // port, which only refreshes it), and the entry evicted to make room, if
 // any. Multicast and broadcast sources are never learned (nil, nil), nor is
-// port 0.
+// port 0; a static entry is left as it is.
 func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicted *Change) {
 	if mac[0]&1 != 0 || port == 0 {
 		return nil, nil
@@ -151,7 +148,13 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 	k := macKey{vlan, mac}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.flood[vlan] {
+		return nil, nil
+	}
 	if e, ok := t.entries[k]; ok {
+		if e.static {
+			return nil, nil
+		}
 		old := e.port
 		if t.expired(e, now) {
 			// Expired but not yet collected: Lookup already ignores it,
@@ -167,18 +170,21 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 			t.stats.Moved++
 			changed = &Change{VLAN: vlan, MAC: mac, Old: old, New: port}
 		}
-		e.port, e.seen = port, now
 		t.unlink(e)
-		t.pushNewest(e)
+		e.port, e.seen = port, now
+		t.link(e)
 		return changed, nil
 	}
 	if len(t.entries) >= t.size {
-		ev := t.evictLocked()
+		ev, ok := t.evictLocked()
+		if !ok {
+			return nil, nil // full of static entries
+		}
 		evicted = &ev
 	}
 	e := &macEntry{macKey: k, port: port, seen: now}
 	t.entries[k] = e
-	t.pushNewest(e)
+	t.link(e)
 	t.stats.Learned++
 	return &Change{VLAN: vlan, MAC: mac, New: port}, evicted
 }
@@ -194,11 +200,37 @@ func (t *MACTable) Lookup(vlan uint16, mac [6]byte) (port uint32, ok bool) {
 	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.flood[vlan] {
+		return 0, false
+	}
 	e, ok := t.entries[macKey{vlan, mac}]
 	if !ok || t.expired(e, now) {
 		return 0, false
 	}
 	return e.port, true
+}
+
+// SetFloodVLANs sets the bridge's other_config:flood-vlans: VLANs in which
+// nothing is learned and every frame is flooded, static entries included.
+// When the set changes the whole table is flushed, as OVS does, and the
+// flushed entries are returned.
+func (t *MACTable) SetFloodVLANs(vlans []uint16) []Change {
+	set := make(map[uint16]bool, len(vlans))
+	for _, v := range vlans {
+		set[v] = true
+	}
+	t.mu.Lock()
+	same := len(set) == len(t.flood)
+	for v := range set {
+		same = same && t.flood[v]
+	}
+	if same {
+		t.mu.Unlock()
+		return nil
+	}
+	t.flood = set
+	t.mu.Unlock()
+	return t.Flush()
 }
 
 // Expire removes the entries not seen for the aging time and returns them.
@@ -207,10 +239,19 @@ func (t *MACTable) Expire() []Change {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var ch []Change
-	for e := t.lru.next; e != &t.lru && t.expired(e, now); e = t.lru.next {
-		t.removeLocked(e)
-		t.stats.Expired++
-		ch = append(ch, Change{VLAN: e.vlan, MAC: e.mac, Old: e.port})
+	// Dynamic entries are in expiry order; static ones, which never
+	// expire, are stepped over.
+	for e := t.lru.next; e != &t.lru; {
+		next := e.next
+		if !e.static {
+			if !t.expired(e, now) {
+				break
+			}
+			t.removeLocked(e)
+			t.stats.Expired++
+			ch = append(ch, Change{VLAN: e.vlan, MAC: e.mac, Old: e.port})
+		}
+		e = next
 	}
 	return ch
 }
@@ -220,10 +261,12 @@ func (t *MACTable) Expire() []Change {
 func (t *MACTable) NextExpiry() (at time.Time, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.lru.next == &t.lru {
-		return time.Time{}, false
+	for e := t.lru.next; e != &t.lru; e = e.next {
+		if !e.static {
+			return e.seen.Add(t.aging), true
+		}
 	}
-	return t.lru.next.seen.Add(t.aging), true
+	return time.Time{}, false
 }
 
 // Delete removes one entry (fdb/del) and reports whether it was there.
@@ -277,7 +320,11 @@ func (t *MACTable) Entries() []Entry {
 	defer t.mu.Unlock()
 	out := make([]Entry, 0, len(t.entries))
 	for e := t.lru.next; e != &t.lru; e = e.next {
-		out = append(out, Entry{VLAN: e.vlan, MAC: e.mac, Port: e.port, Age: now.Sub(e.seen)})
+		en := Entry{VLAN: e.vlan, MAC: e.mac, Port: e.port, Static: e.static}
+		if !e.static {
+			en.Age = now.Sub(e.seen)
+		}
+		out = append(out, en)
 	}
 	return out
 }
@@ -294,6 +341,78 @@ func (t *MACTable) Stats() Stats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.stats
-	s.Current, s.Max = len(t.entries), t.size
+	s.Current, s.Max, s.Static = len(t.entries), t.size, t.static
 	return s
+}
+
+// ClearStats zeroes the learned, expired, evicted and moved counters
+// (fdb/stats-clear).
+func (t *MACTable) ClearStats() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stats = Stats{}
+}
+
+// ErrNoStatic is returned by DeleteStatic for an address with no static entry.
+var ErrNoStatic = errors.New("could not find static mac entry")
+
+// AddStatic adds a static entry (fdb/add): mac in vlan is on port until
+// DeleteStatic, whatever learning sees. A dynamic entry for the address
+// becomes static. It returns the change, if the port differs from what the
+// table said, and the entry evicted to make room, if any.
+func (t *MACTable) AddStatic(vlan uint16, mac [6]byte, port uint32) (changed, evicted *Change, err error) {
+	if mac[0]&1 != 0 {
+		return nil, nil, fmt.Errorf("fdb: static entry for multicast address %s", FormatMAC(mac))
+	}
+	if vlan > MaxVID {
+		return nil, nil, fmt.Errorf("fdb: vlan %d out of range 0..%d", vlan, MaxVID)
+	}
+	if port == 0 {
+		return nil, nil, errors.New("fdb: static entry needs a port")
+	}
+	now := t.now()
+	k := macKey{vlan, mac}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.entries[k]
+	if ok {
+		if e.port != port {
+			old := e.port
+			if t.expired(e, now) {
+				old = 0
+			}
+			changed = &Change{VLAN: vlan, MAC: mac, Old: old, New: port}
+		}
+		if !e.static {
+			t.static++
+		}
+		t.unlink(e)
+		e.port, e.seen, e.static = port, now, true
+		t.link(e)
+		return changed, nil, nil
+	}
+	if len(t.entries) >= t.size {
+		ev, ok := t.evictLocked()
+		if !ok {
+			return nil, nil, fmt.Errorf("fdb: table full (%d static entries)", t.static)
+		}
+		evicted = &ev
+	}
+	e = &macEntry{macKey: k, port: port, seen: now, static: true}
+	t.entries[k] = e
+	t.link(e)
+	t.static++
+	return &Change{VLAN: vlan, MAC: mac, New: port}, evicted, nil
+}
+
+// DeleteStatic removes a static entry (fdb/del).
+func (t *MACTable) DeleteStatic(vlan uint16, mac [6]byte) (Change, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.entries[macKey{vlan, mac}]
+	if !ok || !e.static {
+		return Change{}, ErrNoStatic
+	}
+	t.removeLocked(e)
+	return Change{VLAN: vlan, MAC: mac, Old: e.port}, nil
 }

@@ -24,8 +24,8 @@ type PortView struct {
 type Out struct {
 	Port uint32 // OpenFlow port
 	Tag  uint16 // VID to send the frame tagged with; 0: untagged
-	// PriorityTag is set when the frame leaves untagged (Tag 0) on a port
-	// with priority-tags and a non-zero PCP: it carries a VID 0 tag.
+	// PriorityTag is set when the frame leaves with VID 0 but a tag that
+	// carries its non-zero priority (VLANConfig.OutputTag says when).
 	PriorityTag bool
 }
 
@@ -48,6 +48,9 @@ type Decision struct {
 	// In is the input port and Src, Dst the frame's addresses, for Explain.
 	In       uint32
 	Src, Dst [6]byte
+
+	inMode VLANMode // input port's effective mode and tag, for Explain
+	inTag  uint16
 }
 
 // Reasons a decision gives (Decision.Why), worded as OVS's xlate_normal
@@ -111,6 +114,17 @@ func fromController(in uint32) bool {
 // learn, then forward to the learned port of the destination or flood to
 // every other port carrying the VLAN. A frame never goes back out in.
 func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Decision {
+	return n.decide(in, key, ports, true)
+}
+
+// Decide is Forward without learning: the decision the MAC table gives now,
+// leaving it untouched, for ofproto/trace and for revalidating cache
+// entries (which re-learn separately, through MACTable.Learn).
+func (n *Normal) Decide(in uint32, key *datapath.FlowKey, ports []PortView) Decision {
+	return n.decide(in, key, ports, false)
+}
+
+func (n *Normal) decide(in uint32, key *datapath.FlowKey, ports []PortView, learn bool) Decision {
 	d := Decision{In: in, Src: key.EthSrc, Dst: key.EthDst, TPID: datapath.EthTypeVLAN}
 	drop := func(why string) Decision {
 		d.Drop, d.Why, d.Outputs = true, why, nil
@@ -120,7 +134,6 @@ func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Dec
 		return drop(WhyNoEthernet)
 	}
 	var inCfg VLANConfig // controller-sourced: trunk of all VLANs
-	learn := true
 	if fromController(in) {
 		learn = false
 	} else {
@@ -130,6 +143,7 @@ func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Dec
 		}
 		inCfg = p.VLAN
 	}
+	d.inMode, d.inTag = inCfg.EffectiveMode(), inCfg.Tag
 	// A TPID without the 4 bytes of the tag behind it (datapath/packet
 	// rule 3 leaves EthType = TPID and no FieldVLAN0).
 	if !key.Fields.Has(datapath.FieldVLAN0) && (key.EthType == datapath.EthTypeVLAN || key.EthType == datapath.EthTypeQinQ) {
@@ -182,8 +196,7 @@ func (n *Normal) Forward(in uint32, key *datapath.FlowKey, ports []PortView) Dec
 		}
 	}
 	if len(d.Outputs) == 0 {
-		d.Drop = true
-		d.Why = WhyNoOutput
+		d.Drop, d.Why = true, WhyNoOutput
 	}
 	return d
 }
@@ -199,12 +212,12 @@ func findPort(ports []PortView, port uint32) *PortView {
 
 // output is the Out for a frame of vlan with priority pcp leaving p.
 func output(p *PortView, vlan uint16, pcp uint8) (Out, bool) {
-	vid, ok := p.VLAN.OutputVID(vlan)
+	tci, tagged, ok := p.VLAN.OutputTag(vlan, pcp)
 	if !ok {
 		return Out{}, false
 	}
-	_, tagged := OutputTCI(vid, pcp, p.VLAN.PriorityTags)
-	return Out{Port: p.Port, Tag: vid, PriorityTag: vid == 0 && tagged}, true
+	vid := tci & 0x0fff
+	return Out{Port: p.Port, Tag: vid, PriorityTag: tagged && vid == 0}, true
 }
 
 // String is a one-line summary for logs and tests.

@@ -171,6 +171,28 @@ func (c VLANConfig) OutputVID(vlan uint16) (vid uint16, ok bool) {
 	return vlan, true
 }
 
+// OutputTag returns the tag a frame of VLAN vlan and priority pcp carries
+// when it leaves the port (tagged false: none), or ok false when the port
+// does not carry vlan. It follows what Open vSwitch 3.1 puts on the wire:
+// where the port sends the VLAN untagged (access ports, a native-untagged
+// port's native VLAN) the priority is dropped, unless the port has
+// priority-tags and the priority is not zero, which sends a priority tag
+// (VID 0). Where the port sends the VLAN as it is (trunks, native-tagged,
+// a native-untagged port's other VLANs) the tag carries the VID and the
+// priority, so that VLAN 0 with a non-zero priority leaves a trunk
+// priority-tagged, as it came in.
+func (c VLANConfig) OutputTag(vlan uint16, pcp uint8) (tci uint16, tagged, ok bool) {
+	vid, ok := c.OutputVID(vlan)
+	if !ok {
+		return 0, false, false
+	}
+	// untagged: the port strips the VLAN rather than passing it on.
+	m := c.EffectiveMode()
+	untagged := m == ModeAccess || (m == ModeNativeUntagged && vlan == c.Tag)
+	tci, tagged = OutputTCI(vid, pcp, !untagged || c.PriorityTags)
+	return tci, tagged, true
+}
+
 // Equal reports whether two configurations behave the same (Trunks compared
 // as sets).
 func (c VLANConfig) Equal(d VLANConfig) bool {

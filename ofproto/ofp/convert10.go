@@ -21,7 +21,9 @@ func err10(t ErrorType, code uint16, format string, args ...any) *Error {
 // Error10 returns the OFPT_ERROR to send a 1.0 session for err: errors of
 // the convert10 functions are already in 1.0 numbering and come back as
 // they are; *Error values in 1.3 numbering (from the codec or the
-// pipeline) are mapped with To10; any other error is OFPBRC_EPERM.
+// pipeline) are mapped with To10; any other error is OFPBRC_EPERM. Data
+// (the first 64 bytes of the failed request) is the caller's to set with
+// WithData when the error does not carry it yet.
 func Error10(err error) *Error {
 	var e *Error
 	if !errors.As(err, &e) {

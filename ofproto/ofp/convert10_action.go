@@ -26,6 +26,8 @@ package ofp
 // after an enqueue in the same list (1.3's set_queue lasts for the rest of
 // the list and xvs has no pop-queue; OFPBAC_BAD_QUEUE).
 
+import "reflect"
+
 // ActionsFrom10 converts a 1.0 action list that applies to any packet
 // (no match is known): set_vlan_* push a tag first, set_tp_* are refused.
 // Flow-mods and packet-outs use ActionsFrom10For with what they know.
@@ -52,7 +54,7 @@ func ActionsFrom10For(as Actions10, m Match10) ([]Action, error) {
 	}
 	set := func(o OXM) { out = append(out, &ActionSetField{Field: o}) }
 	for i, a := range as {
-		switch a := a.(type) {
+		switch a := derefAction10(a).(type) {
 		case ActionOutput10:
 			if enqueued {
 				return nil, err10(ET10BadAction, BAC10BadQueue, "action %d: output after enqueue has no OpenFlow 1.3 form (set_queue would last)", i)
@@ -124,6 +126,9 @@ func ActionsTo10(as []Action) (Actions10, error) {
 		return nil, err10(ET10BadAction, BAC10BadType, "action %d: "+format, append([]any{i}, args...)...)
 	}
 	for i := 0; i < len(as); i++ {
+		if v := reflect.ValueOf(as[i]); v.Kind() == reflect.Pointer && v.IsNil() {
+			return bad(i, "nil")
+		}
 		switch a := as[i].(type) {
 		case *ActionOutput:
 			p, ok := a.Port.To10()
@@ -157,6 +162,23 @@ func ActionsTo10(as []Action) (Actions10, error) {
 		}
 	}
 	return out, nil
+}
+
+// derefAction10 returns the value a pointer to a 1.0 action points to:
+// the codec decodes actions as values, but a caller may build a list of
+// pointers, which implement Action10 too.
+func derefAction10(a Action10) Action10 {
+	v := reflect.ValueOf(a)
+	if v.Kind() != reflect.Pointer {
+		return a
+	}
+	if v.IsNil() {
+		return nil // a typed nil would panic in its value methods
+	}
+	if d, ok := v.Elem().Interface().(Action10); ok {
+		return d
+	}
+	return a
 }
 
 func isVLANSetField(a Action) bool {

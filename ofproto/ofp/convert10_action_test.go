@@ -40,6 +40,8 @@ func TestActionsFrom10(t *testing.T) {
 		{"udp6 ports", Actions10{ActionSetTPSrc10{Port: 1}, ActionSetTPDst10{Port: 2}}, udp6, "set_field:1->udp_src,set_field:2->udp_dst"},
 		{"sctp ports", Actions10{ActionSetTPDst10{Port: 9}}, sctp, "set_field:9->sctp_dst"},
 		{"enqueue", Actions10{ActionEnqueue10{Port: 3, QueueID: 7}}, MatchAll10(), "set_queue:7,output:3"},
+		{"pointers", Actions10{&ActionSetDLSrc10{Addr: MAC{0, 1, 2, 3, 4, 5}}, &ActionOutput10{Port: 4}}, MatchAll10(),
+			"set_field:00:01:02:03:04:05->eth_src,output:4"},
 		{"two enqueues", Actions10{ActionEnqueue10{Port: 3, QueueID: 7}, ActionEnqueue10{Port: Port10InPort, QueueID: 1}}, MatchAll10(),
 			"set_queue:7,output:3,set_queue:1,IN_PORT"},
 	} {
@@ -81,6 +83,7 @@ func TestActionsFrom10Refused(t *testing.T) {
 		{"tp with proto but no type", Actions10{ActionSetTPDst10{Port: 1}}, noType, BAC10BadArgument},
 		{"output after enqueue", Actions10{ActionEnqueue10{Port: 1, QueueID: 1}, ActionOutput10{Port: 2}}, MatchAll10(), BAC10BadQueue},
 		{"nil", Actions10{nil}, MatchAll10(), BAC10BadType},
+		{"typed nil", Actions10{(*ActionOutput10)(nil)}, MatchAll10(), BAC10BadType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ActionsFrom10For(tc.in, tc.match)
@@ -112,6 +115,8 @@ func TestActionsTo10Refused(t *testing.T) {
 		{"ipv6 set", []Action{&ActionSetField{Field: basicOXM(OXMIPv6SrcField, make([]byte, 16), nil)}}, BAC10BadType},
 		{"big port", []Action{&ActionOutput{Port: 0x10000}}, BAC10BadOutPort},
 		{"experimenter", []Action{&ActionExperimenter{Experimenter: 1, Data: make([]byte, 4)}}, BAC10BadType},
+		{"typed nil", []Action{(*ActionOutput)(nil)}, BAC10BadType},
+		{"nil", []Action{nil}, BAC10BadType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ActionsTo10(tc.in)

@@ -3,6 +3,7 @@ package ofp
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"regexp"
 	"strings"
@@ -363,6 +364,32 @@ func TestConvert10Interop(t *testing.T) {
 	}
 	msgs = append(msgs, ps10, ps)
 
+	for _, req := range []*StatsRequest10{
+		{Type: ST10Desc},
+		{Type: ST10Flow, Flow: &FlowStatsRequest10{Match: m, TableID: 0xff, OutPort: Port10None}},
+		{Type: ST10Aggregate, Flow: &FlowStatsRequest10{Match: MatchAll10(), TableID: 0, OutPort: 2}},
+		{Type: ST10Port, Port: &PortStatsRequest10{PortNo: Port10None}},
+		{Type: ST10Queue, Queue: &QueueStatsRequest10{PortNo: 1, QueueID: 2}},
+	} {
+		body, err := req.ToMultipart()
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, req, &MultipartRequest{Body: body})
+	}
+	for _, body := range []MultipartBody{
+		&Desc{MfrDesc: "xvs project", HWDesc: "hw", SWDesc: "1.0", SerialNum: "None", DPDesc: "br0"},
+		&AggregateReply{PacketCount: 1, ByteCount: 2, FlowCount: 3},
+		&FlowStatsReply{Entries: []FlowStats{{Priority: 10, Cookie: 3, PacketCount: 4, ByteCount: 5, Match: fr.Match,
+			Instructions: []Instruction{&InstApplyActions{Actions: []Action{&ActionOutput{Port: 2}}}}}}},
+	} {
+		r10, err := StatsReplyTo10(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, r10, &MultipartReply{Body: body})
+	}
+
 	only13 := regexp.MustCompile(` \(OF1\.3\)| cookie=0x0| table_id=0|actions=.*`)
 	for i := 0; i < len(msgs); i += 2 {
 		w10, err := Marshal(Version10, 1, msgs[i])
@@ -376,6 +403,36 @@ func TestConvert10Interop(t *testing.T) {
 		a, b := ovsOfpPrint(t, w10), vlanNone10(ovsOfpPrint(t, w13))
 		if only13.ReplaceAllString(a, "") != only13.ReplaceAllString(b, "") {
 			t.Errorf("%T:\n 1.0 %q\n 1.3 %q", msgs[i], a, b)
+		}
+	}
+}
+
+// TestRandomConvert10AgreeWithOVS: ovs-ofctl reads random 1.0 flow-mods
+// and their 1.3 conversions as the same flow (match, priority, cookie,
+// timeouts, flags).
+func TestRandomConvert10AgreeWithOVS(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 10))
+	cut := regexp.MustCompile(` \(OF1\.3\)| actions=.*`)
+	n := 0
+	for n < 150 {
+		fm10 := &FlowMod10{Match: randMatch10(r), Cookie: uint64(r.IntN(3)), Priority: uint16(r.IntN(3) * 1000), IdleTimeout: uint16(r.IntN(2) * 10),
+			BufferID: BufferNone10, OutPort: Port10None, Flags: uint16(r.IntN(4)), Actions: Actions10{ActionOutput10{Port: 1}}}
+		fm, err := fm10.ToFlowMod()
+		if err != nil {
+			continue
+		}
+		n++
+		w10, err := Marshal(Version10, 1, fm10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w13, err := Marshal(Version13, 1, fm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := cut.ReplaceAllString(ovsOfpPrint(t, w10), ""), vlanNone10(cut.ReplaceAllString(ovsOfpPrint(t, w13), ""))
+		if a != b {
+			t.Errorf("%+v:\n 1.0 %q\n 1.3 %q", fm10.Match, a, b)
 		}
 	}
 }

@@ -143,7 +143,7 @@ func FlowStatsTo10(f *FlowStats) (FlowStats10, error) {
 	var as Actions10 = Actions10{}
 	for _, in := range f.Instructions {
 		apply, ok := in.(*InstApplyActions)
-		if !ok || in == nil {
+		if !ok || apply == nil {
 			return FlowStats10{}, err10(ET10BadAction, BAC10BadType, "flow stats: instruction %T has no OpenFlow 1.0 form", in)
 		}
 		if as, err = ActionsTo10(apply.Actions); err != nil {
