@@ -41,6 +41,8 @@ fail() {
 	done
 	exit 1
 }
+# xvs is what the demo's commands call, so that they print as a user types them.
+xvs() { "$XVS" "$@"; }
 # show runs a command, printing it first as a user would type it.
 show() {
 	printf '$ %s\n' "$*"
@@ -126,11 +128,12 @@ on_exit() {
 
 The demo is left up (KEEP=1). Look around:
   export XVS_RUNDIR=$WORK/run
-  $XVS vsctl show
-  $XVS ofctl dump-flows $BR
-  $XVS dpctl dump-flows
-  $XVS appctl fdb/show $BR
-  $XVS appctl ofproto/trace $BR in_port=1,dl_src=${MAC[vm1]},dl_dst=${MAC[vm2]},icmp,nw_src=${IP[vm1]},nw_dst=${IP[vm2]}
+  alias xvs=$XVS
+  xvs vsctl show
+  xvs ofctl dump-flows $BR
+  xvs dpctl dump-flows
+  xvs appctl fdb/show $BR
+  xvs appctl ofproto/trace $BR in_port=1,dl_src=${MAC[vm1]},dl_dst=${MAC[vm2]},icmp,nw_src=${IP[vm1]},nw_dst=${IP[vm2]}
   ip netns exec $(ns vm1) ping ${IP[vm2]}
   ovs-ofctl -O OpenFlow13 dump-flows unix:$WORK/run/$BR.mgmt
   ovs-vsctl --db=unix:$WORK/run/db.sock show
@@ -172,7 +175,7 @@ wait_socket $! "$XVS_RUNDIR/vswitchd.sock" 15 vswitchd
 echo "vswitchd is up (API socket $XVS_RUNDIR/vswitchd.sock)"
 
 step "Bridge $BR and three VMs: vm1, vm2 on VLAN 10, vm3 on VLAN 20"
-show "$XVS" vsctl --timeout=20 add-br $BR || fail "add-br $BR"
+show xvs vsctl --timeout=20 add-br $BR || fail "add-br $BR"
 # br0's own interface (the bridge's LOCAL port) would chatter IPv6 too.
 [ -e /proc/sys/net/ipv6/conf/$BR ] && sysctl -q -w net.ipv6.conf.$BR.disable_ipv6=1
 for vm in "${VMS[@]}"; do
@@ -187,7 +190,7 @@ for vm in "${VMS[@]}"; do
 	ip -n "$n" addr add "${IP[$vm]}/24" dev eth0
 	ip -n "$n" link set eth0 up
 	echo "$vm: namespace $n, eth0 ${IP[$vm]}/24 ${MAC[$vm]}, bridge port $n tag=${TAG[$vm]}"
-	show "$XVS" vsctl --timeout=20 add-port $BR "$n" "tag=${TAG[$vm]}" || fail "add-port $n"
+	show xvs vsctl --timeout=20 add-port $BR "$n" "tag=${TAG[$vm]}" || fail "add-port $n"
 done
 
 step "VLAN 10: vm1 pings vm2"
@@ -208,16 +211,16 @@ for to in vm1 vm2; do
 done
 
 step "What the switch says about it"
-show "$XVS" vsctl show || fail "vsctl show"
+show xvs vsctl show || fail "vsctl show"
 echo
-show "$XVS" ofctl dump-flows $BR || fail "ofctl dump-flows"
+show xvs ofctl dump-flows $BR || fail "ofctl dump-flows"
 echo
-show "$XVS" dpctl dump-flows || fail "dpctl dump-flows"
+show xvs dpctl dump-flows || fail "dpctl dump-flows"
 echo
-show "$XVS" appctl fdb/show $BR || fail "appctl fdb/show"
+show xvs appctl fdb/show $BR || fail "appctl fdb/show"
 echo
-p1=$("$XVS" vsctl get Interface "$(ns vm1)" ofport)
-show "$XVS" appctl ofproto/trace $BR "in_port=$p1,dl_src=${MAC[vm1]},dl_dst=${MAC[vm2]},icmp,nw_src=${IP[vm1]},nw_dst=${IP[vm2]}" || fail "ofproto/trace"
+p1=$(xvs vsctl get Interface "$(ns vm1)" ofport)
+show xvs appctl ofproto/trace $BR "in_port=$p1,dl_src=${MAC[vm1]},dl_dst=${MAC[vm2]},icmp,nw_src=${IP[vm1]},nw_dst=${IP[vm2]}" || fail "ofproto/trace"
 
 step "Done"
 echo "VLAN 10 switched ping and TCP; VLAN 20 stayed isolated."
