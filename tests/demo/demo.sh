@@ -155,6 +155,10 @@ WORK=$(mktemp -d /tmp/xvs-demo.XXXXXX) || fail "mktemp"
 echo "WORK=$WORK" >"$STATE"
 trap on_exit EXIT
 trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+# Output piped into a reader that quits (| head) must not kill the script
+# before it has torn down what it made.
+trap '' PIPE
 # bpffs refuses names with a dot.
 PINS=$(mktemp -d /sys/fs/bpf/xvs-demo-XXXXXX) || fail "mktemp on bpffs"
 echo "PINS=$PINS" >>"$STATE"
