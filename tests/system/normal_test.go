@@ -2,6 +2,7 @@ package system
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,17 @@ func TestNormalSwitching(t *testing.T) {
 		}
 		return nil
 	})
+
+	// Unicast to a MAC nobody has shown is flooded too.
+	frame, marker = testFrame(net.HardwareAddr{0x02, 0x73, 0xff, 0xff, 0xff, 0xfe}, a.HW())
+	if err := sa.Send(frame); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*netns.Reader{rb, rc} {
+		if _, err := awaitMarker(r, marker, 5*time.Second); err != nil {
+			e.Fatalf("unknown unicast from %s not flooded: %v", a.Name, err)
+		}
+	}
 
 	// Known unicast from a to b reaches b and not c.
 	frame, marker = testFrame(b.HW(), a.HW())

@@ -1,6 +1,7 @@
 package system
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,12 @@ func TestOvsVsctl(t *testing.T) {
 	if out := e.OvsVsctl("get", "Interface", a.Port, "ofport"); strings.TrimSpace(out) == "[]" || strings.HasPrefix(out, "-") {
 		e.Fatalf("ovs-vsctl add-port returned before %s got an ofport: %q", a.Port, out)
 	}
+	e.Eventually(10*time.Second, "ovs-vsctl sees "+a.Port+" up", func() error {
+		if out := strings.TrimSpace(e.OvsVsctl("get", "Interface", a.Port, "link_state")); out != "up" {
+			return fmt.Errorf("link_state %s", out)
+		}
+		return nil
+	})
 	ports := e.OvsVsctl("list-ports", br)
 	if !strings.Contains(ports, a.Port) || !strings.Contains(ports, b.Port) {
 		e.Fatalf("list-ports %s: %q", br, ports)
