@@ -85,6 +85,10 @@ teardown() {
 	fi
 	[ -n "${OVSDB_PID:-}" ] && stop_pid "$OVSDB_PID"
 	for vm in "${VMS[@]}"; do
+		# Deleting a namespace does not end what runs in it (iperf3 -s).
+		for pid in $(ip netns pids "$(ns "$vm")" 2>/dev/null); do
+			kill "$pid" 2>/dev/null
+		done
 		ip link del "$(ns "$vm")" 2>/dev/null
 		ip netns del "$(ns "$vm")" 2>/dev/null
 	done
@@ -94,7 +98,10 @@ teardown() {
 	rm -f "$STATE"
 	return 0
 }
+# stop_pid ends a daemon of this demo: one whose command line names the
+# demo's directory (a recorded pid may belong to another process by now).
 stop_pid() {
+	grep -qF "$WORK" "/proc/$1/cmdline" 2>/dev/null || return 0
 	kill "$1" 2>/dev/null || return 0
 	for _ in $(seq 50); do
 		kill -0 "$1" 2>/dev/null || return 0
