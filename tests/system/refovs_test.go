@@ -10,8 +10,8 @@ import (
 // With XVS_SYSTEST_REF=ovs the scenarios run against Open vSwitch
 // (ovsdb-server and ovs-vswitchd with its userspace datapath) instead of
 // xvs: a check of the tests themselves, that what they expect is what the
-// switch xvs imitates does. Scenarios that rely on an in-kernel fast path
-// (TestRestart: forwarding while the daemon is dead) fail there by design.
+// switch xvs imitates does. TestRestart, which needs a fast path that
+// outlives the daemon, skips there.
 func refOVS() bool { return os.Getenv("XVS_SYSTEST_REF") == "ovs" }
 
 const ovsSchema = "/usr/share/openvswitch/vswitch.ovsschema"
