@@ -35,6 +35,18 @@ next:
 	return -1
 }
 
+var rxPktsRE = regexp.MustCompile(`rx pkts=(\d+)`)
+
+// portRx returns the rx packet count of ovs-ofctl dump-ports' first port.
+func portRx(dump string) int {
+	m := rxPktsRE.FindStringSubmatch(dump)
+	if m == nil {
+		return -1
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
 var dpPacketsRE = regexp.MustCompile(`packets:(\d+)`)
 
 // maxCachedPackets is the largest packet count of a datapath cache entry
@@ -87,6 +99,17 @@ func TestOvsOfctlFlows(t *testing.T) {
 	})
 	if dump := e.Must("dpctl", "dump-flows"); maxCachedPackets(dump) < 10 {
 		e.Fatalf("no datapath cache entry forwarded the pings:\n%s", dump)
+	}
+
+	// Port statistics and descriptions as ovs-ofctl reads them.
+	if rx := portRx(e.OvsOfctl(br, "dump-ports", fmt.Sprint(pa))); rx < 20 {
+		e.Fatalf("dump-ports %d: rx pkts=%d, want >= 20", pa, rx)
+	}
+	show := e.OvsOfctl(br, "show")
+	for _, vm := range []*VM{a, b, c} {
+		if !strings.Contains(show, fmt.Sprintf("%d(%s)", vm.OFPort(), vm.Port)) {
+			e.Fatalf("ovs-ofctl show lacks %d(%s):\n%s", vm.OFPort(), vm.Port, show)
+		}
 	}
 
 	// Drop ICMP from a; the barrier after add-flow means the next ping

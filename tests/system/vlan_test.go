@@ -10,7 +10,8 @@ import (
 // carries both VLANs tagged: a namespace on the trunk reaches the VLAN 10
 // access ports with tagged frames (through a VLAN subinterface where the
 // kernel has 802.1Q, and always by an echo request it tags itself), and
-// what it receives from each VLAN carries that VLAN's tag.
+// what it receives from each VLAN carries that VLAN's tag; a trunk limited
+// to VLAN 10 carries only that one.
 func TestVLANAccessAndTrunk(t *testing.T) {
 	e := NewEnv(t)
 	br := e.AddBridge()
@@ -20,6 +21,8 @@ func TestVLANAccessAndTrunk(t *testing.T) {
 	c := e.AddVM(br, "10.12.0.3/24", "tag=20")
 	tr := e.NewVM("")
 	e.Vsctl("add-port", br, tr.Port, "trunks=10,20")
+	tr10 := e.NewVM("") // a trunk of VLAN 10 only
+	e.Vsctl("add-port", br, tr10.Port, "trunks=10")
 	// Kernels without 8021q have no VLAN subinterfaces.
 	_, vlanErr := tr.Try(10*time.Second, "ip", "link", "add", "link", "eth0", "name", "eth0.10", "type", "vlan", "id", "10")
 	if vlanErr == nil {
@@ -62,7 +65,7 @@ func TestVLANAccessAndTrunk(t *testing.T) {
 
 	// A broadcast from a: untagged at b, tagged 10 on the trunk, absent
 	// in VLAN 20.
-	sa, rb, rc, rt := a.Listen(), b.Listen(), c.Listen(), tr.Listen()
+	sa, rb, rc, rt, rt10 := a.Listen(), b.Listen(), c.Listen(), tr.Listen(), tr10.Listen()
 	frame, marker := testFrame(broadcast, a.HW())
 	if err := sa.Send(frame); err != nil {
 		t.Fatal(err)
@@ -81,6 +84,11 @@ func TestVLANAccessAndTrunk(t *testing.T) {
 	if vid, tagged := vlanOf(f); !tagged || vid != 10 {
 		e.Fatalf("frame from VLAN 10 on the trunk: tagged=%v vid=%d, want tag 10: % x", tagged, vid, f)
 	}
+	if f, err := awaitMarker(rt10, marker, 5*time.Second); err != nil {
+		e.Fatalf("VLAN 10 broadcast on the trunks=10 port: %v", err)
+	} else if vid, tagged := vlanOf(f); !tagged || vid != 10 {
+		e.Fatalf("frame from VLAN 10 on the trunks=10 port: tagged=%v vid=%d: % x", tagged, vid, f)
+	}
 	if f, err := awaitMarker(rc, marker, time.Second); err == nil {
 		e.Fatalf("VLAN 10 broadcast leaked into VLAN 20 at %s: % x", c.Name, f)
 	}
@@ -97,5 +105,8 @@ func TestVLANAccessAndTrunk(t *testing.T) {
 	}
 	if vid, tagged := vlanOf(f); !tagged || vid != 20 {
 		e.Fatalf("frame from VLAN 20 on the trunk: tagged=%v vid=%d, want tag 20: % x", tagged, vid, f)
+	}
+	if f, err := awaitMarker(rt10, marker, time.Second); err == nil {
+		e.Fatalf("VLAN 20 broadcast on the trunks=10 port: % x", f)
 	}
 }
