@@ -14,10 +14,10 @@ import (
 // the in-band control flows Open vSwitch also keeps hidden.
 var catchAllNormal = regexp.MustCompile(`(?m)(^|[ ,])priority=\d+[, ]actions=NORMAL`)
 
-// TestFailModes: with its controller gone, a standalone bridge falls back
-// to MAC learning (two namespaces that never talked through the controller
-// reach each other); once secure, nothing new is forwarded.
-func TestFailModes(t *testing.T) {
+// TestFailStandalone: with its controller gone, a standalone bridge falls
+// back to MAC learning (two namespaces that never talked through the
+// controller reach each other); turned secure, it forwards nothing new.
+func TestFailStandalone(t *testing.T) {
 	testenv.RequireCommand(t, "ovs-testcontroller")
 	e := NewEnv(t)
 	br := e.AddBridge("fail_mode=standalone")
@@ -51,5 +51,38 @@ func TestFailModes(t *testing.T) {
 	d.MustNotReach(a.IP)
 	if out := e.Appctl("bridge/dump-flows", br); catchAllNormal.MatchString(out) {
 		e.Fatalf("secure bridge keeps a catch-all NORMAL flow:\n%s", out)
+	}
+}
+
+// TestFailSecure: a secure bridge whose controller is gone forwards nothing
+// new, even well past the time a standalone bridge takes to fail open; the
+// flows the controller installed stay.
+func TestFailSecure(t *testing.T) {
+	testenv.RequireCommand(t, "ovs-testcontroller")
+	e := NewEnv(t)
+	br := e.AddBridge("fail_mode=secure")
+	a := e.AddVM(br, "10.16.1.1/24")
+	b := e.AddVM(br, "10.16.1.2/24")
+	c := e.AddVM(br, "10.16.1.3/24")
+	d := e.AddVM(br, "10.16.1.4/24")
+
+	port := freePort(t)
+	stop := e.startTestController(port)
+	e.Vsctl("set-controller", br, fmt.Sprintf("tcp:127.0.0.1:%d", port))
+	e.controllerConnected(br, true, 20*time.Second)
+	a.MustReach(b.IP, 20*time.Second)
+
+	stop()
+	e.controllerConnected(br, false, 30*time.Second)
+	// Standalone fails open within about 15 s (three 5 s probe
+	// intervals); give secure 20 s to do what it must not.
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if err := c.Ping(d.IP); err == nil {
+			e.Fatalf("secure bridge without its controller forwarded %s -> %s", c.IP, d.IP)
+		}
+	}
+	if out := e.Appctl("bridge/dump-flows", br); catchAllNormal.MatchString(out) {
+		e.Fatalf("secure bridge without its controller has a catch-all NORMAL flow:\n%s", out)
 	}
 }
