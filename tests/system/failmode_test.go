@@ -18,6 +18,8 @@ var catchAllNormal = regexp.MustCompile(`(?m)(^|[ ,])priority=\d+[, ]actions=NOR
 // back to MAC learning (two namespaces that never talked through the
 // controller reach each other); turned secure, it forwards nothing new.
 func TestFailStandalone(t *testing.T) {
+	// Mostly waiting for timeouts: runs beside the other one.
+	t.Parallel()
 	testenv.RequireCommand(t, "ovs-testcontroller")
 	e := NewEnv(t)
 	br := e.AddBridge("fail_mode=standalone")
@@ -58,6 +60,8 @@ func TestFailStandalone(t *testing.T) {
 // new, even well past the time a standalone bridge takes to fail open; the
 // flows the controller installed stay.
 func TestFailSecure(t *testing.T) {
+	// Mostly waiting for timeouts: runs beside the other one.
+	t.Parallel()
 	testenv.RequireCommand(t, "ovs-testcontroller")
 	e := NewEnv(t)
 	br := e.AddBridge("fail_mode=secure")
