@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -44,8 +43,6 @@ func NewEnv(t *testing.T) *Env {
 	ref := refOVS()
 	if ref {
 		testenv.RequireCommand(t, "ovs-vswitchd")
-	} else {
-		requireVswitchd(t)
 	}
 	// os.MkdirTemp rather than t.TempDir: unix socket paths must stay
 	// under 108 bytes and test names make t.TempDir paths long.
@@ -58,28 +55,6 @@ func NewEnv(t *testing.T) *Env {
 	e.StartDB()
 	e.StartVswitchd()
 	return e
-}
-
-var vswitchdCheck struct {
-	once sync.Once
-	msg  string
-}
-
-// requireVswitchd skips the test when the built xvs has no vswitchd
-// subcommand yet (it arrives on the vswitchd branch).
-func requireVswitchd(t *testing.T) {
-	t.Helper()
-	vswitchdCheck.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		out, _ := exec.CommandContext(ctx, xvsBin, "vswitchd", "--help").CombinedOutput()
-		if strings.Contains(string(out), "unknown command") {
-			vswitchdCheck.msg = "needs xvs vswitchd from the vswitchd branch: this build has no vswitchd subcommand"
-		}
-	})
-	if vswitchdCheck.msg != "" {
-		t.Skip(vswitchdCheck.msg)
-	}
 }
 
 // environ is the environment of every xvs command: XVS_RUNDIR points the
