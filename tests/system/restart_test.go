@@ -73,6 +73,11 @@ func TestRestart(t *testing.T) {
 		}
 		return nil
 	})
+	// The management socket is back (the killed daemon left its file).
+	e.WaitMgmt(br)
+	if out := e.Must("ofctl", "dump-flows", br); !strings.Contains(out, "NORMAL") {
+		e.Fatalf("ofctl dump-flows after the restart lacks the NORMAL flow:\n%s", out)
+	}
 	c.MustReach(a.IP, 20*time.Second)
 	if now := c.OFPort(); fdbPort(e.FDB(br), c.MAC) != fmt.Sprint(now) {
 		e.Fatalf("%s not learned on port %d after the restart: %v", c.MAC, now, e.FDB(br))
