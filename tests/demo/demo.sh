@@ -26,14 +26,19 @@ declare -A TAG=([vm1]=10 [vm2]=10 [vm3]=20)
 # Namespace and host-side veth names: xvs-<vm>.
 ns() { echo "xvs-$1"; }
 
+# Bold headings and a red failure line on a terminal only.
+bold='' red='' plain=''
+if [ -t 1 ]; then
+	bold=$'\033[1m' red=$'\033[1;31m' plain=$'\033[0m'
+fi
 stepno=0
 step() {
 	stepno=$((stepno + 1))
 	current="$*"
-	printf '\n\033[1m== %d. %s\033[0m\n' "$stepno" "$*"
+	printf '\n%s== %d. %s%s\n' "$bold" "$stepno" "$*" "$plain"
 }
 fail() {
-	printf '\n\033[1;31mdemo: FAILED at step %d (%s): %s\033[0m\n' "$stepno" "${current:-setup}" "$*" >&2
+	printf '\n%sdemo: FAILED at step %d (%s): %s%s\n' "$red" "$stepno" "${current:-setup}" "$*" "$plain" >&2
 	for log in "${WORK:-/nonexistent}"/*.log; do
 		[ -f "$log" ] || continue
 		echo "--- last lines of $log:" >&2
