@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,10 @@ func garbage(c net.Conn) error {
 	return nil
 }
 
+// droppedRE matches the log line of an OpenFlow session the daemon dropped:
+// xvs's, or Open vSwitch's in the reference run.
+var droppedRE = regexp.MustCompile(`session closed|connection dropped`)
+
 // TestGarbageFromPeers: an OpenFlow peer sending random bytes, to the
 // management socket and to a ptcp: controller listener, and a DB client
 // sending non-JSON, do not take anything down: the daemons keep serving
@@ -69,6 +74,12 @@ func TestGarbageFromPeers(t *testing.T) {
 	b := e.AddVM(br, "10.18.0.2/24")
 	a.MustReach(b.IP, 20*time.Second)
 
+	// xvs logs a dropped OpenFlow session at debug level (OVS warns).
+	if !e.ovs {
+		e.Appctl("vlog/set", "connmgr:dbg")
+	}
+	logged := len(e.Log("vswitchd"))
+
 	// The management socket.
 	c, err := net.Dial("unix", e.Mgmt(br))
 	if err != nil {
@@ -77,6 +88,12 @@ func TestGarbageFromPeers(t *testing.T) {
 	if err := garbage(c); err != nil {
 		e.Fatalf("management socket: %v", err)
 	}
+	e.Eventually(5*time.Second, "vswitchd logs the broken session", func() error {
+		if l := e.Log("vswitchd")[logged:]; !droppedRE.MatchString(l) {
+			return fmt.Errorf("nothing about it in the log: %q", l)
+		}
+		return nil
+	})
 
 	// A passive controller listener.
 	port := freePort(t)
