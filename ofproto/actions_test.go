@@ -36,9 +36,10 @@ func TestEveryActionTranslates(t *testing.T) {
 		{"ip,actions=dec_ttl,output:2", udp, []datapath.Action{datapath.DecTTL{}, out}},
 		{"ip,actions=push_vlan:0x88a8,set_field:4101->vlan_vid,set_field:6->vlan_pcp,output:2", udp,
 			[]datapath.Action{datapath.PushVLAN{TPID: 0x88a8}, datapath.SetVLANVID{VID: 5}, datapath.SetVLANPCP{PCP: 6}, out}},
-		// A pushed tag copies the tag it covers (§5.12); pop takes it off.
+		// A pushed tag is VID 0, PCP 0, as Open vSwitch pushes it; pop
+		// takes it off.
 		{"dl_vlan=10,actions=push_vlan:0x8100,output:2,pop_vlan,output:2", vlan,
-			[]datapath.Action{datapath.PushVLAN{TPID: 0x8100, TCI: datapath.MakeTCI(10, 3, false)}, out, datapath.PopVLAN{}, out}},
+			[]datapath.Action{datapath.PushVLAN{TPID: 0x8100}, out, datapath.PopVLAN{}, out}},
 		{"ip,actions=push_mpls:0x8847,set_field:77->mpls_label,set_field:2->mpls_tc,set_mpls_ttl:9,dec_mpls_ttl,output:2", udp,
 			[]datapath.Action{datapath.PushMPLS{EthType: 0x8847, TTL: 64}, datapath.SetMPLSLabel{Label: 77}, datapath.SetMPLSTC{TC: 2},
 				datapath.SetMPLSTTL{TTL: 9}, datapath.DecMPLSTTL{}, out}},

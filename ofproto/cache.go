@@ -275,7 +275,10 @@ func (s *Switch) entriesMatching(t uint8, m *classifier.Match) []*cacheEntry {
 	for e := range s.cache.byTable[t] {
 		for i := range e.deps.lookups {
 			l := &e.deps.lookups[i]
-			if l.table == t && m.Matches(&l.key) {
+			if l.table != t {
+				continue
+			}
+			if k := s.lookupKey(l, &e.key); m.Matches(&k) {
 				out = append(out, e)
 				break
 			}

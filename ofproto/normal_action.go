@@ -64,9 +64,14 @@ func (x *xctx) normal() {
 		t := x.key.VLAN[0]
 		tag = &t
 	}
+	save := x.key
 	for _, a := range d.Actions(tag, x.s.dpPortOf) {
 		x.emit(a)
 	}
+	// NORMAL's tag edits are for its own outputs: the actions after it
+	// see the packet as it was (as in Open vSwitch).
+	x.out = append(x.out, restoreKey(&x.key, &save)...)
+	x.key = save
 }
 
 // portName names an OpenFlow port for trace; s.mu is held.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/datapath/dptest"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
@@ -86,4 +87,53 @@ func TestPacketInCookiesAreCollected(t *testing.T) {
 	if pins, _ := rec.take(); len(pins) != 1 {
 		t.Fatalf("%d packet-ins after collection", len(pins))
 	}
+}
+
+// TestRestartAdoptsCache: a new Switch over a datapath that kept its
+// ports and cache (a vswitchd restart) adopts both: ports by name, cache
+// entries by translating their keys on the first revalidation.
+func TestRestartAdoptsCache(t *testing.T) {
+	r := newRig(t, 2, FailSecure)
+	r.add("udp,actions=output:2")
+	f := dptest.UDP4(t, 1, 2)
+	r.send(1, f)
+	r.send(1, f)
+	r.counts(2)
+	r.sw.Close()
+
+	sw, err := New(Config{Name: "br0", Datapath: r.dp, FailMode: FailSecure, Now: r.clk.now, RevalidateInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sw.Close() })
+	for _, n := range []string{"p1", "p2"} {
+		p, err := sw.AddPort(PortSpec{Name: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.DPPort != r.sw.ports[p.OFPort].dpPort {
+			t.Fatalf("port %s adopted as datapath port %d", n, p.DPPort)
+		}
+	}
+	// Until the new process revalidates, the old entry keeps forwarding.
+	r.sw = sw
+	r.send(1, f)
+	if got := r.counts(2); got[1] != 1 {
+		t.Fatalf("pinned entry stopped forwarding: %v", got)
+	}
+	// The new tables say drop; the first pass adopts and rewrites it, its
+	// old counters not credited to the new flows.
+	r.add("udp,actions=drop")
+	st := r.revalidate()
+	if st.Modified != 1 || st.Flows != 1 {
+		t.Fatalf("revalidate after restart %+v", st)
+	}
+	r.send(1, f)
+	if got := r.counts(2); got[1] != 0 {
+		t.Fatalf("adopted entry still forwards: %v", got)
+	}
+	if fs := r.flowStats(""); fs[0].PacketCount != 1 {
+		t.Fatalf("new flow counted %d packets, want 1", fs[0].PacketCount)
+	}
+	r.checkFresh(0, "after adoption")
 }

@@ -16,11 +16,27 @@ import (
 const maxGroupDepth = 32
 
 // lookupDep is one table lookup of a translation: the table, the key it
-// looked up and the rule it hit (nil: miss).
+// looked up and the rule it hit (nil: miss). The key is kept whole only
+// when earlier actions had changed the packet; otherwise it is the
+// translated flow key's own, with the metadata of the moment, and
+// lookupKey rebuilds it (a cache entry saves most of 200 bytes a lookup).
 type lookupDep struct {
-	table uint8
-	key   classifier.Key
-	hit   *rule
+	table    uint8
+	metadata uint64
+	key      *classifier.Key // nil: pipeKey(translated key, in_port, metadata)
+	hit      *rule
+}
+
+// lookupKey returns the key of lookup l of a translation of fk.
+func (s *Switch) lookupKey(l *lookupDep, fk *datapath.FlowKey) classifier.Key {
+	if l.key != nil {
+		return *l.key
+	}
+	in := uint32(0)
+	if p := s.byDP[fk.InPort]; p != nil {
+		in = p.ofport
+	}
+	return pipeKey(fk, in, l.metadata)
 }
 
 // bucketDep is one group bucket a translation went through.
@@ -57,6 +73,7 @@ type deps struct {
 type xctx struct {
 	s        *Switch
 	key      datapath.FlowKey // the packet as the actions so far left it
+	orig     datapath.FlowKey // the packet as it arrived
 	inPort   uint32           // OpenFlow ingress port
 	metadata uint64
 	out      []datapath.Action
@@ -85,7 +102,7 @@ type xlateResult struct {
 // newXlate prepares a translation of key, which arrived on datapath port
 // key.InPort (or, for packet-outs, on OpenFlow port inPort).
 func (s *Switch) newXlate(key datapath.FlowKey, inPort uint32, learn bool, tr *Trace) *xctx {
-	return &xctx{s: s, key: key, inPort: inPort, learn: learn, tr: tr}
+	return &xctx{s: s, key: key, orig: key, inPort: inPort, learn: learn, tr: tr}
 }
 
 // translate runs a packet that arrived on a datapath port through the
@@ -142,10 +159,15 @@ func (x *xctx) pipeline(start uint8) {
 	for !x.stopped {
 		r := x.lookup(t)
 		if r == nil {
-			// No table-miss flow entry: the packet is dropped (§5.4).
-			// Open vSwitch still tells OpenFlow 1.0 controllers.
+			// No table-miss flow entry. Spec 1.3.5 §5.4 drops the
+			// packet; Open vSwitch ends the pipeline there as if an
+			// empty table-miss flow had matched, so the action set
+			// written so far still runs (from table 0 it is empty).
+			// xvs does as Open vSwitch, against which it is checked
+			// (interop_test.go). OVS also tells OpenFlow 1.0
+			// controllers of the miss.
 			x.implicitMiss(t)
-			return
+			break
 		}
 		x.r, x.tableID = r, t
 		if r.meter != 0 {
@@ -184,7 +206,11 @@ func (x *xctx) lookup(t uint8) *rule {
 	if cr != nil {
 		r = cr.Value
 	}
-	x.d.lookups = append(x.d.lookups, lookupDep{table: t, key: k, hit: r})
+	l := lookupDep{table: t, metadata: x.metadata, hit: r}
+	if x.key != x.orig {
+		l.key = &k
+	}
+	x.d.lookups = append(x.d.lookups, l)
 	x.traceLookup(t, r)
 	return r
 }
@@ -220,13 +246,11 @@ func (x *xctx) action(a ofp.Action) {
 	case *ofp.ActionSetField:
 		x.setField(&a.Field)
 	case *ofp.ActionPushVLAN:
-		// The new tag copies the VID and PCP of the tag it covers, or is
-		// 0 (spec 1.3.5 §5.12, table 6).
-		var tci uint16
-		if k.Fields.Has(datapath.FieldVLAN0) {
-			tci = k.VLAN[0].TCI
-		}
-		x.emit(datapath.PushVLAN{TPID: a.EtherType, TCI: tci})
+		// Spec 1.3.5 §5.12 would copy the VID and PCP of the tag the new
+		// one covers; Open vSwitch pushes VID 0 and PCP 0 whatever is
+		// below (a set-field follows to give it a VID), and xvs does as
+		// Open vSwitch, against which it is checked (interop_test.go).
+		x.emit(datapath.PushVLAN{TPID: a.EtherType})
 	case *ofp.ActionPopVLAN:
 		x.emit(datapath.PopVLAN{})
 	case *ofp.ActionPushMPLS:
@@ -339,160 +363,4 @@ var settable = map[uint8]bool{
 	ofp.OXMICMPv4TypeField: true, ofp.OXMICMPv4CodeField: true,
 	ofp.OXMICMPv6TypeField: true, ofp.OXMICMPv6CodeField: true,
 	ofp.OXMMPLSLabelField: true, ofp.OXMMPLSTCField: true,
-}
-
-// output sends the packet to an OpenFlow port, reserved ones included
-// (spec 1.3.5 §4.5).
-func (x *xctx) output(port ofp.PortNo, maxLen uint16) {
-	switch port {
-	case ofp.PortInPort:
-		x.outputPort(x.inPort, true)
-	case ofp.PortTable:
-		// Only meaningful in a packet-out (§4.5): submit the packet to
-		// the first flow table.
-		if x.pktOut && !x.inTables {
-			x.note("output:TABLE: resubmit to table 0")
-			saveSet, saveKey, saveMD := x.aset, x.key, x.metadata
-			x.aset, x.inTables = actionSet{}, true
-			x.pipeline(0)
-			x.out = append(x.out, restoreKey(&x.key, &saveKey)...)
-			x.aset, x.inTables, x.r, x.stopped = saveSet, false, nil, false
-			x.key, x.metadata = saveKey, saveMD
-		}
-	case ofp.PortNormal:
-		x.normal()
-	case ofp.PortFlood, ofp.PortAll:
-		x.flood(port == ofp.PortAll)
-	case ofp.PortController:
-		reason := ofp.PacketInAction
-		if x.r != nil && x.r.isTableMiss() {
-			// §7.4.1: a table-miss flow entry's output to the
-			// controller gives reason OFPR_NO_MATCH.
-			reason = ofp.PacketInNoMatch
-		}
-		x.controller(reason, maxLen, false)
-	case ofp.PortAny:
-	default:
-		x.outputPort(uint32(port), false)
-	}
-}
-
-// outputPort outputs to one port. Output to the ingress port happens only
-// through OFPP_IN_PORT (§4.5); ports administratively down or with
-// OFPPC_NO_FWD get nothing.
-func (x *xctx) outputPort(ofport uint32, allowIn bool) {
-	p := x.s.ports[ofport]
-	switch {
-	case p == nil:
-		x.note("output:%d: no such port, skipped", ofport)
-	case ofport == x.inPort && !allowIn:
-		x.note("output:%d: skipping output to input port", ofport)
-	case p.config&(ofp.PortConfigDown|ofp.PortConfigNoFwd) != 0:
-		x.note("output:%d: port down or no_fwd, skipped", ofport)
-	default:
-		x.emit(datapath.Output{Port: p.dpPort})
-	}
-}
-
-// flood outputs to every port but the ingress one: OFPP_ALL to all of
-// them, OFPP_FLOOD also skipping ports with no_flood or down links.
-func (x *xctx) flood(all bool) {
-	for _, p := range x.s.sortedPorts() {
-		if p.ofport == x.inPort || p.config&(ofp.PortConfigDown|ofp.PortConfigNoFwd) != 0 {
-			continue
-		}
-		if !all && (p.config&portConfigNoFlood != 0 || !p.linkUp) {
-			continue
-		}
-		x.emit(datapath.Output{Port: p.dpPort})
-	}
-}
-
-// portConfigNoFlood is OpenFlow 1.0's OFPPC_NO_FLOOD, which 1.3 dropped
-// but Open vSwitch keeps for ports excluded from OFPP_FLOOD.
-const portConfigNoFlood ofp.PortConfig = 1 << 4
-
-// controller sends the packet to the controllers through a datapath
-// userspace action whose cookie names the packet-in to build, so that a
-// cached entry sends packet-ins from the fast path too.
-func (x *xctx) controller(reason uint8, maxLen uint16, miss bool) {
-	if p := x.s.ports[x.inPort]; p != nil && p.config&ofp.PortConfigNoPacketIn != 0 {
-		x.note("in_port has no_packet_in: no packet-in")
-		return
-	}
-	pi := pinInfo{reason: reason, maxLen: maxLen, miss: miss, inPort: x.inPort,
-		metadata: x.metadata, tunnel: x.key.TunnelID, table: x.tableID, cookie: ^uint64(0)}
-	if x.r != nil {
-		pi.cookie = x.r.cookie
-		pi.table = x.r.table
-	}
-	x.emit(datapath.Userspace{Cookie: x.s.pinCookie(pi)})
-}
-
-// implicitMiss handles a table miss without a table-miss flow entry: the
-// packet is dropped; Open vSwitch still sends it to OpenFlow 1.0
-// controllers (PacketInEvent.Miss), which only matters while one is
-// connected.
-func (x *xctx) implicitMiss(t uint8) {
-	x.tableID = t
-	x.r = nil
-	if x.s.ctrlConnected > 0 && !x.pktOut {
-		x.controller(ofp.PacketInNoMatch, ofp.ControllerMaxLenNoBuffer, true)
-	}
-}
-
-// group runs the packet through a group: every selected bucket on its own
-// copy of the packet (spec 1.3.5 §5.6.1), bucket actions in order, as
-// Open vSwitch runs them.
-func (x *xctx) group(id uint32) {
-	x.d.groups = append(x.d.groups, id)
-	if x.depth >= maxGroupDepth {
-		x.note("group:%d: too deeply nested, dropped", id)
-		return
-	}
-	sel := x.s.groups.Select(id, flowHash(&x.key), x.s.liveness())
-	x.noteGroup(id, len(sel))
-	saveKey, saveMD, saveSet := x.key, x.metadata, x.aset
-	x.depth++
-	if len(sel) == 0 {
-		x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: -1})
-	}
-	for i, b := range sel {
-		if i == 0 {
-			// group.Table.Credit counts the group with the bucket, and
-			// it has no bucket-only credit: an ALL group's packet counts
-			// once in the group, and in its first bucket only.
-			x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: b.Index})
-		}
-		x.aset = actionSet{}
-		x.actions(b.Bucket.Actions)
-		x.stopped = false
-		for _, a := range restoreKey(&x.key, &saveKey) {
-			x.out = append(x.out, a)
-		}
-		x.key, x.metadata = saveKey, saveMD
-	}
-	x.aset = saveSet
-	x.depth--
-}
-
-// flowHash hashes the fields that identify a connection, for select
-// groups: a connection keeps its bucket.
-func flowHash(k *datapath.FlowKey) uint32 {
-	h := uint64(14695981039346656037)
-	mix := func(b ...byte) {
-		for _, c := range b {
-			h ^= uint64(c)
-			h *= 1099511628211
-		}
-	}
-	mix(k.EthSrc[:]...)
-	mix(k.EthDst[:]...)
-	mix(byte(k.EthType>>8), byte(k.EthType))
-	mix(k.IPv4Src[:]...)
-	mix(k.IPv4Dst[:]...)
-	mix(k.IPv6Src[:]...)
-	mix(k.IPv6Dst[:]...)
-	mix(k.IPProto, byte(k.TPSrc>>8), byte(k.TPSrc), byte(k.TPDst>>8), byte(k.TPDst))
-	return uint32(h ^ h>>32)
 }

@@ -37,12 +37,13 @@ func TestGotoMetadataAndActionSet(t *testing.T) {
 	if got := r.counts(3); got[2] != 0 {
 		t.Fatalf("after clear_actions port 3 got %d frames", got[2])
 	}
-	// Metadata not matching: table 1 misses, the packet is dropped (no
-	// table-miss flow), with the set never executed.
+	// Metadata not matching: table 1 misses (no table-miss flow). As in
+	// Open vSwitch, the pipeline ends there and the action set written so
+	// far runs.
 	r.add("table=0,in_port=1,actions=write_actions(output:2),write_metadata:0x6/0xff,goto_table:1")
 	r.send(1, f)
-	if got := r.counts(3); got[1]+got[2] != 0 {
-		t.Fatalf("implicit miss forwarded: %v", got)
+	if got := r.counts(3); got[1] != 1 || got[2] != 0 {
+		t.Fatalf("implicit miss in table 1: %v, want the action set's output:2", got)
 	}
 }
 
@@ -290,5 +291,24 @@ func TestNormalVLANAccess(t *testing.T) {
 	r.send(1, udp(t, mac(1), mac(9), ip4(1), ip4(2), 1, 2))
 	if got := r.counts(3); got[1] != 0 || got[2] != 1 {
 		t.Fatalf("access 10 flood: %v", got)
+	}
+}
+
+func TestNormalTagEditsDoNotLeak(t *testing.T) {
+	r := newRig(t, 0, FailSecure)
+	r.sw.AddPort(PortSpec{Name: "tr1"})
+	r.sw.AddPort(PortSpec{Name: "acc", VLAN: vlanAccess(10)})
+	r.sw.AddPort(PortSpec{Name: "tr2"})
+	r.add("in_port=1,actions=NORMAL,output:3")
+	f := dptest.Build(t, &layers.Ethernet{SrcMAC: mac(1), DstMAC: mac(9), EthernetType: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 10, Type: layers.EthernetTypeIPv4}, dptest.IPv4(layers.IPProtocolUDP),
+		&layers.UDP{SrcPort: 1, DstPort: 2}, dptest.Payload(4))
+	r.send(1, f)
+	acc, tr2 := r.recv(2), r.recv(3)
+	if len(acc) != 1 || decode(t, acc[0]).Layer(layers.LayerTypeDot1Q) != nil {
+		t.Fatalf("access port got %d frames or a tagged one", len(acc))
+	}
+	if len(tr2) != 2 || !bytes.Equal(tr2[0], f) || !bytes.Equal(tr2[1], f) {
+		t.Fatalf("trunk got %d frames; NORMAL's untagging for the access port leaked into output:3", len(tr2))
 	}
 }

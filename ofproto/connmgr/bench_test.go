@@ -58,7 +58,7 @@ func TestAddFlows100k(t *testing.T) {
 	// CPU time is the process's (client and switch together): on a shared
 	// machine it says more than the wall clock.
 	t.Logf("add-flows %d: %v (%.0f flows/s), CPU %v; dump-flows: %v, CPU %v", n, add, n/add.Seconds(), addCPU, dump, dumpCPU)
-	if add > 15*time.Second {
+	if add > 15*time.Second && !raceEnabled {
 		t.Fatalf("add-flows took %v, the target is 2.9 s", add)
 	}
 }
@@ -132,4 +132,34 @@ func BenchmarkDumpFlows(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "flows/s")
+}
+
+// BenchmarkPacketIn: one packet-in event (a 1500-byte frame) fanned out to
+// a connected 1.3 controller that reads and discards: the work the Switch's
+// goroutine does per event (filter, encode, queue).
+func BenchmarkPacketIn(b *testing.B) {
+	h := newHarness(b)
+	h.m.maxAsync = 1 << 20 // measure the work, not drops
+	l := listenController(b)
+	if err := h.m.SetControllers([]Controller{{Target: l.target}}); err != nil {
+		b.Fatal(err)
+	}
+	p := l.accept(ofp.Version13)
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			if _, err := p.conn.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	ev := pinEvent(ofp.PacketInAction, frame(1500), 0xffff, false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		h.m.PacketIn(ev)
+	}
+	b.StopTimer()
+	c := h.m.Status()[0].Counters
+	b.ReportMetric(float64(c.QueueDropped), "dropped")
 }

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 type controller struct {
@@ -201,6 +203,11 @@ func (c *controller) sessionUp(s *session) {
 	m.sessions.Store(&next)
 	m.mu.Unlock()
 	c.ctr.connects.Add(1)
+	if c.mgmt {
+		m.log.Debug("management session", "peer", s.peer, "version", ofp.VersionString(s.version))
+	} else {
+		m.log.Info("controller connected", "target", c.name, "peer", s.peer, "version", ofp.VersionString(s.version))
+	}
 	m.notify()
 }
 
@@ -235,7 +242,12 @@ func (c *controller) sessionDown(s *session, established bool, why error) {
 	m.mu.Unlock()
 	if established {
 		c.ctr.disconnects.Add(1)
+		if !c.mgmt {
+			m.log.Info("controller disconnected", "target", c.name, "peer", s.peer, "why", why)
+		}
 		m.notify()
+	} else if why != nil {
+		m.log.Debug("connection failed before the hello", "target", c.name, "peer", s.peer, "why", why)
 	}
 }
 

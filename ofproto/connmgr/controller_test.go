@@ -5,6 +5,7 @@ import (
 	"net"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -252,7 +253,7 @@ func TestPassiveListener(t *testing.T) {
 func TestFailOpenDelay(t *testing.T) {
 	h := newHarness(t)
 	l := listenController(t)
-	const probe = 40 * time.Millisecond
+	const probe = 100 * time.Millisecond
 	sock := filepath.Join(t.TempDir(), "xc-nobody.sock")
 	start := time.Now()
 	if err := h.m.SetControllers([]Controller{{Target: "unix:" + sock, InactivityProbe: probe}}); err != nil {
@@ -265,6 +266,18 @@ func TestFailOpenDelay(t *testing.T) {
 	if d := time.Since(start); d < 3*probe {
 		t.Fatalf("failed open after %v, before 3 probe intervals", d)
 	}
+	// The standalone Switch now forwards with a hidden NORMAL flow.
+	hiddenNormal := func() bool {
+		for _, f := range h.sw.DumpFlows(true) {
+			if f.Hidden && strings.Contains(f.String(), "NORMAL") {
+				return true
+			}
+		}
+		return false
+	}
+	if !hiddenNormal() {
+		t.Fatalf("no hidden NORMAL flow after failing open: %v", h.sw.DumpFlows(true))
+	}
 
 	// A controller that connects and then goes away.
 	if err := h.m.SetControllers([]Controller{{Target: l.target, InactivityProbe: probe}}); err != nil {
@@ -272,6 +285,9 @@ func TestFailOpenDelay(t *testing.T) {
 	}
 	p := l.accept(ofp.Version13)
 	waitFor(t, "connected", func() bool { return h.sw.controllers() == [2]int{1, 1} })
+	if hiddenNormal() {
+		t.Fatal("hidden NORMAL flow while a controller is connected")
+	}
 	p.conn.Close()
 	down := time.Now()
 	waitFor(t, "fail open after the disconnect", func() bool { return h.sw.controllers() == [2]int{1, 0} })
@@ -284,5 +300,26 @@ func TestFailOpenDelay(t *testing.T) {
 		if c == h.sw.ctrls[i] {
 			t.Fatalf("the same count %v told twice in a row: %v", c, h.sw.ctrls)
 		}
+	}
+}
+
+// TestIPv6Controller: tcp:[ADDR]:PORT reaches a controller on IPv6.
+func TestIPv6Controller(t *testing.T) {
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	defer ln.Close()
+	h := newHarness(t)
+	l := &ctlListener{t: t, ln: ln, target: "tcp:" + ln.Addr().String()}
+	if err := h.m.SetControllers([]Controller{{Target: l.target}}); err != nil {
+		t.Fatal(err)
+	}
+	p := l.accept(ofp.Version13)
+	if _, m := p.request(&ofp.FeaturesRequest{}); m == nil {
+		t.Fatal("no features reply")
+	}
+	if st := h.m.Status()[0]; !st.Connected || st.Target != l.target {
+		t.Fatalf("status %+v", st)
 	}
 }

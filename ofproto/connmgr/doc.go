@@ -19,6 +19,11 @@
 // Passive listeners and the management socket give "service" sessions, as
 // Open vSwitch calls them: they are not controllers for fail-mode purposes
 // and get no asynchronous messages until they set a nonzero miss_send_len.
+// The Switch is told how many controllers are configured and connected on
+// every change; a controller that went down still counts as connected for
+// three probe intervals (Open vSwitch's fail-open delay).
+//
+// See docs/controllers.md for the behaviour in detail.
 //
 // Concurrency: each session has one reader goroutine that handles its
 // messages strictly in order (so a barrier reply follows every earlier

@@ -67,7 +67,7 @@ func (s *session) handle13(h ofp.Header, raw []byte) {
 	case *ofp.EchoReply:
 		// Any message proves the peer alive; readLoop noted it.
 	case *ofp.Error:
-		s.m.log.Info("controller sent an error", "peer", s.peer, "error", m.Error())
+		s.m.log.Debug("peer sent an error", "peer", s.peer, "error", m.Error())
 	case *ofp.Experimenter:
 		fail(newError(ofp.ETBadRequest, ofp.BRCBadExperimenter, "experimenter %#x: no experimenter messages are supported", m.Experimenter))
 	case *ofp.FeaturesRequest:

@@ -31,7 +31,7 @@ func (s *session) handle10(h ofp.Header, raw []byte) {
 		s.send(xid, &ofp.EchoReply{Data: m.Data})
 	case *ofp.EchoReply:
 	case *ofp.Error:
-		s.m.log.Info("controller sent an error", "peer", s.peer, "error", m.Error())
+		s.m.log.Debug("peer sent an error", "peer", s.peer, "error", m.Error())
 	case *ofp.Vendor10:
 		s.sendError(xid, newError(ofp.ET10BadRequest, ofp.BRC10BadVendor, "vendor %#x: no vendor messages are supported", m.Vendor), raw, true)
 	case *ofp.FeaturesRequest:

@@ -212,6 +212,39 @@ func TestInteropMonitor(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	// xvs ofctl monitor, in OpenFlow 1.0 this time, stops after one
+	// message.
+	type result struct {
+		out string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		o, err := xvsTool.run("-O", "OpenFlow10", "--count", "1", "monitor", target, "65535")
+		done <- result{o, err}
+	}()
+	waitFor(t, "the xvs monitor's miss_send_len", func() bool {
+		for _, s := range h.m.Sessions() {
+			if s.MissSendLen == 65535 && s.Version == "OF1.0" {
+				return true
+			}
+		}
+		return false
+	})
+	if err := h.sw.dp.Inject(dpPort, frame); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil || !strings.Contains(r.out, "OFPT_PACKET_IN") || !strings.Contains(r.out, "in_port=1") {
+			t.Fatalf("xvs ofctl monitor: %v\n%s", r.err, r.out)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("xvs ofctl monitor printed nothing")
+	}
 }
 
 // syncBuffer is a bytes.Buffer a command writes while the test reads.
@@ -264,6 +297,16 @@ func TestInteropMore(t *testing.T) {
 		has(must("-O", proto, "queue-get-config", target, "1"), "OFPT_QUEUE_GET_CONFIG_REPLY")
 		has(must("-O", proto, "dump-aggregate", target), "flow_count=1")
 	}
+	// Without -O ovs-ofctl speaks OpenFlow 1.0 (plus Nicira extensions
+	// where it needs them, which xvs refuses).
+	must("add-flow", target, "priority=11,ip,nw_dst=10.0.0.0/8,actions=output:2")
+	has(must("dump-flows", target), "OFPST_FLOW reply (xid=", "priority=11,ip,nw_dst=10.0.0.0/8 actions=output:2")
+	if out, err := run("add-flow", target, "tcp,tcp_flags=+syn,actions=drop"); err == nil ||
+		!strings.Contains(err.Error(), "does not support any of the usable flow formats") {
+		t.Fatalf("a match beyond 1.0 without -O: %v %s", err, out)
+	}
+	must("del-flows", target, "ip")
+
 	// Fragment handling the pipeline cannot do is refused, not ignored.
 	out, err := run("-O", "OpenFlow13", "set-frags", target, "drop")
 	if err == nil || !strings.Contains(err.Error(), "OFPSCFC_BAD_FLAGS") {

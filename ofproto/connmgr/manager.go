@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,10 +38,10 @@ var _ Switch = (*ofproto.Switch)(nil)
 
 // Config configures a Manager.
 type Config struct {
-	Bridge string // bridge name; names the management socket
-	Switch Switch // required; an *ofproto.Switch
-	RunDir string // management socket <RunDir>/<Bridge>.mgmt; "" for none
-	Log    *slog.Logger
+	Bridge string       // bridge name; names the management socket
+	Switch Switch       // required; an *ofproto.Switch
+	RunDir string       // management socket <RunDir>/<Bridge>.mgmt; "" for none
+	Log    *slog.Logger // used as given (callers add the bridge name); nil: discard
 }
 
 // Controller is one configured controller (a row of the Controller table).
@@ -172,7 +173,7 @@ func New(cfg Config) (*Manager, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	m := &Manager{
-		cfg: cfg, sw: cfg.Switch, log: cfg.Log.With("bridge", cfg.Bridge),
+		cfg: cfg, sw: cfg.Switch, log: cfg.Log,
 		sleep: sleepCtx, now: time.Now,
 		helloTimeout: 10 * time.Second, stallTimeout: 60 * time.Second,
 		maxAsync: defaultMaxAsync, maxBytes: defaultMaxBytes,
@@ -180,8 +181,8 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.sessions.Store(new([]*session))
 	if cfg.RunDir != "" {
-		if cfg.Bridge == "" {
-			return nil, errors.New("connmgr: a management socket needs a bridge name")
+		if cfg.Bridge == "" || strings.ContainsAny(cfg.Bridge, "/\x00") || cfg.Bridge == "." || cfg.Bridge == ".." {
+			return nil, fmt.Errorf("connmgr: bridge name %q cannot name a management socket", cfg.Bridge)
 		}
 		if err := os.MkdirAll(cfg.RunDir, 0o755); err != nil {
 			return nil, fmt.Errorf("connmgr: %w", err)

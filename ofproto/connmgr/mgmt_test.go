@@ -52,6 +52,11 @@ func TestMgmtSocket(t *testing.T) {
 	if _, err := New(Config{Bridge: "xc1", Switch: sw, RunDir: dir}); err == nil {
 		t.Fatal("a second manager took over a live management socket")
 	}
+	for _, bad := range []string{"", "../xc1", "a/b", ".."} {
+		if _, err := New(Config{Bridge: bad, Switch: sw, RunDir: dir}); err == nil {
+			t.Fatalf("bridge name %q accepted", bad)
+		}
+	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}

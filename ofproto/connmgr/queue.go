@@ -19,7 +19,8 @@ const (
 
 type outMsg struct {
 	b     []byte
-	async bool
+	async bool // an asynchronous message or the probe's echo request
+	reply bool // an answer to the peer's request
 }
 
 // outQueue is a bounded FIFO of encoded messages with one consumer (the
@@ -53,7 +54,7 @@ func (q *outQueue) push(b []byte) bool {
 	if q.closed || q.ending {
 		return false
 	}
-	q.msgs = append(q.msgs, outMsg{b: b})
+	q.msgs = append(q.msgs, outMsg{b: b, reply: true})
 	q.bytes += len(b)
 	q.cond.Broadcast()
 	return true

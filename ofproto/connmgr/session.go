@@ -47,6 +47,8 @@ type session struct {
 	async       atomic.Pointer[ofp.AsyncConfig]
 	missSendLen atomic.Uint32
 	lastRx      atomic.Int64 // unix nanoseconds of the last message received
+	lastTx      atomic.Int64 // ... and of the end of the last write of replies
+	busy        atomic.Int32 // the reader is handling a request, the writer writing replies
 	probing     atomic.Bool  // an echo request is out
 
 	ra ofp.Reassembler // the reader's
@@ -227,7 +229,9 @@ func (s *session) readLoop() (err error, graceful bool) {
 		}
 		s.lastRx.Store(time.Now().UnixNano())
 		s.probing.Store(false)
+		s.busy.Add(1)
 		s.handle(raw)
+		s.busy.Add(-1)
 	}
 }
 
@@ -244,6 +248,15 @@ func (s *session) writeLoop() {
 			return
 		}
 		s.conn.SetWriteDeadline(time.Now().Add(s.m.stallTimeout))
+		replies := false
+		for _, m := range msgs {
+			replies = replies || m.reply
+		}
+		if replies {
+			// The peer is busy taking replies until they are written;
+			// the probe waits for that (the write deadline bounds it).
+			s.busy.Add(1)
+		}
 		var err error
 		for _, m := range msgs {
 			if _, err = bw.Write(m.b); err != nil {
@@ -252,6 +265,10 @@ func (s *session) writeLoop() {
 		}
 		if err == nil {
 			err = bw.Flush()
+		}
+		if replies {
+			s.lastTx.Store(time.Now().UnixNano())
+			s.busy.Add(-1)
 		}
 		if err != nil {
 			if ne, ok := err.(net.Error); ok && ne.Timeout() {
@@ -269,7 +286,8 @@ func (s *session) writeLoop() {
 }
 
 // probeLoop sends an echo request after a probe interval without a
-// message from the peer and ends the session after another.
+// message from the peer (or a reply written to it) and ends the session
+// after another.
 func (s *session) probeLoop() {
 	t := time.NewTimer(s.probe)
 	defer t.Stop()
@@ -281,7 +299,15 @@ func (s *session) probeLoop() {
 			return
 		case <-t.C:
 		}
-		idle := time.Since(time.Unix(0, s.lastRx.Load()))
+		// A peer that is taking a long reply (a big flow dump) is alive
+		// even while it sends nothing: the probe waits while a request is
+		// handled and its replies written (a stalled write ends the
+		// session anyway) and counts from when that was done. Asynchronous messages do not
+		// count, since a hung controller's kernel takes those for a while.
+		idle := time.Since(time.Unix(0, max(s.lastRx.Load(), s.lastTx.Load())))
+		if s.busy.Load() > 0 {
+			idle = 0
+		}
 		if idle < s.probe {
 			t.Reset(s.probe - idle)
 			continue

@@ -139,6 +139,14 @@ func TestBadMessages(t *testing.T) {
 	p.write([]byte{4, 18, 0, 16, 0, 0, 0, 80, 0, 99, 0, 0, 0, 0, 0, 0})
 	p.expectError(80, ofp.ETBadRequest, ofp.BRCBadMultipart)
 
+	// An experimenter multipart request: the Switch's error, with the
+	// request's bytes added.
+	raw = mustMarshal(t, ofp.Version13, 83, &ofp.MultipartRequest{Body: &ofp.ExperimenterRequest{ExperimenterMultipart: ofp.ExperimenterMultipart{Experimenter: 0x2320, ExpType: 5}}})
+	p.write(raw)
+	if e := p.expectError(83, ofp.ETBadRequest, ofp.BRCBadExperimenter); !bytes.Equal(e.Data, raw) {
+		t.Errorf("error data % x, want the request % x", e.Data, raw)
+	}
+
 	// A truncated body.
 	p.write([]byte{4, 24, 0, 12, 0, 0, 0, 81, 0, 0, 0, 2})
 	p.expectError(81, ofp.ETBadRequest, ofp.BRCBadLen)
@@ -188,7 +196,7 @@ func TestEcho(t *testing.T) {
 func TestInactivityProbe(t *testing.T) {
 	h := newHarness(t)
 	l := listenController(t)
-	const probe = 80 * time.Millisecond
+	const probe = 250 * time.Millisecond // the peer must answer within it, even on a loaded machine
 	if err := h.m.SetControllers([]Controller{{Target: l.target, InactivityProbe: probe}}); err != nil {
 		t.Fatal(err)
 	}
@@ -218,5 +226,68 @@ func TestInactivityProbe(t *testing.T) {
 	waitFor(t, "the probe timeout as last error", func() bool { return strings.Contains(h.m.Status()[0].LastError, "probe") })
 	if st := h.m.Status()[0]; st.Counters.ProbeTimeouts != 1 || st.Connected {
 		t.Errorf("status %+v, want one probe timeout, not connected", st)
+	}
+}
+
+// TestProbeSlowReader: a peer that sends nothing while it slowly reads a
+// reply longer than the socket can buffer is alive: the probe waits while
+// replies are being written, so the session outlives two probe
+// intervals.
+func TestProbeSlowReader(t *testing.T) {
+	h := newHarness(t)
+	sock := filepath.Join(h.dir, "xc-slow.sock")
+	const probe = 60 * time.Millisecond
+	if err := h.m.SetControllers([]Controller{{Target: "punix:" + sock, InactivityProbe: probe}}); err != nil {
+		t.Fatal(err)
+	}
+	setup := h.mgmt(ofp.Version13)
+	const n = 8000 // about 800 KB of flow stats, four times a unix socket's buffer
+	for i := range n {
+		setup.send(flowAdd(uint16(i%100+1), net.IPv4(10, 2, byte(i>>8), byte(i)), 1))
+	}
+	if errs := setup.barrier(); len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	p := dialPeer(t, "unix", sock, ofp.Version13)
+	p.barrier()
+	xid := p.send(&ofp.MultipartRequest{Body: &ofp.FlowStatsRequest{TableID: 0xff, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}})
+	start := time.Now()
+	var ra ofp.Reassembler
+	var got int
+	buf := make([]byte, 8192)
+	var pending []byte
+	for got == 0 {
+		// A slow reader: 8 KiB every 2 ms.
+		time.Sleep(2 * time.Millisecond)
+		p.conn.SetReadDeadline(time.Now().Add(testTimeout))
+		k, err := p.conn.Read(buf)
+		if err != nil {
+			t.Fatalf("read after %v: %v (status %+v)", time.Since(start), err, h.m.Status())
+		}
+		pending = append(pending, buf[:k]...)
+		for len(pending) >= 8 {
+			l := int(binary.BigEndian.Uint16(pending[2:4]))
+			if len(pending) < l {
+				break
+			}
+			msg := pending[:l:l]
+			pending = pending[l:]
+			hh, m, done, err := ra.Add(msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done && hh.Xid == xid {
+				got = len(m.(*ofp.MultipartReply).Body.(*ofp.FlowStatsReply).Entries)
+			}
+		}
+	}
+	if d := time.Since(start); d < 2*probe {
+		t.Fatalf("the dump took %v, not long enough to test the probe", d)
+	}
+	if got != n+1 {
+		t.Fatalf("%d flows, want %d", got, n+1)
+	}
+	if st := h.m.Status()[0]; !st.Connected || st.Counters.ProbeTimeouts != 0 {
+		t.Fatalf("status %+v", st)
 	}
 }
