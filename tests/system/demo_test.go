@@ -45,7 +45,7 @@ func TestDemo(t *testing.T) {
 		"vm3 -> vm1 (10.0.0.1): no answer", // VLAN 20 isolated
 		"Bridge br0",                       // vsctl show
 		"actions=NORMAL",                   // ofctl dump-flows
-		"push_vlan(vid=",                    // dpctl dump-flows: NORMAL tags for the trunk
+		"push_vlan(vid=",                   // dpctl dump-flows: NORMAL tags for the trunk
 		"Datapath actions:",                // ofproto/trace
 		"== tearing down the demo",
 	} {
