@@ -242,6 +242,15 @@ func (d *Datapath) Put(key datapath.FlowKey, actions []datapath.Action, flags da
 	if e.fast.Flags&flowXDPSlow == 0 && d.needsSKB(actions) {
 		e.fast.Flags |= flowXDPSlow
 	}
+	if flags&(datapath.PutModify|datapath.PutResetStats) == 0 {
+		// Most puts install a new flow (an upcall's miss): try to
+		// create first, which costs one syscall, and fall back to the
+		// lookup and modify below only when the key is cached.
+		err := d.flows.put(&bk, e, nil, ebpf.UpdateNoExist)
+		if !errors.Is(err, datapath.ErrFlowExists) || flags&datapath.PutCreate != 0 {
+			return err
+		}
+	}
 	old, err := d.flows.lookup(&bk)
 	exists := err == nil
 	if err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
@@ -321,8 +330,8 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 	return sumStats(vals, d.clock), nil
 }
 
-// Dump implements datapath.Datapath. It snapshots the keys, then reads each
-// entry: entries deleted meanwhile are skipped.
+// Dump implements datapath.Datapath. It reads the entries in batches
+// (BPF_MAP_LOOKUP_BATCH), or by key where the kernel cannot.
 func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	if err := d.enter(); err != nil {
 		return err
@@ -331,6 +340,41 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	if batch <= 0 {
 		batch = datapath.DefaultDumpBatch
 	}
+	out := make([]datapath.Flow, 0, batch)
+	// One scratch entry for every flow: flow copies what it keeps.
+	vals := make([]tcportFlowEntry, d.flows.ncpu)
+	stride := d.flows.ncpu * entrySize
+	err := d.flows.dumpBatch(func(keys []bpfKey, raw []byte) error {
+		for i := range keys {
+			f, err := d.flows.flow(&keys[i], d.flows.decodeInto(vals, raw[i*stride:]), d.clock)
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
+			if len(out) == batch {
+				if err := fn(out); err != nil {
+					return err
+				}
+				out = make([]datapath.Flow, 0, batch)
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		if len(out) > 0 {
+			return fn(out)
+		}
+		return nil
+	}
+	if !errors.Is(err, errBatchUnsupported) {
+		return err
+	}
+	return d.dumpByKey(batch, fn)
+}
+
+// dumpByKey is Dump for kernels without batch lookups: it snapshots the
+// keys, then reads each entry; entries deleted meanwhile are skipped.
+func (d *Datapath) dumpByKey(batch int, fn func([]datapath.Flow) error) error {
 	keys, err := d.flows.keys()
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -27,16 +28,80 @@ func newFlowTable(flows, long *ebpf.Map) (*flowTable, error) {
 	return &flowTable{m: flows, long: long, ncpu: n}, nil
 }
 
+// entrySize is the size of one CPU's value: struct flow_entry, whose size
+// is a multiple of 8, so per-CPU values follow each other without gaps.
+const entrySize = int(unsafe.Sizeof(tcportFlowEntry{}))
+
 func (t *flowTable) lookup(k *bpfKey) ([]tcportFlowEntry, error) {
-	vals := make([]tcportFlowEntry, t.ncpu)
-	if err := t.m.Lookup(k, &vals); err != nil {
-		if errors.Is(err, ebpf.ErrKeyNotExist) {
-			return nil, datapath.ErrNoSuchFlow
-		}
+	// Raw bytes, decoded by copying memory: cilium/ebpf's per-CPU
+	// decoding goes through reflection for every CPU's value.
+	raw, err := t.m.LookupBytes(k)
+	if err != nil {
 		return nil, fmt.Errorf("flows: lookup: %w", err)
 	}
-	return vals, nil
+	if raw == nil {
+		return nil, datapath.ErrNoSuchFlow
+	}
+	return t.decode(raw), nil
 }
+
+// decode splits one entry's per-CPU values.
+func (t *flowTable) decode(raw []byte) []tcportFlowEntry {
+	return t.decodeInto(make([]tcportFlowEntry, t.ncpu), raw)
+}
+
+// decodeInto splits one entry's per-CPU values into vals (ncpu long).
+func (t *flowTable) decodeInto(vals []tcportFlowEntry, raw []byte) []tcportFlowEntry {
+	for i := range vals {
+		copy(entryBytes(&vals[i]), raw[i*entrySize:])
+	}
+	return vals
+}
+
+// dumpBatch calls fn with successive batches of entries read with
+// BPF_MAP_LOOKUP_BATCH: one syscall per batch instead of a next-key and a
+// lookup per entry. The kernel walks the hash bucket by bucket, so an
+// entry present for the whole walk is seen exactly once. It returns
+// errBatchUnsupported when the kernel lacks batch lookups.
+//
+// fn gets the keys and, for key i, its per-CPU values at raw[i*stride:]
+// (stride = ncpu × entrySize), valid until fn returns.
+func (t *flowTable) dumpBatch(fn func(keys []bpfKey, raw []byte) error) error {
+	batch := 256
+	keys := make([]bpfKey, batch)
+	raw := make([]byte, batch*t.ncpu*entrySize)
+	var cursor ebpf.MapBatchCursor
+	first := true
+	for {
+		n, err := t.m.BatchLookup(&cursor, keys, raw, nil)
+		done := errors.Is(err, ebpf.ErrKeyNotExist)
+		switch {
+		case err == nil, done:
+		case errors.Is(err, unix.ENOSPC) && batch < 1<<16:
+			// One bucket holds more entries than a batch: retry
+			// from the same bucket with room for it.
+			batch *= 2
+			keys = make([]bpfKey, batch)
+			raw = make([]byte, batch*t.ncpu*entrySize)
+			continue
+		case first && (errors.Is(err, unix.EINVAL) || errors.Is(err, ebpf.ErrNotSupported)):
+			return errBatchUnsupported
+		default:
+			return fmt.Errorf("flows: batch lookup: %w", err)
+		}
+		first = false
+		if n > 0 {
+			if err := fn(keys[:n], raw); err != nil {
+				return err
+			}
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+var errBatchUnsupported = errors.New("flows: batch lookup not supported")
 
 // put writes an entry. stats, when not nil, are the per-CPU statistics to
 // keep (a modify); otherwise they start at zero.
@@ -45,21 +110,24 @@ func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags
 		if err := t.long.Update(k, e.long, ebpf.UpdateAny); err != nil {
 			return fmt.Errorf("long_lists: update: %w", err)
 		}
-	} else if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-		return fmt.Errorf("long_lists: delete: %w", err)
-	}
-	vals := make([]tcportFlowEntry, t.ncpu)
-	for i := range vals {
-		vals[i].Acts = e.fast
-		if stats != nil {
-			vals[i].Stats = stats[i]
+	} else if flags != ebpf.UpdateNoExist || readsLong(&e.fast) {
+		// A new entry that does not read long_lists (flow) needs no
+		// delete of a stale list: delete removes a flow's list with it,
+		// and the syscall is a tenth of a new flow's cost.
+		if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			return fmt.Errorf("long_lists: delete: %w", err)
 		}
 	}
+	vals := perCPUEntries(e.fast, stats, t.ncpu)
 	err := t.m.Update(k, vals, flags)
-	for i := 0; i < 50 && errors.Is(err, unix.ENOMEM); i++ {
-		// Entries are allocated on insert from per-CPU caches that the
-		// kernel refills asynchronously: a burst can drain them.
-		time.Sleep(time.Millisecond)
+	// Entries are allocated on insert from per-CPU caches that the
+	// kernel refills asynchronously: a burst can drain them. The refill
+	// usually takes tens of microseconds, so back off from 20 µs
+	// (doubling, at most 1 ms a wait) rather than a millisecond each
+	// time; the caller still gets ErrTooManyFlows after about 50 ms.
+	for wait, waited := 20*time.Microsecond, time.Duration(0); errors.Is(err, unix.ENOMEM) && waited < 50*time.Millisecond; wait = min(2*wait, time.Millisecond) {
+		time.Sleep(wait)
+		waited += wait
 		err = t.m.Update(k, vals, flags)
 	}
 	if err != nil {
@@ -74,6 +142,37 @@ func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags
 		return fmt.Errorf("flows: update: %w", err)
 	}
 	return nil
+}
+
+// readsLong reports whether flow looks an entry's list up in long_lists.
+func readsLong(fast *tcportFlowActions) bool {
+	return fast.Flags&(flowSlowPath|flowUserspace) != 0 && fast.N == 0
+}
+
+// perCPUEntries encodes the per-CPU values of an entry as byte slices, one
+// per CPU: cilium/ebpf copies []byte elements as they are, where a slice
+// of structs goes through encoding/binary's reflection for every CPU (half
+// the cost of a new flow). Without stats every CPU shares one encoding.
+func perCPUEntries(acts tcportFlowActions, stats []tcportFlowStats, ncpu int) [][]byte {
+	vals := make([][]byte, ncpu)
+	if stats == nil {
+		b := entryBytes(&tcportFlowEntry{Acts: acts})
+		for i := range vals {
+			vals[i] = b
+		}
+		return vals
+	}
+	for i := range vals {
+		vals[i] = entryBytes(&tcportFlowEntry{Acts: acts, Stats: stats[i]})
+	}
+	return vals
+}
+
+// entryBytes returns the memory of e as the kernel reads it: bpf2go's
+// struct has the C layout and no padding (TestEntryBytesLayout checks
+// that it encodes as encoding/binary would).
+func entryBytes(e *tcportFlowEntry) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(e)), unsafe.Sizeof(*e))
 }
 
 func (t *flowTable) delete(k *bpfKey) error {

@@ -29,7 +29,7 @@ func testPinDir(t testing.TB) string {
 // newTestDatapath loads a datapath with its own pinned maps. Ports are not
 // attached: tests drive the programs with BPF_PROG_RUN, whose packets come
 // from the loopback device (ifindex 1), mapped here to port inPort.
-func newTestDatapath(t *testing.T) *Datapath {
+func newTestDatapath(t testing.TB) *Datapath {
 	t.Helper()
 	testenv.RequireRoot(t)
 	d, err := New(Config{Name: "xbp-test", PinDir: testPinDir(t), MaxFlows: 1024})
@@ -48,7 +48,7 @@ const (
 
 // fakePorts maps the loopback device to inPort (so test runs arrive there)
 // and outPort to the loopback device, without attaching anything to it.
-func fakePorts(t *testing.T, d *Datapath) {
+func fakePorts(t testing.TB, d *Datapath) {
 	t.Helper()
 	if err := d.ports.in.Update(uint32(loIndex), &tcportPortInfo{PortNo: inPort}, ebpf.UpdateAny); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,137 @@
+package bench
+
+import (
+	"fmt"
+	"golang.org/x/sys/unix"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Config is one harness run.
+type Config struct {
+	Switches []Switch
+	D        Durations
+	Log      io.Writer // progress lines
+}
+
+// Run measures every switch in turn, each on a fresh topology, and
+// returns the results. A switch that cannot start gets a note and empty
+// cells; the run goes on.
+func Run(cfg Config) *Results {
+	names := make([]string, len(cfg.Switches))
+	for i, s := range cfg.Switches {
+		names[i] = s.Name()
+	}
+	r := NewResults(names)
+	for _, sw := range cfg.Switches {
+		start := time.Now()
+		fmt.Fprintf(cfg.Log, "bench: %s ...\n", sw.Name())
+		if err := runSwitch(cfg, sw, r.Values[sw.Name()]); err != nil {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s: %s", sw.Name(), oneLine(err.Error(), 300)))
+			fmt.Fprintf(cfg.Log, "bench: %s: %v\n", sw.Name(), err)
+		}
+		if rm, ok := sw.(Remarker); ok {
+			r.Notes = append(r.Notes, rm.Remark())
+		}
+		fmt.Fprintf(cfg.Log, "bench: %s done in %.1f s\n", sw.Name(), time.Since(start).Seconds())
+	}
+	return r
+}
+
+func runSwitch(cfg Config, sw Switch, out map[string]Value) error {
+	t, err := NewTopo(sw.SwitchNS())
+	if err != nil {
+		return fmt.Errorf("topology: %w", err)
+	}
+	defer t.Close()
+	p, err := loadProgs()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := sw.Start(t, p); err != nil {
+		sw.Stop()
+		return fmt.Errorf("start: %w", err)
+	}
+	defer sw.Stop()
+	e := &env{t: t, p: p, sw: sw, d: cfg.D, log: cfg.Log}
+	if err := e.connected(); err != nil {
+		return err
+	}
+	if e.gen, err = p.newGenerator(t); err != nil {
+		return err
+	}
+	if e.pacer, err = newPacer(t); err != nil {
+		return err
+	}
+	defer e.pacer.Close()
+	if e.cnt, err = p.startCounter(t); err != nil {
+		return err
+	}
+	step := func(name string, fn func(map[string]Value)) {
+		q := e.quiesce()
+		s := time.Now()
+		fn(out)
+		fmt.Fprintf(cfg.Log, "  %s %s: %.1f s (after %.1f s settling)\n", sw.Name(), name, time.Since(s).Seconds(), q.Seconds())
+	}
+	// The control plane first: each daemon then holds its 100,000
+	// OpenFlow flows with an empty cache (the datapath scenarios leave
+	// up to 100,000 cache entries behind, which xvs keeps state for and
+	// revalidates on every flow-mod until they expire).
+	step("control plane", e.controlPlane)
+	step("packet rate", e.rates)
+	step("flow setup", e.setup)
+	e.cnt.stop()
+	step("tcp", e.tcp)
+	step("latency", e.latency)
+	if e.cnt, err = p.startCounter(t); err != nil {
+		return err
+	}
+	step("packet rate, many flows", e.rateMany)
+	e.cnt.stop()
+	return nil
+}
+
+// connected waits until VM A pings VM B through the switch (a switch
+// daemon may take a moment to set its ports up).
+func (e *env) connected() error {
+	var last string
+	for i := 0; i < 20; i++ {
+		o, err := e.t.VMRun(0, 5*time.Second, "ping", "-c", "1", "-W", "1", e.t.IP[1])
+		if err == nil {
+			return nil
+		}
+		last = o
+	}
+	return fmt.Errorf("VM A cannot ping VM B through %s: %s", e.sw.Name(), oneLine(last, 200))
+}
+
+// AllSwitches lists every switch the harness knows, xvs first.
+func AllSwitches(xvsBin string) []Switch {
+	return []Switch{
+		&xvsSwitch{bin: xvsBin},
+		&linuxBridge{}, bareXDP{}, bareTC{},
+		&ovs{portType: "system"}, &ovs{portType: "afxdp"},
+	}
+}
+
+// Machine describes the machine for the report: CPUs, model, kernel.
+func Machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	var u unix.Utsname
+	unix.Uname(&u)
+	load, _ := os.ReadFile("/proc/loadavg")
+	return fmt.Sprintf("%d CPUs (%s), Linux %s, load average %s", runtime.NumCPU(), model,
+		unix.ByteSliceToString(u.Release[:]), strings.Join(strings.Fields(string(load))[:3], " "))
+}

@@ -1,0 +1,217 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// Results holds every switch's measurements by key.
+type Results struct {
+	Switches []string                    // column order
+	Values   map[string]map[string]Value // switch -> key -> value
+	Notes    []string                    // printed under the table
+}
+
+// NewResults returns empty results for the switches, in that order.
+func NewResults(switches []string) *Results {
+	r := &Results{Switches: switches, Values: map[string]map[string]Value{}}
+	for _, s := range switches {
+		r.Values[s] = map[string]Value{}
+	}
+	return r
+}
+
+// get returns a measured value or NaN.
+func (r *Results) get(sw, key string) float64 {
+	v, ok := r.Values[sw][key]
+	if !ok {
+		return math.NaN()
+	}
+	return v.V
+}
+
+// rows: the table's rows in order, with their titles and whether a larger
+// figure is better.
+var rows = []struct {
+	key, title string
+	higher     bool
+}{
+	{KeyRate1, "packet rate, 64 B UDP, 1 flow (Mpps)", true},
+	{KeyRate1k, "packet rate, 1,000 flows (Mpps)", true},
+	{KeyRateMany, "packet rate, many flows (Mpps)", true},
+	{KeySetup, "flow setup, new 5-tuple per packet (flows/s delivered)", true},
+	{KeySetupLoss, "flow setup: packets lost (%)", false},
+	{KeyTCP1, "TCP, iperf3 1 stream (Gbit/s)", true},
+	{KeyTCP4, "TCP, iperf3 4 streams (Gbit/s)", true},
+	{KeyPing50, "ping RTT median (µs)", false},
+	{KeyPing99, "ping RTT p99 (µs)", false},
+	{KeyRR, "TCP request/response, 1 B (trans/s)", true},
+	{KeyFlowMods, "control plane: add-flows (s)", false},
+	{KeyDump, "control plane: dump-flows of them (s)", false},
+	{KeyRSS, "daemon resident memory with them (MiB)", false},
+}
+
+// format prints a figure with 3 significant digits at most, thousands
+// separated for large ones.
+func format(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "n/a"
+	case v == 0:
+		return "0"
+	case math.Abs(v) >= 1000:
+		return groupThousands(fmt.Sprintf("%.0f", v))
+	case math.Abs(v) >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case math.Abs(v) >= 10:
+		return fmt.Sprintf("%.1f", v)
+	case math.Abs(v) >= 1:
+		return fmt.Sprintf("%.2f", v)
+	default:
+		return fmt.Sprintf("%.3f", v)
+	}
+}
+
+func groupThousands(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// WriteTable prints the Markdown table of absolute figures (one column
+// per switch), the cells' footnotes, and the targets with their ratios.
+func (r *Results) WriteTable(w io.Writer) {
+	fmt.Fprintf(w, "| scenario | %s |\n", strings.Join(r.Switches, " | "))
+	fmt.Fprintf(w, "|---|%s\n", strings.Repeat("---|", len(r.Switches)))
+	var notes []string
+	for _, row := range rows {
+		cells := make([]string, len(r.Switches))
+		any := false
+		for i, s := range r.Switches {
+			v, ok := r.Values[s][row.key]
+			switch {
+			case !ok:
+				cells[i] = "—"
+			case math.IsNaN(v.V):
+				notes = append(notes, fmt.Sprintf("%s, %s: %s", s, row.key, v.Why))
+				cells[i] = fmt.Sprintf("n/a [%d]", len(notes))
+				any = true
+			default:
+				cells[i] = format(v.V)
+				if v.Why != "" {
+					notes = append(notes, fmt.Sprintf("%s, %s: %s", s, row.key, v.Why))
+					cells[i] += fmt.Sprintf(" [%d]", len(notes))
+				}
+				any = true
+			}
+		}
+		if any {
+			fmt.Fprintf(w, "| %s | %s |\n", row.title, strings.Join(cells, " | "))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w)
+		for i, n := range notes {
+			fmt.Fprintf(w, "[%d] %s\n", i+1, oneLine(n, 160))
+		}
+	}
+	if len(r.Notes) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range r.Notes {
+			fmt.Fprintln(w, n)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Targets (ratios within this run):")
+	for _, t := range r.Targets() {
+		fmt.Fprintf(w, "- %s\n", t)
+	}
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+// Targets checks the bench issue's targets on xvs's figures: one line
+// each, saying met or MISSED with the ratio that decides it.
+func (r *Results) Targets() []string {
+	const x = "xvs"
+	var out []string
+	check := func(what string, ok bool, detail string) {
+		verdict := "met"
+		if !ok {
+			verdict = "MISSED"
+		}
+		out = append(out, fmt.Sprintf("%s: %s (%s)", what, verdict, detail))
+	}
+	xv := func(key string) float64 { return r.get(x, key) }
+	if _, ok := r.Values[x]; !ok || math.IsNaN(xv(KeyRate1)) {
+		out = append(out, "xvs was not measured in this run: no target can be checked")
+		if _, ok := r.Values[x]; !ok {
+			return out
+		}
+	}
+	ratio := func(a, b float64) string {
+		if math.IsNaN(a) || math.IsNaN(b) || b == 0 {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.2fx", a/b)
+	}
+	// Packet rate, one flow cached.
+	if v := xv(KeyRate1); !math.IsNaN(v) {
+		if ceil := r.get("bare-xdp", KeyRate1); math.IsNaN(ceil) {
+			out = append(out, "packet rate 1 flow >= 0.9x bare XDP: not checked (bare-xdp not measured)")
+		} else {
+			check("packet rate 1 flow >= 0.9x bare XDP", v >= 0.9*ceil, "xvs/bare-xdp "+ratio(v, ceil))
+		}
+		for _, peer := range []string{"linux-bridge", "ovs-netdev", "ovs-afxdp"} {
+			p := r.get(peer, KeyRate1)
+			if math.IsNaN(p) {
+				if _, ok := r.Values[peer]; ok {
+					out = append(out, fmt.Sprintf("packet rate 1 flow above %s: not checked (%s not measured)", peer, peer))
+				}
+				continue
+			}
+			check("packet rate 1 flow above "+peer, v > p, "xvs/"+peer+" "+ratio(v, p))
+		}
+	}
+	if v := xv(KeyTCP1); !math.IsNaN(v) {
+		if p := r.get("linux-bridge", KeyTCP1); math.IsNaN(p) {
+			out = append(out, "TCP 1 stream >= 1.0x Linux bridge: not checked (linux-bridge not measured)")
+		} else {
+			check("TCP 1 stream >= 1.0x Linux bridge", v >= p, "xvs/linux-bridge "+ratio(v, p))
+		}
+	}
+	if v := xv(KeySetup); !math.IsNaN(v) {
+		loss := xv(KeySetupLoss)
+		check("flow setup >= 100,000 flows/s with nothing lost", v >= 100000 && loss <= 0,
+			fmt.Sprintf("%s flows/s, %s%% lost", format(v), format(loss)))
+	}
+	for _, k := range []struct{ key, what string }{{KeyFlowMods, "add-flows"}, {KeyDump, "dump-flows"}} {
+		v, o := xv(k.key), r.get("ovs-netdev", k.key)
+		if math.IsNaN(v) || math.IsNaN(o) {
+			continue
+		}
+		check("control plane "+k.what+" >= 2x faster than OVS", o >= 2*v, "OVS/xvs "+ratio(o, v))
+	}
+	if v, o := xv(KeyRSS), r.get("ovs-netdev", KeyRSS); !math.IsNaN(v) && !math.IsNaN(o) {
+		check("memory <= OVS", v <= o, "xvs/OVS "+ratio(v, o))
+	}
+	return out
+}
