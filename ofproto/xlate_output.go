@@ -77,7 +77,7 @@ func (x *xctx) flood(all bool) {
 
 // portConfigNoFlood is OpenFlow 1.0's OFPPC_NO_FLOOD, which 1.3 dropped
 // but Open vSwitch keeps for ports excluded from OFPP_FLOOD.
-const portConfigNoFlood ofp.PortConfig = 1 << 4
+const portConfigNoFlood = ofp.PortConfigNoFlood10
 
 // controller sends the packet to the controllers through a datapath
 // userspace action whose cookie names the packet-in to build, so that a
