@@ -164,7 +164,11 @@ func (s *Switch) creditDeps(d *deps, packets, bytes uint64, used time.Time) {
 		}
 	}
 	for _, g := range d.buckets {
-		s.groups.Credit(g.group, g.bucket, packets, bytes)
+		if g.bucketOnly {
+			s.groups.CreditBucket(g.group, g.bucket, packets, bytes)
+		} else {
+			s.groups.Credit(g.group, g.bucket, packets, bytes)
+		}
 	}
 }
 

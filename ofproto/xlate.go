@@ -43,6 +43,9 @@ func (s *Switch) lookupKey(l *lookupDep, fk *datapath.FlowKey) classifier.Key {
 type bucketDep struct {
 	group  uint32
 	bucket int
+	// bucketOnly credits the bucket and not the group: the second and
+	// later buckets of an ALL group, whose packet the group counts once.
+	bucketOnly bool
 }
 
 // macDep is one NORMAL destination lookup.
