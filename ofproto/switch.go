@@ -199,6 +199,31 @@ func (s *Switch) SetMACLearning(aging time.Duration, size int) {
 	s.macChanged(s.macs.SetLimits(aging, size))
 }
 
+// SetFlowLimit changes how many cache entries the Switch keeps in the
+// datapath (other_config:flow-limit; 0 or less: DefaultFlowLimit). Upcalls
+// install no more entries while the cache is at the limit; entries over a
+// lowered limit, the least recently used first, go at the next Revalidate.
+func (s *Switch) SetFlowLimit(n int) {
+	if n <= 0 {
+		n = DefaultFlowLimit
+	}
+	s.mu.Lock()
+	defer s.unlock()
+	s.cfg.FlowLimit = n
+}
+
+// SetIdleTimeout changes how long a cache entry may go unused before
+// Revalidate deletes it (other_config:max-idle; 0 or less:
+// DefaultIdleTimeout). It applies from the next Revalidate.
+func (s *Switch) SetIdleTimeout(d time.Duration) {
+	if d <= 0 {
+		d = DefaultIdleTimeout
+	}
+	s.mu.Lock()
+	defer s.unlock()
+	s.cfg.IdleTimeout = d
+}
+
 // SetControllers tells the Switch how many controllers are configured and
 // how many are connected now; connmgr calls it on every change. Going from
 // no controller to some, or back, flushes the flow tables, as Open vSwitch
