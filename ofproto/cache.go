@@ -293,21 +293,27 @@ func (s *Switch) entriesMatching(t uint8, m *classifier.Match) []*cacheEntry {
 
 // entriesHitting returns the entries whose translation hit one of rules.
 func (s *Switch) entriesHitting(rules []*rule) []*cacheEntry {
-	set := map[*rule]bool{}
-	tables := map[uint8]bool{}
+	// Rules are marked with a fresh generation instead of being put in a
+	// set: a 100,000-flow dump then allocates nothing here.
+	s.markGen++
+	gen := s.markGen
+	var tables [numTables]bool
 	for _, r := range rules {
-		set[r] = true
+		r.mark = gen
 		tables[r.table] = true
 	}
 	seen := map[*cacheEntry]bool{}
 	var out []*cacheEntry
-	for t := range tables {
+	for t, in := range tables {
+		if !in {
+			continue
+		}
 		for e := range s.cache.byTable[t] {
 			if seen[e] {
 				continue
 			}
 			for _, l := range e.deps.lookups {
-				if l.hit != nil && set[l.hit] {
+				if l.hit != nil && l.hit.mark == gen {
 					seen[e] = true
 					out = append(out, e)
 					break

@@ -221,15 +221,7 @@ func (s *Switch) selectRules(fm *ofp.FlowMod, strict, isDelete bool) ([]*rule, e
 		tables = []uint8{fm.TableID}
 	}
 	var out []*rule
-	keep := func(r *rule) bool {
-		if r.hidden || (r.cookie^fm.Cookie)&fm.CookieMask != 0 {
-			return false
-		}
-		if isDelete && (!r.outputsTo(fm.OutPort) || !r.usesGroup(fm.OutGroup)) {
-			return false
-		}
-		return true
-	}
+	keep := selectFilter(fm, isDelete)
 	for _, t := range tables {
 		cls := s.tables[t].cls
 		if cls.Len() == 0 {
@@ -248,6 +240,21 @@ func (s *Switch) selectRules(fm *ofp.FlowMod, strict, isDelete bool) ([]*rule, e
 		}
 	}
 	return out, nil
+}
+
+// selectFilter is what selects a rule besides its match (spec 1.3.5
+// §6.4): visible, cookie under cookie_mask, and for deletes (and
+// statistics) out_port and out_group.
+func selectFilter(fm *ofp.FlowMod, isDelete bool) func(*rule) bool {
+	return func(r *rule) bool {
+		if r.hidden || (r.cookie^fm.Cookie)&fm.CookieMask != 0 {
+			return false
+		}
+		if isDelete && (!r.outputsTo(fm.OutPort) || !r.usesGroup(fm.OutGroup)) {
+			return false
+		}
+		return true
+	}
 }
 
 func (s *Switch) modifyFlows(fm *ofp.FlowMod, strict bool) error {

@@ -68,6 +68,7 @@ type Switch struct {
 	pins           pinRegistry
 	failOpen       *rule    // the hidden NORMAL flow while controllers are unreachable
 	pending        []func() // listener calls queued under mu, made after unlock
+	markGen        uint64   // generation of rule.mark (entriesHitting)
 
 	// lmu protects the listeners; it is never held while calling them.
 	lmu        sync.Mutex
