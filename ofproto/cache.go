@@ -22,9 +22,13 @@ type cacheEntry struct {
 	deps    deps
 	last    datapath.FlowStats // the counters credited so far
 	created time.Time
+	// pending is set while a handler puts the entry into the datapath
+	// (install); only handlers, under cmu, look at it.
+	pending bool
 }
 
-// cache indexes the entries; s.mu protects it.
+// cache indexes the entries; s.mu protects it, and cmu too while upcall
+// handlers hold s.mu.RLock.
 type cache struct {
 	entries map[datapath.FlowKey]*cacheEntry
 	// byTable finds the entries whose translation looked up a table.
@@ -94,37 +98,69 @@ func (s *Switch) CacheStats() CacheStats {
 
 // install puts the translation of key into the datapath and the cache.
 // A full cache is not an error: the packet is executed all the same.
+// s.mu is read-locked: the bookkeeping is under cmu, the datapath calls
+// outside it, so handlers install in parallel. An entry is in the cache
+// (pending) before its Put, so a second handler with the same key leaves
+// it alone and a change waiting for mu.Lock finds it.
 func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 	c := &s.cache
 	var last datapath.FlowStats
-	if e := c.entries[key]; e != nil {
+	s.cmu.Lock()
+	old := c.entries[key]
+	s.cmu.Unlock()
+	if old != nil {
+		if old.pending {
+			return // another handler is installing it now
+		}
 		_, err := s.dp.Get(key)
-		if err == nil && datapath.ActionsEqual(e.actions, res.actions) {
+		s.cmu.Lock()
+		if c.entries[key] != old {
+			// Another handler replaced it meanwhile.
+			s.cmu.Unlock()
+			return
+		}
+		if err == nil && datapath.ActionsEqual(old.actions, res.actions) {
 			// Another handler installed it meanwhile.
+			s.cmu.Unlock()
 			return
 		}
 		if err == nil {
-			last = e.last // the datapath keeps the counters on a replace
+			last = old.last // the datapath keeps the counters on a replace
 		}
 		// A miss for a key the cache holds: the datapath lost the
 		// entry, or an older translation raced ours. Start over.
-		s.forget(e)
+		s.forget(old)
+		s.cmu.Unlock()
+	}
+	s.cmu.Lock()
+	if c.entries[key] != nil {
+		s.cmu.Unlock()
+		return
 	}
 	if len(c.entries) >= s.cfg.FlowLimit {
 		c.full++
+		s.cmu.Unlock()
 		return
 	}
-	if err := s.dp.Put(key, res.actions, 0); err != nil {
-		if !errors.Is(err, datapath.ErrTooManyFlows) {
-			s.log.Warn("install cache entry", "err", err)
-		}
-		c.full++
-		return
-	}
-	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now()}
+	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++
+	s.cmu.Unlock()
+
+	err := s.dp.Put(key, res.actions, 0)
+
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	e.pending = false
+	if err != nil {
+		if !errors.Is(err, datapath.ErrTooManyFlows) {
+			s.log.Warn("install cache entry", "err", err)
+		}
+		s.forget(e)
+		c.installs--
+		c.full++
+	}
 }
 
 // credit gives an entry's new traffic (cur minus what was credited) to

@@ -47,11 +47,21 @@ type Switch struct {
 	dp  datapath.Datapath
 	now func() time.Time
 
-	// mu protects everything below. Translation runs under it, so a
-	// change and the revalidation it triggers are atomic with respect to
-	// upcall handling: no entry translated before a change is installed
-	// after it.
-	mu             sync.Mutex
+	// mu protects everything below. Every change (flow-mod, port,
+	// group, ...) and the revalidation it triggers run under mu.Lock.
+	// Upcall handlers translate and install under mu.RLock, several at
+	// once: a change waits for the handlers in flight and new ones wait
+	// for the change, so no entry translated before a change is installed
+	// after it (no generation check is needed), and the cache is whole
+	// when the change revalidates it.
+	//
+	// Under mu.RLock, translation only reads the Switch; what handlers
+	// write is guarded by cmu (the cache bookkeeping and the counters
+	// credited to rules and tables) or has its own lock (the MAC, group
+	// and meter tables, pins). cmu is taken only with mu.RLock held;
+	// mu.Lock holders own everything and do not take it.
+	mu             sync.RWMutex
+	cmu            sync.Mutex
 	closed         bool
 	dpid           uint64 // as configured; 0: derived
 	failMode       FailMode
