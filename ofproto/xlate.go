@@ -228,7 +228,13 @@ func (x *xctx) lookup(t uint8) *rule {
 	}
 	l := lookupDep{table: t, metadata: x.metadata, hit: r}
 	if x.key != x.orig {
-		l.key = &k
+		// A copy, so that k itself stays on the stack when the key is
+		// not kept (most lookups).
+		kc := k
+		l.key = &kc
+	}
+	if x.d.lookups == nil {
+		x.d.lookups = make([]lookupDep, 0, 4)
 	}
 	x.d.lookups = append(x.d.lookups, l)
 	x.traceLookup(t, r)
