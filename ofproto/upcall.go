@@ -26,12 +26,13 @@ func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
 		s.mu.RUnlock()
 		return errors.New("upcall: switch closed")
 	}
-	s.cmu.Lock()
-	s.cache.upcalls++
-	s.cmu.Unlock()
+	// The upcall counts as handled once its bookkeeping is done (at the
+	// end of each path below, s.countUpcall): a caller that sees every
+	// upcall counted knows no handler is still installing.
 	switch u.Reason {
 	case datapath.ReasonUserspace:
 		pi, ok := s.pinOf(u.Cookie)
+		s.countUpcall()
 		s.mu.RUnlock()
 		if !ok {
 			s.log.Warn("userspace upcall with unknown cookie", "cookie", u.Cookie)
@@ -44,6 +45,7 @@ func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
 		if p := s.byDP[u.InPort]; p != nil {
 			in = p.ofport
 		}
+		s.countUpcall()
 		s.mu.RUnlock()
 		s.deliver(s.packetInCall(pinInfo{reason: ofp.PacketInInvalidTTL, inPort: in, cookie: ^uint64(0), maxLen: 0xffff, tunnel: u.Key.TunnelID}, u.Frame))
 		return nil
@@ -56,6 +58,7 @@ func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
 		}
 		s.cmu.Unlock()
 		if e != nil {
+			s.countUpcall()
 			s.mu.RUnlock()
 			// The datapath counted the packet in the entry already.
 			if err := s.dp.Execute(u.Frame, u.InPort, actions); err != nil {
@@ -79,6 +82,7 @@ func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
 		s.creditDeps(&res.deps, 1, uint64(len(u.Frame)), s.now())
 		s.install(u.Key, res)
 		s.macChanged(res.changes)
+		s.cache.upcalls++
 		s.unlock()
 	} else {
 		// The packet itself is not in any entry's counters: count it here.
@@ -86,6 +90,7 @@ func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
 		s.creditDeps(&res.deps, 1, uint64(len(u.Frame)), s.now())
 		s.cmu.Unlock()
 		s.install(u.Key, res)
+		s.countUpcall()
 		s.mu.RUnlock()
 	}
 	if len(res.actions) == 0 {
@@ -95,6 +100,13 @@ func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
 		return fmt.Errorf("upcall: execute: %w", err)
 	}
 	return nil
+}
+
+// countUpcall counts a handled upcall; s.mu is read-locked.
+func (s *Switch) countUpcall() {
+	s.cmu.Lock()
+	s.cache.upcalls++
+	s.cmu.Unlock()
 }
 
 // ServeUpcalls reads Datapath.Upcalls with handlers goroutines (at least
