@@ -29,9 +29,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("xvs dpctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
-	path := fs.String("datapath", DefaultPath, "pin directory of the datapath")
+	path := fs.String("datapath", DefaultPath, "pin directory of the datapath (read directly, not through vswitchd)")
+	socket := fs.String("socket", "", "vswitchd's API socket (default RUNDIR/vswitchd.sock)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: xvs dpctl [--format text|json] [--datapath PATH] COMMAND [DP] [ARG...]")
+		fmt.Fprintln(stderr, "usage: xvs dpctl [--format text|json] [--socket PATH | --datapath PATH] COMMAND [DP] [ARG...]")
+		fmt.Fprintln(stderr, "  through a running vswitchd's API (DP: xvs@BRIDGE), else the pinned maps at --datapath")
 		fmt.Fprintln(stderr, "commands:")
 		for _, c := range commands {
 			fmt.Fprintf(stderr, "  %-32s %s\n", c.usage, c.summary)
@@ -54,19 +56,37 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "xvs dpctl: unknown command %q; known: %s\n", rest[0], commandNames())
 		return 2
 	}
+	explicitPath := false
+	fs.Visit(func(f *flag.Flag) { explicitPath = explicitPath || f.Name == "datapath" })
+	if !explicitPath {
+		if client, names, err := dialVswitchd(*socket); err == nil {
+			defer client.Close()
+			return exitStatus(runRemote(client, names, rest, stdout, *format == "json"), c.name, stderr)
+		} else if *socket != "" {
+			fmt.Fprintf(stderr, "xvs dpctl: %v\n", err)
+			return 1
+		}
+	}
+	if !explicitPath {
+		*path = pinnedPath(rest)
+	}
 	dp, err := Open(*path)
 	if err != nil {
 		fmt.Fprintf(stderr, "xvs dpctl: %v\n", err)
 		return 1
 	}
 	defer dp.Close()
-	err = Run(dp, rest, stdout, *format == "json")
+	return exitStatus(Run(dp, rest, stdout, *format == "json"), c.name, stderr)
+}
+
+// exitStatus prints err as dpctl does and returns the exit status.
+func exitStatus(err error, name string, stderr io.Writer) int {
 	switch {
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "xvs dpctl: %v\n", err)
 		return 2
 	case err != nil:
-		fmt.Fprintf(stderr, "xvs dpctl: %s: %v\n", c.name, err)
+		fmt.Fprintf(stderr, "xvs dpctl: %s: %v\n", name, err)
 		return 1
 	}
 	return 0

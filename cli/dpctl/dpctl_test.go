@@ -19,6 +19,8 @@ func (keepOpen) Close() error { return nil }
 
 // withDummy points Open at a dummy datapath with two ports for the test.
 func withDummy(t *testing.T) *dummy.Datapath {
+	// No vswitchd socket: dpctl must use Open, not a daemon that may run here.
+	t.Setenv("XVS_RUNDIR", t.TempDir())
 	d := dummy.New(dummy.Config{Name: "xvs@test", MaxFlows: 100})
 	for _, n := range []string{"veth-a", "tap-b"} {
 		typ := datapath.PortSystem

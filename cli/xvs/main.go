@@ -13,10 +13,12 @@ import (
 	"io"
 	"os"
 
+	"github.com/xvs-switch/xvs/cli/appctl"
 	"github.com/xvs-switch/xvs/cli/dpctl"
 	"github.com/xvs-switch/xvs/cli/ofctl"
 	"github.com/xvs-switch/xvs/cli/ovsdbserver"
 	"github.com/xvs-switch/xvs/cli/vsctl"
+	"github.com/xvs-switch/xvs/vswitchd"
 )
 
 // A command is one subcommand of xvs. Run gets the arguments after the
@@ -32,6 +34,8 @@ var commands = []command{
 	{"dpctl", "datapath management (the syntax of ovs-dpctl)", dpctl.Main},
 	{"ovsdb-server", "OVSDB server over a bbolt file (the syntax of ovsdb-server)", ovsdbserver.Main},
 	{"vsctl", "switch configuration through OVSDB (the syntax of ovs-vsctl)", vsctl.Main},
+	{"vswitchd", "the switch daemon (the syntax of ovs-vswitchd)", vswitchd.Main},
+	{"appctl", "commands to a running vswitchd (the syntax of ovs-appctl)", appctl.Main},
 }
 
 func usage(w io.Writer) {
