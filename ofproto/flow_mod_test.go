@@ -162,6 +162,10 @@ func TestFlowModErrors(t *testing.T) {
 			return &ofp.FlowMod{Command: ofp.FlowAdd, BufferID: ofp.NoBuffer, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny,
 				Instructions: []ofp.Instruction{&ofp.InstApplyActions{Actions: []ofp.Action{&ofp.ActionOutput{Port: ofp.PortTable}}}}}
 		}, ofp.ETBadAction, ofp.BACBadOutPort},
+		{"output to a port number above OFPP_MAX", func() *ofp.FlowMod {
+			return &ofp.FlowMod{Command: ofp.FlowAdd, BufferID: ofp.NoBuffer, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny,
+				Instructions: []ofp.Instruction{&ofp.InstApplyActions{Actions: []ofp.Action{&ofp.ActionOutput{Port: ofp.PortMax + 1}}}}}
+		}, ofp.ETBadAction, ofp.BACBadOutPort},
 		{"bad command", func() *ofp.FlowMod {
 			return &ofp.FlowMod{Command: 9, BufferID: ofp.NoBuffer}
 		}, ofp.ETFlowModFailed, ofp.FMFCBadCommand},
