@@ -219,12 +219,13 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 		p.err = ""
 	}
 
-	// Bridge.protocols: connmgr negotiates OpenFlow 1.0 and 1.3 on every
-	// session and cannot be restricted yet; say so once per change.
+	// Bridge.protocols restricts the versions of every session of the
+	// bridge (controllers, listeners, the management socket), applied
+	// before the controllers as Open vSwitch's bridge_configure_remotes().
 	if !slices.Equal(bc.Protocols, b.protocols) {
 		b.protocols = bc.Protocols
-		if len(bc.Protocols) > 0 && !(slices.Contains(bc.Protocols, "OpenFlow10") && slices.Contains(bc.Protocols, "OpenFlow13") && len(bc.Protocols) == 2) {
-			b.log.Warn("Bridge.protocols is not enforced yet: sessions negotiate OpenFlow10 and OpenFlow13", "protocols", bc.Protocols)
+		if err := b.mgr.SetProtocols(allowedVersions(b.log, bc.Protocols)); err != nil {
+			b.log.Warn("protocols", "err", err)
 		}
 	}
 

@@ -5,6 +5,7 @@ import (
 	"net"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -132,5 +133,33 @@ func TestSetProtocols(t *testing.T) {
 	c10 := ctl.accept(ofp.Version10, ofp.Version13)
 	if c10.version != ofp.Version10 {
 		t.Fatalf("controller renegotiated %d, want 1.0", c10.version)
+	}
+}
+
+// TestInteropProtocols: the real ovs-ofctl sees the restriction as Open
+// vSwitch's own tools see an ovs-vswitchd with Bridge.protocols set.
+func TestInteropProtocols(t *testing.T) {
+	tl := ovsTool(t)
+	h := newHarness(t)
+	target := "unix:" + filepath.Join(h.dir, "xc0.mgmt")
+	if err := h.m.SetProtocols([]uint8{ofp.Version13}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := tl.run("-O", "OpenFlow10", "show", target)
+	if err == nil || !strings.Contains(err.Error(), "version negotiation failed") {
+		t.Fatalf("ovs-ofctl -O OpenFlow10 show against a 1.3-only switch: %v\n%s", err, out)
+	}
+	t.Logf("%v", err)
+	if out, err := tl.run("-O", "OpenFlow13", "show", target); err != nil || !strings.Contains(out, "OFPT_FEATURES_REPLY (OF1.3)") {
+		t.Fatalf("ovs-ofctl -O OpenFlow13 show: %v\n%s", err, out)
+	}
+	if err := h.m.SetProtocols([]uint8{ofp.Version10}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := tl.run("-O", "OpenFlow13", "show", target); err == nil {
+		t.Fatalf("ovs-ofctl -O OpenFlow13 show against a 1.0-only switch worked:\n%s", out)
+	}
+	if out, err := tl.run("show", target); err != nil || !strings.Contains(out, "OFPT_FEATURES_REPLY (xid=") {
+		t.Fatalf("ovs-ofctl show against a 1.0-only switch: %v\n%s", err, out)
 	}
 }
