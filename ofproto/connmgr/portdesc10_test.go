@@ -52,3 +52,35 @@ func TestInteropPortDesc10(t *testing.T) {
 	}
 	t.Logf("%s", out)
 }
+
+// TestInteropModPortNoFlood10: OpenFlow 1.0's OFPPC_NO_FLOOD, which 1.3
+// dropped, is accepted from a 1.0 session and shows in the 1.0 port
+// description; a 1.3 session cannot say it.
+func TestInteropModPortNoFlood10(t *testing.T) {
+	tl := ovsTool(t)
+	h := newHarness(t)
+	target := "unix:" + h.m.MgmtSocket()
+	if out, err := tl.run("-O", "OpenFlow10", "mod-port", target, "1", "no-flood"); err != nil {
+		t.Fatalf("mod-port no-flood: %v\n%s", err, out)
+	}
+	out, err := tl.run("-O", "OpenFlow10", "dump-ports-desc", target)
+	if err != nil || !strings.Contains(out, "     config:     NO_FLOOD\n") {
+		t.Fatalf("after no-flood: %v\n%s", err, out)
+	}
+	if out, err := tl.run("-O", "OpenFlow10", "mod-port", target, "1", "flood"); err != nil {
+		t.Fatalf("mod-port flood: %v\n%s", err, out)
+	}
+	out, err = tl.run("-O", "OpenFlow10", "dump-ports-desc", target)
+	if err != nil || strings.Contains(out, "NO_FLOOD") {
+		t.Fatalf("after flood: %v\n%s", err, out)
+	}
+	// ovs-ofctl leaves the bit out of a 1.3 port-mod (1.3 has no
+	// OFPPC_NO_FLOOD): the mod changes nothing.
+	if out, err := tl.run("-O", "OpenFlow13", "mod-port", target, "1", "no-flood"); err != nil {
+		t.Fatalf("1.3 mod-port no-flood: %v\n%s", err, out)
+	}
+	out, err = tl.run("-O", "OpenFlow10", "dump-ports-desc", target)
+	if err != nil || strings.Contains(out, "NO_FLOOD") {
+		t.Fatalf("after a 1.3 no-flood: %v\n%s", err, out)
+	}
+}
