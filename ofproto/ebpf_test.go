@@ -183,3 +183,36 @@ func TestEBPFGroupAndPacketOut(t *testing.T) {
 		t.Fatalf("packet-out: %v", err)
 	}
 }
+
+// TestEBPFIdleTimeoutAndCounters: the eBPF datapath's counters and last-use
+// times drive flow statistics and idle timeouts (real clock).
+func TestEBPFIdleTimeoutAndCounters(t *testing.T) {
+	e := newEBPFRig(t, 2, FailSecure)
+	rec := e.listen()
+	e.add(fmt.Sprintf("idle_timeout=2,send_flow_rem,cookie=0x7,priority=10,icmp,nw_dst=%s,actions=output:2", e.ips[1]),
+		fmt.Sprintf("priority=10,icmp,nw_dst=%s,actions=output:1", e.ips[0]))
+	if !e.ping(0, 1) {
+		t.Fatal("ping failed")
+	}
+	// Keep it alive past its idle timeout with pings served from the cache.
+	for range 3 {
+		time.Sleep(time.Second)
+		if !e.ping(0, 1) {
+			t.Fatal("ping failed")
+		}
+		e.revalidate()
+	}
+	if _, removed := rec.take(); len(removed) != 0 {
+		t.Fatalf("flow in use expired: %+v", removed)
+	}
+	fs := e.flowStats("icmp,nw_dst=" + e.ips[1])
+	if len(fs) != 1 || fs[0].PacketCount < 8 {
+		t.Fatalf("flow stats after 8 echo requests: %+v", fs)
+	}
+	time.Sleep(2500 * time.Millisecond)
+	e.revalidate()
+	_, removed := rec.take()
+	if len(removed) != 1 || removed[0].Reason != ofp.FlowRemovedIdleTimeout || removed[0].Cookie != 7 || removed[0].PacketCount < 8 {
+		t.Fatalf("idle expiry: %+v", removed)
+	}
+}

@@ -21,6 +21,7 @@ type Trace struct {
 	Lines     []string          // the pipeline walk, indented as OVS indents it
 	Actions   []datapath.Action // the datapath actions
 	Consulted string            // the match fields the lookups consulted (the megaflow mask)
+	Megaflow  string            // the same as a masked match on the packet as it arrived
 	Mask      datapath.Mask     // the same as a mask over the flow key
 	Cached    bool              // an entry for the key is in the cache now
 	CachedAs  []datapath.Action // its actions, when Cached
@@ -44,6 +45,9 @@ func (t *Trace) String() string {
 		sb.WriteString("Final flow: unchanged\n")
 	} else {
 		fmt.Fprintf(&sb, "Final flow: %s\n", t.Final)
+	}
+	if t.Megaflow != "" {
+		fmt.Fprintf(&sb, "Megaflow: %s\n", t.Megaflow)
 	}
 	fmt.Fprintf(&sb, "Megaflow fields: %s\n", t.Consulted)
 	acts := datapath.FormatActions(t.Actions)
@@ -92,6 +96,9 @@ func (s *Switch) TraceKey(key datapath.FlowKey) (*Trace, error) {
 	t.Actions = res.actions
 	t.Final = x.key
 	t.Consulted, t.Mask = wcFields(&res.wc), wcMask(&res.wc)
+	pk := pipeKey(&key, in, 0)
+	t.Megaflow = formatRuleMatch(&rule{match: wcMatch(&pk, &res.wc)})
+	t.Megaflow = strings.TrimSuffix(t.Megaflow, ", priority 0, cookie 0x0")
 	if e := s.cache.entries[key]; e != nil {
 		t.Cached, t.CachedAs = true, e.actions
 	}

@@ -28,6 +28,7 @@ func TestTraceOutput(t *testing.T) {
 		" 1. priority 3, cookie 0x0\n",
 		"    output:3\n",
 		"Final flow: ",
+		"Megaflow: ip,nw_dst=10.0.0.2\n",
 		"Datapath actions: set(ipv4(dst=10.0.0.7)),3\n",
 		"Cache: no entry",
 	} {
@@ -107,8 +108,8 @@ func TestTraceWildcards(t *testing.T) {
 	tr, _ = r.sw.Trace(1, dptest.Build(t, dptest.Eth(layers.EthernetTypeIPv4),
 		&layers.IPv4{Version: 4, IHL: 5, TTL: 9, Protocol: layers.IPProtocolUDP, SrcIP: dptest.IP1, DstIP: net.IPv4(192, 168, 0, 1).To4()},
 		&layers.UDP{SrcPort: 1, DstPort: 2}))
-	if !strings.Contains(tr.Consulted, "udp_dst") || !strings.Contains(tr.String(), "Megaflow fields: ") {
-		t.Fatalf("consulted %q", tr.Consulted)
+	if !strings.Contains(tr.Consulted, "udp_dst") || !strings.Contains(tr.String(), "Megaflow: udp,nw_dst=192.168.0.0/24,tp_dst=2\n") {
+		t.Fatalf("consulted %q:\n%s", tr.Consulted, tr)
 	}
 }
 

@@ -98,3 +98,27 @@ func wcMask(wc *classifier.Key) datapath.Mask {
 	k.Fields = ^datapath.KeyFields(0)
 	return m
 }
+
+// wcMatch turns the consulted bits of a lookup key into an ofp.Match, for
+// trace's "Megaflow:" line (the flow as a masked match, in ovs-ofctl
+// syntax).
+func wcMatch(k, wc *classifier.Key) ofp.Match {
+	var fs []ofp.OXM
+	for f := range uint8(numFields) {
+		if !fieldUsed(wc, f) || f == ofp.OXMInPhyPortField {
+			continue
+		}
+		var full classifier.Key
+		fieldMask(&full, f)
+		v, m := get(k, f), get(wc, f)
+		for i := range v {
+			v[i] &= m[i]
+		}
+		o := ofp.OXM{Class: ofp.OXMClassOpenFlowBasic, Field: f, Value: v}
+		if fieldUsed(&full, f) && string(get(&full, f)) != string(m) {
+			o.HasMask, o.Mask = true, m
+		}
+		fs = append(fs, o)
+	}
+	return ofp.NewMatch(fs...)
+}
