@@ -169,6 +169,7 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 		b.sw.SetMACLearning(set.aging, set.size)
 	}
 	b.settings = set
+	d.applyNormalSettings(b, bc)
 
 	for _, name := range addOrder(want) {
 		w := want[name]
@@ -391,6 +392,23 @@ func vlanConfig(pc *portConfig) (normal.VLANConfig, error) {
 	v := normal.VLANConfig{Mode: mode, Tag: uint16(pc.Tag)}
 	for _, t := range pc.Trunks {
 		v.Trunks = append(v.Trunks, uint16(t))
+	}
+	if (mode == normal.ModeNativeTagged || mode == normal.ModeNativeUntagged) && pc.Tag == 0 {
+		// Open vSwitch quietly accepts a native mode without a tag and
+		// takes VLAN 0 as the native VLAN (bundle_set() in
+		// ofproto-dpif.c: vlan = 0, trunks as configured). The port then
+		// carries untagged frames (VLAN 0) whatever trunks says, and the
+		// trunked VLANs tagged: a trunk of trunks plus VLAN 0.
+		v.Mode = normal.ModeTrunk
+		if len(v.Trunks) > 0 && !slices.Contains(v.Trunks, 0) {
+			v.Trunks = append(v.Trunks, 0)
+		}
+	}
+	// other_config:priority-tags: Open vSwitch takes any value it does
+	// not know as "never" (port_configure() in bridge.c), so a bad value
+	// is not the port's error either.
+	if pt, err := normal.ParsePriorityTags(pc.OtherConfig["priority-tags"]); err == nil {
+		v.PriorityTags = pt
 	}
 	if err := v.Validate(); err != nil {
 		return normal.VLANConfig{}, err
