@@ -3,6 +3,8 @@ package connmgr
 import (
 	"strings"
 	"testing"
+
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // TestInteropPortDesc10: ovs-ofctl -O OpenFlow10 dump-ports-desc sends Open
@@ -66,6 +68,34 @@ func TestInteropModPortNoFlood10(t *testing.T) {
 	out, err := tl.run("-O", "OpenFlow10", "dump-ports-desc", target)
 	if err != nil || !strings.Contains(out, "     config:     NO_FLOOD\n") {
 		t.Fatalf("after no-flood: %v\n%s", err, out)
+	}
+	// 1.3 has no such bit: its port description does not carry it (Open
+	// vSwitch leaves it out too), and neither does a port-status.
+	p13 := h.mgmt(ofp.Version13)
+	_, m := p13.request(&ofp.MultipartRequest{Body: &ofp.PortDescRequest{}})
+	for _, p := range m.(*ofp.MultipartReply).Body.(*ofp.PortDescReply).Ports {
+		if p.Config&ofp.PortConfigNoFlood10 != 0 {
+			t.Errorf("1.3 port description of port %s has bit 4: config %#x", p.PortNo, uint32(p.Config))
+		}
+	}
+	p13.send(&ofp.SetConfig{SwitchConfig: ofp.SwitchConfig{MissSendLen: 128}}) // a service session: async on
+	if errs := p13.barrier(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if out, err := tl.run("-O", "OpenFlow10", "mod-port", target, "1", "down"); err != nil {
+		t.Fatalf("mod-port down: %v\n%s", err, out)
+	}
+	for {
+		_, m := p13.recv()
+		if ps, ok := m.(*ofp.PortStatus); ok {
+			if ps.Desc.Config != ofp.PortConfigDown {
+				t.Errorf("1.3 port-status config %#x, want PORT_DOWN alone", uint32(ps.Desc.Config))
+			}
+			break
+		}
+	}
+	if out, err := tl.run("-O", "OpenFlow10", "mod-port", target, "1", "up"); err != nil {
+		t.Fatal(err, out)
 	}
 	if out, err := tl.run("-O", "OpenFlow10", "mod-port", target, "1", "flood"); err != nil {
 		t.Fatalf("mod-port flood: %v\n%s", err, out)
