@@ -66,3 +66,16 @@ func TestInteropQueueGetConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestConversionErrorData10: a 1.0 request that decodes but has no 1.3
+// form gets its conversion's error with the request's first 64 bytes.
+func TestConversionErrorData10(t *testing.T) {
+	h := newHarness(t)
+	p := h.mgmt(ofp.Version10)
+	raw := mustMarshal(t, ofp.Version10, 43, &ofp.StatsRequest10{Type: ofp.ST10Vendor,
+		Vendor: &ofp.VendorStats10{Vendor: 0x2320, Data: bytes.Repeat([]byte{0xcd}, 100)}})
+	p.write(raw)
+	if e := p.expectError(43, ofp.ET10BadRequest, ofp.BRC10BadVendor); !bytes.Equal(e.Data, raw[:64]) {
+		t.Errorf("error data % x, want the first 64 bytes of the request", e.Data)
+	}
+}
