@@ -72,6 +72,15 @@ func SplitMultipart(v uint8, xid uint32, m Message) iter.Seq2[[]byte, error] {
 				yield(nil, fmt.Errorf("split: %s entry %d: %w", md.name, i, err))
 				return
 			}
+			if i == 0 && n > 1 {
+				// Size the scratch once from the first entry: room for
+				// the whole reply, or a full message and the entry that
+				// overflows it.
+				one := len(msg) - mark
+				if want := min(multipartLen+n*one, MaxMessageLen+2*one); want > cap(msg) {
+					msg = append(make([]byte, 0, want), msg...)
+				}
+			}
 			if len(msg) <= MaxMessageLen {
 				continue
 			}
