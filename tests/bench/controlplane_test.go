@@ -1,0 +1,66 @@
+package bench
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/xvs-switch/xvs/internal/testenv"
+)
+
+// TestControlPlane runs the harness's control-plane scenario alone (load
+// 100,000 flows with each switch's own ofctl, dump them, read the daemon's
+// VmRSS) for xvs and Open vSwitch on fresh topologies, and logs the
+// figures: the reproducible measurement behind docs/benchmarks.md's
+// "memory after round 2". It takes about half a minute, so it runs only
+// when XVS_BENCH_CONTROL is set (to the flow count, or 1 for 100,000).
+func TestControlPlane(t *testing.T) {
+	testenv.RequireRoot(t)
+	v := os.Getenv("XVS_BENCH_CONTROL")
+	if v == "" {
+		t.Skip("set XVS_BENCH_CONTROL=1 (or a flow count) to measure the control plane")
+	}
+	for _, c := range []string{"ip", "ovs-vswitchd", "ovsdb-server", "ovs-vsctl", "ovs-ofctl"} {
+		testenv.RequireCommand(t, c)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 1 {
+		n = Full.FlowMods
+	}
+	bin := filepath.Join(t.TempDir(), "xvs")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/xvs-switch/xvs/cli/xvs").CombinedOutput(); err != nil {
+		t.Fatalf("build xvs: %v\n%s", err, out)
+	}
+	for _, sw := range []Switch{&xvsSwitch{bin: bin}, &ovs{portType: "system"}} {
+		out := map[string]Value{}
+		func() {
+			topo, err := NewTopo(sw.SwitchNS())
+			if err != nil {
+				t.Fatalf("topology: %v", err)
+			}
+			defer topo.Close()
+			if err := sw.Start(topo, nil); err != nil {
+				sw.Stop()
+				t.Fatalf("%s: start: %v", sw.Name(), err)
+			}
+			defer sw.Stop()
+			var log bytes.Buffer
+			e := &env{t: topo, sw: sw, d: Durations{FlowMods: n}, log: &log}
+			e.controlPlane(out)
+			if log.Len() > 0 {
+				t.Logf("%s: %s", sw.Name(), log.String())
+			}
+		}()
+		for _, k := range []string{KeyFlowMods, KeyDump, KeyRSS} {
+			if v, ok := out[k]; !ok || math.IsNaN(v.V) {
+				t.Errorf("%s: %s not measured: %+v", sw.Name(), k, out[k])
+			}
+		}
+		t.Logf("%s, %d flows: add-flows %.3f s, dump-flows %.3f s, RSS %.1f MiB", sw.Name(), n,
+			out[KeyFlowMods].V, out[KeyDump].V, out[KeyRSS].V)
+	}
+}
