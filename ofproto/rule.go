@@ -137,3 +137,17 @@ type table struct {
 	lookups uint64 // packets looked up (spec 1.3.5 §7.3.5.4 lookup_count)
 	matched uint64 // packets that hit a flow entry
 }
+
+// FlowCount returns the number of flows in all tables (the hidden
+// fail-open flow included), for memory/show.
+func (s *Switch) FlowCount() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for _, t := range s.tables {
+		if t != nil {
+			n += t.cls.Len()
+		}
+	}
+	return n
+}

@@ -46,6 +46,7 @@ func init() {
 		{"revalidator/wait", "", 0, 0, (*daemon).cmdRevalidatorWait},
 		{"ofproto/trace", "BRIDGE FLOW [PACKET]", 2, 3, (*daemon).cmdTrace},
 		{"ofproto/list", "", 0, 0, (*daemon).cmdOfprotoList},
+		{"memory/show", "[HEAP-PROFILE-FILE]", 0, 1, (*daemon).cmdMemoryShow},
 	}
 }
 

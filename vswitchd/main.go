@@ -28,6 +28,8 @@ func Main(args []string, _ io.Reader, _, stderr io.Writer) int {
 	pinRoot := fs.String("pin-root", DefaultPinRoot, "bpffs directory of the datapaths' pinned maps and links")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level of every module: off, err, warn, info or dbg")
+	gcPercent := fs.Int("gc-percent", -1, fmt.Sprintf("garbage collection target (GOGC): heap growth between collections, in per cent of the live heap; -1: GOGC from the environment, else %d", defaultGCPercent))
+	memLimit := fs.Int64("memory-limit", 0, "soft limit of the Go heap in MiB (GOMEMLIMIT), 0: none")
 	var pidfile string
 	var havePidfile bool
 	fs.Func("pidfile", "write the process id to FILE (--pidfile alone: RUNDIR/vswitchd.pid)", func(s string) error {
@@ -35,7 +37,7 @@ func Main(args []string, _ io.Reader, _, stderr io.Writer) int {
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: xvs vswitchd [--db unix:PATH] [--rundir DIR] [--pidfile[=FILE]] [--log-format text|json] [--log-level LEVEL] [--pin-root DIR]")
+		fmt.Fprintln(stderr, "usage: xvs vswitchd [--db unix:PATH] [--rundir DIR] [--pidfile[=FILE]] [--log-format text|json] [--log-level LEVEL] [--pin-root DIR] [--gc-percent N] [--memory-limit MIB]")
 		fs.PrintDefaults()
 	}
 	// --pidfile without a value, as ovs-vswitchd takes it.
@@ -80,6 +82,7 @@ func Main(args []string, _ io.Reader, _, stderr io.Writer) int {
 		}
 		defer os.Remove(pidfile)
 	}
+	setGC(*gcPercent, *memLimit<<20)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	logs := vlog.New(h, level)

@@ -147,12 +147,15 @@ func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
 		s.sendError(xid, err, raw, false)
 		return
 	}
+	sent := 0
+	defer func() { releaseAfterReply(sent) }()
 	for b, err := range ofp.SplitMultipart(s.version, xid, &ofp.MultipartReply{Body: body13(body)}) {
 		if err != nil {
 			s.m.log.Error("multipart reply does not encode", "err", err)
 			s.sendError(xid, newError(ofp.ETBadRequest, ofp.BRCEperm, "reply: %v", err), raw, false)
 			return
 		}
+		sent += len(b)
 		if !s.out.push(b) {
 			return
 		}
