@@ -7,7 +7,8 @@ import (
 
 // Rule is one installed rule. Its match is not stored in it but shared with
 // every rule of the same masked value (the node) and mask (the subtable):
-// a key is 192 bytes, a rule's own fields 40.
+// a key is 192 bytes, a rule's own fields 40, and a node keeps only the
+// words its subtable's mask uses (typically 2-4 of the 24).
 type Rule[T any] struct {
 	Priority int32
 	Value    T
@@ -21,7 +22,7 @@ func (r *Rule[T]) Match() Match {
 	if r.node == nil {
 		return Match{}
 	}
-	return Match{Value: r.node.value, Mask: r.node.st.mask}
+	return Match{Value: r.node.key(), Mask: r.node.st.mask}
 }
 
 // Installed reports whether the rule is still in its classifier.
@@ -30,7 +31,7 @@ func (r *Rule[T]) Installed() bool { return r.node != nil }
 // node holds the rules of one subtable that share a masked value, sorted by
 // priority (descending), then age.
 type node[T any] struct {
-	value Key // already masked
+	value []uint64 // the masked key's words at st.words, in that order
 	st    *subtable[T]
 	rules []*Rule[T]
 	next  *node[T] // hash collision chain
@@ -39,7 +40,7 @@ type node[T any] struct {
 // subtable holds every rule of one mask.
 type subtable[T any] struct {
 	mask    Key
-	words   []uint8 // indices of the words where mask is non-zero
+	words   []uint8 // indices of the words where mask is non-zero, ascending
 	buckets map[uint64]*node[T]
 	n       int
 	prios   map[int32]int // rule count per priority
@@ -82,20 +83,42 @@ func (st *subtable[T]) hash(k *Key) uint64 {
 	return h
 }
 
-func (st *subtable[T]) equalMasked(k *Key, v *Key) bool {
-	for _, i := range st.words {
-		if k[i]&st.mask[i] != v[i] {
+// hashWords is hash of a key whose masked words at st.words are v.
+func (st *subtable[T]) hashWords(v []uint64) uint64 {
+	h := uint64(14695981039346656037)
+	for _, w := range v {
+		h ^= w
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	return h
+}
+
+// equalMasked reports whether k under the subtable's mask has the node
+// values v.
+func (st *subtable[T]) equalMasked(k *Key, v []uint64) bool {
+	for j, i := range st.words {
+		if k[i]&st.mask[i] != v[j] {
 			return false
 		}
 	}
 	return true
 }
 
+// key returns the node's masked value as a whole key.
+func (n *node[T]) key() Key {
+	var k Key
+	for j, i := range n.st.words {
+		k[i] = n.value[j]
+	}
+	return k
+}
+
 // find returns the node holding masked value v (v already masked).
 func (st *subtable[T]) find(v *Key) (*node[T], uint64) {
 	h := st.hash(v)
 	for n := st.buckets[h]; n != nil; n = n.next {
-		if n.value == *v {
+		if st.equalMasked(v, n.value) {
 			return n, h
 		}
 	}
@@ -119,7 +142,11 @@ func (c *Classifier[T]) Insert(m Match, priority int32, v T) (old *Rule[T], repl
 	}
 	n, h := st.find(&m.Value)
 	if n == nil {
-		n = &node[T]{value: m.Value, st: st, next: st.buckets[h]}
+		vals := make([]uint64, len(st.words))
+		for j, i := range st.words {
+			vals[j] = m.Value[i]
+		}
+		n = &node[T]{value: vals, st: st, next: st.buckets[h]}
 		st.buckets[h] = n
 	}
 	for i, r := range n.rules {
@@ -186,7 +213,7 @@ func (c *Classifier[T]) Remove(r *Rule[T]) bool {
 	st.n--
 	c.n--
 	if len(n.rules) == 0 {
-		h := st.hash(&n.value)
+		h := st.hashWords(n.value)
 		pp := st.buckets[h]
 		if pp == n {
 			if n.next == nil {
@@ -243,7 +270,7 @@ func (c *Classifier[T]) Lookup(k *Key, wc *Key) *Rule[T] {
 		}
 		h := st.hash(k)
 		for n := st.buckets[h]; n != nil; n = n.next {
-			if !st.equalMasked(k, &n.value) {
+			if !st.equalMasked(k, n.value) {
 				continue
 			}
 			r := n.rules[0]
@@ -377,7 +404,7 @@ func (c *Classifier[T]) Covered(m Match) []*Rule[T] {
 		}
 		for _, head := range st.buckets {
 			for n := head; n != nil; n = n.next {
-				if rm := (Match{Value: n.value, Mask: st.mask}); m.Covers(&rm) {
+				if rm := (Match{Value: n.key(), Mask: st.mask}); m.Covers(&rm) {
 					out = append(out, n.rules...)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/xvs-switch/xvs/internal/testenv"
 )
@@ -18,6 +19,8 @@ import (
 // figures: the reproducible measurement behind docs/benchmarks.md's
 // "memory after round 2". It takes about half a minute, so it runs only
 // when XVS_BENCH_CONTROL is set (to the flow count, or 1 for 100,000).
+// With XVS_BENCH_HEAPPROFILE=FILE it then loads the flows into xvs again
+// and logs `xvs appctl memory/show FILE` (FILE: a heap profile).
 func TestControlPlane(t *testing.T) {
 	testenv.RequireRoot(t)
 	v := os.Getenv("XVS_BENCH_CONTROL")
@@ -51,6 +54,21 @@ func TestControlPlane(t *testing.T) {
 			var log bytes.Buffer
 			e := &env{t: topo, sw: sw, d: Durations{FlowMods: n}, log: &log}
 			e.controlPlane(out)
+			if x, ok := sw.(*xvsSwitch); ok && os.Getenv("XVS_BENCH_HEAPPROFILE") != "" {
+				// The flows again, and what vswitchd says it holds.
+				f := filepath.Join(t.TempDir(), "flows")
+				fl, _ := os.Create(f)
+				writeFlows(fl, n)
+				fl.Close()
+				if err := x.AddFlowsFile(f); err != nil {
+					t.Fatal(err)
+				}
+				o, err := x.cmd(time.Minute, "appctl", "memory/show", os.Getenv("XVS_BENCH_HEAPPROFILE"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("xvs appctl memory/show:\n%s", o)
+			}
 			if log.Len() > 0 {
 				t.Logf("%s: %s", sw.Name(), log.String())
 			}
