@@ -132,8 +132,9 @@ func (s *Switch) checkActions(as []ofp.Action, packetOut bool) error {
 func (s *Switch) newRule(fm *ofp.FlowMod) *rule {
 	now := s.now()
 	r := &rule{table: fm.TableID, priority: int32(fm.Priority), cookie: fm.Cookie, flags: fm.Flags,
-		idle: fm.IdleTimeout, hard: fm.HardTimeout, match: fm.Match, insts: fm.Instructions,
+		idle: fm.IdleTimeout, hard: fm.HardTimeout, match: fm.Match,
 		created: now, lastUsed: now}
+	r.setInstructions(s.instLists.get(fm.Instructions))
 	r.decodeInstructions()
 	return r
 }
@@ -268,11 +269,10 @@ func (s *Switch) modifyFlows(fm *ofp.FlowMod, strict bool) error {
 	}
 	affected := s.entriesHitting(rules)
 	s.pull(affected)
+	il := s.instLists.get(fm.Instructions)
 	for _, r := range rules {
 		s.unrefGroups(r)
-		r.insts = fm.Instructions
-		r.apply, r.write, r.hasWrite, r.clear, r.meter, r.mdValue, r.mdMask = nil, nil, false, false, 0, 0, 0
-		r.decodeInstructions()
+		r.setInstructions(il)
 		if fm.Flags&ofp.FlowResetCounts != 0 {
 			r.packets, r.bytes = 0, 0
 		}

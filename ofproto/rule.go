@@ -27,8 +27,11 @@ type rule struct {
 
 	// match and insts are kept as the flow-mod sent them: flow stats and
 	// flow-removed echo them back unchanged.
+	// insts is il's list: identical instruction lists are shared between
+	// rules (instLists), il keeps the shared list interned while in use.
 	match ofp.Match
 	insts []ofp.Instruction
+	il    *instList
 
 	// Decoded instructions (spec 1.3.5 §5.9).
 	meter    uint32 // 0: none
@@ -53,6 +56,14 @@ type rule struct {
 
 // installed reports whether the rule is still in its table.
 func (r *rule) installed() bool { return r.cr != nil && r.cr.Installed() }
+
+// setInstructions gives the rule the (interned) instructions il and
+// decodes them.
+func (r *rule) setInstructions(il *instList) {
+	r.il, r.insts = il, il.insts
+	r.apply, r.write, r.hasWrite, r.clear, r.meter, r.mdValue, r.mdMask = nil, nil, false, false, 0, 0, 0
+	r.decodeInstructions()
+}
 
 // decodeInstructions fills the decoded fields from r.insts.
 func (r *rule) decodeInstructions() {

@@ -43,9 +43,11 @@ const (
 // concurrent use.
 type Switch struct {
 	cfg Config
-	log *slog.Logger
-	dp  datapath.Datapath
-	now func() time.Time
+	// instLists shares identical instruction lists between rules.
+	instLists instInterner
+	log       *slog.Logger
+	dp        datapath.Datapath
+	now       func() time.Time
 
 	// mu protects everything below. Every change (flow-mod, port,
 	// group, ...) and the revalidation it triggers run under mu.Lock.

@@ -123,6 +123,10 @@ func instructionsLen(is []Instruction) int {
 	return n
 }
 
+// AppendInstructions appends the wire form of an instruction list (as in a
+// flow-mod): two lists with the same bytes are the same instructions.
+func AppendInstructions(b []byte, is []Instruction) ([]byte, error) { return appendInstructions(b, is) }
+
 // appendInstructions appends an instruction list.
 func appendInstructions(b []byte, is []Instruction) ([]byte, error) {
 	for _, in := range is {
