@@ -194,8 +194,8 @@ func (s *Switch) creditDeps(d *deps, packets, bytes uint64, used time.Time) {
 			t.matched += packets
 			r.packets += packets
 			r.bytes += bytes
-			if used.After(r.lastUsed) {
-				r.lastUsed = used
+			if u := s.stamp(used); u > r.lastUsed {
+				r.lastUsed = u
 			}
 		}
 	}

@@ -52,7 +52,7 @@ func (s *Switch) DumpFlows(hidden bool) []FlowInfo {
 			if r.hidden && !hidden {
 				continue
 			}
-			fs := r.flowStats(now)
+			fs := r.flowStats(s.since(now, r.created))
 			if r.hidden {
 				fs.Priority = 0xffff
 			}

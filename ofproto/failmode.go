@@ -81,9 +81,8 @@ func (s *Switch) ensureDefaultFlow() {
 // addInternalRule installs "actions=NORMAL" at priority in table 0.
 func (s *Switch) addInternalRule(priority int32, hidden bool) *rule {
 	insts := []ofp.Instruction{&ofp.InstApplyActions{Actions: []ofp.Action{&ofp.ActionOutput{Port: ofp.PortNormal}}}}
-	r := &rule{table: 0, priority: priority, hidden: hidden, insts: insts, created: s.now()}
+	r := &rule{table: 0, priority: priority, hidden: hidden, instList: newInstList(insts), created: s.stamp(s.now())}
 	r.lastUsed = r.created
-	r.decodeInstructions()
 	var all classifier.Match
 	affected := s.entriesMatching(0, &all)
 	s.pull(affected)

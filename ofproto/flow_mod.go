@@ -133,9 +133,8 @@ func (s *Switch) newRule(fm *ofp.FlowMod) *rule {
 	now := s.now()
 	r := &rule{table: fm.TableID, priority: int32(fm.Priority), cookie: fm.Cookie, flags: fm.Flags,
 		idle: fm.IdleTimeout, hard: fm.HardTimeout, match: fm.Match,
-		created: now, lastUsed: now}
+		created: s.stamp(now), lastUsed: s.stamp(now)}
 	r.setInstructions(s.instLists.get(fm.Instructions))
-	r.decodeInstructions()
 	return r
 }
 
@@ -328,7 +327,7 @@ func (s *Switch) removeRules(rules []*rule, reason uint8) {
 
 // flowRemoved queues OFPT_FLOW_REMOVED for r (spec 1.3.5 §7.4.2).
 func (s *Switch) flowRemoved(r *rule, reason uint8, now time.Time) {
-	fs := r.flowStats(now)
+	fs := r.flowStats(s.since(now, r.created))
 	fr := &ofp.FlowRemoved{Cookie: r.cookie, Priority: uint16(r.priority), Reason: reason, TableID: r.table,
 		DurationSec: fs.DurationSec, DurationNsec: fs.DurationNsec, IdleTimeout: r.idle, HardTimeout: r.hard,
 		PacketCount: fs.PacketCount, ByteCount: fs.ByteCount, Match: r.match}
@@ -363,9 +362,9 @@ func (s *Switch) expireRules() {
 	var idle, hard []*rule
 	for _, r := range s.rulesWhere(func(r *rule) bool { return r.idle != 0 || r.hard != 0 }) {
 		switch {
-		case r.hard != 0 && now.Sub(r.created) >= time.Duration(r.hard)*time.Second:
+		case r.hard != 0 && s.since(now, r.created) >= time.Duration(r.hard)*time.Second:
 			hard = append(hard, r)
-		case r.idle != 0 && now.Sub(r.lastUsed) >= time.Duration(r.idle)*time.Second:
+		case r.idle != 0 && s.since(now, r.lastUsed) >= time.Duration(r.idle)*time.Second:
 			idle = append(idle, r)
 		}
 	}

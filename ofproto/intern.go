@@ -8,10 +8,28 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
-// instList is one interned instruction list. Rules must not modify it:
-// every rule with the same instructions (same wire bytes) shares it.
+// instList is one interned instruction list and its decoding. Rules must
+// not modify it: every rule with the same instructions (same wire bytes)
+// shares it.
 type instList struct {
 	insts []ofp.Instruction
+
+	// Decoded instructions (spec 1.3.5 §5.9).
+	meter    uint32 // 0: none
+	apply    []ofp.Action
+	clear    bool
+	write    []ofp.Action
+	hasWrite bool
+	mdValue  uint64
+	mdMask   uint64 // 0: no write-metadata
+	gotoT    int    // -1: none
+}
+
+// newInstList returns is decoded, not shared.
+func newInstList(is []ofp.Instruction) *instList {
+	l := &instList{insts: is}
+	l.decode()
+	return l
 }
 
 // instInterner shares identical instruction lists between rules. A table
@@ -34,7 +52,7 @@ func (in *instInterner) get(is []ofp.Instruction) *instList {
 	defer in.mu.Unlock()
 	b, err := ofp.AppendInstructions(in.buf[:0], is)
 	if err != nil {
-		return &instList{insts: is} // not encodable: not shared
+		return newInstList(is) // not encodable: not shared
 	}
 	in.buf = b
 	if wp, ok := in.m[string(b)]; ok {
@@ -45,7 +63,7 @@ func (in *instInterner) get(is []ofp.Instruction) *instList {
 	if in.m == nil {
 		in.m = make(map[string]weak.Pointer[instList])
 	}
-	p := &instList{insts: is}
+	p := newInstList(is)
 	key := string(b)
 	in.m[key] = weak.Make(p)
 	runtime.AddCleanup(p, in.forget, key)

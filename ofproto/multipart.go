@@ -125,7 +125,7 @@ func (s *Switch) flowStats(r *ofp.FlowStatsRequest) (*ofp.FlowStatsReply, error)
 	now := s.now()
 	rep := &ofp.FlowStatsReply{Entries: make([]ofp.FlowStats, 0, len(rules))}
 	for _, x := range rules {
-		rep.Entries = append(rep.Entries, x.flowStats(now))
+		rep.Entries = append(rep.Entries, x.flowStats(s.since(now, x.created)))
 	}
 	return rep, nil
 }

@@ -26,25 +26,13 @@ type rule struct {
 	hidden   bool // fail-open flow: not dumped to controllers
 
 	// match and insts are kept as the flow-mod sent them: flow stats and
-	// flow-removed echo them back unchanged.
-	// insts is il's list: identical instruction lists are shared between
-	// rules (instLists), il keeps the shared list interned while in use.
+	// flow-removed echo them back unchanged. The instructions, decoded
+	// once, are shared by every rule with the same ones (instLists).
 	match ofp.Match
-	insts []ofp.Instruction
-	il    *instList
+	*instList
 
-	// Decoded instructions (spec 1.3.5 §5.9).
-	meter    uint32 // 0: none
-	apply    []ofp.Action
-	clear    bool
-	write    []ofp.Action
-	hasWrite bool
-	mdValue  uint64
-	mdMask   uint64 // 0: no write-metadata
-	gotoT    int    // -1: none
-
-	created  time.Time
-	lastUsed time.Time // for the idle timeout
+	created  stamp
+	lastUsed stamp // for the idle timeout
 	packets  uint64
 	bytes    uint64
 
@@ -57,31 +45,26 @@ type rule struct {
 // installed reports whether the rule is still in its table.
 func (r *rule) installed() bool { return r.cr != nil && r.cr.Installed() }
 
-// setInstructions gives the rule the (interned) instructions il and
-// decodes them.
-func (r *rule) setInstructions(il *instList) {
-	r.il, r.insts = il, il.insts
-	r.apply, r.write, r.hasWrite, r.clear, r.meter, r.mdValue, r.mdMask = nil, nil, false, false, 0, 0, 0
-	r.decodeInstructions()
-}
+// setInstructions gives the rule the (interned, decoded) instructions il.
+func (r *rule) setInstructions(il *instList) { r.instList = il }
 
-// decodeInstructions fills the decoded fields from r.insts.
-func (r *rule) decodeInstructions() {
-	r.gotoT = -1
-	for _, in := range r.insts {
+// decode fills the decoded fields from l.insts.
+func (l *instList) decode() {
+	l.gotoT = -1
+	for _, in := range l.insts {
 		switch in := in.(type) {
 		case *ofp.InstGotoTable:
-			r.gotoT = int(in.TableID)
+			l.gotoT = int(in.TableID)
 		case *ofp.InstWriteMetadata:
-			r.mdValue, r.mdMask = in.Metadata&in.Mask, in.Mask
+			l.mdValue, l.mdMask = in.Metadata&in.Mask, in.Mask
 		case *ofp.InstWriteActions:
-			r.write, r.hasWrite = in.Actions, true
+			l.write, l.hasWrite = in.Actions, true
 		case *ofp.InstApplyActions:
-			r.apply = in.Actions
+			l.apply = in.Actions
 		case *ofp.InstClearActions:
-			r.clear = true
+			l.clear = true
 		case *ofp.InstMeter:
-			r.meter = in.MeterID
+			l.meter = in.MeterID
 		}
 	}
 }
@@ -123,8 +106,8 @@ func (r *rule) usesGroup(g uint32) bool {
 }
 
 // flowStats returns the rule as a flow-stats entry.
-func (r *rule) flowStats(now time.Time) ofp.FlowStats {
-	d := now.Sub(r.created)
+// age is how long the rule has existed (Switch.since of r.created).
+func (r *rule) flowStats(d time.Duration) ofp.FlowStats {
 	if d < 0 {
 		d = 0
 	}
@@ -161,4 +144,17 @@ func (s *Switch) FlowCount() int {
 		}
 	}
 	return n
+}
+
+// stamp is a point in time as nanoseconds since the Switch's epoch: 8
+// bytes in a rule where a time.Time takes 24, and, since the epoch keeps
+// the monotonic clock reading, differences are as monotonic as Sub's.
+type stamp int64
+
+// stamp returns t as a stamp.
+func (s *Switch) stamp(t time.Time) stamp { return stamp(t.Sub(s.epoch)) }
+
+// since returns how long before now st is.
+func (s *Switch) since(now time.Time, st stamp) time.Duration {
+	return now.Sub(s.epoch) - time.Duration(st)
 }

@@ -45,9 +45,11 @@ type Switch struct {
 	cfg Config
 	// instLists shares identical instruction lists between rules.
 	instLists instInterner
-	log       *slog.Logger
-	dp        datapath.Datapath
-	now       func() time.Time
+	// epoch is the time rules' stamps count from.
+	epoch time.Time
+	log   *slog.Logger
+	dp    datapath.Datapath
+	now   func() time.Time
 
 	// mu protects everything below. Every change (flow-mod, port,
 	// group, ...) and the revalidation it triggers run under mu.Lock.
@@ -128,6 +130,7 @@ func New(cfg Config) (*Switch, error) {
 	for i := range s.tables {
 		s.tables[i] = &table{cls: classifier.New[*rule]()}
 	}
+	s.epoch = s.now()
 	s.groups = group.NewTable(group.WithClock(cfg.Now))
 	s.meters = meter.NewTable(cfg.Datapath, meter.WithClock(cfg.Now))
 	s.macs = normal.NewMACTable(cfg.MACAgingTime, cfg.MACTableSize, cfg.Now)
