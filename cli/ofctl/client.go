@@ -9,6 +9,7 @@ package ofctl
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -44,6 +45,9 @@ type client struct {
 
 	mu      sync.Mutex // mu protects the fields below
 	waiters map[uint32]chan reply
+	// streams take the parts of a multipart reply one by one as they
+	// arrive (requestEach), instead of the reply being joined.
+	streams map[uint32]func(ofp.Header, ofp.Message)
 	errs    map[uint32]*ofp.Error // errors for xids nobody waits on
 	async   chan reply            // unsolicited messages, when monitoring
 	readErr error
@@ -90,7 +94,7 @@ func dial(target, dir string, versions []uint8, timeout time.Duration) (*client,
 		return nil, fmt.Errorf("%s: %w", target, err)
 	}
 	c := &client{nc: nc, timeout: timeout, bw: bufio.NewWriterSize(nc, 64<<10),
-		waiters: map[uint32]chan reply{}, errs: map[uint32]*ofp.Error{},
+		waiters: map[uint32]chan reply{}, errs: map[uint32]*ofp.Error{}, streams: map[uint32]func(ofp.Header, ofp.Message){},
 		closing: make(chan struct{}), done: make(chan struct{})}
 	if err := c.hello(versions); err != nil {
 		nc.Close()
@@ -162,6 +166,9 @@ func (c *client) read() {
 			c.fail(err)
 			return
 		}
+		if c.streamPart(raw) {
+			continue
+		}
 		h, m, done, err := ra.Add(raw)
 		if err != nil {
 			c.fail(fmt.Errorf("decoding %s: %w", ofp.Name(h.Version, h.Type), err))
@@ -229,6 +236,42 @@ func (c *client) read() {
 	}
 }
 
+// streamPart hands raw to its request's stream when it is a part of a
+// multipart reply that requestEach asked for, and reports whether it did.
+// The last part (no OFPMPF_REPLY_MORE / OFPSF_REPLY_MORE, both bit 0 of
+// the flags after the type, spec 1.3.5 §7.3.5, 1.0 §5.3.5) also answers
+// the request.
+func (c *client) streamPart(raw []byte) bool {
+	h, err := ofp.DecodeHeader(raw)
+	if err != nil || !isMultipartReply(h) || len(raw) < 12 {
+		return false
+	}
+	c.mu.Lock()
+	fn := c.streams[h.Xid]
+	c.mu.Unlock()
+	if fn == nil {
+		return false
+	}
+	ph, pm, err := ofp.Unmarshal(raw)
+	if err != nil {
+		c.fail(fmt.Errorf("decoding %s: %w", ofp.Name(h.Version, h.Type), err))
+		return true
+	}
+	fn(ph, pm)
+	if binary.BigEndian.Uint16(raw[10:12])&1 != 0 {
+		return true // more parts follow
+	}
+	c.mu.Lock()
+	delete(c.streams, h.Xid)
+	w, ok := c.waiters[h.Xid]
+	delete(c.waiters, h.Xid)
+	c.mu.Unlock()
+	if ok {
+		w <- reply{h: ph, m: pm}
+	}
+	return true
+}
+
 // isMultipartReply says whether h is an OFPT_MULTIPART_REPLY (1.3, type
 // 19) or an OFPT_STATS_REPLY (1.0, type 17).
 func isMultipartReply(h ofp.Header) bool {
@@ -276,6 +319,12 @@ func (c *client) flush() error {
 
 // sendWait sends m and registers for its reply, returning the channel.
 func (c *client) sendWait(m ofp.Message) (uint32, chan reply, error) {
+	return c.sendWaitEach(m, nil)
+}
+
+// sendWaitEach is sendWait; a multipart reply's parts also go to each
+// (when not nil) as they arrive, and the channel gets the last part.
+func (c *client) sendWaitEach(m ofp.Message, each func(ofp.Header, ofp.Message)) (uint32, chan reply, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.xid++
@@ -286,6 +335,9 @@ func (c *client) sendWait(m ofp.Message) (uint32, chan reply, error) {
 		return 0, nil, c.readErr
 	}
 	c.waiters[c.xid] = ch
+	if each != nil {
+		c.streams[c.xid] = each
+	}
 	c.mu.Unlock()
 	if err := c.writeLocked(c.xid, m); err != nil {
 		return 0, nil, err
@@ -329,6 +381,23 @@ func (c *client) request(m ofp.Message) (reply, error) {
 		return reply{}, err
 	}
 	return c.wait(xid, ch)
+}
+
+// requestEach sends a multipart request and hands each part of the reply
+// to each as it arrives (in the reader goroutine), without joining them:
+// a dump of 100,000 flows is printed while the switch still sends it, and
+// the client holds one part at a time. It returns the last part; an
+// OFPT_ERROR answer is returned as an error, as by request.
+func (c *client) requestEach(m ofp.Message, each func(ofp.Header, ofp.Message)) (reply, error) {
+	xid, ch, err := c.sendWaitEach(m, each)
+	if err != nil {
+		return reply{}, err
+	}
+	r, err := c.wait(xid, ch)
+	c.mu.Lock()
+	delete(c.streams, xid)
+	c.mu.Unlock()
+	return r, err
 }
 
 // switchError is an OFPT_ERROR the switch sent, printed as ovs-ofctl does.

@@ -86,22 +86,46 @@ func cmdDumpFlows(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := c.request(req)
-	if err != nil {
-		return err
-	}
-	if !e.noStats || e.json {
+	if e.json {
+		r, err := c.request(req)
+		if err != nil {
+			return err
+		}
 		return e.print(r)
 	}
-	lines := strings.Split(ofp.Format(r.h, r.m), "\n")
-	for _, l := range lines[1:] {
-		l = statsRE.ReplaceAllString(l, "")
-		if !strings.HasPrefix(l, " ") {
-			l = " " + l
+	// Each part of the reply is printed as it arrives, as ovs-ofctl
+	// prints each reply message (with its own header line, or without
+	// headers and statistics for --no-stats).
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	var werr error
+	each := func(h ofp.Header, m ofp.Message) {
+		if werr != nil {
+			return
 		}
-		fmt.Fprintln(e.stdout, l)
+		text := ofp.Format(h, m)
+		if !e.noStats {
+			_, werr = fmt.Fprintln(out, text)
+			return
+		}
+		lines := strings.Split(text, "\n")
+		for _, l := range lines[1:] {
+			l = statsRE.ReplaceAllString(l, "")
+			if !strings.HasPrefix(l, " ") {
+				l = " " + l
+			}
+			if _, werr = fmt.Fprintln(out, l); werr != nil {
+				return
+			}
+		}
 	}
-	return nil
+	if _, err := c.requestEach(req, each); err != nil {
+		out.Flush()
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	return werr
 }
 
 func cmdDumpAggregate(e *env, args []string) error {
