@@ -63,6 +63,9 @@ func TestControlPlane(t *testing.T) {
 				if err := x.AddFlowsFile(f); err != nil {
 					t.Fatal(err)
 				}
+				if kb, err := rssKB(x.PID()); err == nil {
+					t.Logf("xvs vswitchd RSS right after loading the flows again (no dump): %.1f MiB", float64(kb)/1024)
+				}
 				o, err := x.cmd(time.Minute, "appctl", "memory/show", os.Getenv("XVS_BENCH_HEAPPROFILE"))
 				if err != nil {
 					t.Fatal(err)
