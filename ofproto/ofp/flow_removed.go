@@ -5,6 +5,7 @@ package ofp
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -94,13 +95,23 @@ func (m *FlowRemoved) formatBody(uint8) string {
 // formatDuration prints seconds and nanoseconds as ovs-ofctl does:
 // "1.500s": trailing zeros of the fraction dropped down to 3 digits.
 func formatDuration(sec, nsec uint32) string {
-	s := fmt.Sprintf("%d", sec)
+	return string(appendDuration(nil, sec, nsec))
+}
+
+// appendDuration appends formatDuration's text.
+func appendDuration(b []byte, sec, nsec uint32) []byte {
+	b = strconv.AppendUint(b, uint64(sec), 10)
 	if nsec > 0 {
-		frac := fmt.Sprintf("%09d", nsec)
+		// %09d: zero-padded to 9 digits (more for an nsec out of range).
+		var tmp [10]byte
+		d := strconv.AppendUint(tmp[:0], uint64(nsec), 10)
+		frac := append(make([]byte, 0, 10), "000000000"[:max(0, 9-len(d))]...)
+		frac = append(frac, d...)
 		for len(frac) > 3 && frac[len(frac)-1] == '0' {
 			frac = frac[:len(frac)-1]
 		}
-		s += "." + frac
+		b = append(b, '.')
+		b = append(b, frac...)
 	}
-	return s + "s"
+	return append(b, 's')
 }

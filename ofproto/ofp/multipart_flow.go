@@ -7,6 +7,7 @@ package ofp
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -159,25 +160,45 @@ func (r *FlowStatsReply) unmarshalMP(b []byte) error {
 }
 
 // formatMP prints each flow as ovs-ofctl's ofputil_flow_stats_format.
+// formatMP prints one line per entry. The fixed part of each line is
+// appended without fmt: ovs-ofctl dump-flows of 100,000 flows formats
+// them all, and fmt's reflection was a fifth of that.
 func (r *FlowStatsReply) formatMP() string {
-	var sb strings.Builder
+	b := make([]byte, 0, 160*len(r.Entries))
 	for i := range r.Entries {
 		e := &r.Entries[i]
-		fmt.Fprintf(&sb, "\n cookie=%#x, duration=%s, table=%d, n_packets=%s, n_bytes=%s, ",
-			e.Cookie, formatDuration(e.DurationSec, e.DurationNsec), e.TableID, stat(e.PacketCount), stat(e.ByteCount))
+		b = append(b, "\n cookie=0x"...)
+		b = strconv.AppendUint(b, e.Cookie, 16)
+		b = append(b, ", duration="...)
+		b = appendDuration(b, e.DurationSec, e.DurationNsec)
+		b = append(b, ", table="...)
+		b = strconv.AppendUint(b, uint64(e.TableID), 10)
+		b = append(b, ", n_packets="...)
+		b = appendStat(b, e.PacketCount)
+		b = append(b, ", n_bytes="...)
+		b = appendStat(b, e.ByteCount)
+		b = append(b, ", "...)
 		if e.IdleTimeout != 0 {
-			fmt.Fprintf(&sb, "idle_timeout=%d, ", e.IdleTimeout)
+			b = append(b, "idle_timeout="...)
+			b = strconv.AppendUint(b, uint64(e.IdleTimeout), 10)
+			b = append(b, ", "...)
 		}
 		if e.HardTimeout != 0 {
-			fmt.Fprintf(&sb, "hard_timeout=%d, ", e.HardTimeout)
+			b = append(b, "hard_timeout="...)
+			b = strconv.AppendUint(b, uint64(e.HardTimeout), 10)
+			b = append(b, ", "...)
 		}
-		sb.WriteString(formatFlowFlags(e.Flags))
+		if e.Flags != 0 {
+			b = append(b, formatFlowFlags(e.Flags)...)
+		}
 		if m := formatMatchPriority(e.Match, e.Priority); m != "" {
-			sb.WriteString(m + " ")
+			b = append(b, m...)
+			b = append(b, ' ')
 		}
-		sb.WriteString("actions=" + formatInstructions(e.Instructions))
+		b = append(b, "actions="...)
+		b = append(b, formatInstructions(e.Instructions)...)
 	}
-	return sb.String()
+	return string(b)
 }
 
 // AggregateReply is the body of an OFPMP_AGGREGATE reply.

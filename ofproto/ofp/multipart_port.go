@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -108,7 +109,15 @@ func stat(v uint64) string {
 	if v == Unknown64 {
 		return "?"
 	}
-	return fmt.Sprint(v)
+	return strconv.FormatUint(v, 10)
+}
+
+// appendStat appends stat's text.
+func appendStat(b []byte, v uint64) []byte {
+	if v == Unknown64 {
+		return append(b, '?')
+	}
+	return strconv.AppendUint(b, v, 10)
 }
 
 func (r *PortStatsReply) formatMP() string {
