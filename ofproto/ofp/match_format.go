@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net"
+	"strconv"
 	"strings"
 )
 
@@ -17,7 +18,18 @@ import (
 func formatMatch(m Match) string {
 	var out []string
 	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	// The first TLV of each basic field, indexed once: formatting asks
+	// for every field ovs-ofctl knows, most of them absent.
+	var byField [128]*OXM
+	for i := range m.Fields {
+		if o := &m.Fields[i]; o.Class == OXMClassOpenFlowBasic && int(o.Field) < len(byField) && byField[o.Field] == nil {
+			byField[o.Field] = o
+		}
+	}
 	get := func(f uint8) *OXM {
+		if int(f) < len(byField) {
+			return byField[f]
+		}
 		o, _ := m.Lookup(f)
 		return o
 	}
@@ -80,22 +92,22 @@ func formatMatch(m Match) string {
 		}
 	}
 	if o := get(OXMTunnelIDField); o != nil {
-		add("tun_id=%s", hexMasked(o))
+		out = append(out, "tun_id="+hexMasked(o))
 	}
 	if o := get(OXMMetadataField); o != nil {
-		add("metadata=%s", hexMasked(o))
+		out = append(out, "metadata="+hexMasked(o))
 	}
 	if o := get(OXMInPortField); o != nil {
-		add("in_port=%s", PortNo(o.Uint()))
+		out = append(out, "in_port="+PortNo(o.Uint()).String())
 	}
 	if s := formatVLAN(get(OXMVlanVIDField), get(OXMVlanPCPField)); s != "" {
 		out = append(out, s)
 	}
 	if o := get(OXMEthSrcField); o != nil {
-		add("dl_src=%s", macMasked(o))
+		out = append(out, "dl_src="+macMasked(o))
 	}
 	if o := get(OXMEthDstField); o != nil {
-		add("dl_dst=%s", macMasked(o))
+		out = append(out, "dl_dst="+macMasked(o))
 	}
 	if ethType != nil && !skipType {
 		add("dl_type=0x%04x", dlType)
@@ -103,90 +115,90 @@ func formatMatch(m Match) string {
 	switch dlType {
 	case 0x86dd:
 		if o := get(OXMIPv6SrcField); o != nil {
-			add("ipv6_src=%s", ipMasked(o))
+			out = append(out, "ipv6_src="+ipMasked(o))
 		}
 		if o := get(OXMIPv6DstField); o != nil {
-			add("ipv6_dst=%s", ipMasked(o))
+			out = append(out, "ipv6_dst="+ipMasked(o))
 		}
 		if o := get(OXMIPv6FlabelField); o != nil {
-			add("ipv6_label=%s", hexMaskedWidth(o, 5))
+			out = append(out, "ipv6_label="+hexMaskedWidth(o, 5))
 		}
 	case 0x0806, 0x8035:
 		if o := get(OXMARPSPAField); o != nil {
-			add("arp_spa=%s", ipMasked(o))
+			out = append(out, "arp_spa="+ipMasked(o))
 		}
 		if o := get(OXMARPTPAField); o != nil {
-			add("arp_tpa=%s", ipMasked(o))
+			out = append(out, "arp_tpa="+ipMasked(o))
 		}
 	default:
 		if o := get(OXMIPv4SrcField); o != nil {
-			add("nw_src=%s", ipMasked(o))
+			out = append(out, "nw_src="+ipMasked(o))
 		}
 		if o := get(OXMIPv4DstField); o != nil {
-			add("nw_dst=%s", ipMasked(o))
+			out = append(out, "nw_dst="+ipMasked(o))
 		}
 	}
 	if dlType == 0x0806 || dlType == 0x8035 {
 		if o := get(OXMARPOpField); o != nil {
-			add("arp_op=%d", o.Uint())
+			out = append(out, "arp_op="+strconv.FormatUint(o.Uint(), 10))
 		}
 		if o := get(OXMARPSHAField); o != nil {
-			add("arp_sha=%s", macMasked(o))
+			out = append(out, "arp_sha="+macMasked(o))
 		}
 		if o := get(OXMARPTHAField); o != nil {
-			add("arp_tha=%s", macMasked(o))
+			out = append(out, "arp_tha="+macMasked(o))
 		}
 	} else if proto != nil && !skipProto {
 		add("nw_proto=%d", proto.Uint())
 	}
 	if o := get(OXMIPDSCPField); o != nil {
-		add("nw_tos=%d", o.Uint()<<2)
+		out = append(out, "nw_tos="+strconv.FormatUint(o.Uint()<<2, 10))
 	}
 	if o := get(OXMIPECNField); o != nil {
-		add("nw_ecn=%d", o.Uint())
+		out = append(out, "nw_ecn="+strconv.FormatUint(o.Uint(), 10))
 	}
 	if o := get(OXMMPLSLabelField); o != nil {
-		add("mpls_label=%d", o.Uint())
+		out = append(out, "mpls_label="+strconv.FormatUint(o.Uint(), 10))
 	}
 	if o := get(OXMMPLSTCField); o != nil {
-		add("mpls_tc=%d", o.Uint())
+		out = append(out, "mpls_tc="+strconv.FormatUint(o.Uint(), 10))
 	}
 	if o := get(OXMMPLSBOSField); o != nil {
-		add("mpls_bos=%d", o.Uint())
+		out = append(out, "mpls_bos="+strconv.FormatUint(o.Uint(), 10))
 	}
 	for _, f := range [][2]uint8{
 		{OXMICMPv4TypeField, OXMICMPv4CodeField}, {OXMICMPv6TypeField, OXMICMPv6CodeField},
 	} {
 		if o := get(f[0]); o != nil {
-			add("icmp_type=%d", o.Uint())
+			out = append(out, "icmp_type="+strconv.FormatUint(o.Uint(), 10))
 		}
 		if o := get(f[1]); o != nil {
-			add("icmp_code=%d", o.Uint())
+			out = append(out, "icmp_code="+strconv.FormatUint(o.Uint(), 10))
 		}
 	}
 	if o := get(OXMIPv6NDTargetField); o != nil {
-		add("nd_target=%s", ipMasked(o))
+		out = append(out, "nd_target="+ipMasked(o))
 	}
 	if o := get(OXMIPv6NDSLLField); o != nil {
-		add("nd_sll=%s", macMasked(o))
+		out = append(out, "nd_sll="+macMasked(o))
 	}
 	if o := get(OXMIPv6NDTLLField); o != nil {
-		add("nd_tll=%s", macMasked(o))
+		out = append(out, "nd_tll="+macMasked(o))
 	}
 	for _, f := range [][2]uint8{
 		{OXMTCPSrcField, OXMTCPDstField}, {OXMUDPSrcField, OXMUDPDstField}, {OXMSCTPSrcField, OXMSCTPDstField},
 	} {
 		if o := get(f[0]); o != nil {
-			add("tp_src=%s", decMasked(o))
+			out = append(out, "tp_src="+decMasked(o))
 		}
 		if o := get(f[1]); o != nil {
-			add("tp_dst=%s", decMasked(o))
+			out = append(out, "tp_dst="+decMasked(o))
 		}
 	}
 	for i := range m.Fields {
 		if o := &m.Fields[i]; isONFTCPFlags(o) {
 			if isFullMask(o) || o.MaskUint()&0xfff == 0xfff {
-				add("tcp_flags=%s", tcpFlagsString(uint16(o.Uint())))
+				out = append(out, "tcp_flags="+tcpFlagsString(uint16(o.Uint())))
 			} else {
 				add("tcp_flags=0x%03x/0x%03x", o.Uint(), o.MaskUint())
 			}
@@ -198,11 +210,11 @@ func formatMatch(m Match) string {
 		switch {
 		case isNXMReg(o), isONFTCPFlags(o):
 		case o.IsBasic() && o.Field == OXMInPhyPortField:
-			add("in_phy_port=%s", PortNo(o.Uint()))
+			out = append(out, "in_phy_port="+PortNo(o.Uint()).String())
 		case o.IsBasic() && o.Field == OXMPBBISIDField:
-			add("pbb_isid=%s", hexMasked(o))
+			out = append(out, "pbb_isid="+hexMasked(o))
 		case o.IsBasic() && o.Field == OXMIPv6ExthdrField:
-			add("ipv6_exthdr=%s", hexMasked(o))
+			out = append(out, "ipv6_exthdr="+hexMasked(o))
 		case !o.IsBasic() || int(o.Field) >= len(oxmFields):
 			out = append(out, o.String())
 		}
