@@ -62,14 +62,14 @@ func (d *daemon) cmdMemoryShow(_ context.Context, args []string, asJSON bool) (s
 		CacheFlows int    `json:"cache_flows"`
 	}
 	var bridges []bridgeMem
-	d.mu.Lock()
+	d.mu.RLock()
 	for _, b := range d.sortedBridges() {
 		if b.sw == nil {
 			continue
 		}
 		bridges = append(bridges, bridgeMem{Name: b.name, Flows: b.sw.FlowCount(), CacheFlows: b.sw.CacheStats().Flows})
 	}
-	d.mu.Unlock()
+	d.mu.RUnlock()
 	gc := debug.SetGCPercent(-1)
 	debug.SetGCPercent(gc)
 	if asJSON {
