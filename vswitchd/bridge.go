@@ -79,7 +79,8 @@ type port struct {
 	request   int64 // ofport_request
 	hint      int64 // Interface.ofport when the port was first seen
 	vlan      normal.VLANConfig
-	ofport    uint32 // 0: not added (err says why)
+	attach    datapath.AttachMode // other_config:xvs-attach
+	ofport    uint32              // 0: not added (err says why)
 	dpPort    uint32
 	err       string
 	noDevice  bool // system port whose netdev is missing: retried when it appears
@@ -149,14 +150,17 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 }
 
 // pruneDatapathPorts removes from a datapath found pinned the ports the
-// database no longer has; the others are adopted by Switch.AddPort.
-func (b *bridge) pruneDatapathPorts(want map[string]bool) {
+// database no longer has, and those attached at another hook than their
+// xvs-attach asks for (changed while no daemon ran); the others are
+// adopted by Switch.AddPort.
+func (b *bridge) pruneDatapathPorts(want map[string]datapath.AttachMode) {
 	ps, err := b.dp.Ports()
 	if err != nil {
 		return
 	}
 	for _, p := range ps {
-		if !want[p.Name] {
+		mode, ok := want[p.Name]
+		if !ok || mode != datapath.AttachDefault && mode != p.Attach {
 			if err := b.dp.DeletePort(p.Number); err != nil {
 				b.log.Warn("stale datapath port not removed", "port", p.Name, "err", err)
 			} else {

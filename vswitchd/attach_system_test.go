@@ -1,0 +1,121 @@
+package vswitchd
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xvs-switch/xvs/cli/dpctl"
+	"github.com/xvs-switch/xvs/tests/netns"
+)
+
+// TestSystemAttachXDP: two veth ports with xvs-attach=xdp forward ping and
+// UDP between namespaces through the XDP program, and both dpctl show and
+// dpif/show say so; switching one to tc keeps its number and forwarding.
+func TestSystemAttachXDP(t *testing.T) {
+	td := realDaemon(t)
+	tag := netns.Unique("xa")[:8]
+	subnet := int(tag[2])%200 + 20
+	var ns []*netns.NS
+	var ips []string
+	for i := range 2 {
+		name := fmt.Sprintf("%s%c", tag, 'a'+i)
+		n := netns.New(t, name)
+		ip := fmt.Sprintf("10.79.%d.%d", subnet, i+1)
+		n.Veth(t, name, "eth0", fmt.Sprintf("02:79:00:00:%02x:%02x", subnet, i+1), ip+"/24")
+		ns = append(ns, n)
+		ips = append(ips, ip)
+	}
+	br := tag + "br"
+	td.start()
+	td.vsctl("add-br", br,
+		"--", "add-port", br, tag+"a", "--", "set", "Interface", tag+"a", "other_config:xvs-attach=xdp",
+		"--", "add-port", br, tag+"b", "--", "set", "Interface", tag+"b", "other_config:xvs-attach=xdp")
+	for _, p := range []string{tag + "a", tag + "b"} {
+		if got := td.vsctl("get", "Interface", p, "ofport"); got == "-1" || got == "[]" {
+			t.Fatalf("%s ofport = %s, error %s", p, got, td.vsctl("get", "Interface", p, "error"))
+		}
+	}
+	ping(t, ns[0], ips[1])
+	udpAcross(t, ns[0], ns[1], ips[1])
+
+	out := td.appctl("dpif/show")
+	for _, p := range []string{tag + "a", tag + "b"} {
+		if !strings.Contains(out, p+" ") || !strings.Contains(out, "(system: attach=xdp)") {
+			t.Errorf("dpif/show does not report %s in xdp:\n%s", p, out)
+		}
+	}
+	t.Setenv("XVS_RUNDIR", td.runDir)
+	var sout, serr bytes.Buffer
+	if code := dpctl.Main([]string{"show", DatapathName(br)}, nil, &sout, &serr); code != 0 {
+		t.Fatalf("xvs dpctl show: exit %d: %s", code, serr.String())
+	}
+	for _, p := range []string{tag + "a", tag + "b"} {
+		if !strings.Contains(sout.String(), p+" (system, xdp)") {
+			t.Errorf("xvs dpctl show does not report %s in xdp:\n%s", p, sout.String())
+		}
+	}
+	// The frames took the XDP path: the cached entries count them.
+	if out := td.appctl("dpif/dump-flows", br); !strings.Contains(out, "udp") {
+		t.Errorf("no cached UDP entry:\n%s", out)
+	}
+
+	// Back to TC for one port: same ofport, still forwarding.
+	before := td.vsctl("get", "Interface", tag+"b", "ofport")
+	td.vsctl("set", "Interface", tag+"b", "other_config:xvs-attach=tc")
+	if got := td.vsctl("get", "Interface", tag+"b", "ofport"); got != before {
+		t.Errorf("ofport after re-attach %s, want %s", got, before)
+	}
+	if out := td.appctl("dpif/show"); !strings.Contains(out, "(system: attach=tc)") {
+		t.Errorf("dpif/show after the change:\n%s", out)
+	}
+	ping(t, ns[0], ips[1])
+	udpAcross(t, ns[0], ns[1], ips[1])
+}
+
+// udpAcross sends datagrams from one namespace to a socket in the other
+// and fails unless one arrives with its payload.
+func udpAcross(t *testing.T, from, to *netns.NS, dst string) {
+	t.Helper()
+	var rx net.PacketConn
+	if err := to.Do(func() (err error) {
+		rx, err = net.ListenPacket("udp4", dst+":0")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	var tx net.Conn
+	if err := from.Do(func() (err error) {
+		tx, err = net.Dial("udp4", rx.LocalAddr().String())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Close()
+	want := []byte("xvs-attach xdp " + dst)
+	got := make(chan []byte, 1)
+	go func() {
+		buf := make([]byte, 256)
+		rx.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, _, err := rx.ReadFrom(buf)
+		if err != nil {
+			got <- nil
+			return
+		}
+		got <- buf[:n]
+	}()
+	// The first datagram may be a miss whose upcall is executed; a few
+	// more cover a lost one. The reader's deadline bounds the wait.
+	for range 5 {
+		if _, err := tx.Write(want); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b := <-got; !bytes.Equal(b, want) {
+		t.Fatalf("UDP to %s: got %q, want %q", dst, b, want)
+	}
+}
