@@ -67,6 +67,18 @@ type bridgeSettings struct {
 	dpid     uint64
 	aging    time.Duration
 	size     int
+	// flowLimit and idle are the cache settings (flow-limit, max-idle;
+	// 0: ofproto's defaults).
+	flowLimit int
+	idle      time.Duration
+}
+
+// cacheOptions reads flow-limit and max-idle (ms): the bridge's
+// other_config first, then Open_vSwitch's.
+func cacheOptions(oc, global map[string]string) (flowLimit int, idle time.Duration) {
+	flowLimit = intOption(oc, "flow-limit", intOption(global, "flow-limit", 0))
+	idle = time.Duration(intOption(oc, "max-idle", intOption(global, "max-idle", 0))) * time.Millisecond
+	return flowLimit, idle
 }
 
 // port is one interface of a bridge (xvs has one interface per port; bond
@@ -95,7 +107,7 @@ type port struct {
 //
 // flow-limit and max-idle are Open_vSwitch other_config keys in Open
 // vSwitch; a Bridge other_config key of the same name overrides them for
-// one bridge. Both take effect when the bridge is created.
+// one bridge. Both are read again at every reconfiguration (applyBridge).
 func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge, error) {
 	log := d.cfg.Logs.Logger("bridge").With("bridge", bc.Name)
 	dp, err := d.cfg.NewDatapath(bc.Name)
@@ -103,11 +115,12 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 		return nil, err
 	}
 	oc := bc.OtherConfig
+	flowLimit, idle := cacheOptions(oc, global)
 	swCfg := ofproto.Config{
 		Name:         bc.Name,
 		Datapath:     dp,
-		FlowLimit:    intOption(oc, "flow-limit", intOption(global, "flow-limit", 0)),
-		IdleTimeout:  time.Duration(intOption(oc, "max-idle", intOption(global, "max-idle", 0))) * time.Millisecond,
+		FlowLimit:    flowLimit,
+		IdleTimeout:  idle,
 		MACAgingTime: time.Duration(intOption(oc, "mac-aging-time", 0)) * time.Second,
 		MACTableSize: intOption(oc, "mac-table-size", 0),
 		Now:          d.cfg.Now,
@@ -132,7 +145,8 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 	}
 	b := &bridge{name: bc.Name, uuid: bc.UUID, log: log, dp: dp, sw: sw, mgr: mgr,
 		ports: map[string]*port{}, kick: make(chan struct{}, 1), passDone: make(chan struct{}),
-		settings: bridgeSettings{failMode: swCfg.FailMode, dpid: swCfg.DatapathID, aging: swCfg.MACAgingTime, size: swCfg.MACTableSize}}
+		settings: bridgeSettings{failMode: swCfg.FailMode, dpid: swCfg.DatapathID, aging: swCfg.MACAgingTime, size: swCfg.MACTableSize,
+			flowLimit: flowLimit, idle: idle}}
 	ctx, cancel := context.WithCancel(context.Background())
 	b.ctx, b.cancel = ctx, cancel
 	b.learning = swCfg.FailMode == ofproto.FailStandalone

@@ -69,7 +69,7 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 		d.removeStalePorts(r.b, r.want)
 	}
 	for _, r := range todo {
-		d.applyBridge(r.b, r.bc, r.want)
+		d.applyBridge(r.b, r.bc, cfg.OtherConfig, r.want)
 	}
 }
 
@@ -148,7 +148,7 @@ func wantedDatapathPorts(bc *bridgeConfig) map[string]datapath.AttachMode {
 	return want
 }
 
-func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPort) {
+func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, global map[string]string, want map[string]wantPort) {
 	// Bridge settings.
 	oc := bc.OtherConfig
 	set := b.settings
@@ -172,6 +172,15 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 	}
 	if set.aging != b.settings.aging || set.size != b.settings.size {
 		b.sw.SetMACLearning(set.aging, set.size)
+	}
+	// flow-limit and max-idle change at run time, as in Open vSwitch
+	// (the revalidator applies them at its next pass).
+	set.flowLimit, set.idle = cacheOptions(oc, global)
+	if set.flowLimit != b.settings.flowLimit {
+		b.sw.SetFlowLimit(set.flowLimit)
+	}
+	if set.idle != b.settings.idle {
+		b.sw.SetIdleTimeout(set.idle)
 	}
 	b.settings = set
 	d.applyNormalSettings(b, bc)
