@@ -115,7 +115,7 @@ func TestTableAndTargets(t *testing.T) {
 		"| scenario | xvs | xvs-xdp | linux-bridge | bare-xdp | ovs-netdev |",
 		"| packet rate, 64 B UDP, 1 flow (Mpps) | 1.00 | 1.90 | 0.500 | 2.00 | 0.100 |",
 		"| TCP, iperf3 1 stream (Gbit/s) | 10.0 | n/a [1] | 9.00 | n/a [2] | — |",
-		"[1] xvs-xdp, tcp-1: not measured: XDP veth ports drop",
+		"[1] xvs-xdp, tcp-1: not measured: TCP with default offloads",
 		"[2] bare-xdp, tcp-1: iperf3: unable to connect",
 		"packet rate 1 flow >= 0.9x bare XDP (xvs-xdp column): met (xvs-xdp/bare-xdp 0.95x)",
 		"packet rate 1 flow above linux-bridge: met (xvs/linux-bridge 2.00x)",

@@ -49,8 +49,8 @@ func (*xvsSwitch) SwitchNS() bool { return false }
 
 // xdpSkip is why the xvs-xdp column leaves scenarios out.
 const (
-	xdpSkipTCP = "not measured: XDP veth ports drop the checksum-partial state and GSO of TCP sent with default offloads (docs/datapath-ebpf.md); the xvs column is xvs's TCP figure"
-	xdpSkipCP  = "the same daemon and OpenFlow tables as the xvs column: measured there"
+	xdpSkipTCP = "not measured: TCP with default offloads does not survive XDP redirects between veths (docs/datapath-ebpf.md); see the xvs column"
+	xdpSkipCP  = "not measured: the same daemon and OpenFlow tables as the xvs column"
 )
 
 // Skip leaves out of the xvs-xdp column what XDP cannot carry and what
