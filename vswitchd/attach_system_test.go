@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func TestSystemAttachXDP(t *testing.T) {
 
 	out := td.appctl("dpif/show")
 	for _, p := range []string{tag + "a", tag + "b"} {
-		if !strings.Contains(out, p+" ") || !strings.Contains(out, "(system: attach=xdp)") {
+		if !regexp.MustCompile(p + ` \d+/\d+: \(system: attach=xdp\)`).MatchString(out) {
 			t.Errorf("dpif/show does not report %s in xdp:\n%s", p, out)
 		}
 	}
@@ -71,6 +72,20 @@ func TestSystemAttachXDP(t *testing.T) {
 	}
 	if out := td.appctl("dpif/show"); !strings.Contains(out, "(system: attach=tc)") {
 		t.Errorf("dpif/show after the change:\n%s", out)
+	}
+	ping(t, ns[0], ips[1])
+	udpAcross(t, ns[0], ns[1], ips[1])
+
+	// Changed while no daemon runs: the next start replaces the pinned
+	// port (tc) by one at the hook asked for (xdp), under the same number.
+	td.stop()
+	td.vsctl("--no-wait", "set", "Interface", tag+"b", "other_config:xvs-attach=xdp")
+	td.start()
+	eventually(t, tag+"b back in xdp after the restart", func() bool {
+		return regexp.MustCompile(tag + `b \d+/\d+: \(system: attach=xdp\)`).MatchString(td.appctl("dpif/show"))
+	})
+	if got := td.vsctl("get", "Interface", tag+"b", "ofport"); got != before {
+		t.Errorf("ofport after the restart %s, want %s", got, before)
 	}
 	ping(t, ns[0], ips[1])
 	udpAcross(t, ns[0], ns[1], ips[1])
