@@ -22,9 +22,13 @@ type cacheEntry struct {
 	deps    deps
 	last    datapath.FlowStats // the counters credited so far
 	created time.Time
+	// pending is set while a handler puts the entry into the datapath
+	// (install); only handlers, under cmu, look at it.
+	pending bool
 }
 
-// cache indexes the entries; s.mu protects it.
+// cache indexes the entries; s.mu protects it, and cmu too while upcall
+// handlers hold s.mu.RLock.
 type cache struct {
 	entries map[datapath.FlowKey]*cacheEntry
 	// byTable finds the entries whose translation looked up a table.
@@ -94,37 +98,69 @@ func (s *Switch) CacheStats() CacheStats {
 
 // install puts the translation of key into the datapath and the cache.
 // A full cache is not an error: the packet is executed all the same.
+// s.mu is read-locked: the bookkeeping is under cmu, the datapath calls
+// outside it, so handlers install in parallel. An entry is in the cache
+// (pending) before its Put, so a second handler with the same key leaves
+// it alone and a change waiting for mu.Lock finds it.
 func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 	c := &s.cache
 	var last datapath.FlowStats
-	if e := c.entries[key]; e != nil {
+	s.cmu.Lock()
+	old := c.entries[key]
+	s.cmu.Unlock()
+	if old != nil {
+		if old.pending {
+			return // another handler is installing it now
+		}
 		_, err := s.dp.Get(key)
-		if err == nil && datapath.ActionsEqual(e.actions, res.actions) {
+		s.cmu.Lock()
+		if c.entries[key] != old {
+			// Another handler replaced it meanwhile.
+			s.cmu.Unlock()
+			return
+		}
+		if err == nil && datapath.ActionsEqual(old.actions, res.actions) {
 			// Another handler installed it meanwhile.
+			s.cmu.Unlock()
 			return
 		}
 		if err == nil {
-			last = e.last // the datapath keeps the counters on a replace
+			last = old.last // the datapath keeps the counters on a replace
 		}
 		// A miss for a key the cache holds: the datapath lost the
 		// entry, or an older translation raced ours. Start over.
-		s.forget(e)
+		s.forget(old)
+		s.cmu.Unlock()
+	}
+	s.cmu.Lock()
+	if c.entries[key] != nil {
+		s.cmu.Unlock()
+		return
 	}
 	if len(c.entries) >= s.cfg.FlowLimit {
 		c.full++
+		s.cmu.Unlock()
 		return
 	}
-	if err := s.dp.Put(key, res.actions, 0); err != nil {
-		if !errors.Is(err, datapath.ErrTooManyFlows) {
-			s.log.Warn("install cache entry", "err", err)
-		}
-		c.full++
-		return
-	}
-	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now()}
+	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++
+	s.cmu.Unlock()
+
+	err := s.dp.Put(key, res.actions, 0)
+
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	e.pending = false
+	if err != nil {
+		if !errors.Is(err, datapath.ErrTooManyFlows) {
+			s.log.Warn("install cache entry", "err", err)
+		}
+		s.forget(e)
+		c.installs--
+		c.full++
+	}
 }
 
 // credit gives an entry's new traffic (cur minus what was credited) to
@@ -164,7 +200,11 @@ func (s *Switch) creditDeps(d *deps, packets, bytes uint64, used time.Time) {
 		}
 	}
 	for _, g := range d.buckets {
-		s.groups.Credit(g.group, g.bucket, packets, bytes)
+		if g.bucketOnly {
+			s.groups.CreditBucket(g.group, g.bucket, packets, bytes)
+		} else {
+			s.groups.Credit(g.group, g.bucket, packets, bytes)
+		}
 	}
 }
 
@@ -289,21 +329,27 @@ func (s *Switch) entriesMatching(t uint8, m *classifier.Match) []*cacheEntry {
 
 // entriesHitting returns the entries whose translation hit one of rules.
 func (s *Switch) entriesHitting(rules []*rule) []*cacheEntry {
-	set := map[*rule]bool{}
-	tables := map[uint8]bool{}
+	// Rules are marked with a fresh generation instead of being put in a
+	// set: a 100,000-flow dump then allocates nothing here.
+	s.markGen++
+	gen := s.markGen
+	var tables [numTables]bool
 	for _, r := range rules {
-		set[r] = true
+		r.mark = gen
 		tables[r.table] = true
 	}
 	seen := map[*cacheEntry]bool{}
 	var out []*cacheEntry
-	for t := range tables {
+	for t, in := range tables {
+		if !in {
+			continue
+		}
 		for e := range s.cache.byTable[t] {
 			if seen[e] {
 				continue
 			}
 			for _, l := range e.deps.lookups {
-				if l.hit != nil && set[l.hit] {
+				if l.hit != nil && l.hit.mark == gen {
 					seen[e] = true
 					out = append(out, e)
 					break

@@ -1,12 +1,6 @@
 package ofproto
 
-import (
-	"cmp"
-	"slices"
-
-	"github.com/xvs-switch/xvs/ofproto/classifier"
-	"github.com/xvs-switch/xvs/ofproto/ofp"
-)
+import "github.com/xvs-switch/xvs/ofproto/ofp"
 
 // FeaturesReply answers OFPT_FEATURES_REQUEST (spec 1.3.5 §7.3.1): the
 // datapath id, no packet buffers, 254 tables and the statistics xvs keeps.
@@ -44,20 +38,20 @@ func (s *Switch) DumpFlows(hidden bool) []FlowInfo {
 	defer s.unlock()
 	s.pullAll()
 	now := s.now()
-	var out []FlowInfo
+	n := 0
+	for _, t := range s.tables {
+		n += t.cls.Len()
+	}
+	out := make([]FlowInfo, 0, n)
 	for _, t := range s.tables {
 		if t.cls.Len() == 0 {
 			continue
 		}
-		var rs []*rule
-		t.cls.Each(func(cr *classifier.Rule[*rule]) bool {
-			if hidden || !cr.Value.hidden {
-				rs = append(rs, cr.Value)
+		for _, cr := range t.cls.Sorted() {
+			r := cr.Value
+			if r.hidden && !hidden {
+				continue
 			}
-			return true
-		})
-		slices.SortStableFunc(rs, func(a, b *rule) int { return cmp.Compare(b.priority, a.priority) })
-		for _, r := range rs {
 			fs := r.flowStats(now)
 			if r.hidden {
 				fs.Priority = 0xffff

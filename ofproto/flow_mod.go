@@ -20,6 +20,37 @@ func (s *Switch) FlowMod(fm *ofp.FlowMod) error {
 	if err := fm.Validate(); err != nil {
 		return err
 	}
+	return s.flowMod(fm)
+}
+
+// FlowMod10 applies a flow-mod that came from an OpenFlow 1.0 session,
+// converted by ofp.FlowMod10.ToFlowMod. It validates as FlowMod does but
+// without ofp.CheckActionsConsistency: OpenFlow 1.0 lets strip_vlan,
+// mod_vlan_*, mod_nw_* and mod_tp_* apply to flows whose match does not
+// fix those headers (spec 1.0.0 §5.2.4 defines no MATCH_INCONSISTENT),
+// and Open vSwitch accepts such flows from 1.0 controllers; the actions
+// act on the packets that have the header and leave the others alone
+// (translation and the datapath make them no-ops there).
+// 1.0's "modify adds when nothing matches" (ofp.FlowMod10.AddIfNoMatch10)
+// stays the caller's.
+func (s *Switch) FlowMod10(fm *ofp.FlowMod) error {
+	// Validate with the instructions out checks command, flags, table and
+	// match; the instructions are then checked alone.
+	bare := *fm
+	bare.Instructions = nil
+	if err := bare.Validate(); err != nil {
+		return err
+	}
+	if fm.Command != ofp.FlowDelete && fm.Command != ofp.FlowDeleteStrict {
+		if err := ofp.ValidateInstructions(fm.Instructions, fm.TableID); err != nil {
+			return err
+		}
+	}
+	return s.flowMod(fm)
+}
+
+// flowMod applies a validated flow-mod.
+func (s *Switch) flowMod(fm *ofp.FlowMod) error {
 	s.mu.Lock()
 	defer s.unlock()
 	var err error
@@ -190,15 +221,7 @@ func (s *Switch) selectRules(fm *ofp.FlowMod, strict, isDelete bool) ([]*rule, e
 		tables = []uint8{fm.TableID}
 	}
 	var out []*rule
-	keep := func(r *rule) bool {
-		if r.hidden || (r.cookie^fm.Cookie)&fm.CookieMask != 0 {
-			return false
-		}
-		if isDelete && (!r.outputsTo(fm.OutPort) || !r.usesGroup(fm.OutGroup)) {
-			return false
-		}
-		return true
-	}
+	keep := selectFilter(fm, isDelete)
 	for _, t := range tables {
 		cls := s.tables[t].cls
 		if cls.Len() == 0 {
@@ -217,6 +240,21 @@ func (s *Switch) selectRules(fm *ofp.FlowMod, strict, isDelete bool) ([]*rule, e
 		}
 	}
 	return out, nil
+}
+
+// selectFilter is what selects a rule besides its match (spec 1.3.5
+// §6.4): visible, cookie under cookie_mask, and for deletes (and
+// statistics) out_port and out_group.
+func selectFilter(fm *ofp.FlowMod, isDelete bool) func(*rule) bool {
+	return func(r *rule) bool {
+		if r.hidden || (r.cookie^fm.Cookie)&fm.CookieMask != 0 {
+			return false
+		}
+		if isDelete && (!r.outputsTo(fm.OutPort) || !r.usesGroup(fm.OutGroup)) {
+			return false
+		}
+		return true
+	}
 }
 
 func (s *Switch) modifyFlows(fm *ofp.FlowMod, strict bool) error {

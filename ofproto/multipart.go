@@ -5,7 +5,6 @@ package ofproto
 // credited first.
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/xvs-switch/xvs/ofproto/classifier"
@@ -68,7 +67,9 @@ func (s *Switch) Multipart(req ofp.MultipartBody) (ofp.MultipartBody, error) {
 
 // statsRules selects the rules of a flow or aggregate request (§7.3.5.2):
 // table, covered match, out_port, out_group and cookie, like a non-strict
-// delete; ordered by table, then priority.
+// delete; ordered by table, then as lookups prefer them (priority, then
+// age). A request for every flow of a table walks the table's cached
+// order (classifier.Sorted) and sorts nothing.
 func (s *Switch) statsRules(r *ofp.FlowStatsRequest) ([]*rule, error) {
 	if r.TableID != ofp.TableAll && r.TableID >= numTables {
 		return nil, ofp.NewError(ofp.ETBadRequest, ofp.BRCBadTableID, nil)
@@ -76,18 +77,42 @@ func (s *Switch) statsRules(r *ofp.FlowStatsRequest) ([]*rule, error) {
 	if err := r.Match.Validate(); err != nil {
 		return nil, err
 	}
-	fm := &ofp.FlowMod{TableID: r.TableID, Cookie: r.Cookie, CookieMask: r.CookieMask,
-		OutPort: r.OutPort, OutGroup: r.OutGroup, Match: r.Match}
-	rules, err := s.selectRules(fm, false, true)
+	cm, err := matchKey(&r.Match)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(rules, func(a, b *rule) int {
-		if c := cmp.Compare(a.table, b.table); c != 0 {
-			return c
+	fm := &ofp.FlowMod{Cookie: r.Cookie, CookieMask: r.CookieMask, OutPort: r.OutPort, OutGroup: r.OutGroup}
+	keep := selectFilter(fm, true)
+	first, last := int(r.TableID), int(r.TableID)
+	if r.TableID == ofp.TableAll {
+		first, last = 0, numTables-1
+	}
+	n := 0
+	for t := first; t <= last; t++ {
+		n += s.tables[t].cls.Len()
+	}
+	rules := make([]*rule, 0, n)
+	for t := first; t <= last; t++ {
+		cls := s.tables[t].cls
+		if cls.Len() == 0 {
+			continue
 		}
-		return cmp.Compare(b.priority, a.priority)
-	})
+		if cm.Mask == (classifier.Key{}) {
+			for _, cr := range cls.Sorted() {
+				if keep(cr.Value) {
+					rules = append(rules, cr.Value)
+				}
+			}
+			continue
+		}
+		crs := cls.Covered(cm)
+		slices.SortFunc(crs, classifier.Compare[*rule])
+		for _, cr := range crs {
+			if keep(cr.Value) {
+				rules = append(rules, cr.Value)
+			}
+		}
+	}
 	s.pull(s.entriesHitting(rules))
 	return rules, nil
 }

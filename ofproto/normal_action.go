@@ -38,7 +38,14 @@ func (x *xctx) normal() {
 	usesNormal(&x.wc)
 	views := x.s.portViews()
 	var d normal.Decision
-	if x.learn {
+	if x.learn && x.shared {
+		// An upcall handler under s.mu.RLock: it may refresh the MAC
+		// table but not change it.
+		var ok bool
+		if d, ok = x.s.normal.ForwardShared(x.inPort, &x.key, views); !ok {
+			x.needLock = true
+		}
+	} else if x.learn {
 		d = x.s.normal.Forward(x.inPort, &x.key, views)
 		for _, c := range []*normal.Change{d.Learned, d.Evicted} {
 			if c != nil {

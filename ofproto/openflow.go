@@ -83,6 +83,26 @@ func (s *Switch) PortMod(pm *ofp.PortMod) error {
 	if err := pm.Validate(); err != nil {
 		return err
 	}
+	return s.portMod(pm)
+}
+
+// PortMod10 applies a port-mod that came from an OpenFlow 1.0 session,
+// converted by ofp.PortMod10.ToPortMod. Besides the 1.3 bits it applies
+// ofp.PortConfigNoFlood10 (1.0's OFPPC_NO_FLOOD, spec 1.0.0 §5.2.1): FLOOD
+// and NORMAL's flooding leave the port out. PortMod refuses that bit
+// (OFPPMFC_BAD_CONFIG), since 1.3 does not define it.
+func (s *Switch) PortMod10(pm *ofp.PortMod) error {
+	bare := *pm
+	bare.Config &^= ofp.PortConfigNoFlood10
+	bare.Mask &^= ofp.PortConfigNoFlood10
+	if err := bare.Validate(); err != nil {
+		return err
+	}
+	return s.portMod(pm)
+}
+
+// portMod applies a validated port-mod.
+func (s *Switch) portMod(pm *ofp.PortMod) error {
 	s.mu.Lock()
 	defer s.unlock()
 	p := s.ports[uint32(pm.PortNo)]

@@ -6,6 +6,8 @@ package ofproto
 // upcall carries the frame as the actions before it left it.
 
 import (
+	"sync"
+
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
@@ -22,10 +24,13 @@ type pinInfo struct {
 	tunnel   uint64
 }
 
-// pinRegistry numbers pinInfos for datapath cookies; s.mu protects it.
+// pinRegistry numbers pinInfos for datapath cookies.
 // Numbers are never reused, so a cookie in a stale entry cannot name a
 // different packet-in.
 type pinRegistry struct {
+	// mu protects the fields below: upcall handlers allocate and look
+	// up cookies concurrently.
+	mu       sync.Mutex
 	byInfo   map[pinInfo]uint64
 	byCookie map[uint64]pinInfo
 	next     uint64
@@ -36,9 +41,12 @@ func (r *pinRegistry) init() {
 	r.byCookie = map[uint64]pinInfo{}
 }
 
-// pinCookie returns the cookie of pi, allocating one; s.mu is held.
+// pinCookie returns the cookie of pi, allocating one; s.mu is held
+// (read or write).
 func (s *Switch) pinCookie(pi pinInfo) uint64 {
 	r := &s.pins
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if c, ok := r.byInfo[pi]; ok {
 		return c
 	}
@@ -49,19 +57,17 @@ func (s *Switch) pinCookie(pi pinInfo) uint64 {
 	return c
 }
 
-// packetIn queues the packet-in of an upcall; s.mu is held.
-func (s *Switch) packetIn(u *datapath.Upcall) {
-	pi, ok := s.pins.byCookie[u.Cookie]
-	if !ok {
-		s.log.Warn("userspace upcall with unknown cookie", "cookie", u.Cookie)
-		return
-	}
-	s.queuePacketIn(pi, u.Frame)
+// pinOf returns the packet-in a userspace action's cookie names.
+func (s *Switch) pinOf(cookie uint64) (pinInfo, bool) {
+	s.pins.mu.Lock()
+	defer s.pins.mu.Unlock()
+	pi, ok := s.pins.byCookie[cookie]
+	return pi, ok
 }
 
-// queuePacketIn builds a packet-in (spec 1.3.5 §7.4.1): no buffering, the
+// packetInCall builds a packet-in (spec 1.3.5 §7.4.1): no buffering, the
 // whole frame, and the pipeline fields in the match.
-func (s *Switch) queuePacketIn(pi pinInfo, frame []byte) {
+func (s *Switch) packetInCall(pi pinInfo, frame []byte) func(Listener) {
 	fields := []ofp.OXM{ofp.OXMInPort(ofp.PortNo(pi.inPort))}
 	if pi.metadata != 0 {
 		fields = append(fields, ofp.OXMMetadata(pi.metadata, 0))
@@ -79,7 +85,7 @@ func (s *Switch) queuePacketIn(pi pinInfo, frame []byte) {
 		MaxLen: pi.maxLen,
 		Miss:   pi.miss,
 	}
-	s.emitEvent(func(l Listener) { l.PacketIn(ev) })
+	return func(l Listener) { l.PacketIn(ev) }
 }
 
 // gcPins forgets the cookies no cache entry uses once they far outnumber
@@ -88,6 +94,8 @@ func (s *Switch) queuePacketIn(pi pinInfo, frame []byte) {
 // with a forgotten cookie is logged and dropped.
 func (s *Switch) gcPins() {
 	r := &s.pins
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if len(r.byCookie) < 4*len(s.cache.entries)+1024 {
 		return
 	}

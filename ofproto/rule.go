@@ -46,6 +46,9 @@ type rule struct {
 	bytes    uint64
 
 	cr *classifier.Rule[*rule]
+	// mark is Switch.markGen when the rule is in the set entriesHitting
+	// is looking for.
+	mark uint64
 }
 
 // installed reports whether the rule is still in its table.

@@ -47,11 +47,21 @@ type Switch struct {
 	dp  datapath.Datapath
 	now func() time.Time
 
-	// mu protects everything below. Translation runs under it, so a
-	// change and the revalidation it triggers are atomic with respect to
-	// upcall handling: no entry translated before a change is installed
-	// after it.
-	mu             sync.Mutex
+	// mu protects everything below. Every change (flow-mod, port,
+	// group, ...) and the revalidation it triggers run under mu.Lock.
+	// Upcall handlers translate and install under mu.RLock, several at
+	// once: a change waits for the handlers in flight and new ones wait
+	// for the change, so no entry translated before a change is installed
+	// after it (no generation check is needed), and the cache is whole
+	// when the change revalidates it.
+	//
+	// Under mu.RLock, translation only reads the Switch; what handlers
+	// write is guarded by cmu (the cache bookkeeping and the counters
+	// credited to rules and tables) or has its own lock (the MAC, group
+	// and meter tables, pins). cmu is taken only with mu.RLock held;
+	// mu.Lock holders own everything and do not take it.
+	mu             sync.RWMutex
+	cmu            sync.Mutex
 	closed         bool
 	dpid           uint64 // as configured; 0: derived
 	failMode       FailMode
@@ -68,6 +78,7 @@ type Switch struct {
 	pins           pinRegistry
 	failOpen       *rule    // the hidden NORMAL flow while controllers are unreachable
 	pending        []func() // listener calls queued under mu, made after unlock
+	markGen        uint64   // generation of rule.mark (entriesHitting)
 
 	// lmu protects the listeners; it is never held while calling them.
 	lmu        sync.Mutex
@@ -197,6 +208,31 @@ func (s *Switch) SetMACLearning(aging time.Duration, size int) {
 	s.mu.Lock()
 	defer s.unlock()
 	s.macChanged(s.macs.SetLimits(aging, size))
+}
+
+// SetFlowLimit changes how many cache entries the Switch keeps in the
+// datapath (other_config:flow-limit; 0 or less: DefaultFlowLimit). Upcalls
+// install no more entries while the cache is at the limit; entries over a
+// lowered limit, the least recently used first, go at the next Revalidate.
+func (s *Switch) SetFlowLimit(n int) {
+	if n <= 0 {
+		n = DefaultFlowLimit
+	}
+	s.mu.Lock()
+	defer s.unlock()
+	s.cfg.FlowLimit = n
+}
+
+// SetIdleTimeout changes how long a cache entry may go unused before
+// Revalidate deletes it (other_config:max-idle; 0 or less:
+// DefaultIdleTimeout). It applies from the next Revalidate.
+func (s *Switch) SetIdleTimeout(d time.Duration) {
+	if d <= 0 {
+		d = DefaultIdleTimeout
+	}
+	s.mu.Lock()
+	defer s.unlock()
+	s.cfg.IdleTimeout = d
 }
 
 // SetControllers tells the Switch how many controllers are configured and

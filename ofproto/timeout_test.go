@@ -214,7 +214,7 @@ func TestCacheIdleAndLimit(t *testing.T) {
 	}
 	// Flow limit: translations beyond it are executed, not installed.
 	r2 := newRig(t, 2, FailSecure)
-	r2.sw.cfg.FlowLimit = 1
+	r2.sw.SetFlowLimit(1)
 	r2.add("udp,actions=output:2")
 	r2.send(1, dptest.UDP4(t, 1, 2))
 	r2.send(1, dptest.UDP4(t, 1, 3))
@@ -254,5 +254,52 @@ func TestMACsAgeAndRelearnUnderCachedTraffic(t *testing.T) {
 	r.send(1, a2b)
 	if got := r.counts(3); got[1] != 1 || got[2] != 1 {
 		t.Fatalf("after mac(2) aged out: %v", got)
+	}
+}
+
+// TestSetFlowLimitAndIdleTimeout: the cache limits change live; entries
+// over a lowered limit go at the next Revalidate, least recently used
+// first, and a shorter idle timeout applies at once.
+func TestSetFlowLimitAndIdleTimeout(t *testing.T) {
+	r := newRig(t, 2, FailSecure)
+	r.add("udp,actions=output:2")
+	for port := uint16(1); port <= 5; port++ {
+		r.send(1, dptest.UDP4(t, 1, port))
+		r.clk.advance(100 * time.Millisecond)
+	}
+	if cs := r.sw.CacheStats(); cs.Flows != 5 {
+		t.Fatalf("cache %+v", cs)
+	}
+	r.sw.SetFlowLimit(3)
+	if cs := r.sw.CacheStats(); cs.Limit != 3 {
+		t.Fatalf("limit not applied: %+v", cs)
+	}
+	if st := r.revalidate(); st.Flows != 3 || st.Deleted != 2 {
+		t.Fatalf("after lowering the limit: %+v", st)
+	}
+	// The two oldest went: ports 1 and 2 miss again, port 5 hits.
+	before := r.sw.CacheStats().Upcalls
+	r.send(1, dptest.UDP4(t, 1, 5))
+	if got := r.sw.CacheStats().Upcalls; got != before {
+		t.Fatalf("newest entry evicted (upcalls %d -> %d)", before, got)
+	}
+	// At the limit, a new translation is executed but not installed.
+	r.send(1, dptest.UDP4(t, 1, 1))
+	if cs := r.sw.CacheStats(); cs.Flows != 3 || cs.Upcalls != before+1 {
+		t.Fatalf("at the limit: %+v", cs)
+	}
+	r.counts(2)
+
+	r.sw.SetIdleTimeout(time.Second)
+	r.clk.advance(1500 * time.Millisecond)
+	r.send(1, dptest.UDP4(t, 1, 5))
+	if st := r.revalidate(); st.Flows != 1 || st.Deleted != 2 {
+		t.Fatalf("after a 1 s idle timeout: %+v", st)
+	}
+	// Non-positive values restore the defaults.
+	r.sw.SetFlowLimit(0)
+	r.sw.SetIdleTimeout(0)
+	if cs := r.sw.CacheStats(); cs.Limit != DefaultFlowLimit {
+		t.Fatalf("default limit: %+v", cs)
 	}
 }

@@ -43,6 +43,9 @@ func (s *Switch) lookupKey(l *lookupDep, fk *datapath.FlowKey) classifier.Key {
 type bucketDep struct {
 	group  uint32
 	bucket int
+	// bucketOnly credits the bucket and not the group: the second and
+	// later buckets of an ALL group, whose packet the group counts once.
+	bucketOnly bool
 }
 
 // macDep is one NORMAL destination lookup.
@@ -81,6 +84,8 @@ type xctx struct {
 	d        deps
 	wc       classifier.Key // union of the classifier masks consulted
 	learn    bool           // NORMAL learns (real packets only)
+	shared   bool           // s.mu is only read-locked: NORMAL may not change the MAC table
+	needLock bool           // NORMAL had to learn under shared: translate again under s.mu.Lock
 	tr       *Trace
 	depth    int
 	r        *rule // the rule whose actions run now (nil: packet-out)
@@ -97,6 +102,10 @@ type xlateResult struct {
 	deps    deps
 	wc      classifier.Key
 	changes []normal.Change // MAC table changes learning made
+	// needLock: a shared translation found that learning would change
+	// the MAC table; it changed nothing, and the upcall must be
+	// translated again under s.mu.Lock.
+	needLock bool
 }
 
 // newXlate prepares a translation of key, which arrived on datapath port
@@ -108,11 +117,22 @@ func (s *Switch) newXlate(key datapath.FlowKey, inPort uint32, learn bool, tr *T
 // translate runs a packet that arrived on a datapath port through the
 // pipeline from table 0. s.mu is held.
 func (s *Switch) translate(key datapath.FlowKey, learn bool, tr *Trace) xlateResult {
+	return s.translateX(key, learn, false, tr)
+}
+
+// translateShared is translate with learning for an upcall handler that
+// holds s.mu.RLock only (see xlateResult.needLock).
+func (s *Switch) translateShared(key datapath.FlowKey) xlateResult {
+	return s.translateX(key, true, true, nil)
+}
+
+func (s *Switch) translateX(key datapath.FlowKey, learn, shared bool, tr *Trace) xlateResult {
 	in := uint32(0)
 	if p := s.byDP[key.InPort]; p != nil {
 		in = p.ofport
 	}
 	x := s.newXlate(key, in, learn, tr)
+	x.shared = shared
 	if in == 0 {
 		x.note("no OpenFlow port for datapath port %d: drop", key.InPort)
 		return x.result()
@@ -127,7 +147,7 @@ func (s *Switch) translate(key datapath.FlowKey, learn bool, tr *Trace) xlateRes
 }
 
 func (x *xctx) result() xlateResult {
-	return xlateResult{actions: trimTrailingEdits(x.out), deps: x.d, wc: x.wc, changes: x.changes}
+	return xlateResult{actions: trimTrailingEdits(x.out), deps: x.d, wc: x.wc, changes: x.changes, needLock: x.needLock}
 }
 
 // trimTrailingEdits drops header edits after the last action that lets the
@@ -208,7 +228,13 @@ func (x *xctx) lookup(t uint8) *rule {
 	}
 	l := lookupDep{table: t, metadata: x.metadata, hit: r}
 	if x.key != x.orig {
-		l.key = &k
+		// A copy, so that k itself stays on the stack when the key is
+		// not kept (most lookups).
+		kc := k
+		l.key = &kc
+	}
+	if x.d.lookups == nil {
+		x.d.lookups = make([]lookupDep, 0, 4)
 	}
 	x.d.lookups = append(x.d.lookups, l)
 	x.traceLookup(t, r)

@@ -77,7 +77,7 @@ func (x *xctx) flood(all bool) {
 
 // portConfigNoFlood is OpenFlow 1.0's OFPPC_NO_FLOOD, which 1.3 dropped
 // but Open vSwitch keeps for ports excluded from OFPP_FLOOD.
-const portConfigNoFlood ofp.PortConfig = 1 << 4
+const portConfigNoFlood = ofp.PortConfigNoFlood10
 
 // controller sends the packet to the controllers through a datapath
 // userspace action whose cookie names the packet-in to build, so that a
@@ -125,12 +125,9 @@ func (x *xctx) group(id uint32) {
 		x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: -1})
 	}
 	for i, b := range sel {
-		if i == 0 {
-			// group.Table.Credit counts the group with the bucket, and
-			// it has no bucket-only credit: an ALL group's packet counts
-			// once in the group, and in its first bucket only.
-			x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: b.Index})
-		}
+		// The group counts the packet once, every bucket that ran it
+		// counts it too.
+		x.d.buckets = append(x.d.buckets, bucketDep{group: id, bucket: b.Index, bucketOnly: i > 0})
 		x.aset = actionSet{}
 		x.actions(b.Bucket.Actions)
 		x.stopped = false

@@ -100,13 +100,15 @@ func TestGroupAllBucketsGetOwnCopy(t *testing.T) {
 	if !bytes.Equal(o3[0], f) {
 		t.Fatal("bucket 2 copy was changed by bucket 1's set-field")
 	}
-	// Group stats count both packets once.
+	// Group stats count both packets once; every bucket of the ALL group
+	// ran both.
 	rep, err := r.sw.Multipart(&ofp.GroupStatsRequest{GroupID: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	gs := rep.(*ofp.GroupStatsReply).Entries
-	if len(gs) != 1 || gs[0].PacketCount != 2 || gs[0].Buckets[0].PacketCount != 2 || gs[0].RefCount != 1 {
+	if len(gs) != 1 || gs[0].PacketCount != 2 || gs[0].Buckets[0].PacketCount != 2 || gs[0].Buckets[1].PacketCount != 2 ||
+		gs[0].Buckets[1].ByteCount != gs[0].ByteCount || gs[0].RefCount != 1 {
 		t.Fatalf("group stats %+v", gs)
 	}
 	// Modifying the group revalidates the cached entry.

@@ -1,6 +1,9 @@
 package classifier
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Rule is one installed rule. Its match is not stored in it but shared with
 // every rule of the same masked value (the node) and mask (the subtable):
@@ -49,6 +52,13 @@ type Classifier[T any] struct {
 	order  []*subtable[T] // by maxPri, highest first
 	n      int
 	seq    uint64
+	// sorted is Sorted's last answer; rules removed since have a nil node.
+	// added holds the rules inserted since, and removed counts the
+	// removals: Sorted merges instead of sorting everything again. Both
+	// are only kept while sorted is (nil: nothing cached).
+	sorted  []*Rule[T]
+	added   []*Rule[T]
+	removed int
 }
 
 // New returns an empty classifier.
@@ -117,6 +127,7 @@ func (c *Classifier[T]) Insert(m Match, priority int32, v T) (old *Rule[T], repl
 			nr := &Rule[T]{Priority: priority, Value: v, seq: r.seq, node: n}
 			n.rules[i] = nr
 			r.node = nil
+			c.noteChange(nr, true)
 			return r, true
 		}
 	}
@@ -128,6 +139,7 @@ func (c *Classifier[T]) Insert(m Match, priority int32, v T) (old *Rule[T], repl
 	n.rules[i] = r
 	st.n++
 	c.n++
+	c.noteChange(r, false)
 	st.prios[priority]++
 	if st.n == 1 || priority > st.maxPri {
 		st.maxPri = priority
@@ -170,6 +182,7 @@ func (c *Classifier[T]) Remove(r *Rule[T]) bool {
 		}
 	}
 	r.node = nil
+	c.noteChange(nil, true)
 	st.n--
 	c.n--
 	if len(n.rules) == 0 {
@@ -257,6 +270,84 @@ func (c *Classifier[T]) Overlapping(m Match, priority int32) *Rule[T] {
 		return true
 	})
 	return found
+}
+
+// Compare orders rules as a lookup prefers them: higher priority first,
+// then the older (earlier inserted) first. It is a total order over the
+// rules of one classifier.
+func Compare[T any](a, b *Rule[T]) int {
+	switch {
+	case a.Priority != b.Priority:
+		if a.Priority > b.Priority {
+			return -1
+		}
+		return 1
+	case a.seq < b.seq:
+		return -1
+	case a.seq > b.seq:
+		return 1
+	}
+	return 0
+}
+
+// noteChange records an inserted rule (nil: none) and whether one went
+// away, for Sorted. When the changes outnumber the rules, merging would
+// gain nothing: the cache is dropped, which also bounds what it holds.
+func (c *Classifier[T]) noteChange(added *Rule[T], removed bool) {
+	if c.sorted == nil {
+		return
+	}
+	if added != nil {
+		c.added = append(c.added, added)
+	}
+	if removed {
+		c.removed++
+	}
+	if len(c.added)+c.removed > c.n+64 {
+		c.sorted, c.added, c.removed = nil, nil, 0
+	}
+}
+
+// Sorted returns every rule in Compare's order. The answer is kept: an
+// unchanged classifier sorts nothing again, and after a few changes the
+// new rules are sorted alone and merged in (linear in the rules). Callers
+// must not modify the slice, which is valid until the next Insert or
+// Remove. Like the rest of the Classifier it needs the caller's lock (it
+// fills its cache).
+func (c *Classifier[T]) Sorted() []*Rule[T] {
+	if c.n == 0 {
+		c.sorted, c.added, c.removed = nil, nil, 0
+		return nil
+	}
+	if c.sorted == nil {
+		out := make([]*Rule[T], 0, c.n)
+		c.Each(func(r *Rule[T]) bool {
+			out = append(out, r)
+			return true
+		})
+		slices.SortFunc(out, Compare[T])
+		c.sorted = out
+		return out
+	}
+	if len(c.added) == 0 && c.removed == 0 {
+		return c.sorted
+	}
+	slices.SortFunc(c.added, Compare[T])
+	out := make([]*Rule[T], 0, c.n)
+	old, add := c.sorted, c.added
+	for len(old) > 0 || len(add) > 0 {
+		var r *Rule[T]
+		if len(add) == 0 || (len(old) > 0 && Compare(old[0], add[0]) < 0) {
+			r, old = old[0], old[1:]
+		} else {
+			r, add = add[0], add[1:]
+		}
+		if r.node != nil { // still installed
+			out = append(out, r)
+		}
+	}
+	c.sorted, c.added, c.removed = out, nil, 0
+	return out
 }
 
 // Each calls fn for every rule, subtable by subtable, until fn returns

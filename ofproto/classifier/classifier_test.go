@@ -3,6 +3,7 @@ package classifier
 import (
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -216,5 +217,66 @@ func BenchmarkMemoryPerRule(b *testing.B) {
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/100000, "bytes/rule")
 		runtime.KeepAlive(c)
+	}
+}
+
+// TestSorted: Sorted lists every rule by priority, then age, and follows
+// inserts, replacements and removals.
+func TestSorted(t *testing.T) {
+	c := New[int]()
+	match := func(v uint64) Match {
+		var k, m Key
+		k[0], m[0] = v, ^uint64(0)
+		return Match{Value: k, Mask: m}
+	}
+	check := func(want ...int) {
+		t.Helper()
+		var got []int
+		for _, r := range c.Sorted() {
+			got = append(got, r.Value)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("Sorted = %v, want %v", got, want)
+		}
+	}
+	c.Insert(match(1), 5, 1)
+	c.Insert(match(2), 7, 2)
+	c.Insert(Match{}, 5, 3) // other mask, same priority, newer
+	c.Insert(match(3), 5, 4)
+	check(2, 1, 3, 4)
+	check(2, 1, 3, 4)        // cached
+	c.Insert(match(1), 5, 5) // replaces 1, keeps its age
+	check(2, 5, 3, 4)
+	c.Remove(c.Find(match(2), 7))
+	c.Insert(match(9), 9, 6)
+	check(6, 5, 3, 4)
+}
+
+// TestSortedRandom: after random inserts, replacements and removals,
+// Sorted (merging its cached order) equals a fresh sort of every rule.
+func TestSortedRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	c := New[int]()
+	var live []*Rule[int]
+	for step := range 5000 {
+		switch op := rng.IntN(10); {
+		case op < 6 || len(live) == 0:
+			var k, m Key
+			m[0] = uint64(rng.IntN(3)) << 8
+			k[0] = uint64(rng.IntN(40)) & m[0]
+			c.Insert(Match{Value: k, Mask: m}, int32(rng.IntN(5)), step)
+		default:
+			i := rng.IntN(len(live))
+			c.Remove(live[i])
+		}
+		live = live[:0]
+		c.Each(func(r *Rule[int]) bool { live = append(live, r); return true })
+		if rng.IntN(7) == 0 {
+			want := slices.Clone(live)
+			slices.SortFunc(want, Compare[int])
+			if got := c.Sorted(); !slices.Equal(got, want) {
+				t.Fatalf("step %d: Sorted has %d rules, a fresh sort %d, or their order differs", step, len(got), len(want))
+			}
+		}
 	}
 }

@@ -100,3 +100,25 @@ func TestFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestCreditBucket: a bucket-only credit counts in the bucket and not in
+// the group, so an ALL group's packet counts once in the group and in
+// every bucket.
+func TestCreditBucket(t *testing.T) {
+	tb := NewTable()
+	mustMod(t, tb, add(ofp.GroupTypeAll, 1, bucket(0, out(2)), bucket(0, out(3)), bucket(0, out(4))))
+	tb.Credit(1, 0, 3, 300)
+	tb.CreditBucket(1, 1, 3, 300)
+	tb.CreditBucket(1, 2, 3, 300)
+	tb.CreditBucket(1, 9, 3, 300) // no such bucket: ignored
+	tb.CreditBucket(2, 0, 3, 300) // no such group: ignored
+	g := tb.Stats(1).Entries[0]
+	if g.PacketCount != 3 || g.ByteCount != 300 {
+		t.Fatalf("group counts %d/%d, want 3/300", g.PacketCount, g.ByteCount)
+	}
+	for i, b := range g.Buckets {
+		if b.PacketCount != 3 || b.ByteCount != 300 {
+			t.Fatalf("bucket %d counts %d/%d, want 3/300", i, b.PacketCount, b.ByteCount)
+		}
+	}
+}

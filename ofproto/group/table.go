@@ -189,6 +189,19 @@ func (t *Table) Credit(id uint32, bucket int, packets, bytes uint64) {
 	}
 }
 
+// CreditBucket adds counters to one bucket of group id alone, not to the
+// group: every bucket of an ALL group executes the packet (spec 1.3.5
+// §5.6.1, §7.3.5.9 counts per bucket), but the group counts it once.
+// Unknown groups and bucket indexes are ignored.
+func (t *Table) CreditBucket(id uint32, bucket int, packets, bytes uint64) {
+	g := t.Get(id)
+	if g == nil || bucket < 0 || bucket >= len(g.buckets) {
+		return
+	}
+	g.buckets[bucket].packets.Add(packets)
+	g.buckets[bucket].bytes.Add(bytes)
+}
+
 // CreditGroup adds counters to group id alone: a packet that went through
 // the group but executed no bucket (a fast-failover group with none live).
 func (t *Table) CreditGroup(id uint32, packets, bytes uint64) { t.Credit(id, -1, packets, bytes) }

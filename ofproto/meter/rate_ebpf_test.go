@@ -61,8 +61,13 @@ func TestMeasuredRateEBPF(t *testing.T) {
 			// send offers packets paced on the wall clock for d; a sender
 			// that falls behind catches up at once, so the offered rate
 			// stays above the meter's.
+			// send offers packets paced on the wall clock for d and
+			// returns the longest pause between two sends. A sender that
+			// falls behind catches up at once, so the offered rate stays
+			// above the meter's.
 			next := time.Now()
-			send := func(d time.Duration) {
+			send := func(d time.Duration) (stall time.Duration) {
+				last := time.Now()
 				for end := time.Now().Add(d); time.Now().Before(end); next = next.Add(gap) {
 					if w := time.Until(next); w > 0 {
 						time.Sleep(w)
@@ -70,12 +75,27 @@ func TestMeasuredRateEBPF(t *testing.T) {
 					if err := dp.Execute(f, 1, acts); err != nil {
 						t.Fatal(err)
 					}
+					now := time.Now()
+					stall = max(stall, now.Sub(last))
+					last = now
 				}
+				return stall
 			}
 			send(time.Second)
-			start, t0 := passed(), time.Now()
-			send(3 * time.Second)
-			got := float64(passed()-start) / time.Since(t0).Seconds()
+			// A pause of the sender longer than the bucket holds (50 ms)
+			// loses tokens that the catch-up burst cannot use: such a
+			// window says nothing about the meter, so it is measured
+			// again (a loaded machine descheduled the sender).
+			var got float64
+			for try := 1; ; try++ {
+				start, t0 := passed(), time.Now()
+				stall := send(3 * time.Second)
+				got = float64(passed()-start) / time.Since(t0).Seconds()
+				if stall < 40*time.Millisecond || try == 5 {
+					break
+				}
+				t.Logf("try %d: the sender paused %v; measuring again", try, stall)
+			}
 			if got < tc.want*0.9 || got > tc.want*1.1 {
 				t.Fatalf("passed %.0f packets/s, want %.0f ±10%%", got, tc.want)
 			}

@@ -10,13 +10,17 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
-// selected returns the meters a request for id names: all of them for
-// OFPM_ALL, else the one, or OFPMMFC_UNKNOWN_METER as Open vSwitch answers.
+// selected returns the meters a request for id names: for OFPM_ALL every
+// meter but the virtual OFPM_SLOWPATH and OFPM_CONTROLLER ones, which Open
+// vSwitch leaves out of its replies too (they are reported when asked for
+// by id); else the one, or OFPMMFC_UNKNOWN_METER as Open vSwitch answers.
 func (t *Table) selected(id uint32) ([]*Meter, error) {
 	if id == ofp.MeterAll {
 		ms := make([]*Meter, 0, len(t.meters))
 		for _, id := range t.sortedIDs() {
-			ms = append(ms, t.meters[id])
+			if id <= ofp.MeterMax {
+				ms = append(ms, t.meters[id])
+			}
 		}
 		return ms, nil
 	}

@@ -111,3 +111,29 @@ func TestFeatures(t *testing.T) {
 type limitedDP struct{ *recDP }
 
 func (limitedDP) MaxMeters() int { return 77 }
+
+// TestAllLeavesOutVirtualMeters: OFPM_ALL stats and config list the
+// regular meters only, as Open vSwitch does; the controller and slowpath
+// meters answer when named.
+func TestAllLeavesOutVirtualMeters(t *testing.T) {
+	tb := NewTable(newRecDP(nil))
+	mustMod(t, tb, madd(3, pktps, drop(100, 0)))
+	mustMod(t, tb, madd(ofp.MeterController, pktps, drop(100, 0)))
+	mustMod(t, tb, madd(ofp.MeterSlowpath, pktps, drop(100, 0)))
+	st, err := tb.Stats(ofp.MeterAll, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := tb.Config(ofp.MeterAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Entries) != 1 || st.Entries[0].MeterID != 3 || len(cfg.Entries) != 1 || cfg.Entries[0].MeterID != 3 {
+		t.Fatalf("OFPM_ALL: stats %+v config %+v, want meter 3 only", st.Entries, cfg.Entries)
+	}
+	for _, id := range []uint32{ofp.MeterController, ofp.MeterSlowpath} {
+		if c, err := tb.Config(id); err != nil || len(c.Entries) != 1 || c.Entries[0].MeterID != id {
+			t.Fatalf("config of %#x: %+v, %v", id, c, err)
+		}
+	}
+}

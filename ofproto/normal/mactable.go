@@ -189,6 +189,38 @@ func (t *MACTable) Learn(vlan uint16, mac [6]byte, port uint32) (changed, evicte
 	return &Change{VLAN: vlan, MAC: mac, New: port}, evicted
 }
 
+// Refresh is Learn for callers that may not change the table (ofproto's
+// upcall handlers, which run in parallel and must not change what other
+// translations see without revalidating them): when learning mac on port
+// would change nothing but the entry's age, it refreshes the entry as
+// Learn does and reports true; when Learn would report a change (a new,
+// moved or expired address, or an eviction) it leaves the table alone and
+// reports false, and the caller learns under its exclusive lock.
+func (t *MACTable) Refresh(vlan uint16, mac [6]byte, port uint32) bool {
+	if mac[0]&1 != 0 || port == 0 {
+		return true
+	}
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.flood[vlan] {
+		return true
+	}
+	e, ok := t.entries[macKey{vlan, mac}]
+	switch {
+	case !ok:
+		return false
+	case e.static:
+		return true
+	case t.expired(e, now) || e.port != port:
+		return false
+	}
+	t.unlink(e)
+	e.seen = now
+	t.link(e)
+	return true
+}
+
 // Lookup returns the port mac was learned on in vlan. Multicast addresses
 // are never found (they are flooded), nor are entries past their aging
 // time that Expire has not collected yet. Lookup does not refresh an entry:

@@ -124,6 +124,21 @@ func (n *Normal) Decide(in uint32, key *datapath.FlowKey, ports []PortView) Deci
 	return n.decide(in, key, ports, false)
 }
 
+// ForwardShared is Forward for a caller that may only refresh the MAC
+// table (MACTable.Refresh): when learning the source would change the
+// table it returns ok false, having changed nothing, and the caller runs
+// Forward under its exclusive lock instead.
+func (n *Normal) ForwardShared(in uint32, key *datapath.FlowKey, ports []PortView) (d Decision, ok bool) {
+	d = n.decide(in, key, ports, false)
+	if d.Why == WhyNoEthernet || d.Why == WhyNoBundle || d.Why == WhyPartialTag || d.Why == WhyBadVLAN || d.Why == WhyReserved {
+		return d, true // decided before learning: nothing to learn
+	}
+	if fromController(in) {
+		return d, true
+	}
+	return d, n.macs.Refresh(d.VLAN, key.EthSrc, in)
+}
+
 func (n *Normal) decide(in uint32, key *datapath.FlowKey, ports []PortView, learn bool) Decision {
 	d := Decision{In: in, Src: key.EthSrc, Dst: key.EthDst, TPID: datapath.EthTypeVLAN}
 	drop := func(why string) Decision {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -271,5 +272,44 @@ func TestDecideDoesNotLearn(t *testing.T) {
 	}
 	if got := d.Explain(nil); !reflect.DeepEqual(got, []string{"-> forwarding to learned port"}) {
 		t.Fatalf("Explain: %q", got)
+	}
+}
+
+// TestForwardShared: with the source already learned on the input port,
+// ForwardShared decides as Forward and refreshes the entry's age; a new
+// or moved source makes it report !ok and leave the table alone.
+func TestForwardShared(t *testing.T) {
+	clk := newClock()
+	mt := NewMACTable(10*time.Second, 0, clk.Now)
+	n := New(mt)
+	ps := bridgePorts()
+	if _, ok := n.ForwardShared(1, key(mac(1), bcast, -1, 0), ps); ok || mt.Len() != 0 {
+		t.Fatalf("new source: ok, or learned (%d entries)", mt.Len())
+	}
+	n.Forward(1, key(mac(1), bcast, -1, 0), ps)
+	n.Forward(2, key(mac(2), bcast, -1, 0), ps)
+	clk.Advance(8 * time.Second)
+	d, ok := n.ForwardShared(1, key(mac(1), mac(2), -1, 0), ps)
+	if !ok || !reflect.DeepEqual(outs(d), []string{"2"}) || d.Learned != nil {
+		t.Fatalf("known source: ok %v, %v", ok, outs(d))
+	}
+	// The refresh kept mac1 alive past its first aging time; mac2 ages.
+	clk.Advance(4 * time.Second)
+	if _, ok := mt.Lookup(0, mac(1)); !ok {
+		t.Fatal("ForwardShared did not refresh the source")
+	}
+	if _, ok := mt.Lookup(0, mac(2)); ok {
+		t.Fatal("mac2 should have aged")
+	}
+	// Moved source: not ok, table unchanged.
+	if _, ok := n.ForwardShared(2, key(mac(1), bcast, -1, 0), ps); ok {
+		t.Fatal("moved source reported ok")
+	}
+	if p, _ := mt.Lookup(0, mac(1)); p != 1 {
+		t.Fatalf("moved source changed the table: port %d", p)
+	}
+	// Nothing to learn (multicast source, drop before learning): ok.
+	if _, ok := n.ForwardShared(1, key(bcast, mac(2), -1, 0), ps); !ok {
+		t.Fatal("multicast source not ok")
 	}
 }
