@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,6 +33,9 @@ func TestSystemAttachXDP(t *testing.T) {
 		ips = append(ips, ip)
 	}
 	br := tag + "br"
+	// The bridge's LOCAL port is an internal veth pair the datapath
+	// creates; del-br at the end removes it, this on a failure.
+	t.Cleanup(func() { exec.Command("ip", "link", "del", br).Run() })
 	td.start()
 	td.vsctl("add-br", br,
 		"--", "add-port", br, tag+"a", "--", "set", "Interface", tag+"a", "other_config:xvs-attach=xdp",
@@ -96,6 +100,10 @@ func TestSystemAttachXDP(t *testing.T) {
 	}
 	ping(t, ns[0], ips[1])
 	udpAcross(t, ns[0], ns[1], ips[1])
+	td.vsctl("del-br", br)
+	if _, err := net.InterfaceByName(br); err == nil {
+		t.Errorf("%s still exists after del-br", br)
+	}
 }
 
 // udpAcross sends datagrams from one namespace to a socket in the other
