@@ -78,6 +78,8 @@ type Switch struct {
 	meters         *meter.Table
 	normal         *normal.Normal
 	macs           *normal.MACTable
+	floodVLANs     []uint16 // sorted; SetFloodVLANs
+	forwardBPDU    bool     // SetForwardBPDU
 	cache          cache
 	pins           pinRegistry
 	failOpen       *rule    // the hidden NORMAL flow while controllers are unreachable

@@ -170,6 +170,7 @@ type jsonDPPort struct {
 	OFPort int64  `json:"ofport"`
 	DPPort uint32 `json:"dp_port"`
 	Type   string `json:"type"`
+	Attach string `json:"attach,omitempty"` // the hook in use: xdp or tc
 	Error  string `json:"error,omitempty"`
 }
 
@@ -192,12 +193,21 @@ func (d *daemon) cmdDpifShow(_ context.Context, _ []string, asJSON bool) (string
 			return "", fmt.Errorf("%s: %w", b.name, err)
 		}
 		j := jsonDP{Bridge: b.name, Datapath: b.dp.Name(), Stats: st, Ports: []jsonDPPort{}}
+		attach := map[uint32]datapath.AttachMode{}
+		if dps, err := b.dp.Ports(); err == nil {
+			for _, dp := range dps {
+				attach[dp.Number] = dp.Attach
+			}
+		}
 		for _, p := range b.portList() {
 			typ := p.dbType
 			if typ == "" {
 				typ = "system"
 			}
 			jp := jsonDPPort{Name: p.name, OFPort: ofportNumber(p.ofport), DPPort: p.dpPort, Type: typ, Error: p.err}
+			if m, ok := attach[p.dpPort]; ok && p.ofport != 0 {
+				jp.Attach = m.String()
+			}
 			j.Ports = append(j.Ports, jp)
 		}
 		out = append(out, j)
@@ -216,6 +226,11 @@ func (d *daemon) cmdDpifShow(_ context.Context, _ []string, asJSON bool) (string
 		for _, p := range j.Ports {
 			if p.OFPort < 0 {
 				fmt.Fprintf(&s, "    %s -1/none: (%s: %s)\n", p.Name, p.Type, p.Error)
+				continue
+			}
+			if p.Attach != "" {
+				// As ovs-appctl prints a netdev's settings after its type.
+				fmt.Fprintf(&s, "    %s %d/%d: (%s: attach=%s)\n", p.Name, p.OFPort, p.DPPort, p.Type, p.Attach)
 				continue
 			}
 			fmt.Fprintf(&s, "    %s %d/%d: (%s)\n", p.Name, p.OFPort, p.DPPort, p.Type)

@@ -67,6 +67,18 @@ type bridgeSettings struct {
 	dpid     uint64
 	aging    time.Duration
 	size     int
+	// flowLimit and idle are the cache settings (flow-limit, max-idle;
+	// 0: ofproto's defaults).
+	flowLimit int
+	idle      time.Duration
+}
+
+// cacheOptions reads flow-limit and max-idle (ms): the bridge's
+// other_config first, then Open_vSwitch's.
+func cacheOptions(oc, global map[string]string) (flowLimit int, idle time.Duration) {
+	flowLimit = intOption(oc, "flow-limit", intOption(global, "flow-limit", 0))
+	idle = time.Duration(intOption(oc, "max-idle", intOption(global, "max-idle", 0))) * time.Millisecond
+	return flowLimit, idle
 }
 
 // port is one interface of a bridge (xvs has one interface per port; bond
@@ -79,7 +91,8 @@ type port struct {
 	request   int64 // ofport_request
 	hint      int64 // Interface.ofport when the port was first seen
 	vlan      normal.VLANConfig
-	ofport    uint32 // 0: not added (err says why)
+	attach    datapath.AttachMode // other_config:xvs-attach
+	ofport    uint32              // 0: not added (err says why)
 	dpPort    uint32
 	err       string
 	noDevice  bool // system port whose netdev is missing: retried when it appears
@@ -94,7 +107,7 @@ type port struct {
 //
 // flow-limit and max-idle are Open_vSwitch other_config keys in Open
 // vSwitch; a Bridge other_config key of the same name overrides them for
-// one bridge. Both take effect when the bridge is created.
+// one bridge. Both are read again at every reconfiguration (applyBridge).
 func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge, error) {
 	log := d.cfg.Logs.Logger("bridge").With("bridge", bc.Name)
 	dp, err := d.cfg.NewDatapath(bc.Name)
@@ -102,11 +115,12 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 		return nil, err
 	}
 	oc := bc.OtherConfig
+	flowLimit, idle := cacheOptions(oc, global)
 	swCfg := ofproto.Config{
 		Name:         bc.Name,
 		Datapath:     dp,
-		FlowLimit:    intOption(oc, "flow-limit", intOption(global, "flow-limit", 0)),
-		IdleTimeout:  time.Duration(intOption(oc, "max-idle", intOption(global, "max-idle", 0))) * time.Millisecond,
+		FlowLimit:    flowLimit,
+		IdleTimeout:  idle,
 		MACAgingTime: time.Duration(intOption(oc, "mac-aging-time", 0)) * time.Second,
 		MACTableSize: intOption(oc, "mac-table-size", 0),
 		Now:          d.cfg.Now,
@@ -131,7 +145,8 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 	}
 	b := &bridge{name: bc.Name, uuid: bc.UUID, log: log, dp: dp, sw: sw, mgr: mgr,
 		ports: map[string]*port{}, kick: make(chan struct{}, 1), passDone: make(chan struct{}),
-		settings: bridgeSettings{failMode: swCfg.FailMode, dpid: swCfg.DatapathID, aging: swCfg.MACAgingTime, size: swCfg.MACTableSize}}
+		settings: bridgeSettings{failMode: swCfg.FailMode, dpid: swCfg.DatapathID, aging: swCfg.MACAgingTime, size: swCfg.MACTableSize,
+			flowLimit: flowLimit, idle: idle}}
 	ctx, cancel := context.WithCancel(context.Background())
 	b.ctx, b.cancel = ctx, cancel
 	b.learning = swCfg.FailMode == ofproto.FailStandalone
@@ -149,14 +164,17 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 }
 
 // pruneDatapathPorts removes from a datapath found pinned the ports the
-// database no longer has; the others are adopted by Switch.AddPort.
-func (b *bridge) pruneDatapathPorts(want map[string]bool) {
+// database no longer has, and those attached at another hook than their
+// xvs-attach asks for (changed while no daemon ran); the others are
+// adopted by Switch.AddPort.
+func (b *bridge) pruneDatapathPorts(want map[string]datapath.AttachMode) {
 	ps, err := b.dp.Ports()
 	if err != nil {
 		return
 	}
 	for _, p := range ps {
-		if !want[p.Name] {
+		mode, ok := want[p.Name]
+		if !ok || mode != datapath.AttachDefault && mode != p.Attach {
 			if err := b.dp.DeletePort(p.Number); err != nil {
 				b.log.Warn("stale datapath port not removed", "port", p.Name, "err", err)
 			} else {

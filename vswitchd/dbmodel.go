@@ -26,7 +26,7 @@ var monitored = map[string][]string{
 	"Open_vSwitch": {"bridges", "next_cfg", "other_config"},
 	"Bridge":       {"name", "ports", "controller", "fail_mode", "protocols", "other_config", "datapath_type", "flood_vlans"},
 	"Port":         {"name", "interfaces", "tag", "trunks", "vlan_mode", "other_config"},
-	"Interface":    {"name", "type", "ofport_request", "ofport"},
+	"Interface":    {"name", "type", "ofport_request", "ofport", "other_config"},
 	"Controller":   {"target", "inactivity_probe", "max_backoff", "controller_rate_limit", "controller_burst_limit"},
 }
 
@@ -96,8 +96,9 @@ type portConfig struct {
 
 type ifaceConfig struct {
 	UUID, Name, Type string
-	OFPortRequest    int64 // 0: none
-	OFPort           int64 // what the DB says the port had; a hint when adding it
+	OFPortRequest    int64  // 0: none
+	OFPort           int64  // what the DB says the port had; a hint when adding it
+	Attach           string // other_config:xvs-attach ("" when absent)
 }
 
 type controllerConfig struct {
@@ -162,6 +163,7 @@ func (c dbCache) config() *ovsConfig {
 				ic := &ifaceConfig{UUID: iu, Name: strCol(ir, "name"), Type: strCol(ir, "type")}
 				ic.OFPortRequest, _ = intCol(ir, "ofport_request")
 				ic.OFPort, _ = intCol(ir, "ofport")
+				ic.Attach = mapCol(ir, "other_config")[attachKey]
 				p.Ifaces = append(p.Ifaces, ic)
 			}
 			slices.SortFunc(p.Ifaces, func(x, y *ifaceConfig) int { return cmp.Compare(x.Name, y.Name) })

@@ -69,7 +69,7 @@ func (d *daemon) reconcile(cfg *ovsConfig) {
 		d.removeStalePorts(r.b, r.want)
 	}
 	for _, r := range todo {
-		d.applyBridge(r.b, r.bc, r.want)
+		d.applyBridge(r.b, r.bc, cfg.OtherConfig, r.want)
 	}
 }
 
@@ -130,20 +130,25 @@ func checkBridgeName(n string) error {
 	return nil
 }
 
-// wantedDatapathPorts names the ports a bridge's datapath may keep.
-func wantedDatapathPorts(bc *bridgeConfig) map[string]bool {
-	want := map[string]bool{}
+// wantedDatapathPorts names the ports a bridge's datapath may keep, with
+// the hook each asks for (AttachDefault: whatever it has).
+func wantedDatapathPorts(bc *bridgeConfig) map[string]datapath.AttachMode {
+	want := map[string]datapath.AttachMode{}
 	for _, pc := range bc.Ports {
 		for _, ic := range pc.Ifaces {
-			if _, err := portType(ic.Type); err == nil {
-				want[ic.Name] = true
+			if _, err := portType(ic.Type); err != nil {
+				continue
 			}
+			// A bad value keeps the port's pinned attachment: the port
+			// reports the error and is not added.
+			mode, _ := attachOption(ic.Attach)
+			want[ic.Name] = mode
 		}
 	}
 	return want
 }
 
-func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPort) {
+func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, global map[string]string, want map[string]wantPort) {
 	// Bridge settings.
 	oc := bc.OtherConfig
 	set := b.settings
@@ -168,16 +173,29 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 	if set.aging != b.settings.aging || set.size != b.settings.size {
 		b.sw.SetMACLearning(set.aging, set.size)
 	}
+	// flow-limit and max-idle change at run time, as in Open vSwitch
+	// (the revalidator applies them at its next pass).
+	set.flowLimit, set.idle = cacheOptions(oc, global)
+	if set.flowLimit != b.settings.flowLimit {
+		b.sw.SetFlowLimit(set.flowLimit)
+	}
+	if set.idle != b.settings.idle {
+		b.sw.SetIdleTimeout(set.idle)
+	}
 	b.settings = set
 	d.applyNormalSettings(b, bc)
 
 	for _, name := range addOrder(want) {
 		w := want[name]
 		vlan, vlanErr := vlanConfig(w.pc)
+		attach, attachErr := attachOption(w.ic.Attach)
+		if vlanErr == nil {
+			vlanErr = attachErr
+		}
 		p := b.ports[name]
 		if p == nil {
 			p = &port{name: name, portUUID: w.pc.UUID, ifaceUUID: w.ic.UUID, dbType: w.ic.Type, request: w.ic.OFPortRequest,
-				hint: w.ic.OFPort, vlan: vlan}
+				hint: w.ic.OFPort, vlan: vlan, attach: attach}
 			b.ports[name] = p
 			switch {
 			case w.err != "":
@@ -196,8 +214,8 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 		}
 		if p.ofport == 0 {
 			// Failed before: retry (a netdev may have appeared, a VLAN
-			// setting may have been fixed).
-			p.vlan = vlan
+			// or attach setting may have been fixed).
+			p.vlan, p.attach = vlan, attach
 			p.err = ""
 			if vlanErr != nil {
 				p.err = vlanErr.Error()
@@ -208,6 +226,10 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 		}
 		if vlanErr != nil {
 			p.err = vlanErr.Error()
+			continue
+		}
+		if attach != p.attach {
+			d.reattachPort(b, p, vlan, attach)
 			continue
 		}
 		if !vlan.Equal(p.vlan) {
@@ -285,7 +307,7 @@ func (d *daemon) addPort(b *bridge, p *port) {
 		}
 		p.link, p.hasLink = ev, true
 	}
-	spec := ofproto.PortSpec{Name: p.name, Type: typ, VLAN: p.vlan}
+	spec := ofproto.PortSpec{Name: p.name, Type: typ, VLAN: p.vlan, Attach: p.attach}
 	if p.request > 0 {
 		spec.OFPort = uint32(p.request)
 	}
@@ -317,6 +339,25 @@ func (d *daemon) addPort(b *bridge, p *port) {
 	}
 	covPortAdd.Inc()
 	b.log.Info("port added", "port", p.name, "ofport", p.ofport, "dp_port", p.dpPort)
+}
+
+// reattachPort moves a running port to another hook: the datapath port
+// is deleted and added again (a BPF program cannot move between XDP and
+// TC in place), under the OpenFlow number it had, so controllers' flows
+// still fit. Controllers see port-status DELETE then ADD.
+func (d *daemon) reattachPort(b *bridge, p *port, vlan normal.VLANConfig, attach datapath.AttachMode) {
+	old := p.ofport
+	if err := b.sw.DeletePort(old); err != nil {
+		p.err = err.Error()
+		b.log.Warn("cannot re-attach port", "port", p.name, "err", err)
+		return
+	}
+	p.ofport, p.dpPort = 0, 0
+	p.hint, p.vlan, p.attach = int64(old), vlan, attach
+	d.addPort(b, p)
+	if p.ofport != 0 {
+		b.log.Info("port re-attached", "port", p.name, "attach", attach)
+	}
 }
 
 // removePort takes p out of the Switch and forgets it.

@@ -10,7 +10,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/xvs-switch/xvs/datapath/dptest"
-	"github.com/xvs-switch/xvs/ofproto"
 )
 
 // vlanBridge makes bridge br with the given ports (vsctl add-port
@@ -143,29 +142,46 @@ func TestPriorityTags(t *testing.T) {
 }
 
 // TestFloodVLANsForwardBPDU: Bridge.flood_vlans and
-// other_config:forward-bpdu reach the Switch when it has the setters;
-// until then vswitchd says, once per change, that they are not applied.
+// other_config:forward-bpdu reach the Switch, as ofproto/trace of the
+// frames they decide shows.
 func TestFloodVLANsForwardBPDU(t *testing.T) {
-	var sw *ofproto.Switch
-	_, hasFlood := any(sw).(floodVLANSetter)
-	_, hasBPDU := any(sw).(forwardBPDUSetter)
-	if hasFlood && hasBPDU {
-		t.Skip("the Switch applies both: covered by ofproto's tests")
-	}
 	td := startDaemon(t)
-	vlanBridge(td, "xvbrf", map[string][]string{"xvf1": {}})
-	td.vsctl("set", "bridge", "xvbrf", "flood_vlans=20,10,20", "other_config:forward-bpdu=true")
-	log := td.log.String()
-	if !hasFlood && (!strings.Contains(log, "Bridge.flood_vlans is not applied") || !strings.Contains(log, "flood_vlans=\"[10 20]\"")) {
-		t.Errorf("flood_vlans neither applied nor reported:\n%s", log)
+	dpPort := vlanBridge(td, "xvbrf", map[string][]string{"xvf1": {}, "xvf2": {}, "xvf3": {}})
+	trace := func(flow string) string {
+		t.Helper()
+		out := td.appctl("ofproto/trace", "xvbrf", flow)
+		i := strings.LastIndex(out, "Datapath actions:")
+		if i < 0 {
+			t.Fatalf("no datapath actions in trace:\n%s", out)
+		}
+		line, _, _ := strings.Cut(out[i+len("Datapath actions:"):], "\n")
+		return strings.TrimSpace(line)
 	}
-	if !hasBPDU && !strings.Contains(log, "forward-bpdu is not applied") {
-		t.Errorf("forward-bpdu neither applied nor reported:\n%s", log)
+	const bpdu = "in_port=xvf1,dl_src=02:00:00:00:00:01,dl_dst=01:80:c2:00:00:00,dl_type=0x0800"
+	if got := trace(bpdu); got != "drop" {
+		t.Fatalf("forward-bpdu unset: BPDU gets %q, want drop", got)
 	}
-	// Once per change: an unrelated change says nothing more.
-	n := strings.Count(td.log.String(), "is not applied")
-	td.vsctl("set", "bridge", "xvbrf", "other_config:mac-aging-time=100")
-	if m := strings.Count(td.log.String(), "is not applied"); m != n {
-		t.Errorf("the warnings were repeated on an unrelated change (%d, then %d)", n, m)
+	td.vsctl("set", "bridge", "xvbrf", "other_config:forward-bpdu=true")
+	if got := trace(bpdu); got == "drop" {
+		t.Fatalf("forward-bpdu=true: the BPDU is still dropped")
+	}
+
+	// xvf2's MAC learned: unicast to it goes to one port, or to all in a
+	// flood VLAN (untagged frames are VLAN 0 on these trunk ports).
+	frame := dptest.UDP4(t, 1000, 2000)
+	copy(frame[0:6], []byte{2, 0, 0, 0, 0, 1})
+	copy(frame[6:12], []byte{2, 0, 0, 0, 0, 2})
+	if err := td.dp("xvbrf").Inject(dpPort["xvf2"], frame); err != nil {
+		t.Fatal(err)
+	}
+	receive(td, "xvbrf", dpPort["xvf1"]) // flooded, and 02:..:02 learned
+	const toB = "in_port=xvf1,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,dl_type=0x0800"
+	unicast := trace(toB)
+	if strings.Count(unicast, ",")+1 != 1 {
+		t.Fatalf("to the learned MAC: %q, want one output", unicast)
+	}
+	td.vsctl("set", "bridge", "xvbrf", "flood_vlans=0")
+	if got := trace(toB); got == "drop" || strings.Count(got, ",") == 0 {
+		t.Fatalf("flood_vlans=0: %q, want flooded to every other port", got)
 	}
 }

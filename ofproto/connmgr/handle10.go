@@ -63,7 +63,9 @@ func (s *session) handle10(h ofp.Header, raw []byte) {
 				fm.Command = ofp.FlowAdd
 			}
 		}
-		fail(s.m.sw.FlowMod(fm))
+		// FlowMod10: 1.0 lets strip_vlan and mod_* act on flows whose
+		// match does not fix the header (no MATCH_INCONSISTENT in 1.0).
+		fail(s.m.sw.FlowMod10(fm))
 	case *ofp.PacketOut10:
 		po, err := m.ToPacketOut()
 		if err != nil {
@@ -77,7 +79,8 @@ func (s *session) handle10(h ofp.Header, raw []byte) {
 			s.sendError(xid, err, raw, false)
 			return
 		}
-		fail(validThen(pm, func() error { return s.m.sw.PortMod(pm) }))
+		// PortMod10 validates with 1.0's bits (OFPPC_NO_FLOOD) itself.
+		fail(s.m.sw.PortMod10(pm))
 	case *ofp.StatsRequest10:
 		s.stats10(xid, m, raw)
 	case *ofp.QueueGetConfigRequest10:

@@ -24,9 +24,14 @@ import (
 type Switch interface {
 	FeaturesReply() *ofp.FeaturesReply
 	FlowMod(fm *ofp.FlowMod) error
+	// FlowMod10 and PortMod10 take requests converted from OpenFlow 1.0,
+	// which allows what 1.3 refuses (actions on headers the match does
+	// not fix; OFPPC_NO_FLOOD).
+	FlowMod10(fm *ofp.FlowMod) error
 	GroupMod(gm *ofp.GroupMod) error
 	MeterMod(mm *ofp.MeterMod) error
 	PortMod(pm *ofp.PortMod) error
+	PortMod10(pm *ofp.PortMod) error
 	TableMod(tm *ofp.TableMod) error
 	PacketOut(po *ofp.PacketOut) error
 	Multipart(req ofp.MultipartBody) (ofp.MultipartBody, error)

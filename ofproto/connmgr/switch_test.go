@@ -6,6 +6,7 @@ import (
 
 	"github.com/xvs-switch/xvs/datapath/dummy"
 	"github.com/xvs-switch/xvs/ofproto"
+	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // testSwitch is the real ofproto.Switch on the dummy datapath, with two
@@ -15,8 +16,30 @@ type testSwitch struct {
 	*ofproto.Switch
 	dp *dummy.Datapath
 
-	mu    sync.Mutex
-	ctrls [][2]int
+	mu     sync.Mutex
+	ctrls  [][2]int
+	mods10 int // FlowMod10 and PortMod10 calls
+}
+
+func (s *testSwitch) FlowMod10(fm *ofp.FlowMod) error {
+	s.mu.Lock()
+	s.mods10++
+	s.mu.Unlock()
+	return s.Switch.FlowMod10(fm)
+}
+
+func (s *testSwitch) PortMod10(pm *ofp.PortMod) error {
+	s.mu.Lock()
+	s.mods10++
+	s.mu.Unlock()
+	return s.Switch.PortMod10(pm)
+}
+
+// calls10 counts the requests that reached the Switch's 1.0 entry points.
+func (s *testSwitch) calls10() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mods10
 }
 
 func newTestSwitch(t testing.TB) *testSwitch {

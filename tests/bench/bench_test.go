@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -90,9 +91,11 @@ func TestUDPFrame(t *testing.T) {
 }
 
 func TestTableAndTargets(t *testing.T) {
-	r := NewResults([]string{"xvs", "linux-bridge", "bare-xdp", "ovs-netdev"})
+	r := NewResults([]string{"xvs", "xvs-xdp", "linux-bridge", "bare-xdp", "ovs-netdev"})
 	set := func(sw, key string, v float64) { r.Values[sw][key] = val(v, "") }
 	set("xvs", KeyRate1, 1.0)
+	set("xvs-xdp", KeyRate1, 1.9)
+	r.Values["xvs-xdp"][KeyTCP1] = none(xdpSkipTCP)
 	set("bare-xdp", KeyRate1, 2.0)
 	set("linux-bridge", KeyRate1, 0.5)
 	set("ovs-netdev", KeyRate1, 0.1)
@@ -109,11 +112,12 @@ func TestTableAndTargets(t *testing.T) {
 	r.WriteTable(&b)
 	out := b.String()
 	for _, want := range []string{
-		"| scenario | xvs | linux-bridge | bare-xdp | ovs-netdev |",
-		"| packet rate, 64 B UDP, 1 flow (Mpps) | 1.00 | 0.500 | 2.00 | 0.100 |",
-		"| TCP, iperf3 1 stream (Gbit/s) | 10.0 | 9.00 | n/a [1] | — |",
-		"[1] bare-xdp, tcp-1: iperf3: unable to connect",
-		"packet rate 1 flow >= 0.9x bare XDP: MISSED (xvs/bare-xdp 0.50x)",
+		"| scenario | xvs | xvs-xdp | linux-bridge | bare-xdp | ovs-netdev |",
+		"| packet rate, 64 B UDP, 1 flow (Mpps) | 1.00 | 1.90 | 0.500 | 2.00 | 0.100 |",
+		"| TCP, iperf3 1 stream (Gbit/s) | 10.0 | n/a [1] | 9.00 | n/a [2] | — |",
+		"[1] xvs-xdp, tcp-1: not measured: TCP with default offloads",
+		"[2] bare-xdp, tcp-1: iperf3: unable to connect",
+		"packet rate 1 flow >= 0.9x bare XDP (xvs-xdp column): met (xvs-xdp/bare-xdp 0.95x)",
 		"packet rate 1 flow above linux-bridge: met (xvs/linux-bridge 2.00x)",
 		"TCP 1 stream >= 1.0x Linux bridge: met",
 		"flow setup >= 100,000 flows/s with nothing lost: met",
@@ -126,6 +130,50 @@ func TestTableAndTargets(t *testing.T) {
 	}
 	if strings.Contains(out, "ping RTT") {
 		t.Error("a row nobody measured was printed")
+	}
+	if strings.Contains(out, "xvs/bare-xdp") {
+		t.Error("the bare XDP target was judged on the TC column")
+	}
+	// Without the xvs-xdp column the target is not judged on xvs's TC hook.
+	delete(r.Values, "xvs-xdp")
+	r.Switches = slices.DeleteFunc(r.Switches, func(s string) bool { return s == "xvs-xdp" })
+	if tg := strings.Join(r.Targets(), "\n"); !strings.Contains(tg, "0.9x bare XDP: not checked (the xvs-xdp column was not in this run)") {
+		t.Errorf("targets without xvs-xdp:\n%s", tg)
+	}
+}
+
+// TestXDPColumnSkips: the xvs-xdp column leaves out TCP and the control
+// plane with their reasons; the xvs column leaves out nothing.
+func TestXDPColumnSkips(t *testing.T) {
+	x, xd := &xvsSwitch{}, &xvsSwitch{attach: "xdp"}
+	if x.Name() != "xvs" || xd.Name() != "xvs-xdp" {
+		t.Fatalf("names %q %q", x.Name(), xd.Name())
+	}
+	for _, k := range []string{KeyRate1, KeyRate1k, KeyRateMany, KeySetup, KeyPing50, KeyTCP1, KeyRR, KeyFlowMods} {
+		if why := x.Skip(k); why != "" {
+			t.Errorf("xvs skips %s: %s", k, why)
+		}
+	}
+	for _, k := range []string{KeyRate1, KeyRate1k, KeyRateMany, KeySetup, KeyPing50} {
+		if why := xd.Skip(k); why != "" {
+			t.Errorf("xvs-xdp skips %s: %s", k, why)
+		}
+	}
+	for _, k := range []string{KeyTCP1, KeyTCP4, KeyRR, KeyFlowMods, KeyDump, KeyRSS} {
+		if xd.Skip(k) == "" {
+			t.Errorf("xvs-xdp measures %s", k)
+		}
+	}
+	e := &env{sw: xd}
+	out := map[string]Value{}
+	if !e.skip(out, KeyTCP1) || !math.IsNaN(out[KeyTCP1].V) || !strings.Contains(out[KeyTCP1].Why, "offloads") {
+		t.Errorf("env.skip(tcp-1) = %+v", out)
+	}
+	if (&env{sw: x}).skip(out, KeyTCP1) {
+		t.Error("the xvs column skipped TCP")
+	}
+	if !strings.Contains(xd.Remark(), "expected") || x.Remark() != "" {
+		t.Errorf("remarks %q / %q", x.Remark(), xd.Remark())
 	}
 }
 

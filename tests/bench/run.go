@@ -33,7 +33,7 @@ func Run(cfg Config) *Results {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: %s", sw.Name(), oneLine(err.Error(), 300)))
 			fmt.Fprintf(cfg.Log, "bench: %s: %v\n", sw.Name(), err)
 		}
-		if rm, ok := sw.(Remarker); ok {
+		if rm, ok := sw.(Remarker); ok && rm.Remark() != "" {
 			r.Notes = append(r.Notes, rm.Remark())
 		}
 		fmt.Fprintf(cfg.Log, "bench: %s done in %.1f s\n", sw.Name(), time.Since(start).Seconds())
@@ -112,7 +112,7 @@ func (e *env) connected() error {
 // AllSwitches lists every switch the harness knows, xvs first.
 func AllSwitches(xvsBin string) []Switch {
 	return []Switch{
-		&xvsSwitch{bin: xvsBin},
+		&xvsSwitch{bin: xvsBin}, &xvsSwitch{bin: xvsBin, attach: "xdp"},
 		&linuxBridge{}, bareXDP{}, bareTC{},
 		&ovs{portType: "system"}, &ovs{portType: "afxdp"},
 	}

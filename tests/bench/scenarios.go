@@ -77,6 +77,24 @@ type Value struct {
 func val(v float64, unit string) Value { return Value{V: v, Unit: unit} }
 func none(why string) Value            { return Value{V: math.NaN(), Why: why} }
 
+// skip reports whether the switch leaves every one of keys out (Skipper),
+// recording why in their cells.
+func (e *env) skip(out map[string]Value, keys ...string) bool {
+	sk, ok := e.sw.(Skipper)
+	if !ok {
+		return false
+	}
+	for _, k := range keys {
+		if sk.Skip(k) == "" {
+			return false
+		}
+	}
+	for _, k := range keys {
+		out[k] = none(sk.Skip(k))
+	}
+	return true
+}
+
 // rates measures the packet rate with 1 and 1,000 flows.
 func (e *env) rates(out map[string]Value) {
 	e.rateRows(out, KeyRate1, 1, KeyRate1k, 1000)
@@ -226,6 +244,9 @@ func (e *env) tcp(out map[string]Value) {
 		key string
 		n   int
 	}{{KeyTCP1, 1}, {KeyTCP4, 4}} {
+		if e.skip(out, c.key) {
+			continue
+		}
 		bps, err := e.iperf(c.n)
 		if err != nil {
 			out[c.key] = none(err.Error())
@@ -275,6 +296,9 @@ func (e *env) latency(out map[string]Value) {
 	} else {
 		out[KeyPing50] = val(1000*percentile(rtts, 50), "µs")
 		out[KeyPing99] = val(1000*percentile(rtts, 99), "µs")
+	}
+	if e.skip(out, KeyRR) {
+		return
 	}
 	n, err := e.requestResponse()
 	if err != nil {
@@ -342,7 +366,7 @@ func (e *env) requestResponse() (float64, error) {
 // reads the daemon's resident memory with them in.
 func (e *env) controlPlane(out map[string]Value) {
 	d, ok := e.sw.(Daemon)
-	if !ok {
+	if !ok || e.skip(out, KeyFlowMods, KeyDump, KeyRSS) {
 		return
 	}
 	f, err := os.CreateTemp("", "xbflows")

@@ -18,8 +18,12 @@ type Switch interface {
 	Stop() error
 }
 
-// Remarker is a switch with a remark for the table's notes.
+// Remarker is a switch with a remark for the table's notes ("" for none).
 type Remarker interface{ Remark() string }
+
+// Skipper is a switch that leaves some measurements out: Skip returns why
+// for a measurement key, or "".
+type Skipper interface{ Skip(key string) string }
 
 func (bareXDP) Remark() string {
 	return "bare-xdp: TCP is expected to fail: XDP redirect between veths drops the checksum-partial state of TCP segments sent with default offloads (DESIGN.md, kernel facts)."

@@ -161,25 +161,38 @@ func (r *Results) Targets() []string {
 		out = append(out, fmt.Sprintf("%s: %s (%s)", what, verdict, detail))
 	}
 	xv := func(key string) float64 { return r.get(x, key) }
-	if _, ok := r.Values[x]; !ok || math.IsNaN(xv(KeyRate1)) {
-		out = append(out, "xvs was not measured in this run: no target can be checked")
-		if _, ok := r.Values[x]; !ok {
-			return out
-		}
-	}
 	ratio := func(a, b float64) string {
 		if math.IsNaN(a) || math.IsNaN(b) || b == 0 {
 			return "n/a"
 		}
 		return fmt.Sprintf("%.2fx", a/b)
 	}
-	// Packet rate, one flow cached.
-	if v := xv(KeyRate1); !math.IsNaN(v) {
-		if ceil := r.get("bare-xdp", KeyRate1); math.IsNaN(ceil) {
-			out = append(out, "packet rate 1 flow >= 0.9x bare XDP: not checked (bare-xdp not measured)")
-		} else {
-			check("packet rate 1 flow >= 0.9x bare XDP", v >= 0.9*ceil, "xvs/bare-xdp "+ratio(v, ceil))
+	// Packet rate, one flow cached, against bare XDP: the judge is
+	// xvs-xdp, xvs with its veth ports in XDP (the ceiling's hook). xvs's
+	// default TC hook keeps TCP's offloads: the xvs column is the judge
+	// of the TCP target and of the other packet-rate ones.
+	if _, ok := r.Values["xvs-xdp"]; ok {
+		const what = "packet rate 1 flow >= 0.9x bare XDP (xvs-xdp column)"
+		xd, ceil := r.get("xvs-xdp", KeyRate1), r.get("bare-xdp", KeyRate1)
+		switch {
+		case math.IsNaN(ceil):
+			out = append(out, what+": not checked (bare-xdp not measured)")
+		case math.IsNaN(xd):
+			out = append(out, what+": not checked (xvs-xdp did not measure it)")
+		default:
+			check(what, xd >= 0.9*ceil, "xvs-xdp/bare-xdp "+ratio(xd, ceil))
 		}
+	} else if _, ok := r.Values["bare-xdp"]; ok {
+		out = append(out, "packet rate 1 flow >= 0.9x bare XDP: not checked (the xvs-xdp column was not in this run)")
+	}
+	if _, ok := r.Values[x]; !ok || math.IsNaN(xv(KeyRate1)) {
+		out = append(out, "xvs was not measured in this run: no other target can be checked")
+		if _, ok := r.Values[x]; !ok {
+			return out
+		}
+	}
+	// Packet rate, one flow cached, xvs's default hook.
+	if v := xv(KeyRate1); !math.IsNaN(v) {
 		for _, peer := range []string{"linux-bridge", "ovs-netdev", "ovs-afxdp"} {
 			p := r.get(peer, KeyRate1)
 			if math.IsNaN(p) {

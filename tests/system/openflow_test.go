@@ -89,6 +89,10 @@ func TestOvsOfctlFlows(t *testing.T) {
 		e.Fatalf("dump-flows lacks the flow %v:\n%s", fwd, e.OvsOfctl(br, "dump-flows"))
 	}
 	a.Run(t, "ping", "-c20", "-i0.02", "-W1", "-q", b.IP)
+	// Read at once, before the entries can idle out.
+	if dump := e.Must("dpctl", "dump-flows"); maxCachedPackets(dump) < 10 {
+		e.Fatalf("no datapath cache entry forwarded the pings:\n%s", dump)
+	}
 	e.Eventually(15*time.Second, "n_packets of the in_port flow counts the pings", func() error {
 		dump := e.OvsOfctl(br, "dump-flows")
 		n := flowPackets(dump, fwd...)
@@ -97,9 +101,6 @@ func TestOvsOfctlFlows(t *testing.T) {
 		}
 		return nil
 	})
-	if dump := e.Must("dpctl", "dump-flows"); maxCachedPackets(dump) < 10 {
-		e.Fatalf("no datapath cache entry forwarded the pings:\n%s", dump)
-	}
 
 	// Port statistics and descriptions as ovs-ofctl reads them.
 	if rx := portRx(e.OvsOfctl(br, "dump-ports", fmt.Sprint(pa))); rx < 20 {
