@@ -3,9 +3,11 @@ package ofproto
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -95,7 +97,16 @@ func TestConcurrentUpcallsStayFresh(t *testing.T) {
 			}
 		}()
 	}
+	// Each change waits until the handlers have done a few more upcalls,
+	// so changes and upcalls really interleave however the goroutines are
+	// scheduled on a loaded machine.
+	deadline := time.Now().Add(time.Minute)
 	for step := range 300 {
+		for want := int64(step+1) * 4; handled.Load() < want; runtime.Gosched() {
+			if time.Now().After(deadline) {
+				t.Fatalf("step %d: the handlers did %d upcalls in a minute (want %d): stuck?", step, handled.Load(), want)
+			}
+		}
 		var what string
 		switch op := rng.IntN(12); {
 		case op < 5:
