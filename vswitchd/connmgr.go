@@ -29,6 +29,8 @@ func (a connmgrAdapter) SetControllers(cs []ctrlTarget) error {
 	return a.m.SetControllers(out)
 }
 
+func (a connmgrAdapter) SetProtocols(vs []uint8) error { return a.m.SetProtocols(vs) }
+
 func (a connmgrAdapter) Status() []ctrlState {
 	var out []ctrlState
 	for _, s := range a.m.Status() {

@@ -28,6 +28,9 @@ type ctrlState struct {
 // socket (ofproto/connmgr).
 type ctrlManager interface {
 	SetControllers(cs []ctrlTarget) error
+	// SetProtocols restricts the OpenFlow wire versions sessions
+	// negotiate; none: every version xvs speaks.
+	SetProtocols(versions []uint8) error
 	Status() []ctrlState
 	Close() error
 }
@@ -51,6 +54,8 @@ func (n *noCtrl) SetControllers(cs []ctrlTarget) error {
 	n.sw.SetControllers(len(cs), 0)
 	return nil
 }
+
+func (n *noCtrl) SetProtocols([]uint8) error { return nil }
 
 func (n *noCtrl) Status() []ctrlState {
 	out := make([]ctrlState, 0, len(n.cs))

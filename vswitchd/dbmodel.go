@@ -24,8 +24,8 @@ const dbName = "Open_vSwitch"
 // restart, as in Open vSwitch, and an echo of it changes nothing.
 var monitored = map[string][]string{
 	"Open_vSwitch": {"bridges", "next_cfg", "other_config"},
-	"Bridge":       {"name", "ports", "controller", "fail_mode", "protocols", "other_config", "datapath_type"},
-	"Port":         {"name", "interfaces", "tag", "trunks", "vlan_mode"},
+	"Bridge":       {"name", "ports", "controller", "fail_mode", "protocols", "other_config", "datapath_type", "flood_vlans"},
+	"Port":         {"name", "interfaces", "tag", "trunks", "vlan_mode", "other_config"},
 	"Interface":    {"name", "type", "ofport_request", "ofport"},
 	"Controller":   {"target", "inactivity_probe", "max_backoff", "controller_rate_limit", "controller_burst_limit"},
 }
@@ -80,16 +80,18 @@ type bridgeConfig struct {
 	Protocols    []string
 	OtherConfig  map[string]string
 	DatapathType string
+	FloodVLANs   []int64
 	Controllers  []controllerConfig // sorted by target
 	Ports        []*portConfig      // sorted by name
 }
 
 type portConfig struct {
-	UUID, Name string
-	Tag        int64 // 0: none
-	Trunks     []int64
-	VLANMode   string
-	Ifaces     []*ifaceConfig // sorted by name
+	UUID, Name  string
+	Tag         int64 // 0: none
+	Trunks      []int64
+	VLANMode    string
+	OtherConfig map[string]string
+	Ifaces      []*ifaceConfig // sorted by name
 }
 
 type ifaceConfig struct {
@@ -130,7 +132,7 @@ func (c dbCache) config() *ovsConfig {
 		}
 		b := &bridgeConfig{UUID: bu, Name: strCol(br, "name"), FailMode: strCol(br, "fail_mode"),
 			Protocols: strsCol(br, "protocols"), OtherConfig: mapCol(br, "other_config"),
-			DatapathType: strCol(br, "datapath_type")}
+			DatapathType: strCol(br, "datapath_type"), FloodVLANs: intsCol(br, "flood_vlans")}
 		for _, cu := range uuidsCol(br, "controller") {
 			cr, ok := c["Controller"][cu]
 			if !ok {
@@ -149,7 +151,8 @@ func (c dbCache) config() *ovsConfig {
 			if !ok {
 				continue
 			}
-			p := &portConfig{UUID: pu, Name: strCol(pr, "name"), Trunks: intsCol(pr, "trunks"), VLANMode: strCol(pr, "vlan_mode")}
+			p := &portConfig{UUID: pu, Name: strCol(pr, "name"), Trunks: intsCol(pr, "trunks"), VLANMode: strCol(pr, "vlan_mode"),
+				OtherConfig: mapCol(pr, "other_config")}
 			p.Tag, _ = intCol(pr, "tag")
 			for _, iu := range uuidsCol(pr, "interfaces") {
 				ir, ok := c["Interface"][iu]

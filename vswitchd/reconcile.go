@@ -169,6 +169,7 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 		b.sw.SetMACLearning(set.aging, set.size)
 	}
 	b.settings = set
+	d.applyNormalSettings(b, bc)
 
 	for _, name := range addOrder(want) {
 		w := want[name]
@@ -219,12 +220,13 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, want map[string]wantPo
 		p.err = ""
 	}
 
-	// Bridge.protocols: connmgr negotiates OpenFlow 1.0 and 1.3 on every
-	// session and cannot be restricted yet; say so once per change.
+	// Bridge.protocols restricts the versions of every session of the
+	// bridge (controllers, listeners, the management socket), applied
+	// before the controllers as Open vSwitch's bridge_configure_remotes().
 	if !slices.Equal(bc.Protocols, b.protocols) {
 		b.protocols = bc.Protocols
-		if len(bc.Protocols) > 0 && !(slices.Contains(bc.Protocols, "OpenFlow10") && slices.Contains(bc.Protocols, "OpenFlow13") && len(bc.Protocols) == 2) {
-			b.log.Warn("Bridge.protocols is not enforced yet: sessions negotiate OpenFlow10 and OpenFlow13", "protocols", bc.Protocols)
+		if err := b.mgr.SetProtocols(allowedVersions(b.log, bc.Protocols)); err != nil {
+			b.log.Warn("protocols", "err", err)
 		}
 	}
 
@@ -390,6 +392,26 @@ func vlanConfig(pc *portConfig) (normal.VLANConfig, error) {
 	v := normal.VLANConfig{Mode: mode, Tag: uint16(pc.Tag)}
 	for _, t := range pc.Trunks {
 		v.Trunks = append(v.Trunks, uint16(t))
+	}
+	if (mode == normal.ModeNativeTagged || mode == normal.ModeNativeUntagged) && pc.Tag == 0 && v.Validate() != nil {
+		// Open vSwitch quietly accepts a native mode without a tag and
+		// takes VLAN 0 as the native VLAN (bundle_set() in
+		// ofproto-dpif.c: vlan = 0, trunks as configured). The port then
+		// carries untagged frames (VLAN 0) whatever trunks says, and the
+		// trunked VLANs tagged. Where package normal refuses a native
+		// mode without a tag, the port is given what behaves the same: a
+		// trunk of trunks plus VLAN 0 (exact for native-tagged; for
+		// native-untagged a priority-tagged VLAN 0 frame keeps its tag).
+		v.Mode = normal.ModeTrunk
+		if len(v.Trunks) > 0 && !slices.Contains(v.Trunks, 0) {
+			v.Trunks = append(v.Trunks, 0)
+		}
+	}
+	// other_config:priority-tags: Open vSwitch takes any value it does
+	// not know as "never" (port_configure() in bridge.c), so a bad value
+	// is not the port's error either.
+	if pt, err := normal.ParsePriorityTags(pc.OtherConfig["priority-tags"]); err == nil {
+		v.PriorityTags = pt
 	}
 	if err := v.Validate(); err != nil {
 		return normal.VLANConfig{}, err

@@ -109,7 +109,7 @@ func (m *Manager) PortStatus(ps *ofp.PortStatus) {
 		if !s.wants(asyncPortStatus, uint8(ps.Reason)) {
 			continue
 		}
-		var msg ofp.Message = ps
+		var msg ofp.Message = portStatus13(ps)
 		if s.version == ofp.Version10 {
 			ps10, err := ofp.PortStatusTo10(ps)
 			if err != nil {

@@ -66,7 +66,9 @@ func FuzzSession(f *testing.F) {
 		&ofp.PacketOut{BufferID: ofp.NoBuffer, InPort: ofp.PortController, Data: frame(60)},
 		&ofp.QueueGetConfigRequest{Port: 1}, &ofp.Experimenter{Experimenter: 1}, &ofp.BarrierRequest{})
 	seed(ofp.Version10, &ofp.EchoRequest{}, &ofp.FeaturesRequest{}, &ofp.GetConfigRequest{},
-		&ofp.StatsRequest10{Type: ofp.ST10Desc}, &ofp.QueueGetConfigRequest10{Port: 1}, &ofp.BarrierRequest{})
+		&ofp.StatsRequest10{Type: ofp.ST10Desc}, &ofp.StatsRequest10{Type: ofp.ST10PortDesc},
+		&ofp.PortMod10{PortNo: 1, Config: ofp.PC10NoFlood, Mask: ofp.PC10NoFlood},
+		&ofp.QueueGetConfigRequest10{Port: 1}, &ofp.QueueGetConfigRequest10{Port: 99}, &ofp.BarrierRequest{})
 	f.Add(false, []byte{14, 0, 3, 1, 2, 3, 18, 2, 8, 0, 13, 0, 1, 0, 0, 0, 0, 99, 0, 0})
 	f.Add(true, []byte{14, 0, 3, 1, 2, 3, 16, 0, 4, 0, 9, 0, 0, 4, 1, 0})
 

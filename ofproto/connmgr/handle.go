@@ -102,12 +102,12 @@ func (s *session) handle13(h ofp.Header, raw []byte) {
 	case *ofp.MultipartRequest:
 		s.multipart(xid, m, raw)
 	case *ofp.QueueGetConfigRequest:
-		if err := m.Validate(); err != nil {
+		r, err := s.queueConfig(m)
+		if err != nil {
 			fail(err)
 			return
 		}
-		// No queues are configured on any port (QoS is not implemented).
-		s.send(xid, &ofp.QueueGetConfigReply{Port: m.Port})
+		s.send(xid, r)
 	default:
 		// Messages only a switch sends (features reply, packet-in, ...).
 		fail(newError(ofp.ETBadRequest, ofp.BRCBadType, "%s is not a request a switch accepts", ofp.Name(h.Version, h.Type)))
@@ -147,7 +147,7 @@ func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
 		s.sendError(xid, err, raw, false)
 		return
 	}
-	for b, err := range ofp.SplitMultipart(s.version, xid, &ofp.MultipartReply{Body: body}) {
+	for b, err := range ofp.SplitMultipart(s.version, xid, &ofp.MultipartReply{Body: body13(body)}) {
 		if err != nil {
 			s.m.log.Error("multipart reply does not encode", "err", err)
 			s.sendError(xid, newError(ofp.ETBadRequest, ofp.BRCEperm, "reply: %v", err), raw, false)

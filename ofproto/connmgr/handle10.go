@@ -81,8 +81,7 @@ func (s *session) handle10(h ofp.Header, raw []byte) {
 	case *ofp.StatsRequest10:
 		s.stats10(xid, m, raw)
 	case *ofp.QueueGetConfigRequest10:
-		// No queues are configured on any port (QoS is not implemented).
-		s.send(xid, &ofp.QueueGetConfigReply10{Port: m.Port})
+		s.queueConfig10(xid, m, raw)
 	default:
 		s.sendError(xid, newError(ofp.ET10BadRequest, ofp.BRC10BadType, "%s is not a request a switch accepts",
 			ofp.Name(h.Version, h.Type)), raw, true)

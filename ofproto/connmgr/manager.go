@@ -143,6 +143,7 @@ type Manager struct {
 	maxBytes     int
 
 	sessions atomic.Pointer[[]*session] // established sessions, copy on write
+	versions atomic.Pointer[[]uint8]    // allowed versions, ascending; nil: localVersions
 	xid      atomic.Uint32              // xids of requests the switch sends (echo)
 	panics   atomic.Uint64              // handler panics turned into errors
 

@@ -20,7 +20,8 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
-// localVersions are the versions xvs speaks, advertised in its hello.
+// localVersions are the versions xvs speaks, advertised in its hello
+// unless Manager.SetProtocols restricts them.
 var localVersions = []uint8{ofp.Version10, ofp.Version13}
 
 // Default miss_send_len (OFP_DEFAULT_MISS_SEND_LEN); service sessions
@@ -134,7 +135,8 @@ func (s *session) run() (upFor time.Duration, established bool) {
 func (s *session) handshake() (uint8, error) {
 	s.conn.SetDeadline(time.Now().Add(s.m.helloTimeout))
 	defer s.conn.SetDeadline(time.Time{})
-	hello, err := ofp.Marshal(ofp.Version13, s.m.nextXid(), ofp.NewHello(localVersions...))
+	allowed := s.m.protocols()
+	hello, err := helloFor(allowed, s.m.nextXid())
 	if err != nil {
 		return 0, err
 	}
@@ -161,7 +163,7 @@ func (s *session) handshake() (uint8, error) {
 		s.helloFailed(replyVersion, h.Xid, err.Error())
 		return 0, fmt.Errorf("decoding hello: %w", err)
 	}
-	v, err := ofp.Negotiate(localVersions, h.Version, m.(*ofp.Hello))
+	v, err := ofp.Negotiate(allowed, h.Version, m.(*ofp.Hello))
 	if err != nil {
 		msg := err.Error()
 		if e, ok := err.(*ofp.Error); ok && e.Reason != "" {

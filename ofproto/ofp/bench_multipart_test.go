@@ -1,6 +1,9 @@
 package ofp
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // BenchmarkFlowStatsReplyDecode decodes a flow-stats reply of 100 entries,
 // each with three OXM fields and an apply-actions instruction of one
@@ -28,4 +31,27 @@ func BenchmarkFlowStatsReplyEncode(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(len(buf)))
+}
+
+// BenchmarkSplitMultipart is the switch's side of a dump: a reply of many
+// flow-stats entries cut into messages of at most 64 KiB (10,000 entries,
+// about 18 messages), and one of a few entries that fits one message.
+func BenchmarkSplitMultipart(b *testing.B) {
+	for _, n := range []int{10, 10000} {
+		m := &MultipartReply{Body: &FlowStatsReply{Entries: testFlowEntries(n)}}
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var total int
+			for b.Loop() {
+				total = 0
+				for msg, err := range SplitMultipart(Version13, 1, m) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					total += len(msg)
+				}
+			}
+			b.SetBytes(int64(total))
+		})
+	}
 }

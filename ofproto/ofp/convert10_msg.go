@@ -127,7 +127,8 @@ func frameMatch10(data []byte) Match10 {
 
 // ToPortMod converts a 1.0 port-mod (spec 1.0.0 §5.3.3). The config bits
 // both versions define keep their place; OFPPC_NO_FLOOD (bit 4, dropped
-// from 1.3) is kept so the pipeline can honour it; the STP bits
+// from 1.3) is kept so the pipeline can honour it, and From10 set so that
+// PortMod.Validate accepts it; the STP bits
 // (OFPPC_NO_STP, OFPPC_NO_RECV_STP) are dropped, as xvs runs no STP. The
 // advertised features move to 1.3's bit positions.
 func (m *PortMod10) ToPortMod() (*PortMod, error) {
@@ -141,6 +142,7 @@ func (m *PortMod10) ToPortMod() (*PortMod, error) {
 		Config:    PortConfig(m.Config & keep),
 		Mask:      PortConfig(m.Mask & keep),
 		Advertise: featuresFrom10(m.Advertise),
+		From10:    true,
 	}, nil
 }
 

@@ -192,9 +192,14 @@ func TestPortMod10ToPortMod(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &PortMod{PortNo: 3, HWAddr: pm.HWAddr, Config: PortConfigDown | PortConfigNoFlood10,
-		Mask: PortConfigDown | PortConfigNoFlood10 | PortConfigNoPacketIn, Advertise: PortFeature100MbFD | PortFeatureCopper | PortFeaturePauseAsym}
+		Mask: PortConfigDown | PortConfigNoFlood10 | PortConfigNoPacketIn, Advertise: PortFeature100MbFD | PortFeatureCopper | PortFeaturePauseAsym,
+		From10: true}
 	if *got != *want {
 		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	// What the 1.0 peer asked is valid in its converted form.
+	if err := got.Validate(); err != nil {
+		t.Errorf("converted 1.0 port-mod with OFPPC_NO_FLOOD: %v", err)
 	}
 	local := &PortMod10{PortNo: Port10Local}
 	if got, err := local.ToPortMod(); err != nil || got.PortNo != PortLocal {

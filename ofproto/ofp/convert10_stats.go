@@ -3,8 +3,11 @@ package ofp
 // OFPT_STATS_REQUEST/REPLY of OpenFlow 1.0 (spec 1.0.0 §5.3.5) <->
 // OFPT_MULTIPART_REQUEST/REPLY bodies of 1.3 (spec 1.3.5 §7.3.5). 1.0 has
 // six stats types, each of which has a 1.3 multipart type of the same
-// number: desc, flow, aggregate, table, port and queue. Vendor stats are
-// refused with OFPBRC_BAD_VENDOR: xvs implements no vendor extension.
+// number: desc, flow, aggregate, table, port and queue. Open vSwitch adds
+// a seventh, OFPST_PORT_DESC (13), the 1.3 port-description multipart
+// (also 13), which its tools send to 1.0 switches; xvs answers it as
+// ovs-vswitchd does. Vendor stats are refused with OFPBRC_BAD_VENDOR:
+// xvs implements no vendor extension.
 
 import "fmt"
 
@@ -27,6 +30,8 @@ func (r *StatsRequest10) ToMultipart() (MultipartBody, error) {
 		return &DescRequest{}, nil
 	case ST10Table:
 		return &TableStatsRequest{}, nil
+	case ST10PortDesc:
+		return &PortDescRequest{}, nil
 	case ST10Flow, ST10Aggregate:
 		if r.Flow == nil {
 			return missing()
@@ -70,8 +75,8 @@ func (r *StatsRequest10) ToMultipart() (MultipartBody, error) {
 // metadata matches, ...) are left out of the 1.0 reply: a 1.0 controller
 // could neither read nor reproduce them. Table stats get 1.0's fields
 // that 1.3 moved to table features: every field wildcardable and
-// DefaultTableMaxEntries. Ports and queues whose numbers do not fit 16
-// bits are left out. Any other body is refused with OFPBRC_BAD_STAT.
+// DefaultTableMaxEntries. Ports (stats and descriptions) and queues whose
+// numbers do not fit 16 bits are left out. Any other body is refused with OFPBRC_BAD_STAT.
 func StatsReplyTo10(body MultipartBody) (*StatsReply10, error) {
 	switch b := body.(type) {
 	case *Desc:
@@ -124,6 +129,14 @@ func StatsReplyTo10(body MultipartBody) (*StatsReply10, error) {
 			out.Queues = append(out.Queues, QueueStats10{
 				PortNo: no, QueueID: q.QueueID, TxBytes: q.TxBytes, TxPackets: q.TxPackets, TxErrors: q.TxErrors,
 			})
+		}
+		return out, nil
+	case *PortDescReply:
+		out := &StatsReply10{Type: ST10PortDesc, PortDesc: []Port10{}}
+		for _, p := range b.Ports {
+			if p10, err := PortTo10(p); err == nil {
+				out.PortDesc = append(out.PortDesc, p10)
+			}
 		}
 		return out, nil
 	case nil:

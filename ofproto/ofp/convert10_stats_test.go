@@ -28,6 +28,7 @@ func TestStatsRequest10ToMultipart(t *testing.T) {
 		{"queue all", StatsRequest10{Type: ST10Queue, Queue: &QueueStatsRequest10{PortNo: Port10All, QueueID: QueueAll10}},
 			&QueueStatsRequest{PortNo: PortAny, QueueID: QueueAll}},
 		{"queue 1:2", StatsRequest10{Type: ST10Queue, Queue: &QueueStatsRequest10{PortNo: 1, QueueID: 2}}, &QueueStatsRequest{PortNo: 1, QueueID: 2}},
+		{"port desc (Open vSwitch)", StatsRequest10{Type: ST10PortDesc}, &PortDescRequest{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := tc.in.ToMultipart()
@@ -104,13 +105,22 @@ func TestStatsReplyTo10(t *testing.T) {
 		t.Errorf("queues: %+v %v", queues, err)
 	}
 
-	for _, b := range []MultipartBody{&GroupDescReply{}, &PortDescReply{}, &TableFeaturesReply{}, nil} {
+	pd, err := StatsReplyTo10(&PortDescReply{Ports: []Port{{PortNo: 1, Name: "p1", Config: PortConfigDown}, {PortNo: PortLocal, Name: "br0"}, {PortNo: 0x10000, Name: "big"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pd.Type != ST10PortDesc || len(pd.PortDesc) != 2 || pd.PortDesc[0].Name != "p1" || pd.PortDesc[0].Config != PC10PortDown ||
+		pd.PortDesc[1].PortNo != Port10Local {
+		t.Errorf("port desc: %+v", pd.PortDesc)
+	}
+
+	for _, b := range []MultipartBody{&GroupDescReply{}, &TableFeaturesReply{}, nil} {
 		_, err := StatsReplyTo10(b)
 		want10(t, err, ET10BadRequest, BRC10BadStat)
 	}
 
 	// Every converted reply encodes.
-	for _, r := range []*StatsReply10{got, agg, tables, ports, queues} {
+	for _, r := range []*StatsReply10{got, agg, tables, ports, queues, pd} {
 		if _, err := Marshal(Version10, 1, r); err != nil {
 			t.Errorf("encode %d: %v", r.Type, err)
 		}

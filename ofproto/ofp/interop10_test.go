@@ -71,6 +71,11 @@ func samples10() []Message {
 		&StatsReply10{Type: ST10Table},
 		&StatsReply10{Type: ST10Port, Ports: []PortStats10{{PortNo: Port10Local}, {PortNo: 10}, {PortNo: 65000}}},
 		&StatsReply10{Type: ST10Queue, Queues: []QueueStats10{{PortNo: 1, QueueID: 2, TxBytes: 3, TxPackets: 4, TxErrors: 5}}},
+		// Open vSwitch's OFPST_PORT_DESC extension of 1.0.
+		&StatsRequest10{Type: ST10PortDesc},
+		&StatsReply10{Type: ST10PortDesc, PortDesc: []Port10{port2, port}},
+		&StatsReply10{Type: ST10PortDesc, Flags: SF10ReplyMore, PortDesc: []Port10{port}},
+		&StatsReply10{Type: ST10PortDesc},
 	}
 }
 

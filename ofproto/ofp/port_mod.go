@@ -20,6 +20,11 @@ type PortMod struct {
 	Config    PortConfig   `json:"config"`
 	Mask      PortConfig   `json:"mask"`
 	Advertise PortFeatures `json:"advertise"`
+	// From10 marks a port-mod converted from OpenFlow 1.0
+	// (PortMod10.ToPortMod): its Config and Mask may also carry 1.0's
+	// OFPPC_NO_FLOOD (PortConfigNoFlood10), which 1.3 dropped. It is not
+	// on the wire: a 1.3 peer that sets bit 4 is still refused.
+	From10 bool `json:"-"`
 }
 
 func (m *PortMod) appendBody(b []byte, _ uint8) ([]byte, error) {
@@ -60,7 +65,8 @@ func (m *PortMod) formatBody(uint8) string {
 // Validate checks what a switch can check of a port-mod without knowing
 // its ports (spec 1.3.5 §7.4.4, OFPET_PORT_MOD_FAILED): the port is a
 // physical port number or OFPP_LOCAL (OFPPMFC_BAD_PORT), config and mask
-// use only defined bits (OFPPMFC_BAD_CONFIG), and the advertised features
+// use only defined bits (OFPPMFC_BAD_CONFIG; with From10 also 1.0's
+// OFPPC_NO_FLOOD), and the advertised features
 // are defined ones (OFPPMFC_BAD_ADVERTISE). Whether the port exists and
 // HWAddr is its address (OFPPMFC_BAD_PORT, OFPPMFC_BAD_HW_ADDR) is for
 // the switch to check.
@@ -68,11 +74,18 @@ func (m *PortMod) Validate() error {
 	if m.PortNo == 0 || (m.PortNo > PortMax && m.PortNo != PortLocal) {
 		return errf(ETPortModFailed, PMFCBadPort, "port_mod: port %s", m.PortNo)
 	}
-	if (m.Config|m.Mask)&^PortConfigAll != 0 {
-		return errf(ETPortModFailed, PMFCBadConfig, "port_mod: config %#x mask %#x use undefined bits", m.Config, m.Mask)
+	defined := PortConfigAll
+	if m.From10 {
+		defined |= PortConfigNoFlood10
+	}
+	// The numbers are printed as numbers: PortConfig and PortFeatures are
+	// Stringers, which %x would print as the hex of their names.
+	if (m.Config|m.Mask)&^defined != 0 {
+		return errf(ETPortModFailed, PMFCBadConfig, "port_mod: config %#x mask %#x use undefined bits",
+			uint32(m.Config), uint32(m.Mask))
 	}
 	if m.Advertise&^PortFeaturesAll != 0 {
-		return errf(ETPortModFailed, PMFCBadAdvertise, "port_mod: advertise %#x uses undefined bits", m.Advertise)
+		return errf(ETPortModFailed, PMFCBadAdvertise, "port_mod: advertise %#x uses undefined bits", uint32(m.Advertise))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ package ofp
 import (
 	"encoding/binary"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -18,7 +19,12 @@ const (
 	ST10Table     uint16 = 3
 	ST10Port      uint16 = 4
 	ST10Queue     uint16 = 5
-	ST10Vendor    uint16 = 0xffff
+	// ST10PortDesc is Open vSwitch's OpenFlow 1.0 extension
+	// OFPST10_PORT_DESC (ofp-msgs.h: "OFPST 1.0 (13)"), which 1.3
+	// standardised as OFPMP_PORT_DESC: an empty request, a reply of
+	// ofp_phy_port entries. ovs-ofctl -O OpenFlow10 dump-ports-desc sends it.
+	ST10PortDesc uint16 = 13
+	ST10Vendor   uint16 = 0xffff
 )
 
 // SF10ReplyMore in a reply's flags says more parts of the reply follow.
@@ -31,13 +37,13 @@ const statsHeader10Len = 12
 var statsNames10 = map[uint16]string{
 	ST10Desc: "OFPST_DESC", ST10Flow: "OFPST_FLOW", ST10Aggregate: "OFPST_AGGREGATE",
 	ST10Table: "OFPST_TABLE", ST10Port: "OFPST_PORT", ST10Queue: "OFPST_QUEUE",
-	ST10Vendor: "OFPST_VENDOR",
+	ST10PortDesc: "OFPST_PORT_DESC", ST10Vendor: "OFPST_VENDOR",
 }
 
 // StatsRequest10 is OFPT_STATS_REQUEST of OpenFlow 1.0. The field that
 // holds the body depends on Type: Flow for OFPST_FLOW and
-// OFPST_AGGREGATE, Port, Queue, Vendor; OFPST_DESC and OFPST_TABLE have
-// no body.
+// OFPST_AGGREGATE, Port, Queue, Vendor; OFPST_DESC, OFPST_TABLE and
+// OFPST_PORT_DESC have no body.
 type StatsRequest10 struct {
 	Type   uint16               `json:"type"`
 	Flags  uint16               `json:"flags"`
@@ -54,7 +60,7 @@ func (m *StatsRequest10) appendBody(b []byte, _ uint8) ([]byte, error) {
 		return b, fmt.Errorf("%s request without its body", statsNames10[m.Type])
 	}
 	switch m.Type {
-	case ST10Desc, ST10Table:
+	case ST10Desc, ST10Table, ST10PortDesc:
 		return b, nil
 	case ST10Flow, ST10Aggregate:
 		if m.Flow == nil {
@@ -93,7 +99,7 @@ func (m *StatsRequest10) unmarshalBody(b []byte, _ uint8) error {
 		return nil
 	}
 	switch m.Type {
-	case ST10Desc, ST10Table:
+	case ST10Desc, ST10Table, ST10PortDesc:
 		return wantLen(0)
 	case ST10Flow, ST10Aggregate:
 		if err := wantLen(flowStatsRequest10Len); err != nil {
@@ -150,13 +156,15 @@ func (m *StatsRequest10) formatBody(uint8) string {
 		s += m.Queue.format()
 	case m.Vendor != nil:
 		s += m.Vendor.format()
+	case m.Type == ST10PortDesc:
+		s += " port=ANY" // as ovs-ofctl: a 1.0 request asks for every port
 	}
 	return s
 }
 
 // StatsReply10 is OFPT_STATS_REPLY of OpenFlow 1.0. The field that holds
-// the body depends on Type: Desc, Flows, Aggregate, Tables, Ports, Queues
-// or Vendor. A reply too long for one message is sent as several with
+// the body depends on Type: Desc, Flows, Aggregate, Tables, Ports, Queues,
+// PortDesc or Vendor. A reply too long for one message is sent as several with
 // SF10ReplyMore set on all but the last (Split10); StatsAssembler10 joins
 // such parts.
 type StatsReply10 struct {
@@ -168,6 +176,7 @@ type StatsReply10 struct {
 	Tables    []TableStats10    `json:"tables,omitempty"`
 	Ports     []PortStats10     `json:"ports,omitempty"`
 	Queues    []QueueStats10    `json:"queues,omitempty"`
+	PortDesc  []Port10          `json:"port_desc,omitempty"`
 	Vendor    *VendorStats10    `json:"vendor,omitempty"`
 }
 
@@ -208,6 +217,13 @@ func (m *StatsReply10) appendBody(b []byte, _ uint8) ([]byte, error) {
 	case ST10Queue:
 		for i := range m.Queues {
 			b = m.Queues[i].append(b)
+		}
+		return b, nil
+	case ST10PortDesc:
+		for i := range m.PortDesc {
+			if b, err = m.PortDesc[i].append(b); err != nil {
+				return b, err
+			}
 		}
 		return b, nil
 	case ST10Vendor:
@@ -270,6 +286,11 @@ func (m *StatsReply10) unmarshalBody(b []byte, _ uint8) error {
 			return err
 		}
 		m.Queues = decodeEntries10[QueueStats10](b, queueStats10Len)
+	case ST10PortDesc:
+		if err := fixed(Port10Len); err != nil {
+			return err
+		}
+		m.PortDesc = decodeEntries10[Port10](b, Port10Len)
 	case ST10Vendor:
 		v, err := decodeVendorStats10(b)
 		if err != nil {
@@ -307,6 +328,13 @@ func (m *StatsReply10) formatBody(uint8) string {
 		sb.WriteString(formatPortStats10(m.Ports))
 	case ST10Queue:
 		sb.WriteString(formatQueueStats10(m.Queues))
+	case ST10PortDesc:
+		// As ovs-ofctl: each port as in a features reply, by port number.
+		ports := append([]Port10(nil), m.PortDesc...)
+		sort.SliceStable(ports, func(i, j int) bool { return ports[i].PortNo < ports[j].PortNo })
+		for i := range ports {
+			sb.WriteString("\n" + strings.TrimSuffix(ports[i].format(), "\n"))
+		}
 	case ST10Vendor:
 		if m.Vendor != nil {
 			sb.WriteString(m.Vendor.format())

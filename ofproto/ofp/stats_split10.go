@@ -30,6 +30,8 @@ func (m *StatsReply10) Split(limit int) ([]*StatsReply10, error) {
 		sizes = repeatSize10(portStats10Len, len(m.Ports))
 	case ST10Queue:
 		sizes = repeatSize10(queueStats10Len, len(m.Queues))
+	case ST10PortDesc:
+		sizes = repeatSize10(Port10Len, len(m.PortDesc))
 	default:
 		one := *m
 		one.Flags &^= SF10ReplyMore
@@ -73,9 +75,11 @@ func (m *StatsReply10) slice(i, j int, more bool) *StatsReply10 {
 		p.Ports = m.Ports[i:j:j]
 	case ST10Queue:
 		p.Queues = m.Queues[i:j:j]
+	case ST10PortDesc:
+		p.PortDesc = m.PortDesc[i:j:j]
 	}
 	if i == j { // an empty reply: keep lists nil as decoding does
-		p.Flows, p.Tables, p.Ports, p.Queues = nil, nil, nil, nil
+		p.Flows, p.Tables, p.Ports, p.Queues, p.PortDesc = nil, nil, nil, nil, nil
 	}
 	return p
 }
@@ -117,7 +121,7 @@ func (a *StatsAssembler10) Add(xid uint32, part *StatsReply10) (*StatsReply10, e
 		// into the caller's arrays.
 		acc = &StatsReply10{Type: part.Type, Flags: part.Flags, Desc: part.Desc, Aggregate: part.Aggregate,
 			Vendor: part.Vendor, Flows: cloneSlice10(part.Flows), Tables: cloneSlice10(part.Tables),
-			Ports: cloneSlice10(part.Ports), Queues: cloneSlice10(part.Queues)}
+			Ports: cloneSlice10(part.Ports), Queues: cloneSlice10(part.Queues), PortDesc: cloneSlice10(part.PortDesc)}
 	} else {
 		if err := acc.join(part); err != nil {
 			delete(a.pending, xid)
@@ -183,6 +187,8 @@ func (acc *StatsReply10) join(part *StatsReply10) error {
 		acc.Ports = append(acc.Ports, part.Ports...)
 	case ST10Queue:
 		acc.Queues = append(acc.Queues, part.Queues...)
+	case ST10PortDesc:
+		acc.PortDesc = append(acc.PortDesc, part.PortDesc...)
 	case ST10Vendor:
 		if acc.Vendor == nil || part.Vendor == nil || acc.Vendor.Vendor != part.Vendor.Vendor {
 			return fmt.Errorf("stats reply: vendor parts of different vendors")
@@ -193,7 +199,7 @@ func (acc *StatsReply10) join(part *StatsReply10) error {
 	default:
 		return fmt.Errorf("stats reply: %s replies come in one part", statsName10(acc.Type))
 	}
-	if len(acc.Flows)+len(acc.Tables)+len(acc.Ports)+len(acc.Queues) > maxAssembledEntries10 ||
+	if len(acc.Flows)+len(acc.Tables)+len(acc.Ports)+len(acc.Queues)+len(acc.PortDesc) > maxAssembledEntries10 ||
 		(acc.Vendor != nil && len(acc.Vendor.Data) > maxAssembledEntries10*8) {
 		return fmt.Errorf("stats reply: more than %d entries", maxAssembledEntries10)
 	}
