@@ -25,6 +25,9 @@ type cacheEntry struct {
 	// pending is set while a handler puts the entry into the datapath
 	// (install); only handlers, under cmu, look at it.
 	pending bool
+	// mark is Switch.markGen when a FlowModBatch's End has looked at
+	// the entry (s.mu held).
+	mark uint64
 }
 
 // cache indexes the entries; s.mu protects it, and cmu too while upcall
