@@ -3,6 +3,7 @@ package ofproto
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -94,6 +95,11 @@ func TestConcurrentUpcallsStayFresh(t *testing.T) {
 				handled.Add(1)
 			}
 		}()
+	}
+	// On a loaded machine the handlers may not have run yet: the changes
+	// below must race with upcalls in flight, so wait for the first.
+	for handled.Load() == 0 && len(errs) == 0 {
+		runtime.Gosched()
 	}
 	for step := range 300 {
 		var what string

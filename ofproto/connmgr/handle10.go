@@ -63,7 +63,7 @@ func (s *session) handle10(h ofp.Header, raw []byte) {
 				fm.Command = ofp.FlowAdd
 			}
 		}
-		fail(s.m.sw.FlowMod(fm))
+		fail(s.flowMod(fm))
 	case *ofp.PacketOut10:
 		po, err := m.ToPacketOut()
 		if err != nil {
