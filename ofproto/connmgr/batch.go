@@ -6,11 +6,16 @@ package connmgr
 // flow-mod changes the tables (and gets its error) at once, and the cache
 // is revalidated once at the end of the run. The run ends before any
 // other message is handled (a barrier reply therefore follows the
-// revalidation), when no whole message is left in the input buffer, at
-// maxBatch flow-mods, and when the session ends.
+// revalidation), when no whole message arrives within batchGrace of the
+// input buffer running dry, at maxBatch flow-mods, and when the session
+// ends. The grace matters: End is one pass over the cache (tens of
+// milliseconds with 100,000 entries), and a reader that empties its
+// buffer faster than the controller refills the socket would otherwise
+// end a batch every 64 KiB.
 
 import (
 	"encoding/binary"
+	"time"
 
 	"github.com/xvs-switch/xvs/ofproto"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -19,6 +24,9 @@ import (
 // maxBatch bounds a batch, so a controller streaming flow-mods without
 // pause still sees its entries revalidated regularly.
 const maxBatch = 10000
+
+// batchGrace is how long an open batch waits for the next message.
+const batchGrace = time.Millisecond
 
 // ofptFlowMod is OFPT_FLOW_MOD's type in OpenFlow 1.0 and 1.3 alike.
 const ofptFlowMod = 14
@@ -79,7 +87,32 @@ func (s *session) batchBefore(raw []byte) {
 // batchAfter ends the batch after a message when no whole message is
 // buffered or the batch is full.
 func (s *session) batchAfter() {
-	if s.batch != nil && (s.batch.Len() >= maxBatch || !s.moreBuffered()) {
+	if s.batch != nil && (s.batch.Len() >= maxBatch || !s.awaitMore()) {
 		s.endBatch()
+	}
+}
+
+// awaitMore says whether a whole message is buffered, waiting up to
+// batchGrace for one to arrive. A read error is left for readMsg to meet
+// again (the connection keeps failing).
+func (s *session) awaitMore() bool {
+	if s.moreBuffered() {
+		return true
+	}
+	s.conn.SetReadDeadline(time.Now().Add(batchGrace))
+	defer s.conn.SetReadDeadline(time.Time{})
+	for {
+		n := s.br.Buffered()
+		want := ofp.HeaderLen
+		if n >= ofp.HeaderLen {
+			hdr, _ := s.br.Peek(ofp.HeaderLen)
+			want = int(binary.BigEndian.Uint16(hdr[2:4]))
+			if n >= want {
+				return true
+			}
+		}
+		if _, err := s.br.Peek(min(want, s.br.Size())); err != nil {
+			return s.moreBuffered()
+		}
 	}
 }
