@@ -25,6 +25,12 @@ type cacheEntry struct {
 	// pending is set while a handler puts the entry into the datapath
 	// (install); only handlers, under cmu, look at it.
 	pending bool
+	// mark is Switch.markGen when a FlowModBatch's End has looked at
+	// the entry (s.mu held).
+	mark uint64
+	// gen is cache.gen when the entry was created: Revalidate tells
+	// entries created during its dump by it.
+	gen uint64
 }
 
 // cache indexes the entries; s.mu protects it, and cmu too while upcall
@@ -37,6 +43,8 @@ type cache struct {
 	byMAC map[macDep]map[*cacheEntry]struct{}
 
 	upcalls, installs, revalidations, modified, deletes, full uint64
+	// gen counts the entries created (install, adopt).
+	gen uint64
 }
 
 func (c *cache) init() {
@@ -142,7 +150,8 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 		s.cmu.Unlock()
 		return
 	}
-	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true}
+	c.gen++
+	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true, gen: c.gen}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++

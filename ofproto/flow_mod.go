@@ -20,7 +20,7 @@ func (s *Switch) FlowMod(fm *ofp.FlowMod) error {
 	if err := fm.Validate(); err != nil {
 		return err
 	}
-	return s.flowMod(fm)
+	return s.flowMod(fm, nil)
 }
 
 // FlowMod10 applies a flow-mod that came from an OpenFlow 1.0 session,
@@ -34,6 +34,14 @@ func (s *Switch) FlowMod(fm *ofp.FlowMod) error {
 // 1.0's "modify adds when nothing matches" (ofp.FlowMod10.AddIfNoMatch10)
 // stays the caller's.
 func (s *Switch) FlowMod10(fm *ofp.FlowMod) error {
+	if err := validate10(fm); err != nil {
+		return err
+	}
+	return s.flowMod(fm, nil)
+}
+
+// validate10 is FlowMod10's validation.
+func validate10(fm *ofp.FlowMod) error {
 	// Validate with the instructions out checks command, flags, table and
 	// match; the instructions are then checked alone.
 	bare := *fm
@@ -46,21 +54,22 @@ func (s *Switch) FlowMod10(fm *ofp.FlowMod) error {
 			return err
 		}
 	}
-	return s.flowMod(fm)
+	return nil
 }
 
-// flowMod applies a validated flow-mod.
-func (s *Switch) flowMod(fm *ofp.FlowMod) error {
+// flowMod applies a validated flow-mod. With a batch, the revalidation
+// is the batch's End's.
+func (s *Switch) flowMod(fm *ofp.FlowMod, b *FlowModBatch) error {
 	s.mu.Lock()
 	defer s.unlock()
 	var err error
 	switch fm.Command {
 	case ofp.FlowAdd:
-		err = s.addFlow(fm)
+		err = s.addFlow(fm, b)
 	case ofp.FlowModify, ofp.FlowModifyStrict:
-		err = s.modifyFlows(fm, fm.Command == ofp.FlowModifyStrict)
+		err = s.modifyFlows(fm, fm.Command == ofp.FlowModifyStrict, b)
 	case ofp.FlowDelete, ofp.FlowDeleteStrict:
-		err = s.deleteFlows(fm, fm.Command == ofp.FlowDeleteStrict)
+		err = s.deleteFlows(fm, fm.Command == ofp.FlowDeleteStrict, b)
 	}
 	if err != nil {
 		return err
@@ -138,7 +147,7 @@ func (s *Switch) newRule(fm *ofp.FlowMod) *rule {
 	return r
 }
 
-func (s *Switch) addFlow(fm *ofp.FlowMod) error {
+func (s *Switch) addFlow(fm *ofp.FlowMod, b *FlowModBatch) error {
 	if err := s.checkFlow(fm); err != nil {
 		return err
 	}
@@ -152,8 +161,11 @@ func (s *Switch) addFlow(fm *ofp.FlowMod) error {
 	if fm.Flags&ofp.FlowCheckOverlap != 0 && old == nil && t.cls.Overlapping(cm, prio) != nil {
 		return ofp.NewError(ofp.ETFlowModFailed, ofp.FMFCOverlap, nil)
 	}
-	affected := s.entriesMatching(fm.TableID, &cm)
-	s.pull(affected)
+	var affected []*cacheEntry
+	if b == nil {
+		affected = s.entriesMatching(fm.TableID, &cm)
+		s.pull(affected)
+	}
 	r := s.newRule(fm)
 	if old != nil {
 		// §6.4: an identical flow is replaced; its counters carry over
@@ -161,10 +173,20 @@ func (s *Switch) addFlow(fm *ofp.FlowMod) error {
 		o := old.Value
 		if fm.Flags&ofp.FlowResetCounts == 0 {
 			r.packets, r.bytes = o.packets, o.bytes
+			if b != nil {
+				b.moves = append(b.moves, counterMove{from: o, to: r, packets: o.packets, bytes: o.bytes})
+			}
 		}
 		s.unrefGroups(o)
+		if b != nil {
+			b.changed = append(b.changed, o)
+		}
 	}
 	s.insertRule(r, cm)
+	if b != nil {
+		b.addedMatch(fm.TableID, cm)
+		return nil
+	}
 	for _, e := range affected {
 		s.retranslate(e)
 	}
@@ -257,7 +279,7 @@ func selectFilter(fm *ofp.FlowMod, isDelete bool) func(*rule) bool {
 	}
 }
 
-func (s *Switch) modifyFlows(fm *ofp.FlowMod, strict bool) error {
+func (s *Switch) modifyFlows(fm *ofp.FlowMod, strict bool, b *FlowModBatch) error {
 	if err := s.checkFlow(fm); err != nil {
 		return err
 	}
@@ -266,8 +288,13 @@ func (s *Switch) modifyFlows(fm *ofp.FlowMod, strict bool) error {
 		// §6.4: a modify that matches nothing changes nothing.
 		return err
 	}
-	affected := s.entriesHitting(rules)
-	s.pull(affected)
+	var affected []*cacheEntry
+	if b == nil || fm.Flags&ofp.FlowResetCounts != 0 {
+		// A batch credits the rules' entries at its end, but counters
+		// reset now must not get the packets forwarded before.
+		affected = s.entriesHitting(rules)
+		s.pull(affected)
+	}
 	il := s.instLists.get(fm.Instructions)
 	for _, r := range rules {
 		s.unrefGroups(r)
@@ -279,18 +306,26 @@ func (s *Switch) modifyFlows(fm *ofp.FlowMod, strict bool) error {
 			s.groups.Ref(g)
 		}
 	}
+	if b != nil {
+		b.changed = append(b.changed, rules...)
+		return nil
+	}
 	for _, e := range affected {
 		s.retranslate(e)
 	}
 	return nil
 }
 
-func (s *Switch) deleteFlows(fm *ofp.FlowMod, strict bool) error {
+func (s *Switch) deleteFlows(fm *ofp.FlowMod, strict bool, b *FlowModBatch) error {
 	rules, err := s.selectRules(fm, strict, true)
 	if err != nil {
 		return err
 	}
-	s.removeRules(rules, ofp.FlowRemovedDelete)
+	if b != nil {
+		s.removeRulesLater(rules, ofp.FlowRemovedDelete, b)
+	} else {
+		s.removeRules(rules, ofp.FlowRemovedDelete)
+	}
 	// With no controller, a standalone bridge keeps its NORMAL flow.
 	s.ensureDefaultFlow()
 	return nil
@@ -322,6 +357,40 @@ func (s *Switch) removeRules(rules []*rule, reason uint8) {
 	}
 	for _, e := range affected {
 		s.retranslate(e)
+	}
+}
+
+// removeRulesLater is removeRules in a batch: the entries that used the
+// rules are revalidated by the batch's End. Only the entries of rules
+// that send flow-removed are credited now, so the message counts every
+// packet forwarded until the removal.
+func (s *Switch) removeRulesLater(rules []*rule, reason uint8, b *FlowModBatch) {
+	if len(rules) == 0 {
+		return
+	}
+	var notify []*rule
+	for _, r := range rules {
+		if r.flags&ofp.FlowSendFlowRem != 0 {
+			notify = append(notify, r)
+		}
+	}
+	if len(notify) > 0 {
+		s.pull(s.entriesHitting(notify))
+	}
+	now := s.now()
+	for _, r := range rules {
+		if !r.installed() {
+			continue
+		}
+		s.tables[r.table].cls.Remove(r.cr)
+		s.unrefGroups(r)
+		if r == s.failOpen {
+			s.failOpen = nil
+		}
+		if r.flags&ofp.FlowSendFlowRem != 0 {
+			s.flowRemoved(r, reason, now)
+		}
+		b.changed = append(b.changed, r)
 	}
 }
 

@@ -4,6 +4,7 @@ package ofproto
 // flow timeouts and MAC aging.
 
 import (
+	"errors"
 	"sort"
 	"time"
 
@@ -53,12 +54,19 @@ func (s *Switch) timer() {
 // by translating their keys, re-learns the source addresses of NORMAL
 // flows still in use (so MAC entries do not age out under cached traffic),
 // ages the MAC table and expires flows whose idle or hard timeout passed.
+//
+// The datapath's entries are read (Dump) before the Switch is locked, so
+// upcall handlers go on installing meanwhile: a dump of 100,000 entries
+// takes tens of milliseconds. What changed during the dump is told
+// apart under the lock: entries created meanwhile are left for the next
+// pass, counters older than what a change credited since are skipped,
+// and an entry missing from the dump is forgotten only when the
+// datapath confirms it has gone.
 func (s *Switch) Revalidate() (RevalidateStats, error) {
-	s.mu.Lock()
-	defer s.unlock()
 	var st RevalidateStats
-	now := s.now()
-	seen := map[*cacheEntry]bool{}
+	s.mu.Lock()
+	dumpGen := s.cache.gen
+	s.unlock()
 	var flows []datapath.Flow
 	err := s.dp.Dump(0, func(fs []datapath.Flow) error {
 		flows = append(flows, fs...)
@@ -67,24 +75,41 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 	if err != nil {
 		return st, err
 	}
+	s.mu.Lock()
+	defer s.unlock()
+	now := s.now()
+	seen := make(map[*cacheEntry]bool, len(flows))
 	var relearn []learnDep
 	for i := range flows {
 		f := &flows[i]
 		e := s.cache.entries[f.Key]
 		if e == nil {
-			e = s.adopt(f)
-			if e == nil {
+			// Unknown, or deleted since the dump read it.
+			cur, err := s.dp.Get(f.Key)
+			if err != nil {
+				continue
+			}
+			if e = s.adopt(&cur); e == nil {
 				st.Deleted++
 				continue
 			}
 			st.Modified++
 		}
 		seen[e] = true
-		if s.credit(e, f.Stats) {
+		if e.gen > dumpGen {
+			continue // created during the dump: the sample may be an older entry's
+		}
+		if f.Stats.Packets < e.last.Packets || f.Stats.Bytes < e.last.Bytes {
+			// A change credited fresher counters after the dump.
+			f.Stats = e.last
+		} else if s.credit(e, f.Stats) {
 			st.Credited++
 			relearn = append(relearn, e.deps.learned...)
 		}
 		used := f.Stats.Used
+		if e.last.Used.After(used) {
+			used = e.last.Used
+		}
 		if used.IsZero() {
 			used = e.created
 		}
@@ -93,8 +118,12 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			st.Deleted++
 		}
 	}
-	for _, e := range s.selectEntries(func(e *cacheEntry) bool { return !seen[e] }) {
-		s.forget(e) // the datapath lost it
+	for _, e := range s.selectEntries(func(e *cacheEntry) bool { return !seen[e] && e.gen <= dumpGen }) {
+		// Installed before the dump, and not in it: the datapath lost it,
+		// unless the install finished after the dump passed its bucket.
+		if _, err := s.dp.Get(e.key); errors.Is(err, datapath.ErrNoSuchFlow) {
+			s.forget(e)
+		}
 	}
 	st.Deleted += s.enforceLimit()
 	var changes []normal.Change
@@ -134,7 +163,8 @@ func (s *Switch) adopt(f *datapath.Flow) *cacheEntry {
 			return nil
 		}
 	}
-	e := &cacheEntry{key: f.Key, actions: res.actions, deps: res.deps, last: f.Stats, created: s.now()}
+	s.cache.gen++
+	e := &cacheEntry{key: f.Key, actions: res.actions, deps: res.deps, last: f.Stats, created: s.now(), gen: s.cache.gen}
 	s.cache.entries[f.Key] = e
 	s.cache.index(e)
 	return e

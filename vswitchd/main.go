@@ -83,6 +83,12 @@ func Main(args []string, _ io.Reader, _, stderr io.Writer) int {
 		defer os.Remove(pidfile)
 	}
 	setGC(*gcPercent, *memLimit<<20)
+	stopProfile, err := startCPUProfile()
+	if err != nil {
+		fmt.Fprintf(stderr, "xvs vswitchd: %v\n", err)
+		return 1
+	}
+	defer stopProfile()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	logs := vlog.New(h, level)

@@ -88,7 +88,7 @@ func (s *session) handle13(h ofp.Header, raw []byte) {
 		c := m.AsyncConfig
 		s.async.Store(&c)
 	case *ofp.FlowMod:
-		fail(s.modify(func() error { return s.m.sw.FlowMod(m) }))
+		fail(s.modify(func() error { return s.flowMod(m) }))
 	case *ofp.GroupMod:
 		fail(s.modify(func() error { return s.m.sw.GroupMod(m) }))
 	case *ofp.MeterMod:

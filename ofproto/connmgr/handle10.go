@@ -65,7 +65,7 @@ func (s *session) handle10(h ofp.Header, raw []byte) {
 		}
 		// FlowMod10: 1.0 lets strip_vlan and mod_* act on flows whose
 		// match does not fix the header (no MATCH_INCONSISTENT in 1.0).
-		fail(s.m.sw.FlowMod10(fm))
+		fail(s.flowMod10(fm))
 	case *ofp.PacketOut10:
 		po, err := m.ToPacketOut()
 		if err != nil {

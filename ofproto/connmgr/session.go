@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/xvs-switch/xvs/ofproto"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
@@ -52,7 +53,8 @@ type session struct {
 	busy        atomic.Int32 // the reader is handling a request, the writer writing replies
 	probing     atomic.Bool  // an echo request is out
 
-	ra ofp.Reassembler // the reader's
+	ra    ofp.Reassembler       // the reader's
+	batch *ofproto.FlowModBatch // the reader's run of flow-mods (batch.go); nil: none
 
 	closeOnce sync.Once
 	why       error         // why the session ended; set once, by shut
@@ -216,6 +218,7 @@ func (s *session) readMsg() ([]byte, error) {
 // readLoop reads and handles messages until the connection fails or a
 // message ends the session; graceful says the queue should be sent first.
 func (s *session) readLoop() (err error, graceful bool) {
+	defer s.endBatch()
 	for {
 		raw, err := s.readMsg()
 		if err != nil {
@@ -232,7 +235,9 @@ func (s *session) readLoop() (err error, graceful bool) {
 		s.lastRx.Store(time.Now().UnixNano())
 		s.probing.Store(false)
 		s.busy.Add(1)
+		s.batchBefore(raw)
 		s.handle(raw)
+		s.batchAfter()
 		s.busy.Add(-1)
 	}
 }
