@@ -115,9 +115,10 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 	var last datapath.FlowStats
 	s.cmu.Lock()
 	old := c.entries[key]
+	pending := old != nil && old.pending // pending is written under cmu
 	s.cmu.Unlock()
 	if old != nil {
-		if old.pending {
+		if pending {
 			return // another handler is installing it now
 		}
 		_, err := s.dp.Get(key)
