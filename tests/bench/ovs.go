@@ -17,7 +17,14 @@ type ovs struct {
 	dir      string
 	t        *Topo
 	pid      int
+	// hadTap: the netdev datapath's tap "ovs-netdev" existed before we
+	// started (someone else's Open vSwitch): Stop leaves it alone.
+	hadTap bool
 }
+
+// netdevTap is the tap Open vSwitch's userspace datapath creates for
+// itself; a killed ovs-vswitchd leaves it behind.
+const netdevTap = "ovs-netdev"
 
 func (o *ovs) Name() string {
 	if o.portType == "afxdp" {
@@ -45,6 +52,8 @@ func (o *ovs) ofctl(args ...string) (string, error) {
 
 func (o *ovs) Start(t *Topo, _ *progs) error {
 	o.t = t
+	_, err := os.Stat("/sys/class/net/" + netdevTap)
+	o.hadTap = err == nil
 	dir, err := os.MkdirTemp("", "xbovs")
 	if err != nil {
 		return err
@@ -130,5 +139,10 @@ func (o *ovs) Stop() error {
 	}
 	os.RemoveAll(o.dir)
 	o.dir = ""
+	if !o.hadTap {
+		if _, err := os.Stat("/sys/class/net/" + netdevTap); err == nil {
+			run("ip", "link", "del", netdevTap)
+		}
+	}
 	return nil
 }
