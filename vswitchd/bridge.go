@@ -47,7 +47,6 @@ type bridge struct {
 	protocols   []string // Bridge.protocols last seen
 	learning    bool     // standalone without controllers: the default NORMAL flow is in table 0
 	settings    bridgeSettings
-	normal      normalSettings // flood_vlans, forward-bpdu
 
 	// reval is the revalidator's state; revalMu protects it.
 	revalMu   sync.Mutex

@@ -434,20 +434,6 @@ func vlanConfig(pc *portConfig) (normal.VLANConfig, error) {
 	for _, t := range pc.Trunks {
 		v.Trunks = append(v.Trunks, uint16(t))
 	}
-	if (mode == normal.ModeNativeTagged || mode == normal.ModeNativeUntagged) && pc.Tag == 0 && v.Validate() != nil {
-		// Open vSwitch quietly accepts a native mode without a tag and
-		// takes VLAN 0 as the native VLAN (bundle_set() in
-		// ofproto-dpif.c: vlan = 0, trunks as configured). The port then
-		// carries untagged frames (VLAN 0) whatever trunks says, and the
-		// trunked VLANs tagged. Where package normal refuses a native
-		// mode without a tag, the port is given what behaves the same: a
-		// trunk of trunks plus VLAN 0 (exact for native-tagged; for
-		// native-untagged a priority-tagged VLAN 0 frame keeps its tag).
-		v.Mode = normal.ModeTrunk
-		if len(v.Trunks) > 0 && !slices.Contains(v.Trunks, 0) {
-			v.Trunks = append(v.Trunks, 0)
-		}
-	}
 	// other_config:priority-tags: Open vSwitch takes any value it does
 	// not know as "never" (port_configure() in bridge.c), so a bad value
 	// is not the port's error either.

@@ -95,9 +95,9 @@ func (c VLANConfig) Validate() error {
 			return fmt.Errorf("vlan: trunk %d out of range 0..%d", t, MaxVID)
 		}
 	}
-	if (c.Mode == ModeNativeTagged || c.Mode == ModeNativeUntagged) && c.Tag == 0 {
-		return fmt.Errorf("vlan: vlan_mode %s needs a tag (the native VLAN)", c.Mode)
-	}
+	// A native mode without a tag is valid: its native VLAN is VLAN 0, as
+	// Open vSwitch's bundle_set() makes it (untagged frames enter in VLAN
+	// 0 whatever Trunks says; the trunked VLANs pass tagged).
 	return nil
 }
 

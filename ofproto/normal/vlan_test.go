@@ -45,8 +45,8 @@ func TestVLANConfigValidate(t *testing.T) {
 		{"native", VLANConfig{Mode: ModeNativeTagged, Tag: 5, Trunks: []uint16{0, 7}}, ""},
 		{"tag too big", VLANConfig{Tag: 4096}, "tag 4096 out of range"},
 		{"trunk too big", VLANConfig{Trunks: []uint16{1, 5000}}, "trunk 5000 out of range"},
-		{"native tagged no tag", VLANConfig{Mode: ModeNativeTagged}, "native-tagged needs a tag"},
-		{"native untagged no tag", VLANConfig{Mode: ModeNativeUntagged, Trunks: []uint16{3}}, "native-untagged needs a tag"},
+		{"native tagged no tag: native VLAN 0", VLANConfig{Mode: ModeNativeTagged}, ""},
+		{"native untagged no tag: native VLAN 0", VLANConfig{Mode: ModeNativeUntagged, Trunks: []uint16{3}}, ""},
 		{"bad mode", VLANConfig{Mode: 9}, "unknown vlan_mode"},
 	} {
 		err := tc.c.Validate()
@@ -201,5 +201,30 @@ func TestParsePriorityTags(t *testing.T) {
 	}
 	if _, err := ParsePriorityTags("yes"); err == nil || !strings.Contains(err.Error(), `"yes"`) {
 		t.Errorf("ParsePriorityTags(yes): %v", err)
+	}
+}
+
+// TestNativeWithoutTag: a native port without a tag has VLAN 0 as its
+// native VLAN, as Open vSwitch's bundle_set() makes it: untagged frames
+// enter in VLAN 0 though Trunks does not list it, leave untagged, and the
+// trunked VLANs pass tagged; others are dropped.
+func TestNativeWithoutTag(t *testing.T) {
+	for _, m := range []VLANMode{ModeNativeTagged, ModeNativeUntagged} {
+		c := VLANConfig{Mode: m, Trunks: []uint16{3}}
+		if v, ok := c.InputVLAN(0); !ok || v != 0 {
+			t.Errorf("%s: untagged in: VLAN %d ok %v, want VLAN 0", m, v, ok)
+		}
+		if v, ok := c.InputVLAN(3); !ok || v != 3 {
+			t.Errorf("%s: VLAN 3 in: %d %v", m, v, ok)
+		}
+		if _, ok := c.InputVLAN(4); ok {
+			t.Errorf("%s: VLAN 4 (not trunked) accepted", m)
+		}
+		if tci, tagged, ok := c.OutputTag(0, 0); !ok || tagged {
+			t.Errorf("%s: VLAN 0 out: tci %#x tagged %v ok %v, want untagged", m, tci, tagged, ok)
+		}
+		if tci, tagged, ok := c.OutputTag(3, 0); !ok || !tagged || tci&0x0fff != 3 {
+			t.Errorf("%s: VLAN 3 out: tci %#x tagged %v ok %v, want tagged 3", m, tci, tagged, ok)
+		}
 	}
 }
