@@ -66,16 +66,24 @@ func (s *Switch) applyFailMode() {
 
 // ensureDefaultFlow adds "priority=0 actions=NORMAL" to table 0 when the
 // bridge is standalone without controllers and table 0 has no flow of
-// that match and priority; s.mu is held.
+// that match and priority. Otherwise it removes the one it added, if no
+// flow-mod replaced or deleted it meanwhile, as Open vSwitch's
+// bridge_configure_remotes() does when a bridge turns secure or gets a
+// controller: from then on only the flows a controller adds forward.
+// s.mu is held.
 func (s *Switch) ensureDefaultFlow() {
 	if s.failMode != FailStandalone || s.ctrlConfigured > 0 {
+		if r := s.defaultFlow; r != nil && r.installed() {
+			s.removeRules([]*rule{r}, noFlowRemoved)
+		}
+		s.defaultFlow = nil
 		return
 	}
 	var any classifier.Match
 	if s.tables[0].cls.Find(any, 0) != nil {
 		return
 	}
-	s.addInternalRule(0, false)
+	s.defaultFlow = s.addInternalRule(0, false)
 }
 
 // addInternalRule installs "actions=NORMAL" at priority in table 0.

@@ -2,6 +2,7 @@ package ofproto
 
 import (
 	"net"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,30 @@ func TestSetFloodVLANs(t *testing.T) {
 	r.send(1, a2b)
 	if got := r.counts(3); got[1] != 1 || got[2] != 0 {
 		t.Fatalf("flood VLANs cleared: %v, want the learned port only", got)
+	}
+}
+
+// TestDefaultFlowGoesWhenSecure: the visible "priority=0 actions=NORMAL"
+// flow of a standalone bridge without controllers goes when the bridge
+// turns secure, and comes back when it turns standalone again; a
+// priority-0 catch-all a controller put in its place is left alone.
+func TestDefaultFlowGoesWhenSecure(t *testing.T) {
+	r := newRig(t, 2, FailStandalone)
+	if n := len(r.sw.DumpFlows(false)); n != 1 {
+		t.Fatalf("standalone without controllers: %d flows, want the default one", n)
+	}
+	r.sw.SetFailMode(FailSecure)
+	if fs := r.sw.DumpFlows(false); len(fs) != 0 {
+		t.Fatalf("secure: the default flow is still there: %v", fs)
+	}
+	r.sw.SetFailMode(FailStandalone)
+	if n := len(r.sw.DumpFlows(false)); n != 1 {
+		t.Fatalf("standalone again: %d flows, want the default one", n)
+	}
+	r.add("priority=0,actions=output:2") // replaces the default flow
+	r.sw.SetFailMode(FailSecure)
+	fs := r.sw.DumpFlows(false)
+	if len(fs) != 1 || !strings.Contains(fs[0].String(), "output:2") {
+		t.Fatalf("secure: a flow-mod's priority-0 flow must stay: %v", fs)
 	}
 }

@@ -83,6 +83,7 @@ type Switch struct {
 	cache          cache
 	pins           pinRegistry
 	failOpen       *rule    // the hidden NORMAL flow while controllers are unreachable
+	defaultFlow    *rule    // the visible priority-0 NORMAL flow ensureDefaultFlow added
 	pending        []func() // listener calls queued under mu, made after unlock
 	markGen        uint64   // generation of rule.mark (entriesHitting)
 

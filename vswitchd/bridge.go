@@ -45,7 +45,6 @@ type bridge struct {
 	ports       map[string]*port // by interface name
 	controllers []ctrlTarget
 	protocols   []string // Bridge.protocols last seen
-	learning    bool     // standalone without controllers: the default NORMAL flow is in table 0
 	settings    bridgeSettings
 
 	// reval is the revalidator's state; revalMu protects it.
@@ -148,7 +147,6 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 			flowLimit: flowLimit, idle: idle}}
 	ctx, cancel := context.WithCancel(context.Background())
 	b.ctx, b.cancel = ctx, cancel
-	b.learning = swCfg.FailMode == ofproto.FailStandalone
 	handlers := intOption(global, "n-handler-threads", d.cfg.Handlers)
 	if handlers <= 0 {
 		handlers = d.cfg.Handlers

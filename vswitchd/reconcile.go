@@ -11,7 +11,6 @@ import (
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/ofproto"
 	"github.com/xvs-switch/xvs/ofproto/normal"
-	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
 // reconcile brings the running bridges to cfg (d.mu held). It never
@@ -267,20 +266,6 @@ func (d *daemon) applyBridge(b *bridge, bc *bridgeConfig, global map[string]stri
 		b.controllers = cs
 	}
 
-	// A standalone bridge without controllers forwards with a visible
-	// "priority=0 actions=NORMAL" flow, which ofproto adds. When the bridge
-	// turns secure or gets a controller, that flow goes, as Open vSwitch's
-	// bridge_configure_remotes() deletes it: from then on only the flows a
-	// controller adds forward anything.
-	learning := set.failMode == ofproto.FailStandalone && len(cs) == 0
-	if b.learning && !learning {
-		del := &ofp.FlowMod{Command: ofp.FlowDeleteStrict, TableID: 0, Priority: 0,
-			BufferID: ofp.NoBuffer, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
-		if err := b.sw.FlowMod(del); err != nil {
-			b.log.Warn("cannot remove the standalone NORMAL flow", "err", err)
-		}
-	}
-	b.learning = learning
 }
 
 // addPort adds p to the Switch; on failure p.err says why and p.ofport
