@@ -127,7 +127,7 @@ func (s *Switch) checkActions(as []ofp.Action, packetOut bool) error {
 				return ofp.NewError(ofp.ETBadAction, ofp.BACBadOutGroup, nil)
 			}
 		case *ofp.ActionSetField:
-			if !a.Field.IsBasic() || !canSetField(a.Field.Field) {
+			if !a.Field.IsBasic() || !settable[a.Field.Field] {
 				return ofp.NewError(ofp.ETBadAction, ofp.BACBadSetType, nil)
 			}
 		case *ofp.ActionExperimenter:

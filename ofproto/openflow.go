@@ -20,7 +20,7 @@ func (s *Switch) GroupMod(gm *ofp.GroupMod) error {
 	}
 	for i := range gm.Buckets {
 		for _, a := range gm.Buckets[i].Actions {
-			if sf, ok := a.(*ofp.ActionSetField); ok && (!sf.Field.IsBasic() || !canSetField(sf.Field.Field)) {
+			if sf, ok := a.(*ofp.ActionSetField); ok && (!sf.Field.IsBasic() || !settable[sf.Field.Field]) {
 				return ofp.NewError(ofp.ETBadAction, ofp.BACBadSetType, nil)
 			}
 		}

@@ -14,22 +14,6 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
-// moreSettable lists the set-field targets of this file. ofp's codec
-// refuses mpls_bos before a flow-mod gets here (it is read-only in Open
-// vSwitch, which xvs follows); the mapping is kept for when it lets it
-// through.
-var moreSettable = map[uint8]bool{
-	ofp.OXMARPOpField: true, ofp.OXMARPSPAField: true, ofp.OXMARPTPAField: true,
-	ofp.OXMARPSHAField: true, ofp.OXMARPTHAField: true,
-	ofp.OXMIPv6NDTargetField: true, ofp.OXMIPv6NDSLLField: true, ofp.OXMIPv6NDTLLField: true,
-	ofp.OXMIPv6FlabelField: true, ofp.OXMPBBISIDField: true, ofp.OXMMPLSBOSField: true,
-}
-
-// canSetField reports whether xvs executes a set-field of OXM basic field
-// f; flow-mods, group-mods and packet-outs with others fail with
-// OFPBAC_BAD_SET_TYPE.
-func canSetField(f uint8) bool { return settable[f] || moreSettable[f] }
-
 // setFieldMore emits the datapath action of a set-field of this file's
 // fields. The OXM is valid (ofp checked its length and range).
 func (x *xctx) setFieldMore(o *ofp.OXM) {

@@ -148,13 +148,13 @@ func TestSetFieldsAdvertised(t *testing.T) {
 	adv := map[uint8]bool{}
 	for _, f := range setFields {
 		adv[f] = true
-		if !canSetField(f) {
+		if !settable[f] {
 			t.Errorf("table features advertise set-field of %d, which flow-mods refuse", f)
 		}
 	}
 	for f := range uint8(40) {
 		unadvertised := f == ofp.OXMMetadataField || f == ofp.OXMTunnelIDField || f == ofp.OXMMPLSBOSField
-		if canSetField(f) && !unadvertised && !adv[f] {
+		if settable[f] && !unadvertised && !adv[f] {
 			t.Errorf("set-field of %d executes but table features do not say so", f)
 		}
 	}
