@@ -42,6 +42,19 @@ type Datapath interface {
 	Dump(batch int, fn func([]Flow) error) error
 	// Flush removes every entry.
 	Flush() error
+	// PutBatch installs several entries as Put would, one after the
+	// other, in fewer system calls where the datapath can; errs[i] is
+	// what Put would have returned for puts[i] (nil: installed). It
+	// returns one error per put.
+	PutBatch(puts []FlowPut) (errs []error)
+	// DeleteBatch removes several entries as Delete would; stats[i] and
+	// errs[i] are what Delete would have returned for keys[i].
+	DeleteBatch(keys []FlowKey) (stats []FlowStats, errs []error)
+	// DumpStats is Dump without the actions: fn gets successive batches
+	// of keys and their counters (stats[i] for keys[i]), with Dump's
+	// guarantees. A periodic pass that only credits counters and ages
+	// entries uses it; it costs the datapath much less than Dump.
+	DumpStats(batch int, fn func(keys []FlowKey, stats []FlowStats) error) error
 
 	// Upcalls is the stream of packets sent to userspace (misses,
 	// userspace actions, slow-path entries, invalid TTLs). The channel is
@@ -84,6 +97,13 @@ const (
 	// PutResetStats zeroes the statistics of a modified entry.
 	PutResetStats
 )
+
+// FlowPut is one entry of PutBatch: Put's arguments.
+type FlowPut struct {
+	Key     FlowKey
+	Actions []Action
+	Flags   PutFlags
+}
 
 // DefaultDumpBatch is the batch size Dump uses when asked for <= 0.
 const DefaultDumpBatch = 256

@@ -489,3 +489,16 @@ func (d *Datapath) Stats() (datapath.Stats, error) {
 		MaxFlows: uint64(d.flows.m.MaxEntries()),
 	}, nil
 }
+
+// PutBatch implements datapath.Datapath: Put for each entry in turn.
+func (d *Datapath) PutBatch(puts []datapath.FlowPut) []error { return datapath.PutEach(d, puts) }
+
+// DeleteBatch implements datapath.Datapath: Delete for each entry in turn.
+func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, []error) {
+	return datapath.DeleteEach(d, keys)
+}
+
+// DumpStats implements datapath.Datapath from Dump.
+func (d *Datapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
+	return datapath.DumpStatsOf(d, batch, fn)
+}

@@ -154,3 +154,16 @@ func (d *RemoteDatapath) Stats() (datapath.Stats, error) {
 
 // Close implements datapath.Datapath; the connection belongs to the Client.
 func (d *RemoteDatapath) Close() error { return nil }
+
+// PutBatch implements datapath.Datapath: Put for each entry in turn.
+func (d *RemoteDatapath) PutBatch(puts []datapath.FlowPut) []error { return datapath.PutEach(d, puts) }
+
+// DeleteBatch implements datapath.Datapath: Delete for each entry in turn.
+func (d *RemoteDatapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, []error) {
+	return datapath.DeleteEach(d, keys)
+}
+
+// DumpStats implements datapath.Datapath from Dump.
+func (d *RemoteDatapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
+	return datapath.DumpStatsOf(d, batch, fn)
+}
