@@ -216,12 +216,18 @@ func (r *Results) Targets() []string {
 		check("flow setup >= 100,000 flows/s with nothing lost", v >= 100000 && loss <= 0,
 			fmt.Sprintf("%s flows/s, %s%% lost", format(v), format(loss)))
 	}
-	for _, k := range []struct{ key, what string }{{KeyFlowMods, "add-flows"}, {KeyDump, "dump-flows"}} {
+	// The control-plane targets are the ofproto issue's: 100,000
+	// flow-mods in at most half Open vSwitch's time, and a dump-flows of
+	// them no slower than Open vSwitch's.
+	for _, k := range []struct {
+		key, what string
+		factor    float64
+	}{{KeyFlowMods, "add-flows >= 2x faster than OVS", 2}, {KeyDump, "dump-flows no slower than OVS", 1}} {
 		v, o := xv(k.key), r.get("ovs-netdev", k.key)
 		if math.IsNaN(v) || math.IsNaN(o) {
 			continue
 		}
-		check("control plane "+k.what+" >= 2x faster than OVS", o >= 2*v, "OVS/xvs "+ratio(o, v))
+		check("control plane "+k.what, o >= k.factor*v, "OVS/xvs "+ratio(o, v))
 	}
 	if v, o := xv(KeyRSS), r.get("ovs-netdev", KeyRSS); !math.IsNaN(v) && !math.IsNaN(o) {
 		check("memory <= OVS", v <= o, "xvs/OVS "+ratio(v, o))
