@@ -133,6 +133,7 @@ func New(cfg Config) (*Switch, error) {
 	for i := range s.tables {
 		s.tables[i] = &table{cls: classifier.New[*rule]()}
 	}
+	s.cfg.FlowLimit = s.capFlowLimit(cfg.FlowLimit)
 	s.epoch = s.now()
 	s.groups = group.NewTable(group.WithClock(cfg.Now))
 	s.meters = meter.NewTable(cfg.Datapath, meter.WithClock(cfg.Now))
@@ -226,9 +227,24 @@ func (s *Switch) SetFlowLimit(n int) {
 	if n <= 0 {
 		n = DefaultFlowLimit
 	}
+	n = s.capFlowLimit(n)
 	s.mu.Lock()
 	defer s.unlock()
 	s.cfg.FlowLimit = n
+}
+
+// capFlowLimit bounds a flow limit by the datapath's own cache size (the
+// eBPF datapath's map is sized when it is created): a limit above it
+// would let upcalls try installs the datapath refuses, each packet of
+// those flows then taking the slow path. A capped limit is logged.
+func (s *Switch) capFlowLimit(n int) int {
+	st, err := s.dp.Stats()
+	if err != nil || st.MaxFlows == 0 || uint64(n) <= st.MaxFlows {
+		return n
+	}
+	s.log.Warn("flow-limit above the datapath's cache size: the cache size applies",
+		"flow-limit", n, "cache size", st.MaxFlows)
+	return int(st.MaxFlows)
 }
 
 // SetIdleTimeout changes how long a cache entry may go unused before

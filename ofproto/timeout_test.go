@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/xvs-switch/xvs/datapath/dptest"
+	"github.com/xvs-switch/xvs/datapath/dummy"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
@@ -301,5 +302,29 @@ func TestSetFlowLimitAndIdleTimeout(t *testing.T) {
 	r.sw.SetIdleTimeout(0)
 	if cs := r.sw.CacheStats(); cs.Limit != DefaultFlowLimit {
 		t.Fatalf("default limit: %+v", cs)
+	}
+}
+
+// TestFlowLimitCappedByDatapath: a flow limit above the datapath's own
+// cache size is bounded by it (at creation and when changed), so an
+// upcall never tries an install the datapath would refuse; at the cap a
+// new flow is executed without an entry, as at any limit.
+func TestFlowLimitCappedByDatapath(t *testing.T) {
+	dp := dummy.New(dummy.Config{MaxFlows: 2})
+	sw, err := New(Config{Name: "br0", Datapath: dp, FailMode: FailSecure, FlowLimit: 10, RevalidateInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sw.Close(); dp.Close() })
+	if cs := sw.CacheStats(); cs.Limit != 2 {
+		t.Fatalf("limit %d at creation, want the datapath's 2", cs.Limit)
+	}
+	sw.SetFlowLimit(1)
+	if cs := sw.CacheStats(); cs.Limit != 1 {
+		t.Fatalf("a limit below the datapath's size: %d, want 1", cs.Limit)
+	}
+	sw.SetFlowLimit(5)
+	if cs := sw.CacheStats(); cs.Limit != 2 {
+		t.Fatalf("limit %d after SetFlowLimit(5), want the datapath's 2", cs.Limit)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // Config sizes a dummy datapath; zero fields take the defaults.
 type Config struct {
 	Name        string           // default "dummy"
-	MaxFlows    int              // default 65536
+	MaxFlows    int              // default 200,000 (the eBPF datapath's size in vswitchd)
 	UpcallQueue int              // upcalls buffered before Lost counts; default 1024
 	TxQueue     int              // frames buffered per port before TxDropped counts; default 1024
 	Now         func() time.Time // clock for "used" and meters; default time.Now
@@ -54,7 +54,7 @@ func New(cfg Config) *Datapath {
 		cfg.Name = "dummy"
 	}
 	if cfg.MaxFlows <= 0 {
-		cfg.MaxFlows = 65536
+		cfg.MaxFlows = 200000
 	}
 	if cfg.UpcallQueue <= 0 {
 		cfg.UpcallQueue = 1024
