@@ -117,7 +117,9 @@ func (c *controller) connectLoop() {
 			c.m.mu.Lock()
 			c.lastError = err.Error()
 			c.m.mu.Unlock()
-			c.m.log.Debug("controller connect failed", "target", c.name, "err", err)
+			// As Open vSwitch's rconn, every failed attempt is told at
+			// info level: the backoff (at most 8 s) bounds the rate.
+			c.m.log.Info("controller connection failed", "target", c.name, "err", err)
 		} else {
 			s := c.newSession(conn)
 			if s == nil {
@@ -246,6 +248,8 @@ func (c *controller) sessionDown(s *session, established bool, why error) {
 			m.log.Info("controller disconnected", "target", c.name, "peer", s.peer, "why", why)
 		}
 		m.notify()
+	} else if why != nil && !c.mgmt {
+		m.log.Info("controller connection failed before the hello", "target", c.name, "peer", s.peer, "why", why)
 	} else if why != nil {
 		m.log.Debug("connection failed before the hello", "target", c.name, "peer", s.peer, "why", why)
 	}
