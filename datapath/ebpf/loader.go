@@ -71,17 +71,22 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
-	repl := map[string]*ebpf.Map{
+	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: o.sharedMaps()}); err != nil {
+		o.tc.Close()
+		return nil, fmt.Errorf("load xdp program: %w", verifierError(err))
+	}
+	return o, nil
+}
+
+// sharedMaps are the TC object's maps by name, which the XDP object uses
+// in place of its own.
+func (o *objects) sharedMaps() map[string]*ebpf.Map {
+	return map[string]*ebpf.Map{
 		"flows": o.tc.Flows, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
 		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap,
 	}
-	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: repl}); err != nil {
-		o.tc.Close()
-		return nil, fmt.Errorf("load xdp program: %w", verifierError(err))
-	}
-	return o, nil
 }
 
 // verifierError keeps the end of a verifier log, where the reason is.
