@@ -58,6 +58,9 @@ func fakePorts(t testing.TB, d *Datapath) {
 		if err := d.ports.out.Update(n, &out, ebpf.UpdateAny); err != nil {
 			t.Fatal(err)
 		}
+		if err := d.ports.tx.Update(n, uint32(loIndex), ebpf.UpdateAny); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -10,9 +10,11 @@ import (
 )
 
 // portTable wraps ports_in (ifindex -> port), ports_out (port -> ifindex and
-// the port's description) and port_counters (per-CPU counters by port).
+// the port's description) and port_counters (per-CPU counters, an array
+// indexed by port number: numbers run 1..maxPorts).
 type portTable struct {
 	in, out, counters *ebpf.Map
+	tx                *ebpf.Map // tx_ports: XDP's output devmap
 	ncpu              int
 }
 
@@ -46,6 +48,19 @@ func (p *portTable) add(r portRecord) error {
 	if err := p.counters.Update(r.number, zero, ebpf.UpdateAny); err != nil {
 		return fmt.Errorf("port_counters: %w", err)
 	}
+	return p.addTx(r)
+}
+
+// addTx gives a port XDP can redirect to its tx_ports slot. Ports needing
+// an skb have none: the XDP program passes lists that output to them to
+// TC, and a redirect there would fail.
+func (p *portTable) addTx(r portRecord) error {
+	if r.flags&portFlagSKB != 0 {
+		return nil
+	}
+	if err := p.tx.Update(r.number, r.ifindex, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("tx_ports: %w", err)
+	}
 	return nil
 }
 
@@ -68,7 +83,14 @@ func (p *portTable) remove(number uint32) (portRecord, error) {
 	if err := p.out.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 		return r, fmt.Errorf("ports_out: %w", err)
 	}
-	if err := p.counters.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+	if err := p.tx.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return r, fmt.Errorf("tx_ports: %w", err)
+	}
+	// An array's slots stay: zero it for the number's next port (add
+	// zeroes it again; this keeps a removed port's counters from
+	// lingering in a dump of the map).
+	zero := make([]tcportPortStats, p.ncpu)
+	if err := p.counters.Update(number, zero, ebpf.UpdateAny); err != nil {
 		return r, fmt.Errorf("port_counters: %w", err)
 	}
 	return r, nil

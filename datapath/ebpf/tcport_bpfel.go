@@ -186,6 +186,7 @@ const (
 	tcportMapPortsIn       = "ports_in"
 	tcportMapPortsOut      = "ports_out"
 	tcportMapScratchMap    = "scratch_map"
+	tcportMapTxPorts       = "tx_ports"
 	tcportMapUpcalls       = "upcalls"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
@@ -250,6 +251,7 @@ type tcportMapSpecs struct {
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
+	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
 }
 
@@ -288,6 +290,7 @@ type tcportMaps struct {
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
+	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
 }
 
@@ -302,6 +305,7 @@ func (m *tcportMaps) Close() error {
 		m.PortsIn,
 		m.PortsOut,
 		m.ScratchMap,
+		m.TxPorts,
 		m.Upcalls,
 	)
 }

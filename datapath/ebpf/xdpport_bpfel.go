@@ -25,6 +25,7 @@ const (
 	xdpportMapPortsIn        = "ports_in"
 	xdpportMapPortsOut       = "ports_out"
 	xdpportMapScratchMap     = "scratch_map"
+	xdpportMapTxPorts        = "tx_ports"
 	xdpportMapUpcalls        = "upcalls"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
 )
@@ -87,6 +88,7 @@ type xdpportMapSpecs struct {
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
+	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
 }
 
@@ -125,6 +127,7 @@ type xdpportMaps struct {
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
+	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
 }
 
@@ -139,6 +142,7 @@ func (m *xdpportMaps) Close() error {
 		m.PortsIn,
 		m.PortsOut,
 		m.ScratchMap,
+		m.TxPorts,
 		m.Upcalls,
 	)
 }
