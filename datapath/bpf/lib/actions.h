@@ -666,6 +666,13 @@ static long act_step(__u32 i, void *data)
 	return st->drop ? 1 : 0;
 }
 
+/* act_step_next runs the list from its second action (bpf_loop counts
+ * from 0). */
+static long act_step_next(__u32 i, void *data)
+{
+	return act_step(i + 1, data);
+}
+
 /* run_actions executes a list and returns the program's verdict. When
  * executing for userspace (exec) it returns instead what userspace needs to
  * go on: bit 0 set if the list stopped (dropped), bits 8-15 the band the
@@ -684,7 +691,11 @@ static __always_inline int run_actions(CTX *ctx, struct scratch *s, struct flow_
 		.standin_len = standin_len,
 	};
 
-	bpf_loop(XVS_MAX_ACTIONS, act_step, &st, 0);
+	/* Most lists are one output: run the first action as a plain call
+	 * and pay for bpf_loop (a helper call, a callback per step) only
+	 * when more follow. */
+	if (!act_step(0, &st) && acts->n > 1)
+		bpf_loop(XVS_MAX_ACTIONS - 1, act_step_next, &st, 0);
 	if (exec)
 		return (st.drop ? 1 : 0) | ((st.meter_band & 0xff) << 8);
 	if (st.drop || !st.out_ifindex)
