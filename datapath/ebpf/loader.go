@@ -86,6 +86,7 @@ func (o *objects) sharedMaps() map[string]*ebpf.Map {
 		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap, "tx_ports": o.tc.TxPorts,
+		"ports_direct": o.tc.PortsDirect,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 // indexed by port number: numbers run 1..maxPorts).
 type portTable struct {
 	in, out, counters *ebpf.Map
+	direct            *ebpf.Map // ports_direct: a cache of ports_in
 	tx                *ebpf.Map // tx_ports: XDP's output devmap
 	ncpu              int
 }
@@ -69,6 +70,57 @@ func (p *portTable) enable(r portRecord) error {
 	if err := p.in.Update(r.ifindex, &tcportPortInfo{PortNo: r.number}, ebpf.UpdateAny); err != nil {
 		return fmt.Errorf("ports_in: %w", err)
 	}
+	return p.claimSlot(r.ifindex, r.number)
+}
+
+// directSlot is the ports_direct slot of an ifindex (port_of in maps.h).
+func directSlot(ifindex uint32) uint32 { return ifindex & (maxPorts - 1) }
+
+// claimSlot gives an enabled port its ports_direct slot unless another
+// enabled port holds it (that one stays; this one is found in ports_in).
+func (p *portTable) claimSlot(ifindex, number uint32) error {
+	slot := directSlot(ifindex)
+	var cur tcportPortSlot
+	if err := p.direct.Lookup(slot, &cur); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	if cur.Ifindex != 0 && cur.Ifindex != ifindex {
+		var pi tcportPortInfo
+		if err := p.in.Lookup(cur.Ifindex, &pi); err == nil && pi.PortNo == cur.PortNo {
+			return nil
+		}
+	}
+	if err := p.direct.Update(slot, &tcportPortSlot{Ifindex: ifindex, PortNo: number}, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	return nil
+}
+
+// releaseSlot empties a removed port's ports_direct slot and hands it to
+// another enabled port whose ifindex selects it, if any.
+func (p *portTable) releaseSlot(ifindex uint32) error {
+	slot := directSlot(ifindex)
+	var cur tcportPortSlot
+	if err := p.direct.Lookup(slot, &cur); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	if cur.Ifindex != ifindex {
+		return nil
+	}
+	if err := p.direct.Update(slot, &tcportPortSlot{}, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	var ifi uint32
+	var pi tcportPortInfo
+	it := p.in.Iterate()
+	for it.Next(&ifi, &pi) {
+		if ifi != ifindex && directSlot(ifi) == slot {
+			return p.claimSlot(ifi, pi.PortNo)
+		}
+	}
+	if err := it.Err(); err != nil {
+		return fmt.Errorf("ports_in: %w", err)
+	}
 	return nil
 }
 
@@ -79,6 +131,9 @@ func (p *portTable) remove(number uint32) (portRecord, error) {
 	}
 	if err := p.in.Delete(r.ifindex); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 		return r, fmt.Errorf("ports_in: %w", err)
+	}
+	if err := p.releaseSlot(r.ifindex); err != nil {
+		return r, err
 	}
 	if err := p.out.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 		return r, fmt.Errorf("ports_out: %w", err)

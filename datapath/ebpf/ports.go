@@ -248,6 +248,12 @@ func (d *Datapath) reattach() error {
 		if err := d.ports.addTx(r); err != nil {
 			d.log.Warn("reattach", "port", r.name, "err", err)
 		}
+		var pi tcportPortInfo
+		if err := d.ports.in.Lookup(r.ifindex, &pi); err == nil {
+			if err := d.ports.claimSlot(r.ifindex, pi.PortNo); err != nil {
+				d.log.Warn("reattach", "port", r.name, "err", err)
+			}
+		}
 		for _, hook := range []string{"tc", "xdp"} {
 			l, err := link.LoadPinnedLink(linkPin(d.pinDir, r.number, hook), nil)
 			if errors.Is(err, os.ErrNotExist) {

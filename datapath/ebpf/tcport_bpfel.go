@@ -130,6 +130,12 @@ type tcportPortOut struct {
 	Name    [16]uint8
 }
 
+type tcportPortSlot struct {
+	_       structs.HostLayout
+	Ifindex uint32
+	PortNo  uint32
+}
+
 type tcportPortStats struct {
 	_         structs.HostLayout
 	RxPackets uint64
@@ -183,6 +189,7 @@ const (
 	tcportMapLongLists     = "long_lists"
 	tcportMapMeters        = "meters"
 	tcportMapPortCounters  = "port_counters"
+	tcportMapPortsDirect   = "ports_direct"
 	tcportMapPortsIn       = "ports_in"
 	tcportMapPortsOut      = "ports_out"
 	tcportMapScratchMap    = "scratch_map"
@@ -248,6 +255,7 @@ type tcportMapSpecs struct {
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
+	PortsDirect  *ebpf.MapSpec `ebpf:"ports_direct"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
@@ -287,6 +295,7 @@ type tcportMaps struct {
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
+	PortsDirect  *ebpf.Map `ebpf:"ports_direct"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
@@ -302,6 +311,7 @@ func (m *tcportMaps) Close() error {
 		m.LongLists,
 		m.Meters,
 		m.PortCounters,
+		m.PortsDirect,
 		m.PortsIn,
 		m.PortsOut,
 		m.ScratchMap,

@@ -22,6 +22,7 @@ const (
 	xdpportMapLongLists      = "long_lists"
 	xdpportMapMeters         = "meters"
 	xdpportMapPortCounters   = "port_counters"
+	xdpportMapPortsDirect    = "ports_direct"
 	xdpportMapPortsIn        = "ports_in"
 	xdpportMapPortsOut       = "ports_out"
 	xdpportMapScratchMap     = "scratch_map"
@@ -85,6 +86,7 @@ type xdpportMapSpecs struct {
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
+	PortsDirect  *ebpf.MapSpec `ebpf:"ports_direct"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
@@ -124,6 +126,7 @@ type xdpportMaps struct {
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
+	PortsDirect  *ebpf.Map `ebpf:"ports_direct"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
@@ -139,6 +142,7 @@ func (m *xdpportMaps) Close() error {
 		m.LongLists,
 		m.Meters,
 		m.PortCounters,
+		m.PortsDirect,
 		m.PortsIn,
 		m.PortsOut,
 		m.ScratchMap,

@@ -34,6 +34,18 @@ struct {
 	__uint(max_entries, XVS_MAX_PORTS);
 } ports_in SEC(".maps");
 
+/* A direct-mapped cache of ports_in: slot ifindex % XVS_MAX_PORTS holds
+ * one port whose ifindex selects it. The verifier inlines an array lookup
+ * into an index computation; the hash lookup costs ~10 ns a packet. A port
+ * whose slot another holds is found in ports_in (port_of). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct port_slot);
+	__uint(max_entries, XVS_MAX_PORTS);
+} ports_direct SEC(".maps");
+_Static_assert((XVS_MAX_PORTS & (XVS_MAX_PORTS - 1)) == 0, "ports_direct's slot is a mask");
+
 /* datapath port -> ifindex, for output. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -108,6 +120,17 @@ static __always_inline void dp_count(__u32 idx)
 	__u64 *v = bpf_map_lookup_elem(&dp_stats, &idx);
 	if (v)
 		*v += 1;
+}
+
+/* port_of finds the datapath port of an ingress device: 0 if none. */
+static __always_inline __u32 port_of(__u32 ifindex)
+{
+	__u32 slot = ifindex & (XVS_MAX_PORTS - 1);
+	struct port_slot *ps = bpf_map_lookup_elem(&ports_direct, &slot);
+	if (ps && ps->ifindex == ifindex)
+		return ps->port_no;
+	struct port_info *pi = bpf_map_lookup_elem(&ports_in, &ifindex);
+	return pi ? pi->port_no : 0;
 }
 
 static __always_inline struct port_stats *port_stats_of(__u32 port)

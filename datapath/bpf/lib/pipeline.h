@@ -29,10 +29,9 @@ static __always_inline struct scratch *scratch_get(void)
 static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u16 tci,
 					__u32 slow_mask)
 {
-	struct port_info *pi = bpf_map_lookup_elem(&ports_in, &ifindex);
-	if (!pi)
+	__u32 port = port_of(ifindex);
+	if (!port)
 		return VERDICT_PASS;
-	__u32 port = pi->port_no;
 	struct scratch *s = scratch_get();
 	if (!s)
 		return VERDICT_DROP;
