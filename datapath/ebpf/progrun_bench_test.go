@@ -61,7 +61,7 @@ func progRunNs(b *testing.B, p *ebpf.Program, frame []byte, want uint32) float64
 // BenchmarkXDPCachedFlow measures the XDP program's cost per packet with
 // BPF_PROG_RUN: a 64-byte UDP frame whose flow is cached with one output
 // to an XDP-capable port, the packet-rate scenario of tests/bench in one
-// program run. Next to it, the same for the bare redirects the bench
+// program run (and the TC program's on the same flow). Next to it, the same for the bare redirects the bench
 // compares against (bpf_redirect_map on a devmap, as tests/bench's
 // xb_xdp_redirect, and plain bpf_redirect). The metric is the kernel's
 // duration of one run (ns/pkt), the best of b.N batches of
@@ -80,6 +80,11 @@ func BenchmarkXDPCachedFlow(b *testing.B) {
 	}
 	b.Run("xvs", func(b *testing.B) {
 		b.ReportMetric(progRunNs(b, xdp, frame, 4), "ns/pkt")
+	})
+	b.Run("xvs-tc", func(b *testing.B) {
+		// The TC program on the same flow (an skb test run: the
+		// harness's own cost per run is larger than XDP's).
+		b.ReportMetric(progRunNs(b, d.objs.tc.XvsTcIngress, frame, 7), "ns/pkt")
 	})
 	b.Run("bare-redirect-map", func(b *testing.B) {
 		p := bareRedirectMap(b)
