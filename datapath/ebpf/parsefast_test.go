@@ -10,8 +10,8 @@ import (
 	"github.com/xvs-switch/xvs/datapath/packet"
 )
 
-// TestParseFastPath: the parser's fast path (untagged IPv4 TCP/UDP,
-// parse_fast) writes the whole key without zeroing it first, so it must
+// TestParseFastPath: the parser's fast path (untagged IPv4 or IPv6 without
+// extension headers, TCP or UDP: parse_fast) writes the whole key without zeroing it first, so it must
 // leave nothing of the previous packet's key behind. Each fast-path frame's
 // flow is cached from userspace (a key zero-filled by keyToBPF); after a
 // frame that fills the key's other fields (VLAN tags, IPv6 and ND
@@ -30,17 +30,19 @@ func TestParseFastPath(t *testing.T) {
 		"ipv4-udp":       frames["ipv4-udp"],
 		"ipv4-tcp-flags": build(t, eth(layers.EthernetTypeIPv4), ipv4(layers.IPProtocolTCP), tcpFlags, payload),
 		"ipv4-udp-df":    build(t, eth(layers.EthernetTypeIPv4), func() *layers.IPv4 { ip := ipv4(layers.IPProtocolUDP); ip.Flags = layers.IPv4DontFragment; return ip }(), udp(), payload),
+		"ipv6-tcp":       frames["ipv6-tcp"],
+		"ipv6-udp":       frames["ipv6-udp"],
 	}
 	for name, f := range fast {
 		k := packet.Extract(f, inPort)
-		if !k.Fields.Has(datapath.FieldIPv4) || k.Fields&(datapath.FieldTCP|datapath.FieldUDP) == 0 {
+		if k.Fields&(datapath.FieldIPv4|datapath.FieldIPv6) == 0 || k.Fields&(datapath.FieldTCP|datapath.FieldUDP) == 0 || k.IPv6ExtHdr != 0 {
 			t.Fatalf("%s: not a fast-path frame: %v", name, k)
 		}
 		if err := d.Put(k, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
 			t.Fatalf("%s: put: %v", name, err)
 		}
 	}
-	dirty := []string{"qinq-ipv6-tcp", "ipv6-ns", "ipv6-na", "arp-request", "mpls", "pbb", "ipv6-ext-unseq-unrep", "vlan-ipv4-udp", "ipv4-frag-first"}
+	dirty := []string{"qinq-ipv6-tcp", "ipv6-ns", "ipv6-na", "arp-request", "mpls", "pbb", "ipv6-ext-unseq-unrep", "vlan-ipv4-udp", "ipv4-frag-first", "ipv6-frag-first"}
 	names := make([]string, 0, len(fast))
 	for n := range fast {
 		names = append(names, n)

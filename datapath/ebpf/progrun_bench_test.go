@@ -81,6 +81,19 @@ func BenchmarkXDPCachedFlow(b *testing.B) {
 	b.Run("xvs", func(b *testing.B) {
 		b.ReportMetric(progRunNs(b, xdp, frame, 4), "ns/pkt")
 	})
+	// The same on IPv6 (a 66-byte frame): the parser's other fast path.
+	ip6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolUDP,
+		SrcIP: net.ParseIP("2001:db8::1"), DstIP: net.ParseIP("2001:db8::2")}
+	src, _ := net.ParseMAC("02:00:00:00:00:01")
+	dst, _ := net.ParseMAC("02:00:00:00:00:02")
+	frame6 := build(b, &layers.Ethernet{SrcMAC: src, DstMAC: dst, EthernetType: layers.EthernetTypeIPv6},
+		ip6, &layers.UDP{SrcPort: 1024, DstPort: 0x1000}, gopacket.Payload(make([]byte, 4)))
+	if err := d.Put(packet.Extract(frame6, inPort), []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("xvs-ipv6", func(b *testing.B) {
+		b.ReportMetric(progRunNs(b, xdp, frame6, 4), "ns/pkt")
+	})
 	b.Run("xvs-tc", func(b *testing.B) {
 		// The TC program on the same flow (an skb test run: the
 		// harness's own cost per run is larger than XDP's).
