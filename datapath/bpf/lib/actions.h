@@ -694,6 +694,12 @@ static __always_inline int run_actions(CTX *ctx, struct scratch *s, struct flow_
 	/* Most lists are one output: run the first action as a plain call
 	 * and pay for bpf_loop (a helper call, a callback per step) only
 	 * when more follow. */
+#ifndef XVS_TC
+	/* A lone output, XDP's common list, needs neither. */
+	if (acts->n == 1 && acts->a[0].kind == ACT_OUTPUT)
+		act_output(&st, &acts->a[0]);
+	else
+#endif
 	if (!act_step(0, &st) && acts->n > 1)
 		bpf_loop(XVS_MAX_ACTIONS - 1, act_step_next, &st, 0);
 	if (exec)
