@@ -121,7 +121,7 @@ func New(cfg Config) (*Datapath, error) {
 		return nil, err
 	}
 	d.counters.ncpu = d.flows.ncpu
-	d.ports = &portTable{in: objs.tc.PortsIn, out: objs.tc.PortsOut, counters: objs.tc.PortCounters, ncpu: d.flows.ncpu}
+	d.ports = &portTable{in: objs.tc.PortsIn, out: objs.tc.PortsOut, counters: objs.tc.PortCounters, direct: objs.tc.PortsDirect, tx: objs.tc.TxPorts, ncpu: d.flows.ncpu}
 	if cfg.Manage {
 		close(d.upcalls)
 		return d, nil

@@ -53,9 +53,15 @@ func fakePorts(t testing.TB, d *Datapath) {
 	if err := d.ports.in.Update(uint32(loIndex), &tcportPortInfo{PortNo: inPort}, ebpf.UpdateAny); err != nil {
 		t.Fatal(err)
 	}
+	if err := d.ports.claimSlot(loIndex, inPort); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range []uint32{inPort, outPort} {
 		out := tcportPortOut{Ifindex: loIndex}
 		if err := d.ports.out.Update(n, &out, ebpf.UpdateAny); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.ports.tx.Update(n, uint32(loIndex), ebpf.UpdateAny); err != nil {
 			t.Fatal(err)
 		}
 	}

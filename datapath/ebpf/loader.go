@@ -53,6 +53,9 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 			spec.Maps["flows"].MaxEntries = m.MaxEntries()
 			m.Close()
 		}
+		if err := dropStalePins(dir, spec); err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
 		for name, m := range spec.Maps {
 			if name == "scratch_map" || name == "exec_map" {
 				continue // per-process scratch space
@@ -71,17 +74,52 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
-	repl := map[string]*ebpf.Map{
-		"flows": o.tc.Flows, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
-		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
-		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
-		"exec_map": o.tc.ExecMap,
-	}
-	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: repl}); err != nil {
+	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: o.sharedMaps()}); err != nil {
 		o.tc.Close()
 		return nil, fmt.Errorf("load xdp program: %w", verifierError(err))
 	}
 	return o, nil
+}
+
+// rebuiltMaps are pinned maps whose contents the datapath can do without
+// or rebuilds from its port records (reattach): a pin of an earlier build
+// with another layout is replaced rather than failing the load (port
+// counters restart from zero).
+var rebuiltMaps = []string{"port_counters", "ports_direct", "tx_ports"}
+
+// dropStalePins unpins those of rebuiltMaps whose pinned type, key, value
+// or size differ from spec's.
+func dropStalePins(dir string, spec *ebpf.CollectionSpec) error {
+	for _, name := range rebuiltMaps {
+		ms := spec.Maps[name]
+		path := filepath.Join(dir, name)
+		m, err := ebpf.LoadPinnedMap(path, nil)
+		if err != nil {
+			continue // none pinned (or unreadable: the load reports it)
+		}
+		same := m.Type() == ms.Type && m.KeySize() == ms.KeySize && m.ValueSize() == ms.ValueSize &&
+			m.MaxEntries() == ms.MaxEntries
+		m.Close()
+		if same {
+			continue
+		}
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("replace pinned %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// sharedMaps are the TC object's maps by name, which the XDP object uses
+// in place of its own.
+func (o *objects) sharedMaps() map[string]*ebpf.Map {
+	return map[string]*ebpf.Map{
+		"flows": o.tc.Flows, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
+		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
+		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
+		"exec_map": o.tc.ExecMap, "tx_ports": o.tc.TxPorts,
+		"ports_direct": o.tc.PortsDirect,
+	}
 }
 
 // verifierError keeps the end of a verifier log, where the reason is.

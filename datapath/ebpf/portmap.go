@@ -10,9 +10,12 @@ import (
 )
 
 // portTable wraps ports_in (ifindex -> port), ports_out (port -> ifindex and
-// the port's description) and port_counters (per-CPU counters by port).
+// the port's description) and port_counters (per-CPU counters, an array
+// indexed by port number: numbers run 1..maxPorts).
 type portTable struct {
 	in, out, counters *ebpf.Map
+	direct            *ebpf.Map // ports_direct: a cache of ports_in
+	tx                *ebpf.Map // tx_ports: XDP's output devmap
 	ncpu              int
 }
 
@@ -46,12 +49,76 @@ func (p *portTable) add(r portRecord) error {
 	if err := p.counters.Update(r.number, zero, ebpf.UpdateAny); err != nil {
 		return fmt.Errorf("port_counters: %w", err)
 	}
+	return p.addTx(r)
+}
+
+// addTx gives a port XDP can redirect to its tx_ports slot. Ports needing
+// an skb have none: the XDP program passes lists that output to them to
+// TC, and a redirect there would fail.
+func (p *portTable) addTx(r portRecord) error {
+	if r.flags&portFlagSKB != 0 {
+		return nil
+	}
+	if err := p.tx.Update(r.number, r.ifindex, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("tx_ports: %w", err)
+	}
 	return nil
 }
 
 // enable starts ingress processing on the port's device.
 func (p *portTable) enable(r portRecord) error {
 	if err := p.in.Update(r.ifindex, &tcportPortInfo{PortNo: r.number}, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("ports_in: %w", err)
+	}
+	return p.claimSlot(r.ifindex, r.number)
+}
+
+// directSlot is the ports_direct slot of an ifindex (port_of in maps.h).
+func directSlot(ifindex uint32) uint32 { return ifindex & (maxPorts - 1) }
+
+// claimSlot gives an enabled port its ports_direct slot unless another
+// enabled port holds it (that one stays; this one is found in ports_in).
+func (p *portTable) claimSlot(ifindex, number uint32) error {
+	slot := directSlot(ifindex)
+	var cur tcportPortSlot
+	if err := p.direct.Lookup(slot, &cur); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	if cur.Ifindex != 0 && cur.Ifindex != ifindex {
+		var pi tcportPortInfo
+		if err := p.in.Lookup(cur.Ifindex, &pi); err == nil && pi.PortNo == cur.PortNo {
+			return nil
+		}
+	}
+	if err := p.direct.Update(slot, &tcportPortSlot{Ifindex: ifindex, PortNo: number}, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	return nil
+}
+
+// releaseSlot empties a removed port's ports_direct slot and hands it to
+// another enabled port whose ifindex selects it, if any.
+func (p *portTable) releaseSlot(ifindex uint32) error {
+	slot := directSlot(ifindex)
+	var cur tcportPortSlot
+	if err := p.direct.Lookup(slot, &cur); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	if cur.Ifindex != ifindex {
+		return nil
+	}
+	if err := p.direct.Update(slot, &tcportPortSlot{}, ebpf.UpdateAny); err != nil {
+		return fmt.Errorf("ports_direct: %w", err)
+	}
+	var ifi uint32
+	var pi tcportPortInfo
+	it := p.in.Iterate()
+	for it.Next(&ifi, &pi) {
+		if ifi != ifindex && directSlot(ifi) == slot {
+			return p.claimSlot(ifi, pi.PortNo)
+		}
+	}
+	if err := it.Err(); err != nil {
 		return fmt.Errorf("ports_in: %w", err)
 	}
 	return nil
@@ -65,10 +132,20 @@ func (p *portTable) remove(number uint32) (portRecord, error) {
 	if err := p.in.Delete(r.ifindex); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 		return r, fmt.Errorf("ports_in: %w", err)
 	}
+	if err := p.releaseSlot(r.ifindex); err != nil {
+		return r, err
+	}
 	if err := p.out.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 		return r, fmt.Errorf("ports_out: %w", err)
 	}
-	if err := p.counters.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+	if err := p.tx.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return r, fmt.Errorf("tx_ports: %w", err)
+	}
+	// An array's slots stay: zero it for the number's next port (add
+	// zeroes it again; this keeps a removed port's counters from
+	// lingering in a dump of the map).
+	zero := make([]tcportPortStats, p.ncpu)
+	if err := p.counters.Update(number, zero, ebpf.UpdateAny); err != nil {
 		return r, fmt.Errorf("port_counters: %w", err)
 	}
 	return r, nil

@@ -45,6 +45,10 @@ func (d *Datapath) AddPort(cfg datapath.PortConfig) (datapath.Port, error) {
 	if len(recs) >= maxPorts {
 		return datapath.Port{}, fmt.Errorf("add port %s: at most %d ports", cfg.Name, maxPorts)
 	}
+	// The fast path indexes arrays by port number (port_counters).
+	if cfg.Number > maxPorts {
+		return datapath.Port{}, fmt.Errorf("add port %s: number %d: want 1 to %d", cfg.Name, cfg.Number, maxPorts)
+	}
 	num := cfg.Number
 	for num == 0 {
 		for n := uint32(1); ; n++ {
@@ -239,6 +243,17 @@ func (d *Datapath) reattach() error {
 		return err
 	}
 	for _, r := range recs {
+		// Pins of a build without tx_ports, or a device that came
+		// back: the slot is derived from the port's record.
+		if err := d.ports.addTx(r); err != nil {
+			d.log.Warn("reattach", "port", r.name, "err", err)
+		}
+		var pi tcportPortInfo
+		if err := d.ports.in.Lookup(r.ifindex, &pi); err == nil {
+			if err := d.ports.claimSlot(r.ifindex, pi.PortNo); err != nil {
+				d.log.Warn("reattach", "port", r.name, "err", err)
+			}
+		}
 		for _, hook := range []string{"tc", "xdp"} {
 			l, err := link.LoadPinnedLink(linkPin(d.pinDir, r.number, hook), nil)
 			if errors.Is(err, os.ErrNotExist) {

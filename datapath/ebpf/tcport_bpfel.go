@@ -130,6 +130,12 @@ type tcportPortOut struct {
 	Name    [16]uint8
 }
 
+type tcportPortSlot struct {
+	_       structs.HostLayout
+	Ifindex uint32
+	PortNo  uint32
+}
+
 type tcportPortStats struct {
 	_         structs.HostLayout
 	RxPackets uint64
@@ -183,9 +189,11 @@ const (
 	tcportMapLongLists     = "long_lists"
 	tcportMapMeters        = "meters"
 	tcportMapPortCounters  = "port_counters"
+	tcportMapPortsDirect   = "ports_direct"
 	tcportMapPortsIn       = "ports_in"
 	tcportMapPortsOut      = "ports_out"
 	tcportMapScratchMap    = "scratch_map"
+	tcportMapTxPorts       = "tx_ports"
 	tcportMapUpcalls       = "upcalls"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
@@ -247,9 +255,11 @@ type tcportMapSpecs struct {
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
+	PortsDirect  *ebpf.MapSpec `ebpf:"ports_direct"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
+	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
 }
 
@@ -285,9 +295,11 @@ type tcportMaps struct {
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
+	PortsDirect  *ebpf.Map `ebpf:"ports_direct"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
+	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
 }
 
@@ -299,9 +311,11 @@ func (m *tcportMaps) Close() error {
 		m.LongLists,
 		m.Meters,
 		m.PortCounters,
+		m.PortsDirect,
 		m.PortsIn,
 		m.PortsOut,
 		m.ScratchMap,
+		m.TxPorts,
 		m.Upcalls,
 	)
 }

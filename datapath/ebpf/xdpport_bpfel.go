@@ -22,9 +22,11 @@ const (
 	xdpportMapLongLists      = "long_lists"
 	xdpportMapMeters         = "meters"
 	xdpportMapPortCounters   = "port_counters"
+	xdpportMapPortsDirect    = "ports_direct"
 	xdpportMapPortsIn        = "ports_in"
 	xdpportMapPortsOut       = "ports_out"
 	xdpportMapScratchMap     = "scratch_map"
+	xdpportMapTxPorts        = "tx_ports"
 	xdpportMapUpcalls        = "upcalls"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
 )
@@ -84,9 +86,11 @@ type xdpportMapSpecs struct {
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
+	PortsDirect  *ebpf.MapSpec `ebpf:"ports_direct"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
+	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
 }
 
@@ -122,9 +126,11 @@ type xdpportMaps struct {
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
+	PortsDirect  *ebpf.Map `ebpf:"ports_direct"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
+	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
 }
 
@@ -136,9 +142,11 @@ func (m *xdpportMaps) Close() error {
 		m.LongLists,
 		m.Meters,
 		m.PortCounters,
+		m.PortsDirect,
 		m.PortsIn,
 		m.PortsOut,
 		m.ScratchMap,
+		m.TxPorts,
 		m.Upcalls,
 	)
 }

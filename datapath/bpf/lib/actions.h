@@ -17,7 +17,7 @@ struct act_state {
 	CTX *ctx;
 	struct scratch *s;
 	struct flow_actions *acts;
-	__u32 out_ifindex; /* the final output, 0 if none */
+	__u32 out_ifindex; /* the final output (XDP: 1), 0 if none */
 	__u32 out_port;
 	__u32 out_flags;
 	__u32 drop;        /* stop here, drop the packet */
@@ -67,11 +67,11 @@ static __always_inline void count_tx(__u32 port, __u32 len, long err)
 static __always_inline void act_output(struct act_state *st, struct action *a)
 {
 	__u32 port = a->w;
+#ifdef XVS_TC
 	struct port_out *po = bpf_map_lookup_elem(&ports_out, &port);
 
 	if (!po)
 		return; /* the port went away: drop this copy, count nothing */
-#ifdef XVS_TC
 	if (st->standin_len) {
 		/* Userspace sent the real frame itself (too big for a test
 		 * run): count it here, where every transmission counts. */
@@ -83,11 +83,14 @@ static __always_inline void act_output(struct act_state *st, struct action *a)
 		count_tx(port, len, bpf_clone_redirect(st->ctx, po->ifindex, 0));
 		return;
 	}
-#endif
-	/* XDP has a single output (lists with more run in TC or userspace). */
 	st->out_ifindex = po->ifindex;
-	st->out_port = port;
 	st->out_flags = po->flags;
+#else
+	/* XDP has a single output (lists with more run in TC or userspace),
+	 * through tx_ports: run_actions redirects to the port itself. */
+	st->out_ifindex = 1;
+#endif
+	st->out_port = port;
 }
 
 /* The outer VLAN tag, wherever it is: the skb's offloaded tag or the data. */
@@ -663,6 +666,13 @@ static long act_step(__u32 i, void *data)
 	return st->drop ? 1 : 0;
 }
 
+/* act_step_next runs the list from its second action (bpf_loop counts
+ * from 0). */
+static long act_step_next(__u32 i, void *data)
+{
+	return act_step(i + 1, data);
+}
+
 /* run_actions executes a list and returns the program's verdict. When
  * executing for userspace (exec) it returns instead what userspace needs to
  * go on: bit 0 set if the list stopped (dropped), bits 8-15 the band the
@@ -681,17 +691,33 @@ static __always_inline int run_actions(CTX *ctx, struct scratch *s, struct flow_
 		.standin_len = standin_len,
 	};
 
-	bpf_loop(XVS_MAX_ACTIONS, act_step, &st, 0);
+	/* Most lists are one output: run the first action as a plain call
+	 * and pay for bpf_loop (a helper call, a callback per step) only
+	 * when more follow. */
+#ifndef XVS_TC
+	/* A lone output, XDP's common list, needs neither. */
+	if (acts->n == 1 && acts->a[0].kind == ACT_OUTPUT)
+		act_output(&st, &acts->a[0]);
+	else
+#endif
+	if (!act_step(0, &st) && acts->n > 1)
+		bpf_loop(XVS_MAX_ACTIONS - 1, act_step_next, &st, 0);
 	if (exec)
 		return (st.drop ? 1 : 0) | ((st.meter_band & 0xff) << 8);
 	if (st.drop || !st.out_ifindex)
 		return VERDICT_DROP;
-	count_tx(st.out_port, ctx_len(ctx), 0);
 #ifdef XVS_TC
+	count_tx(st.out_port, ctx_len(ctx), 0);
 	if (st.out_flags & PORT_F_PEER)
 		return bpf_redirect_peer(st.out_ifindex, 0);
-#endif
 	return bpf_redirect(st.out_ifindex, 0);
+#else
+	/* A port without a tx_ports slot went away: drop, count nothing. */
+	long v = bpf_redirect_map(&tx_ports, st.out_port, XDP_DROP);
+	if (v == XDP_REDIRECT)
+		count_tx(st.out_port, ctx_len(ctx), 0);
+	return v;
+#endif
 }
 
 #endif

@@ -229,6 +229,13 @@ struct port_info {
 	__u32 flags;
 };
 
+/* ports_direct value: a port's ifindex and number, in the slot its
+ * ifindex selects (0, 0: none). */
+struct port_slot {
+	__u32 ifindex;
+	__u32 port_no;
+};
+
 /* ports_out value. The fast path reads ifindex and flags; the rest is the
  * port's description, kept here so a restarted process finds its ports in
  * the pinned map. */
