@@ -122,6 +122,7 @@ func New(cfg Config) (*Datapath, error) {
 	}
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
+		d.flows.close()
 		objs.Close()
 		return nil, err
 	}
@@ -132,12 +133,14 @@ func New(cfg Config) (*Datapath, error) {
 		return d, nil
 	}
 	if err := d.reattach(); err != nil {
+		d.flows.close()
 		objs.Close()
 		return nil, err
 	}
 	d.reader, err = perf.NewReader(objs.tc.Upcalls, cfg.PerCPUBuffer)
 	if err != nil {
 		d.closeLinks()
+		d.flows.close()
 		objs.Close()
 		return nil, fmt.Errorf("datapath: upcall reader: %w", err)
 	}
@@ -187,6 +190,7 @@ func (d *Datapath) Close() error {
 	}
 	d.closed = true
 	d.closeLinks()
+	d.flows.close()
 	return errors.Join(err, d.objs.Close())
 }
 
@@ -266,8 +270,7 @@ func (d *Datapath) needsSKB(list []datapath.Action) bool {
 		if !ok {
 			continue
 		}
-		r, err := d.ports.get(o.Port)
-		if err == nil && r.flags&portFlagSKB != 0 {
+		if d.ports.needsSKB(o.Port) {
 			return true
 		}
 	}

@@ -3,7 +3,9 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -38,6 +40,12 @@ type flowTable struct {
 	manage bool
 	seen   uint64
 
+	// mem is flow_counters mapped into the process (BPF_F_MMAPABLE):
+	// slot i's counters are mem[i]. The programs add to them with atomic
+	// instructions; Go reads them with atomic loads.
+	mem []tcportFlowStats
+	raw []byte // the mapping, for munmap
+
 	// mu serialises changes to the cache (a kernel update and the mirror
 	// change that goes with it are one step) and guards slots.
 	mu    sync.Mutex
@@ -47,16 +55,37 @@ type flowTable struct {
 func newFlowTable(flows, counters, long, writes *ebpf.Map, manage bool) (*flowTable, error) {
 	t := &flowTable{m: flows, counters: counters, long: long, writes: writes, manage: manage,
 		slots: newSlotTable(flows.MaxEntries(), manage)}
+	if counters.MaxEntries() != flows.MaxEntries() || int(counters.ValueSize()) != statsSize {
+		return nil, fmt.Errorf("flow_counters: %d slots of %d bytes for %d flows", counters.MaxEntries(), counters.ValueSize(), flows.MaxEntries())
+	}
+	size := int(counters.MaxEntries()) * statsSize
+	raw, err := unix.Mmap(counters.FD(), 0, (size+os.Getpagesize()-1)&^(os.Getpagesize()-1), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("flow_counters: mmap: %w", err)
+	}
+	t.raw = raw
+	t.mem = unsafe.Slice((*tcportFlowStats)(unsafe.Pointer(&raw[0])), counters.MaxEntries())
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var err error
 	if t.seen, err = t.readWrites(); err != nil {
+		t.close()
 		return nil, err
 	}
 	if err := t.adoptLocked(); err != nil {
+		t.close()
 		return nil, err
 	}
 	return t, nil
+}
+
+// close unmaps the counters (the maps are closed with the objects).
+func (t *flowTable) close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.raw != nil {
+		unix.Munmap(t.raw)
+		t.raw, t.mem = nil, nil
+	}
 }
 
 func (t *flowTable) readWrites() (uint64, error) {
@@ -267,32 +296,23 @@ func (t *flowTable) adoptLocked() error {
 	return nil
 }
 
-var zeroStats = make([]tcportFlowStats, 256)
-
-// zero clears the counters of slots (one syscall for a batch).
+// zero clears the counters of slots. No program counts in them yet (no
+// entry names them), so plain stores do.
 func (t *flowTable) zero(slots []uint32) error {
-	if len(slots) == 1 {
-		if err := t.counters.Update(&slots[0], statsBytes(zeroStats[:1]), ebpf.UpdateAny); err != nil {
-			return fmt.Errorf("flow_counters: update: %w", err)
-		}
-		return nil
-	}
-	for lo := 0; lo < len(slots); lo += len(zeroStats) {
-		hi := min(lo+len(zeroStats), len(slots))
-		if _, err := t.counters.BatchUpdate(slots[lo:hi], zeroStats[:hi-lo], nil); err != nil {
-			return fmt.Errorf("flow_counters: batch update: %w", err)
-		}
+	for _, s := range slots {
+		t.mem[s] = tcportFlowStats{}
 	}
 	return nil
 }
 
 // read returns the counters of a slot.
 func (t *flowTable) read(slot uint32) (tcportFlowStats, error) {
-	var st [1]tcportFlowStats
-	if err := t.counters.Lookup(&slot, statsBytes(st[:])); err != nil {
-		return tcportFlowStats{}, fmt.Errorf("flow_counters: lookup: %w", err)
+	if slot >= uint32(len(t.mem)) {
+		return tcportFlowStats{}, fmt.Errorf("flow_counters: slot %d out of range", slot)
 	}
-	return st[0], nil
+	c := &t.mem[slot]
+	return tcportFlowStats{Packets: atomic.LoadUint64(&c.Packets), Bytes: atomic.LoadUint64(&c.Bytes),
+		UsedNs: atomic.LoadUint64(&c.UsedNs), TcpFlags: atomic.LoadUint32(&c.TcpFlags)}, nil
 }
 
 // readsLong reports whether flow looks an entry's list up in long_lists.
@@ -742,67 +762,46 @@ func (t *flowTable) count() uint64 {
 	return uint64(t.slots.n)
 }
 
-// statsChunk is how many slots a statistics pass reads a syscall: 128 KiB
-// of counters.
+// statsChunk is how many slots a statistics pass reads with t.mu held.
 const statsChunk = 4096
 
-// scanCounters reads flow_counters in chunks of slots up to the
-// high-water mark. For each chunk it calls collect, with t.mu held (the
-// mirror as it was when the counters were read), with the slots and their
-// counters, then emit without the lock; an error from emit stops the scan.
-func (t *flowTable) scanCounters(collect func(slots []uint32, st []tcportFlowStats), emit func() error) error {
-	slots := make([]uint32, statsChunk)
-	st := make([]tcportFlowStats, statsChunk)
-	var cursor ebpf.MapBatchCursor
-	for read := uint32(0); ; {
-		t.mu.Lock()
-		if read >= t.slots.next {
-			t.mu.Unlock()
-			return nil
-		}
-		n, err := t.counters.BatchLookup(&cursor, slots, st, nil)
-		if err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-			t.mu.Unlock()
-			return fmt.Errorf("flow_counters: batch lookup: %w", err)
-		}
-		collect(slots[:n], st[:n])
-		t.mu.Unlock()
-		if err := emit(); err != nil {
-			return err
-		}
-		read += uint32(n)
-		if n == 0 || err != nil {
-			return nil
-		}
-	}
-}
-
-// dumpStats calls fn with batches of keys in the mirror and their
-// counters, reading only flow_counters.
+// dumpStats calls fn with batches of the keys in the mirror and their
+// counters, read from the mapped flow_counters: no system call.
 func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
 	now := clock.now()
 	keys := make([]datapath.FlowKey, 0, batch)
 	stats := make([]datapath.FlowStats, 0, batch)
-	collect := func(slots []uint32, st []tcportFlowStats) {
-		for j, s := range slots {
-			if !t.slots.inUse(s) {
+	type pending struct {
+		keys  []datapath.FlowKey
+		stats []datapath.FlowStats
+	}
+	var full []pending // batches filled with t.mu held, for fn without it
+	for lo := uint32(0); ; lo += statsChunk {
+		t.mu.Lock()
+		hi := min(lo+statsChunk, t.slots.next)
+		for s := lo; s < hi; s++ {
+			if !t.slots.used[s] {
 				continue
 			}
+			if len(keys) == batch {
+				full = append(full, pending{keys, stats})
+				keys = make([]datapath.FlowKey, 0, batch)
+				stats = make([]datapath.FlowStats, 0, batch)
+			}
+			c, _ := t.read(s)
 			keys = append(keys, t.slots.keys[s])
-			stats = append(stats, now.stats(&st[j]))
+			stats = append(stats, now.stats(&c))
 		}
-	}
-	emit := func() error {
-		for len(keys) >= batch {
-			if err := fn(keys[:batch:batch], stats[:batch:batch]); err != nil {
+		t.mu.Unlock()
+		for _, p := range full {
+			if err := fn(p.keys, p.stats); err != nil {
 				return err
 			}
-			keys, stats = keys[batch:], stats[batch:]
 		}
-		return nil
-	}
-	if err := t.scanCounters(collect, emit); err != nil {
-		return err
+		full = full[:0]
+		if hi < lo+statsChunk {
+			break
+		}
 	}
 	if len(keys) > 0 {
 		return fn(keys, stats)
@@ -811,36 +810,19 @@ func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.Flo
 }
 
 // dump walks flows and calls fn with each batch of entries and their
-// counters. The counters come from one pass over flow_counters made first
-// (a syscall per 4096 slots); an entry whose slot was allocated again
-// since (a new entry) reads its own.
+// counters. The counters are those of the slot the mirror gives the key
+// when fn's batch is read (an entry deleted and created again since the
+// walk read it has a new slot); an entry missing from the mirror (another
+// writer's) reads the slot its value names.
 func (t *flowTable) dump(fn func(keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error) error {
-	var snap []tcportFlowStats
-	var snapGen []uint32
-	collect := func(slots []uint32, st []tcportFlowStats) {
-		for j, s := range slots {
-			if !t.slots.inUse(s) {
-				continue
-			}
-			for uint32(len(snap)) <= s {
-				snap = append(snap, tcportFlowStats{})
-				snapGen = append(snapGen, 0)
-			}
-			snap[s], snapGen[s] = st[j], t.slots.gen[s]
-		}
-	}
-	if err := t.scanCounters(collect, func() error { return nil }); err != nil {
-		return err
-	}
 	var st []tcportFlowStats
 	return t.walk(false, func(keys []bpfKey, vals []tcportFlowEntry) error {
 		st = st[:0]
 		t.mu.Lock()
 		for i := range vals {
-			s := vals[i].Slot
-			if s < uint32(len(snapGen)) && t.slots.inUse(s) && t.slots.gen[s] == snapGen[s] {
-				st = append(st, snap[s])
-				continue
+			s, ok := t.slots.lookup(keyFromBPF(keys[i]))
+			if !ok {
+				s = vals[i].Slot
 			}
 			c, err := t.read(s)
 			if err != nil {

@@ -12,10 +12,10 @@ import "github.com/xvs-switch/xvs/datapath"
 // Not safe for concurrent use: flowTable.mu guards it.
 type slotTable struct {
 	max   uint32
-	top   bool     // a management handle: take from the top of the range
-	next  uint32   // slots >= next have never been handed out
-	free  []uint32 // freed slots below next, a stack
-	n     int      // slots in use
+	top   bool               // a management handle: take from the top of the range
+	next  uint32             // slots >= next have never been handed out
+	free  []uint32           // freed slots below next, a stack
+	n     int                // slots in use
 	keys  []datapath.FlowKey // slot -> key, for slots < next
 	used  []bool             // slot in use
 	long  []bool             // the entry may have a long_lists entry
