@@ -111,11 +111,15 @@ func (t *flowTable) wrote() {
 
 // sync rebuilds the mirror when a management handle changed the cache.
 func (t *flowTable) sync() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.syncLocked()
+}
+
+func (t *flowTable) syncLocked() error {
 	if t.manage {
 		return nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	n, err := t.readWrites()
 	if err != nil || n == t.seen {
 		return err
@@ -504,6 +508,16 @@ func (t *flowTable) putBatch(puts []flowPut, errs []error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	defer t.wrote()
+	// A batch overwrites keys it believes new (see insertRun): make sure
+	// the mirror knows what a management handle added.
+	if err := t.syncLocked(); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return
+	}
 	var run []int
 	inRun := map[datapath.FlowKey]bool{}
 	for i := range puts {
