@@ -295,12 +295,12 @@ func (d *Datapath) get(key datapath.FlowKey) (datapath.Flow, error) {
 	if err != nil {
 		return datapath.Flow{}, err
 	}
-	return d.flow(&bk, &v, &st, d.clock.now())
+	return d.flow(key, &bk, &v, &st, d.clock.now())
 }
 
 // flow builds a datapath.Flow from an entry and its counters.
-func (d *Datapath) flow(k *bpfKey, v *tcportFlowEntry, st *tcportFlowStats, now clockNow) (datapath.Flow, error) {
-	f := datapath.Flow{Key: keyFromBPF(*k), Mask: datapath.ExactMask()}
+func (d *Datapath) flow(fk datapath.FlowKey, k *bpfKey, v *tcportFlowEntry, st *tcportFlowStats, now clockNow) (datapath.Flow, error) {
+	f := datapath.Flow{Key: fk, Mask: datapath.ExactMask()}
 	var long *tcportLongActions
 	if readsLong(&v.Acts) {
 		long = new(tcportLongActions)
@@ -351,9 +351,9 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	}
 	now := d.clock.now()
 	out := make([]datapath.Flow, 0, batch)
-	err := d.flows.dump(func(keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error {
+	err := d.flows.dump(func(fks []datapath.FlowKey, keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error {
 		for i := range keys {
-			f, err := d.flow(&keys[i], &vals[i], &st[i], now)
+			f, err := d.flow(fks[i], &keys[i], &vals[i], &st[i], now)
 			if err != nil {
 				return err
 			}

@@ -828,15 +828,23 @@ func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.Flo
 // when fn's batch is read (an entry deleted and created again since the
 // walk read it has a new slot); an entry missing from the mirror (another
 // writer's) reads the slot its value names.
-func (t *flowTable) dump(fn func(keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error) error {
+func (t *flowTable) dump(fn func(fks []datapath.FlowKey, keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error) error {
 	var st []tcportFlowStats
+	var fks []datapath.FlowKey
 	return t.walk(false, func(keys []bpfKey, vals []tcportFlowEntry) error {
-		st = st[:0]
+		st, fks = st[:0], fks[:0]
+		for i := range keys {
+			fks = append(fks, keyFromBPF(keys[i]))
+		}
 		t.mu.Lock()
 		for i := range vals {
-			s, ok := t.slots.lookup(keyFromBPF(keys[i]))
-			if !ok {
-				s = vals[i].Slot
+			// The slot the value names, unless the mirror has moved
+			// the key since (checked without a map lookup when not).
+			s := vals[i].Slot
+			if !t.slots.inUse(s) || t.slots.keys[s] != fks[i] {
+				if m, ok := t.slots.lookup(fks[i]); ok {
+					s = m
+				}
 			}
 			c, err := t.read(s)
 			if err != nil {
@@ -846,7 +854,7 @@ func (t *flowTable) dump(fn func(keys []bpfKey, vals []tcportFlowEntry, st []tcp
 			st = append(st, c)
 		}
 		t.mu.Unlock()
-		return fn(keys, vals, st)
+		return fn(fks, keys, vals, st)
 	})
 }
 
