@@ -19,7 +19,6 @@ type slotTable struct {
 	keys  []datapath.FlowKey // slot -> key, for slots < next
 	used  []bool             // slot in use
 	long  []bool             // the entry may have a long_lists entry
-	gen   []uint32           // bumped on every allocation of the slot
 	index map[datapath.FlowKey]uint32
 }
 
@@ -65,13 +64,11 @@ func (s *slotTable) grow() {
 		s.keys = append(s.keys, datapath.FlowKey{})
 		s.used = append(s.used, false)
 		s.long = append(s.long, false)
-		s.gen = append(s.gen, 0)
 	}
 }
 
 func (s *slotTable) set(slot uint32, key datapath.FlowKey, long bool) {
 	s.keys[slot], s.used[slot], s.long[slot] = key, true, long
-	s.gen[slot]++
 	s.index[key] = slot
 	s.n++
 }
@@ -126,7 +123,7 @@ func (s *slotTable) inUse(slot uint32) bool { return slot < s.next && s.used[slo
 func (s *slotTable) reset() {
 	s.next, s.n = 0, 0
 	s.free = s.free[:0]
-	s.keys, s.used, s.long, s.gen = s.keys[:0], s.used[:0], s.long[:0], s.gen[:0]
+	s.keys, s.used, s.long = s.keys[:0], s.used[:0], s.long[:0]
 	clear(s.index)
 }
 
