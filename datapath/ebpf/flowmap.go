@@ -50,6 +50,9 @@ type flowTable struct {
 	// change that goes with it are one step) and guards slots.
 	mu    sync.Mutex
 	slots *slotTable
+
+	runKeys []bpfKey          // insertRun's scratch
+	runVals []tcportFlowEntry // insertRun's scratch
 }
 
 func newFlowTable(flows, counters, long, writes *ebpf.Map, manage bool) (*flowTable, error) {
@@ -150,6 +153,10 @@ func entriesBytes(es []tcportFlowEntry) []byte {
 		return nil
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&es[0])), len(es)*entrySize)
+}
+
+func keyBytes(k *bpfKey) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(k)), keySize)
 }
 
 func keysBytes(ks []bpfKey) []byte {
@@ -395,7 +402,7 @@ func (t *flowTable) putLocked(p *flowPut) error {
 // writer's) and gives it a slot of the mirror.
 func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, error) {
 	var v tcportFlowEntry
-	err := t.m.Lookup(bk, entryBytes(&v))
+	err := t.m.Lookup(keyBytes(bk), entryBytes(&v))
 	if errors.Is(err, ebpf.ErrKeyNotExist) {
 		return 0, false, nil
 	}
@@ -414,7 +421,7 @@ func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, er
 		t.slots.release(s)
 		return 0, false, err
 	}
-	if err := t.m.Update(bk, entryBytes(&v), ebpf.UpdateExist); err != nil {
+	if err := t.m.Update(keyBytes(bk), entryBytes(&v), ebpf.UpdateExist); err != nil {
 		t.slots.release(s)
 		return 0, false, mapUpdateError(err)
 	}
@@ -432,7 +439,7 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 		return err
 	}
 	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
-	err := t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateNoExist)
+	err := t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateNoExist)
 	// bpf_mem_alloc refills its per-CPU caches asynchronously: a burst
 	// can drain them. The refill usually takes tens of microseconds, so
 	// back off from 20 µs (doubling, at most 1 ms a wait); the caller
@@ -440,7 +447,7 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 	for wait, waited := 20*time.Microsecond, time.Duration(0); errors.Is(err, unix.ENOMEM) && waited < 50*time.Millisecond; wait = min(2*wait, time.Millisecond) {
 		time.Sleep(wait)
 		waited += wait
-		err = t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateNoExist)
+		err = t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateNoExist)
 	}
 	return mapUpdateError(err)
 }
@@ -457,7 +464,7 @@ func (t *flowTable) modify(p *flowPut, slot uint32) error {
 		return err
 	}
 	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
-	err := mapUpdateError(t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateExist))
+	err := mapUpdateError(t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateExist))
 	if errors.Is(err, datapath.ErrNoSuchFlow) {
 		t.slots.release(slot) // deleted behind the mirror's back
 	}
@@ -573,8 +580,12 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
 		}
 		return
 	}
-	keys := make([]bpfKey, len(todo))
-	vals := make([]tcportFlowEntry, len(todo))
+	// Scratch reused across batches (t.mu held): a batch's values are
+	// 784 bytes each.
+	if cap(t.runKeys) < len(todo) {
+		t.runKeys, t.runVals = make([]bpfKey, len(todo)), make([]tcportFlowEntry, len(todo))
+	}
+	keys, vals := t.runKeys[:len(todo)], t.runVals[:len(todo)]
 	for j, i := range todo {
 		keys[j] = puts[i].bk
 		vals[j] = tcportFlowEntry{Slot: slots[j], Acts: puts[i].e.fast}
@@ -593,7 +604,7 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
 		}
 		// Element done failed: one by one.
 		i, slot := todo[done], slots[done]
-		err = mapUpdateError(t.m.Update(&keys[done], entryBytes(&vals[done]), ebpf.UpdateNoExist))
+		err = mapUpdateError(t.m.Update(keyBytes(&keys[done]), entryBytes(&vals[done]), ebpf.UpdateNoExist))
 		if errors.Is(err, datapath.ErrTooManyFlows) {
 			err = t.insert(&puts[i], slot) // retries a drained allocator
 		}
@@ -614,7 +625,7 @@ func (t *flowTable) get(key datapath.FlowKey, bk *bpfKey) (tcportFlowEntry, tcpo
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var v tcportFlowEntry
-	if err := t.m.Lookup(bk, entryBytes(&v)); errors.Is(err, ebpf.ErrKeyNotExist) {
+	if err := t.m.Lookup(keyBytes(bk), entryBytes(&v)); errors.Is(err, ebpf.ErrKeyNotExist) {
 		return v, tcportFlowStats{}, datapath.ErrNoSuchFlow
 	} else if err != nil {
 		return v, tcportFlowStats{}, fmt.Errorf("flows: lookup: %w", err)
@@ -635,7 +646,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 	slot, ok := t.slots.lookup(key)
 	long := ok && t.slots.long[slot]
 	if ok {
-		if err := t.m.Delete(bk); err != nil {
+		if err := t.m.Delete(keyBytes(bk)); err != nil {
 			if errors.Is(err, ebpf.ErrKeyNotExist) {
 				t.slots.release(slot) // deleted behind the mirror's back
 				return tcportFlowStats{}, datapath.ErrNoSuchFlow
@@ -645,7 +656,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 	} else {
 		// Not in the mirror: another writer's entry, if any.
 		var v tcportFlowEntry
-		if err := t.m.LookupAndDelete(bk, entryBytes(&v)); err != nil {
+		if err := t.m.LookupAndDelete(keyBytes(bk), entryBytes(&v)); err != nil {
 			if errors.Is(err, ebpf.ErrKeyNotExist) {
 				return tcportFlowStats{}, datapath.ErrNoSuchFlow
 			}
