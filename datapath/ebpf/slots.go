@@ -58,13 +58,25 @@ func (s *slotTable) takeTop(key datapath.FlowKey, long bool) (uint32, bool) {
 	return 0, false
 }
 
-// grow extends the per-slot slices to next.
+// grow extends the per-slot slices to next, doubling their capacity (at
+// most to max) when they are full.
 func (s *slotTable) grow() {
-	for uint32(len(s.keys)) < s.next {
-		s.keys = append(s.keys, datapath.FlowKey{})
-		s.used = append(s.used, false)
-		s.long = append(s.long, false)
+	n := int(s.next)
+	if n <= len(s.keys) {
+		return
 	}
+	if n > cap(s.keys) {
+		c := min(max(n, 2*cap(s.keys), 1024), int(s.max))
+		s.keys = append(make([]datapath.FlowKey, 0, c), s.keys...)
+		s.used = append(make([]bool, 0, c), s.used...)
+		s.long = append(make([]bool, 0, c), s.long...)
+	}
+	old := len(s.keys)
+	s.keys, s.used, s.long = s.keys[:n], s.used[:n], s.long[:n]
+	// Below the capacity lie the contents of slots before a reset.
+	clear(s.keys[old:])
+	clear(s.used[old:])
+	clear(s.long[old:])
 }
 
 func (s *slotTable) set(slot uint32, key datapath.FlowKey, long bool) {
