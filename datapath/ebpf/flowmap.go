@@ -595,9 +595,7 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
 		if err == nil {
 			break
 		}
-		if errors.Is(err, ebpf.ErrNotSupported) {
-			n = 0
-		}
+		n = batchDone(n, len(keys)-done, err)
 		done += n
 		if done >= len(todo) {
 			break
@@ -618,6 +616,18 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
 		}
 		done++
 	}
+}
+
+// batchDone is how many elements of a failed batch update or delete of
+// count the kernel did. It stops at the first element that fails and
+// writes back how many it did before; a batch refused as a whole (bad
+// flags, no batch support) leaves the count as it was, which reads as all
+// done: none were.
+func batchDone(n, count int, err error) int {
+	if n >= count || errors.Is(err, ebpf.ErrNotSupported) {
+		return 0
+	}
+	return n
 }
 
 // get returns one entry with its counters.
@@ -705,6 +715,9 @@ func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []b
 	gone := make([]bool, len(batch))
 	for done := 0; done < len(batch); {
 		n, err := t.m.BatchDelete(batch[done:], nil)
+		if err != nil {
+			n = batchDone(n, len(batch)-done, err)
+		}
 		for j := done; j < done+n; j++ {
 			gone[j] = true
 		}

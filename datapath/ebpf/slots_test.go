@@ -1,7 +1,10 @@
 package ebpf
 
 import (
+	"errors"
 	"testing"
+
+	"github.com/cilium/ebpf"
 
 	"github.com/xvs-switch/xvs/datapath"
 )
@@ -64,5 +67,20 @@ func TestSlotTableTop(t *testing.T) {
 	}
 	if s.n != 3 {
 		t.Errorf("n %d", s.n)
+	}
+}
+
+// TestBatchDone: a batch stopped at an element reports the elements done
+// before it; a batch refused whole (the kernel leaves the count as it was)
+// did none.
+func TestBatchDone(t *testing.T) {
+	e := errors.New("x")
+	for _, c := range []struct{ n, count, want int }{{3, 10, 3}, {0, 10, 0}, {10, 10, 0}, {9, 10, 9}} {
+		if got := batchDone(c.n, c.count, e); got != c.want {
+			t.Errorf("batchDone(%d of %d) = %d, want %d", c.n, c.count, got, c.want)
+		}
+	}
+	if got := batchDone(4, 10, ebpf.ErrNotSupported); got != 0 {
+		t.Errorf("unsupported batch: %d done", got)
 	}
 }
