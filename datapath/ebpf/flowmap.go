@@ -525,56 +525,55 @@ func (t *flowTable) putBatch(puts []flowPut, errs []error) {
 		}
 		return
 	}
+	// A run's keys take their slots (and so enter the mirror) as they
+	// join it: a key repeated in the batch then reads as cached, and the
+	// run goes in before it is put as a modify.
 	var run []int
-	inRun := map[datapath.FlowKey]bool{}
+	var slots []uint32
+	flush := func() {
+		t.insertRun(puts, run, slots, errs)
+		run, slots = run[:0], slots[:0]
+	}
 	for i := range puts {
 		if errs[i] != nil {
 			continue
 		}
 		p := &puts[i]
-		if inRun[p.key] {
-			t.insertRun(puts, run, errs)
-			run = run[:0]
-			clear(inRun)
-		}
 		_, cached := t.slots.lookup(p.key)
 		if cached || p.flags&^datapath.PutCreate != 0 || p.e.long != nil || readsLong(&p.e.fast) {
-			t.insertRun(puts, run, errs)
-			run = run[:0]
-			clear(inRun)
+			flush()
 			errs[i] = t.putLocked(p)
 			continue
 		}
+		slot, ok := t.slots.take(p.key, false)
+		if !ok {
+			// Full unless the run fails somewhere, as it would one
+			// by one.
+			flush()
+			if slot, ok = t.slots.take(p.key, false); !ok {
+				errs[i] = datapath.ErrTooManyFlows
+				continue
+			}
+		}
 		run = append(run, i)
-		inRun[p.key] = true
+		slots = append(slots, slot)
 	}
-	t.insertRun(puts, run, errs)
+	flush()
 }
 
-// insertRun creates the entries puts[run], none of them in the mirror.
-// The kernel's batch update takes no BPF_NOEXIST (elem_flags accepts only
+// insertRun creates the entries puts[run] in slots (taken for them, not
+// yet in the kernel). The kernel's batch update takes no BPF_NOEXIST (elem_flags accepts only
 // BPF_F_LOCK): every element is BPF_ANY, which is NOEXIST here because the
-// mirror says the keys are not cached. It stops at the first element that
+// mirror said the keys were not cached. It stops at the first element that
 // fails and reports how many it did: that element then goes in one by one
 // (which retries ENOMEM and maps errors as put does), and the batch
 // carries on after it.
-func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
+func (t *flowTable) insertRun(puts []flowPut, run []int, slots []uint32, errs []error) {
 	if len(run) == 0 {
 		return
 	}
-	slots := make([]uint32, 0, len(run))
-	todo := run[:0:0]
-	for _, i := range run {
-		s, ok := t.slots.take(puts[i].key, false)
-		if !ok {
-			errs[i] = datapath.ErrTooManyFlows
-			continue
-		}
-		slots = append(slots, s)
-		todo = append(todo, i)
-	}
 	if err := t.zero(slots); err != nil {
-		for j, i := range todo {
+		for j, i := range run {
 			t.slots.release(slots[j])
 			errs[i] = err
 		}
@@ -582,26 +581,26 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
 	}
 	// Scratch reused across batches (t.mu held): a batch's values are
 	// 784 bytes each.
-	if cap(t.runKeys) < len(todo) {
-		t.runKeys, t.runVals = make([]bpfKey, len(todo)), make([]tcportFlowEntry, len(todo))
+	if cap(t.runKeys) < len(run) {
+		t.runKeys, t.runVals = make([]bpfKey, len(run)), make([]tcportFlowEntry, len(run))
 	}
-	keys, vals := t.runKeys[:len(todo)], t.runVals[:len(todo)]
-	for j, i := range todo {
+	keys, vals := t.runKeys[:len(run)], t.runVals[:len(run)]
+	for j, i := range run {
 		keys[j] = puts[i].bk
 		vals[j] = tcportFlowEntry{Slot: slots[j], Acts: puts[i].e.fast}
 	}
-	for done := 0; done < len(todo); {
+	for done := 0; done < len(run); {
 		n, err := t.m.BatchUpdate(keys[done:], vals[done:], nil)
 		if err == nil {
 			break
 		}
 		n = batchDone(n, len(keys)-done, err)
 		done += n
-		if done >= len(todo) {
+		if done >= len(run) {
 			break
 		}
 		// Element done failed: one by one.
-		i, slot := todo[done], slots[done]
+		i, slot := run[done], slots[done]
 		err = mapUpdateError(t.m.Update(keyBytes(&keys[done]), entryBytes(&vals[done]), ebpf.UpdateNoExist))
 		if errors.Is(err, datapath.ErrTooManyFlows) {
 			err = t.insert(&puts[i], slot) // retries a drained allocator
