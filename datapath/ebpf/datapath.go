@@ -27,6 +27,11 @@ type Config struct {
 	// MaxFlows sizes a new flow cache (default 65536). A cache already
 	// pinned keeps its size.
 	MaxFlows uint32
+	// PreallocFlows preallocates a new flow cache: an insert costs about
+	// half (docs/benchmarks.md, "Flow cache maps, round 3"), but the
+	// kernel reserves ~1 KB × MaxFlows up front (~192 MB at 200,000)
+	// instead of as entries come. A cache already pinned keeps its mode.
+	PreallocFlows bool
 	// UpcallQueue is the Upcalls channel's capacity (default 4096).
 	UpcallQueue int
 	// PerCPUBuffer is the perf ring size per CPU in bytes. The default
@@ -102,7 +107,7 @@ func New(cfg Config) (*Datapath, error) {
 	if err := os.MkdirAll(linksDir(cfg.PinDir), 0o700); err != nil {
 		return nil, fmt.Errorf("datapath: %w", err)
 	}
-	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows, !cfg.Manage)
+	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows, cfg.PreallocFlows, !cfg.Manage)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
@@ -276,5 +277,47 @@ func TestIncompatiblePin(t *testing.T) {
 	defer d.Close()
 	if d.flows.m.Type() != ebpf.Hash {
 		t.Errorf("flows is a %v after New", d.flows.m.Type())
+	}
+}
+
+// TestFlowPrealloc: PreallocFlows makes a preallocated cache that works
+// as the allocating one, and a pinned cache keeps its mode whatever the
+// next process asks.
+func TestFlowPrealloc(t *testing.T) {
+	testenv.RequireRoot(t)
+	dir := testPinDir(t)
+	d, err := New(Config{Name: "xbp-prealloc", PinDir: dir, MaxFlows: 256, PreallocFlows: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakePorts(t, d)
+	if d.flows.m.Flags()&unix.BPF_F_NO_PREALLOC != 0 {
+		t.Errorf("flows flags %#x: not preallocated", d.flows.m.Flags())
+	}
+	frames := benchFrames(t, 2)
+	k := packet.Extract(frames[0], inPort)
+	if errs := d.PutBatch([]datapath.FlowPut{{Key: k, Actions: []datapath.Action{datapath.Output{Port: outPort}}}}); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	hit(t, d, frames[0], 2)
+	d.Close()
+	m, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open of a preallocated cache: %v", err)
+	}
+	if f, err := m.Get(k); err != nil || f.Stats.Packets != 2 {
+		t.Errorf("management handle: %+v %v", f.Stats, err)
+	}
+	m.Close()
+	d, err = New(Config{Name: "xbp-prealloc", PinDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.flows.m.Flags()&unix.BPF_F_NO_PREALLOC != 0 {
+		t.Error("a restart without PreallocFlows changed the pinned cache's mode")
+	}
+	if st, _ := d.Stats(); st.Flows != 1 {
+		t.Errorf("%d flows after the restart, want 1", st.Flows)
 	}
 }

@@ -41,13 +41,16 @@ func linksDir(pinDir string) string { return filepath.Join(pinDir, "links") }
 // the ports' pinned links moving to the new programs on reattach;
 // otherwise (a management handle, which must not pull the cache from
 // under a running process) loading fails saying so.
-func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error) {
+func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*objects, error) {
 	spec, err := loadTcport()
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	if maxFlows > 0 {
 		spec.Maps["flows"].MaxEntries = maxFlows
+	}
+	if prealloc {
+		spec.Maps["flows"].Flags &^= unix.BPF_F_NO_PREALLOC
 	}
 
 	opts := &ebpf.CollectionOptions{}
@@ -79,6 +82,7 @@ func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
+	xspec.Maps["flows"].Flags = spec.Maps["flows"].Flags
 	xspec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
 	repl := map[string]*ebpf.Map{
 		"flows": o.tc.Flows, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
@@ -106,8 +110,11 @@ func checkPinnedFlows(dir string, spec *ebpf.MapSpec, recreate bool) error {
 		return nil // none yet (or unreadable: the load says why)
 	}
 	defer m.Close()
-	if m.Type() == spec.Type && m.KeySize() == spec.KeySize && m.ValueSize() == spec.ValueSize && m.Flags() == spec.Flags {
+	// Preallocated or not is the pinned cache's choice, as its size is.
+	if m.Type() == spec.Type && m.KeySize() == spec.KeySize && m.ValueSize() == spec.ValueSize &&
+		(m.Flags()^spec.Flags)&^unix.BPF_F_NO_PREALLOC == 0 {
 		spec.MaxEntries = m.MaxEntries()
+		spec.Flags = m.Flags()
 		return nil
 	}
 	if !recreate {
