@@ -274,10 +274,34 @@ func TestIncompatiblePin(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New on an old pin: %v", err)
 	}
-	defer d.Close()
 	if d.flows.m.Type() != ebpf.Hash {
 		t.Errorf("flows is a %v after New", d.flows.m.Type())
 	}
+	d.Close()
+
+	// The current flows beside counters of another layout (not mapped).
+	if err := os.Remove(filepath.Join(mapsDir(dir), "flow_counters")); err != nil {
+		t.Fatal(err)
+	}
+	old, err = ebpf.NewMapWithOptions(&ebpf.MapSpec{Name: "flow_counters", Type: ebpf.Array, KeySize: 4, ValueSize: 32,
+		MaxEntries: d.flows.m.MaxEntries(), Pinning: ebpf.PinByName}, ebpf.MapOptions{PinPath: mapsDir(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	if _, err := Open(dir); !errors.Is(err, errIncompatiblePin) {
+		t.Errorf("Open beside old counters: %v, want errIncompatiblePin", err)
+	}
+	d, err = New(Config{Name: "xbp-oldpin", PinDir: dir})
+	if err != nil {
+		t.Fatalf("New beside old counters: %v", err)
+	}
+	d.Close()
+	m, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open after New replaced the cache: %v", err)
+	}
+	m.Close()
 }
 
 // TestFlowPrealloc: PreallocFlows makes a preallocated cache that works
