@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -463,13 +464,20 @@ func (d *Datapath) PutBatch(puts []datapath.FlowPut) []error {
 		return errs
 	}
 	defer d.leave()
-	enc := make([]flowPut, len(puts))
+	// The encodings (~1 KB a put) are scratch: pooled, so a stream of
+	// batches makes no garbage of them.
+	bp := encPool.Get().(*[]flowPut)
+	enc := slices.Grow((*bp)[:0], len(puts))[:len(puts)]
 	for i := range puts {
 		enc[i], errs[i] = d.encodePut(puts[i].Key, puts[i].Actions, puts[i].Flags)
 	}
 	d.flows.putBatch(enc, errs)
+	*bp = enc
+	encPool.Put(bp)
 	return errs
 }
+
+var encPool = sync.Pool{New: func() any { return new([]flowPut) }}
 
 // DeleteBatch implements datapath.Datapath with BPF_MAP_DELETE_BATCH.
 func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, []error) {
