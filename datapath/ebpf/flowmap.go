@@ -813,11 +813,18 @@ func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.Flo
 	now := clock.now()
 	keys := make([]datapath.FlowKey, 0, batch)
 	stats := make([]datapath.FlowStats, 0, batch)
+	t.mu.Lock()
+	t.slots.epoch++
+	pass := t.slots.epoch
+	t.mu.Unlock()
 	for slot := uint32(0); ; {
 		t.mu.Lock()
 		end := t.slots.next
 		for ; slot < end && len(keys) < batch; slot++ {
-			if !t.slots.used[slot] {
+			// Slots allocated since the pass began hold entries
+			// added meanwhile: skipped, so that a key deleted and
+			// added again is not seen twice.
+			if !t.slots.used[slot] || t.slots.born[slot] >= pass {
 				continue
 			}
 			c, _ := t.read(slot)

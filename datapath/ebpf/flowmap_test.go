@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/cilium/ebpf"
@@ -343,5 +344,76 @@ func TestFlowPrealloc(t *testing.T) {
 	}
 	if st, _ := d.Stats(); st.Flows != 1 {
 		t.Errorf("%d flows after the restart, want 1", st.Flows)
+	}
+}
+
+// TestFlowConcurrent: PutBatch, DeleteBatch, Put, Delete, Dump and
+// DumpStats from several goroutines leave the mirror and the map in
+// agreement, and the dumps never see a key twice.
+func TestFlowConcurrent(t *testing.T) {
+	testenv.RequireRoot(t)
+	d, err := New(Config{Name: "xbp-conc", PinDir: testPinDir(t), MaxFlows: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	fakePorts(t, d)
+	keys := benchKeys(t, 2000) // more than fit: some puts fail full
+	out := []datapath.Action{datapath.Output{Port: outPort}}
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Go(func() {
+			for round := range 40 {
+				lo := (w*700 + round*97) % len(keys)
+				hi := min(lo+200, len(keys))
+				puts := make([]datapath.FlowPut, 0, hi-lo)
+				for _, k := range keys[lo:hi] {
+					puts = append(puts, datapath.FlowPut{Key: k, Actions: out})
+				}
+				for i, err := range d.PutBatch(puts) {
+					if err != nil && !errors.Is(err, datapath.ErrTooManyFlows) {
+						t.Errorf("PutBatch %d: %v", lo+i, err)
+					}
+				}
+				if err := d.Put(keys[(lo+5)%len(keys)], out, 0); err != nil && !errors.Is(err, datapath.ErrTooManyFlows) {
+					t.Errorf("Put: %v", err)
+				}
+				_, errs := d.DeleteBatch(keys[lo : lo+(hi-lo)/2])
+				for i, err := range errs {
+					if err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
+						t.Errorf("DeleteBatch %d: %v", lo+i, err)
+					}
+				}
+				if _, err := d.Delete(keys[(lo+150)%len(keys)]); err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
+					t.Errorf("Delete: %v", err)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 30 {
+			seen := map[datapath.FlowKey]bool{}
+			if err := d.DumpStats(64, func(ks []datapath.FlowKey, _ []datapath.FlowStats) error {
+				for _, k := range ks {
+					if seen[k] {
+						t.Errorf("DumpStats saw %v twice", k)
+					}
+					seen[k] = true
+				}
+				return nil
+			}); err != nil {
+				t.Errorf("DumpStats: %v", err)
+			}
+			if err := d.Dump(64, func([]datapath.Flow) error { return nil }); err != nil {
+				t.Errorf("Dump: %v", err)
+			}
+		}
+	})
+	wg.Wait()
+	checkMirror(t, d)
+	n := 0
+	d.DumpStats(0, func(ks []datapath.FlowKey, _ []datapath.FlowStats) error { n += len(ks); return nil })
+	if st, _ := d.Stats(); st.Flows != uint64(n) {
+		t.Errorf("Stats counts %d flows, DumpStats %d", st.Flows, n)
 	}
 }
