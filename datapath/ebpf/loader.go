@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -89,6 +90,16 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*obje
 		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap,
+	}
+	// Every map the XDP object declares is the TC object's: one it would
+	// create for itself (a map added to the C but not here) would split
+	// the state silently, e.g. XDP's hits counted where nobody reads.
+	for name := range xspec.Maps {
+		if repl[name] == nil && !strings.HasPrefix(name, ".") { // .rodata and the like are the object's own
+
+			o.tc.Close()
+			return nil, fmt.Errorf("load xdp program: map %s is not shared with the tc program", name)
+		}
 	}
 	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: repl}); err != nil {
 		o.tc.Close()
