@@ -95,8 +95,8 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*obje
 	// create for itself (a map added to the C but not here) would split
 	// the state silently, e.g. XDP's hits counted where nobody reads.
 	for name := range xspec.Maps {
-		if repl[name] == nil && !strings.HasPrefix(name, ".") { // .rodata and the like are the object's own
-
+		// .rodata and the like are the object's own.
+		if repl[name] == nil && !strings.HasPrefix(name, ".") {
 			o.tc.Close()
 			return nil, fmt.Errorf("load xdp program: map %s is not shared with the tc program", name)
 		}
