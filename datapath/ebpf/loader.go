@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -34,7 +35,14 @@ func linksDir(pinDir string) string { return filepath.Join(pinDir, "links") }
 // by name under pinDir/maps, and maps already pinned there are reused with
 // their contents, so a restarted process finds the cached flows. maxFlows
 // sizes a new flow cache (0: the C default); a pinned cache keeps its size.
-func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
+//
+// A pinned flow cache of another layout (an older xvs: a per-CPU hash with
+// the counters in its values) cannot be reused: with recreate (the process
+// that runs the datapath) its pin is removed and the cache starts empty,
+// the ports' pinned links moving to the new programs on reattach;
+// otherwise (a management handle, which must not pull the cache from
+// under a running process) loading fails saying so.
+func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*objects, error) {
 	spec, err := loadTcport()
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
@@ -42,16 +50,18 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 	if maxFlows > 0 {
 		spec.Maps["flows"].MaxEntries = maxFlows
 	}
+	if prealloc {
+		spec.Maps["flows"].Flags &^= unix.BPF_F_NO_PREALLOC
+	}
+
 	opts := &ebpf.CollectionOptions{}
 	if pinDir != "" {
 		dir := mapsDir(pinDir)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		// A pinned cache keeps its size: reuse it as it is.
-		if m, err := ebpf.LoadPinnedMap(filepath.Join(dir, "flows"), nil); err == nil {
-			spec.Maps["flows"].MaxEntries = m.MaxEntries()
-			m.Close()
+		if err := checkPinnedFlows(dir, spec.Maps["flows"], spec.Maps["flow_counters"], recreate); err != nil {
+			return nil, err
 		}
 		if err := dropStalePins(dir, spec); err != nil {
 			return nil, fmt.Errorf("load: %w", err)
@@ -64,6 +74,8 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		}
 		opts.Maps.PinPath = dir
 	}
+	// Every entry of flows names one slot of flow_counters.
+	spec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
 	o := &objects{}
 	if err := spec.LoadAndAssign(&o.tc, opts); err != nil {
 		return nil, fmt.Errorf("load tc programs: %w", verifierError(err))
@@ -74,7 +86,20 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
-	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: o.sharedMaps()}); err != nil {
+	xspec.Maps["flows"].Flags = spec.Maps["flows"].Flags
+	xspec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
+	repl := o.sharedMaps()
+	// Every map the XDP object declares is the TC object's: one it would
+	// create for itself (a map added to the C but not here) would split
+	// the state silently, e.g. XDP's hits counted where nobody reads.
+	for name := range xspec.Maps {
+		// .rodata and the like are the object's own.
+		if repl[name] == nil && !strings.HasPrefix(name, ".") {
+			o.tc.Close()
+			return nil, fmt.Errorf("load xdp program: map %s is not shared with the tc program", name)
+		}
+	}
+	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: repl}); err != nil {
 		o.tc.Close()
 		return nil, fmt.Errorf("load xdp program: %w", verifierError(err))
 	}
@@ -110,6 +135,53 @@ func dropStalePins(dir string, spec *ebpf.CollectionSpec) error {
 	return nil
 }
 
+// errIncompatiblePin says the pinned flow cache has another layout.
+var errIncompatiblePin = errors.New("pinned flow cache has the layout of another xvs version")
+
+// checkPinnedFlows compares the pinned flow cache, if any (flows and
+// flow_counters), with the specs. A compatible one keeps its size and its
+// allocation mode (the specs take them). An incompatible one is removed
+// with recreate, otherwise reported.
+func checkPinnedFlows(dir string, flows, counters *ebpf.MapSpec, recreate bool) error {
+	path := filepath.Join(dir, "flows")
+	m, err := ebpf.LoadPinnedMap(path, nil)
+	if err != nil {
+		return nil // none yet (or unreadable: the load says why)
+	}
+	defer m.Close()
+	// Preallocated or not is the pinned cache's choice, as its size is.
+	why := ""
+	if m.Type() != flows.Type || m.KeySize() != flows.KeySize || m.ValueSize() != flows.ValueSize ||
+		(m.Flags()^flows.Flags)&^unix.BPF_F_NO_PREALLOC != 0 {
+		why = fmt.Sprintf("%s is a %v of %d-byte values, this xvs needs a %v of %d-byte values",
+			path, m.Type(), m.ValueSize(), flows.Type, flows.ValueSize)
+	} else if c, err := ebpf.LoadPinnedMap(filepath.Join(dir, "flow_counters"), nil); err != nil {
+		why = fmt.Sprintf("%s has no flow_counters beside it", path)
+	} else {
+		if c.Type() != counters.Type || c.ValueSize() != counters.ValueSize || c.Flags() != counters.Flags || c.MaxEntries() != m.MaxEntries() {
+			why = fmt.Sprintf("its flow_counters is a %v of %d %d-byte values (flags %#x), this xvs needs a %v of %d %d-byte values (flags %#x)",
+				c.Type(), c.MaxEntries(), c.ValueSize(), c.Flags(), counters.Type, m.MaxEntries(), counters.ValueSize, counters.Flags)
+		}
+		c.Close()
+	}
+	if why == "" {
+		flows.MaxEntries, flows.Flags = m.MaxEntries(), m.Flags()
+		return nil
+	}
+	if !recreate {
+		return fmt.Errorf("load: %w: %s (restart the process that runs the datapath with this xvs, or remove %s)",
+			errIncompatiblePin, why, filepath.Dir(dir))
+	}
+	// The cache starts empty: remove its maps (long_lists holds the old
+	// entries' long action lists), the load pins new ones.
+	for _, name := range []string{"flows", "flow_counters", "long_lists"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("load: remove the incompatible flow cache: %w", err)
+		}
+	}
+	return nil
+}
+
 // sharedMaps are the TC object's maps by name, which the XDP object uses
 // in place of its own.
 func (o *objects) sharedMaps() map[string]*ebpf.Map {
@@ -118,7 +190,7 @@ func (o *objects) sharedMaps() map[string]*ebpf.Map {
 		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap, "tx_ports": o.tc.TxPorts,
-		"ports_direct": o.tc.PortsDirect,
+		"ports_direct": o.tc.PortsDirect, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites,
 	}
 }
 
