@@ -92,8 +92,7 @@ func (c *Config) setDefaults() {
 		// A burst of new flows waits for the handlers instead of being
 		// lost: the queue holds 131,072 upcalls (200 bytes each plus the
 		// frame; memory is touched only when a burst fills it), a second
-		// of the bench's 120,000 new flows/s, and the perf rings 16 MiB
-		// in all, since the single reader that moves samples to the queue
+		// of the bench's 120,000 new flows/s, and the upcall ring 16 MiB, since the single reader that moves samples to the queue
 		// falls behind when the handlers and the traffic have the CPUs
 		// (with 1 MiB a CPU, 36% of a 120,000-flow burst was lost there).
 		const upcallQueue = 131072
@@ -164,9 +163,9 @@ func DatapathName(bridge string) string { return "xvs@" + bridge }
 // defaultFlowLimit is Open vSwitch's other_config:flow-limit default.
 const defaultFlowLimit = 200000
 
-// upcallRingSize is the perf ring size per CPU: 16 MiB shared by the
-// CPUs, at least 1 MiB each, a power of two (the kernel wants a power of
-// two pages).
+// upcallRingSize is each CPU's share of the upcall ring (the datapath
+// sums the shares into one ring buffer): 16 MiB in all, at least 1 MiB a
+// CPU, a power of two.
 func upcallRingSize(ncpu int) int {
 	per := max(16<<20/max(ncpu, 1), 1<<20)
 	size := 1 << 20

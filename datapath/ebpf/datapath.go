@@ -13,7 +13,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-	"github.com/cilium/ebpf/perf"
+	"github.com/cilium/ebpf/ringbuf"
 
 	"github.com/xvs-switch/xvs/datapath"
 )
@@ -35,9 +35,11 @@ type Config struct {
 	PreallocFlows bool
 	// UpcallQueue is the Upcalls channel's capacity (default 4096).
 	UpcallQueue int
-	// PerCPUBuffer is the perf ring size per CPU in bytes. The default
-	// sizes the rings together to about UpcallQueue samples of 512 bytes,
-	// so that the queue bounds what waits for a slow consumer.
+	// PerCPUBuffer sizes the upcall ring: this many bytes for each
+	// possible CPU, the sum rounded up to a power of two (the one ring
+	// is shared by every CPU). The default makes it hold about
+	// UpcallQueue upcalls of 512 bytes, so that the queue bounds what
+	// waits for a slow consumer.
 	PerCPUBuffer int
 	Logger       *slog.Logger
 	// Manage opens a management handle (dpctl) on a datapath that another
@@ -59,7 +61,7 @@ type Datapath struct {
 	meters   *meterTable
 	clock    monoClock
 
-	reader   *perf.Reader
+	reader   *ringbuf.Reader
 	upcalls  chan datapath.Upcall
 	userLost atomic.Uint64 // upcalls dropped in userspace (full channel, lost samples)
 
@@ -108,7 +110,7 @@ func New(cfg Config) (*Datapath, error) {
 	if err := os.MkdirAll(linksDir(cfg.PinDir), 0o700); err != nil {
 		return nil, fmt.Errorf("datapath: %w", err)
 	}
-	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows, cfg.PreallocFlows, !cfg.Manage)
+	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows, cfg.PreallocFlows, !cfg.Manage, ringSize(cfg.PerCPUBuffer, cfg.Manage))
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +145,7 @@ func New(cfg Config) (*Datapath, error) {
 		objs.Close()
 		return nil, err
 	}
-	d.reader, err = perf.NewReader(objs.tc.Upcalls, cfg.PerCPUBuffer)
+	d.reader, err = ringbuf.NewReader(objs.tc.Upcalls)
 	if err != nil {
 		d.closeLinks()
 		d.flows.close()
@@ -521,4 +523,25 @@ func (d *Datapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.F
 		return err
 	}
 	return d.flows.dumpStats(batch, d.clock, fn)
+}
+
+// ringSize is the upcall ring's size for perCPU bytes a possible CPU: a
+// power of two of at least a page (the kernel's rule for ring buffers),
+// at most 1 GiB. A management handle reads no upcalls: its programs,
+// never attached, get a ring of one page.
+func ringSize(perCPU int, manage bool) uint32 {
+	page := os.Getpagesize()
+	n, err := ebpf.PossibleCPU()
+	if err != nil || n < 1 {
+		n = 1
+	}
+	want := perCPU * n
+	if manage || want < page {
+		want = page
+	}
+	size := page
+	for size < want && size < 1<<30 {
+		size <<= 1
+	}
+	return uint32(size)
 }

@@ -42,7 +42,7 @@ func linksDir(pinDir string) string { return filepath.Join(pinDir, "links") }
 // the ports' pinned links moving to the new programs on reattach;
 // otherwise (a management handle, which must not pull the cache from
 // under a running process) loading fails saying so.
-func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*objects, error) {
+func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBytes uint32) (*objects, error) {
 	spec, err := loadTcport()
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
@@ -53,6 +53,16 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*obje
 	if prealloc {
 		spec.Maps["flows"].Flags &^= unix.BPF_F_NO_PREALLOC
 	}
+
+	ncpu, err := ebpf.PossibleCPU()
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	// The upcall ring and its assembly buffers are the process's own.
+	if ringBytes > 0 {
+		spec.Maps["upcalls"].MaxEntries = ringBytes
+	}
+	spec.Maps["upcall_bufs"].MaxEntries = uint32(ncpu)
 
 	opts := &ebpf.CollectionOptions{}
 	if pinDir != "" {
@@ -66,9 +76,16 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*obje
 		if err := dropStalePins(dir, spec); err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
+		if recreate {
+			// Earlier builds pinned upcalls (a perf event array): the
+			// pin is no one's now.
+			if err := os.Remove(filepath.Join(dir, "upcalls")); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("load: remove the old upcalls pin: %w", err)
+			}
+		}
 		for name, m := range spec.Maps {
-			if name == "scratch_map" || name == "exec_map" {
-				continue // per-process scratch space
+			if processMaps[name] {
+				continue
 			}
 			m.Pinning = ebpf.PinByName
 		}
@@ -88,6 +105,8 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*obje
 	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
 	xspec.Maps["flows"].Flags = spec.Maps["flows"].Flags
 	xspec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
+	xspec.Maps["upcalls"].MaxEntries = spec.Maps["upcalls"].MaxEntries
+	xspec.Maps["upcall_bufs"].MaxEntries = spec.Maps["upcall_bufs"].MaxEntries
 	repl := o.sharedMaps()
 	// Every map the XDP object declares is the TC object's: one it would
 	// create for itself (a map added to the C but not here) would split
@@ -191,8 +210,14 @@ func (o *objects) sharedMaps() map[string]*ebpf.Map {
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap, "tx_ports": o.tc.TxPorts,
 		"ports_direct": o.tc.PortsDirect, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites,
+		"upcall_bufs": o.tc.UpcallBufs,
 	}
 }
+
+// processMaps are not pinned: scratch space, the list Execute runs, and
+// the upcall ring with its assembly buffers, which only the process that
+// loaded the programs reads.
+var processMaps = map[string]bool{"scratch_map": true, "exec_map": true, "upcalls": true, "upcall_bufs": true}
 
 // verifierError keeps the end of a verifier log, where the reason is.
 func verifierError(err error) error {

@@ -157,6 +157,12 @@ type tcportScratch struct {
 	Meta    tcportUpcallMeta
 }
 
+type tcportUpcallBuf struct {
+	_     structs.HostLayout
+	Meta  tcportUpcallMeta
+	Frame [65536]uint8
+}
+
 type tcportUpcallMeta struct {
 	_           structs.HostLayout
 	InPort      uint32
@@ -197,6 +203,7 @@ const (
 	tcportMapPortsOut      = "ports_out"
 	tcportMapScratchMap    = "scratch_map"
 	tcportMapTxPorts       = "tx_ports"
+	tcportMapUpcallBufs    = "upcall_bufs"
 	tcportMapUpcalls       = "upcalls"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
@@ -265,6 +272,7 @@ type tcportMapSpecs struct {
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
 	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
+	UpcallBufs   *ebpf.MapSpec `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
 }
 
@@ -307,6 +315,7 @@ type tcportMaps struct {
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
 	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
+	UpcallBufs   *ebpf.Map `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
 }
 
@@ -325,6 +334,7 @@ func (m *tcportMaps) Close() error {
 		m.PortsOut,
 		m.ScratchMap,
 		m.TxPorts,
+		m.UpcallBufs,
 		m.Upcalls,
 	)
 }

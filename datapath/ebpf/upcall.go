@@ -5,31 +5,26 @@ import (
 	"errors"
 	"unsafe"
 
-	"github.com/cilium/ebpf/perf"
+	"github.com/cilium/ebpf/ringbuf"
 
 	"github.com/xvs-switch/xvs/datapath"
 )
 
 var metaSize = int(unsafe.Sizeof(tcportUpcallMeta{}))
 
-// readUpcalls moves samples from the perf ring to the Upcalls channel
+// readUpcalls moves records from the upcall ring to the Upcalls channel
 // until the reader is closed. The channel send never blocks: a full
 // channel drops the upcall and counts it lost, like a full ring does in
 // the kernel. It owns d.upcalls and closes it.
-func (d *Datapath) readUpcalls(rd *perf.Reader) {
+func (d *Datapath) readUpcalls(rd *ringbuf.Reader) {
 	defer close(d.readerDone)
 	defer close(d.upcalls)
-	var rec perf.Record
+	var rec ringbuf.Record
 	for {
 		if err := rd.ReadInto(&rec); err != nil {
-			if errors.Is(err, perf.ErrClosed) {
+			if errors.Is(err, ringbuf.ErrClosed) {
 				return
 			}
-			continue
-		}
-		if rec.LostSamples > 0 {
-			// The BPF side already counted these (DP_LOST): the
-			// failed bpf_perf_event_output is the same event.
 			continue
 		}
 		u, ok := decodeUpcall(rec.RawSample)
@@ -54,7 +49,7 @@ func (d *Datapath) deliver(u datapath.Upcall) {
 }
 
 // decodeUpcall parses struct upcall_meta and the frame bytes after it.
-// The perf sample is padded to 8 bytes; cap_len says how much is frame.
+// cap_len says how much of what follows the metadata is frame.
 func decodeUpcall(raw []byte) (datapath.Upcall, bool) {
 	if len(raw) < metaSize {
 		return datapath.Upcall{}, false

@@ -29,6 +29,7 @@ const (
 	xdpportMapPortsOut       = "ports_out"
 	xdpportMapScratchMap     = "scratch_map"
 	xdpportMapTxPorts        = "tx_ports"
+	xdpportMapUpcallBufs     = "upcall_bufs"
 	xdpportMapUpcalls        = "upcalls"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
 )
@@ -95,6 +96,7 @@ type xdpportMapSpecs struct {
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
 	ScratchMap   *ebpf.MapSpec `ebpf:"scratch_map"`
 	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
+	UpcallBufs   *ebpf.MapSpec `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
 }
 
@@ -137,6 +139,7 @@ type xdpportMaps struct {
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
 	ScratchMap   *ebpf.Map `ebpf:"scratch_map"`
 	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
+	UpcallBufs   *ebpf.Map `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
 }
 
@@ -155,6 +158,7 @@ func (m *xdpportMaps) Close() error {
 		m.PortsOut,
 		m.ScratchMap,
 		m.TxPorts,
+		m.UpcallBufs,
 		m.Upcalls,
 	)
 }

@@ -107,13 +107,33 @@ struct {
 	__uint(max_entries, DP_NCOUNTERS);
 } dp_stats SEC(".maps");
 
-/* Upcalls: misses and userspace actions, frame bytes appended by the
- * helper. perf output never blocks: a full ring fails and counts DP_LOST. */
+/* Upcalls: misses and userspace actions go to userspace through one BPF
+ * ring buffer shared by every CPU (max_entries: its size in bytes, a power
+ * of two, set by the loader). bpf_ringbuf_output never blocks: a full ring
+ * fails the call, which counts DP_LOST. Its wake-ups are adaptive: the
+ * reader is woken only when it has caught up, so a burst of misses costs
+ * one wake-up rather than one an upcall (a perf event array woke the
+ * reader for every sample, an interrupt and in a VM an exit each). Not
+ * pinned: each process reads its own ring. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(__u32));
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
 } upcalls SEC(".maps");
+
+/* Where an upcall is put together (metadata, then the frame) before one
+ * copy into the ring: an ARRAY indexed by CPU (the loader sets max_entries
+ * to the possible CPUs), since a per-CPU value cannot hold 64 KB. */
+struct upcall_buf {
+	struct upcall_meta meta;
+	__u8 frame[65536]; /* XVS_UPCALL_MAX used, in a power of two */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct upcall_buf);
+	__uint(max_entries, 1);
+} upcall_bufs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
