@@ -4,7 +4,7 @@
 // It owns the loader (bpf2go objects, map sizes, pinning under a bpffs
 // directory so cached flows keep forwarding across restarts), the port
 // attachments (tcx on veth, tap and internal ports; XDP on NICs), one small
-// typed wrapper per BPF map, the upcall reader (a perf event array that
+// typed wrapper per BPF map, the upcall reader (a BPF ring buffer that
 // never blocks the kernel) and packet execution through BPF_PROG_RUN of the
 // same action code the fast path runs.
 //
