@@ -8,6 +8,7 @@ package ofproto
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
@@ -31,6 +32,9 @@ type cacheEntry struct {
 	// gen is cache.gen when the entry was created: Revalidate tells
 	// entries created during its dump by it.
 	gen uint64
+	// seen is the number of the last Revalidate pass whose dump held
+	// the entry (s.mu held).
+	seen uint64
 }
 
 // cache indexes the entries; s.mu protects it, and cmu too while upcall
@@ -45,6 +49,20 @@ type cache struct {
 	upcalls, installs, revalidations, modified, deletes, full uint64
 	// gen counts the entries created (install, adopt).
 	gen uint64
+	// reval holds what Revalidate reuses from pass to pass.
+	reval revalScratch
+}
+
+// revalScratch is Revalidate's state between passes: the dump's buffers
+// (kept, so that a pass over a large idle cache does not allocate them
+// again) and the pass number entries are marked with.
+type revalScratch struct {
+	mu      sync.Mutex // one pass at a time; taken before s.mu
+	pass    uint64
+	keys    []datapath.FlowKey
+	stats   []datapath.FlowStats
+	entries []*cacheEntry
+	relearn []learnDep
 }
 
 func (c *cache) init() {
@@ -269,6 +287,26 @@ func (s *Switch) deleteEntry(e *cacheEntry) {
 	}
 	s.forget(e)
 	s.cache.deletes++
+}
+
+// deleteEntries removes entries from the datapath in one DeleteBatch,
+// crediting each one's last packets.
+func (s *Switch) deleteEntries(es []*cacheEntry) {
+	if len(es) == 0 {
+		return
+	}
+	keys := make([]datapath.FlowKey, len(es))
+	for i, e := range es {
+		keys[i] = e.key
+	}
+	stats, errs := s.dp.DeleteBatch(keys)
+	for i, e := range es {
+		if errs[i] == nil {
+			s.credit(e, stats[i])
+		}
+		s.forget(e)
+		s.cache.deletes++
+	}
 }
 
 // retranslate re-runs the pipeline for an entry (without side effects)

@@ -55,7 +55,7 @@ func (s *Switch) timer() {
 // flows still in use (so MAC entries do not age out under cached traffic),
 // ages the MAC table and expires flows whose idle or hard timeout passed.
 //
-// The datapath's entries are read (Dump) before the Switch is locked, so
+// The datapath's keys and counters are read (DumpStats) before the Switch is locked, so
 // upcall handlers go on installing meanwhile: a dump of 100,000 entries
 // takes tens of milliseconds. What changed during the dump is told
 // apart under the lock: entries created meanwhile are left for the next
@@ -64,28 +64,39 @@ func (s *Switch) timer() {
 // datapath confirms it has gone.
 func (s *Switch) Revalidate() (RevalidateStats, error) {
 	var st RevalidateStats
+	rs := &s.cache.reval
+	// One pass at a time: the pass's buffers are kept between passes.
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
 	s.mu.Lock()
 	dumpGen := s.cache.gen
 	s.unlock()
-	var flows []datapath.Flow
-	err := s.dp.Dump(0, func(fs []datapath.Flow) error {
-		flows = append(flows, fs...)
+	// Keys and counters only (DumpStats), copied into buffers the next
+	// pass reuses: a pass over an idle cache allocates nothing per entry.
+	keys, stats := rs.keys[:0], rs.stats[:0]
+	err := s.dp.DumpStats(0, func(ks []datapath.FlowKey, ss []datapath.FlowStats) error {
+		keys = append(keys, ks...)
+		stats = append(stats, ss...)
 		return nil
 	})
+	rs.keys, rs.stats = keys, stats
 	if err != nil {
 		return st, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 	now := s.now()
-	seen := make(map[*cacheEntry]bool, len(flows))
-	var relearn []learnDep
-	for i := range flows {
-		f := &flows[i]
-		e := s.cache.entries[f.Key]
+	rs.pass++
+	pass := rs.pass
+	idle := rs.entries[:0]
+	relearn := rs.relearn[:0]
+	for i := range keys {
+		f := &stats[i]
+		e := s.cache.entries[keys[i]]
 		if e == nil {
-			// Unknown, or deleted since the dump read it.
-			cur, err := s.dp.Get(f.Key)
+			// Unknown, or deleted since the dump read it: only these
+			// cost a Get (the actions, to adopt the entry).
+			cur, err := s.dp.Get(keys[i])
 			if err != nil {
 				continue
 			}
@@ -95,18 +106,18 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			}
 			st.Modified++
 		}
-		seen[e] = true
+		e.seen = pass
 		if e.gen > dumpGen {
 			continue // created during the dump: the sample may be an older entry's
 		}
-		if f.Stats.Packets < e.last.Packets || f.Stats.Bytes < e.last.Bytes {
+		if f.Packets < e.last.Packets || f.Bytes < e.last.Bytes {
 			// A change credited fresher counters after the dump.
-			f.Stats = e.last
-		} else if s.credit(e, f.Stats) {
+			*f = e.last
+		} else if s.credit(e, *f) {
 			st.Credited++
 			relearn = append(relearn, e.deps.learned...)
 		}
-		used := f.Stats.Used
+		used := f.Used
 		if e.last.Used.After(used) {
 			used = e.last.Used
 		}
@@ -114,17 +125,26 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			used = e.created
 		}
 		if now.Sub(used) >= s.cfg.IdleTimeout {
-			s.deleteEntry(e)
-			st.Deleted++
+			idle = append(idle, e)
 		}
 	}
-	for _, e := range s.selectEntries(func(e *cacheEntry) bool { return !seen[e] && e.gen <= dumpGen }) {
+	st.Deleted += len(idle)
+	s.deleteEntries(idle)
+	idle = idle[:0]
+	for _, e := range s.cache.entries {
+		if e.seen != pass && e.gen <= dumpGen {
+			idle = append(idle, e)
+		}
+	}
+	for _, e := range idle {
 		// Installed before the dump, and not in it: the datapath lost it,
 		// unless the install finished after the dump passed its bucket.
 		if _, err := s.dp.Get(e.key); errors.Is(err, datapath.ErrNoSuchFlow) {
 			s.forget(e)
 		}
 	}
+	clear(idle) // the buffer must not keep deleted entries alive
+	rs.entries = idle[:0]
 	st.Deleted += s.enforceLimit()
 	var changes []normal.Change
 	for _, l := range relearn {
@@ -136,6 +156,7 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			}
 		}
 	}
+	rs.relearn = relearn[:0]
 	changes = append(changes, s.macs.Expire()...)
 	s.macChanged(changes)
 	s.expireRules()
@@ -178,9 +199,7 @@ func (s *Switch) enforceLimit() int {
 	}
 	es := s.selectEntries(nil)
 	sort.Slice(es, func(i, j int) bool { return lastUse(es[i]).Before(lastUse(es[j])) })
-	for _, e := range es[:over] {
-		s.deleteEntry(e)
-	}
+	s.deleteEntries(es[:over])
 	return over
 }
 

@@ -30,6 +30,23 @@ func (d *hookDatapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	return fn(all)
 }
 
+func (d *hookDatapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
+	var keys []datapath.FlowKey
+	var stats []datapath.FlowStats
+	if err := d.Datapath.DumpStats(batch, func(ks []datapath.FlowKey, ss []datapath.FlowStats) error {
+		keys = append(keys, ks...)
+		stats = append(stats, ss...)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if h := d.during; h != nil {
+		d.during = nil
+		h()
+	}
+	return fn(keys, stats)
+}
+
 // TestRevalidateDumpUnlocked: while Revalidate's dump runs (without the
 // Switch's lock), new flows are installed and a flow-mod credits the
 // counters. Afterwards the cache must still know every datapath entry
