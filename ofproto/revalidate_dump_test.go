@@ -13,6 +13,19 @@ import (
 type hookDatapath struct {
 	*dummy.Datapath
 	during func()
+	// Calls of Delete and DeleteBatch, and the keys DeleteBatch got.
+	deletes, deleteBatches, batchKeys int
+}
+
+func (d *hookDatapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
+	d.deletes++
+	return d.Datapath.Delete(key)
+}
+
+func (d *hookDatapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, []error) {
+	d.deleteBatches++
+	d.batchKeys += len(keys)
+	return d.Datapath.DeleteBatch(keys)
 }
 
 func (d *hookDatapath) Dump(batch int, fn func([]datapath.Flow) error) error {
@@ -93,4 +106,48 @@ func TestRevalidateDumpUnlocked(t *testing.T) {
 			t.Fatalf("%s: %d packets counted, want %d", c.match, got, c.want)
 		}
 	}
+}
+
+// TestRevalidateDeletesIdleInOneBatch: idle entries go in one DeleteBatch
+// per pass, not a Delete each, and the packets an entry counted after
+// the dump (between the dump and its deletion) are credited to its flow
+// from the counters the batch delete returns.
+func TestRevalidateDeletesIdleInOneBatch(t *testing.T) {
+	r := newRig(t, 3, FailSecure)
+	hd := &hookDatapath{Datapath: r.dp}
+	r.sw.dp = hd
+	r.add("priority=5,udp,actions=output:2")
+	var frames [][]byte
+	for i := range 5 {
+		f := udp(t, mac(1), mac(2), ip4(1), ip4(2), uint16(10+i), 2)
+		frames = append(frames, f)
+		r.send(1, f)
+	}
+	r.send(1, frames[0]) // cached: counted by the entry
+	keep := udp(t, mac(1), mac(2), ip4(1), ip4(3), 9, 2)
+	r.revalidate()
+	r.clk.advance(r.sw.cfg.IdleTimeout)
+	r.send(1, keep) // a fresh entry, not idle at the next pass
+	hd.during = func() {
+		r.send(1, frames[1]) // after the dump: the deletion's counters hold it
+	}
+	st := r.revalidate()
+	if st.Deleted != 5 || st.Flows != 1 {
+		t.Fatalf("pass %+v, want the 5 idle entries deleted and 1 kept", st)
+	}
+	if hd.deleteBatches != 1 || hd.batchKeys != 5 || hd.deletes != 0 {
+		t.Fatalf("%d DeleteBatch calls with %d keys, %d Delete calls; want 1 batch of 5 and no Delete",
+			hd.deleteBatches, hd.batchKeys, hd.deletes)
+	}
+	if ds, _ := r.dp.Stats(); ds.Flows != 1 {
+		t.Fatalf("datapath holds %d entries, want 1", ds.Flows)
+	}
+	var got uint64
+	for _, fs := range r.flowStats("") {
+		got += fs.PacketCount
+	}
+	if got != 8 { // 5 misses, 1 cached before the pass, 1 after its dump, the kept entry's miss
+		t.Fatalf("flow counted %d packets, want 8", got)
+	}
+	r.checkFresh(0, "after a batch delete")
 }
