@@ -160,26 +160,45 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 		s.cmu.Unlock()
 	}
 	s.cmu.Lock()
-	if c.entries[key] != nil {
-		s.cmu.Unlock()
+	e, _ := s.installPrepare(key, res, last)
+	s.cmu.Unlock()
+	if e == nil {
 		return
+	}
+	err := s.dp.Put(key, res.actions, 0)
+	s.cmu.Lock()
+	s.installDone(e, err)
+	s.cmu.Unlock()
+}
+
+// installPrepare creates the pending cache entry for a translation about
+// to be put, with the counters last already credited; cmu is held. It
+// returns nil when there is nothing to put: the cache is full, or holds
+// the key already; old then says the key's entry is not pending, which
+// install handles (the datapath lost the entry, or an older translation
+// raced this one).
+func (s *Switch) installPrepare(key datapath.FlowKey, res xlateResult, last datapath.FlowStats) (e *cacheEntry, old bool) {
+	c := &s.cache
+	if o := c.entries[key]; o != nil {
+		return nil, !o.pending
 	}
 	if len(c.entries) >= s.cfg.FlowLimit {
 		c.full++
-		s.cmu.Unlock()
-		return
+		return nil, false
 	}
 	c.gen++
-	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true, gen: c.gen}
+	e = &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true, gen: c.gen}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++
-	s.cmu.Unlock()
+	return e, false
+}
 
-	err := s.dp.Put(key, res.actions, 0)
-
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
+// installDone ends the install of a pending entry with the datapath's
+// answer to its put; cmu is held. An entry the datapath refused is
+// forgotten and counted as not installed (full).
+func (s *Switch) installDone(e *cacheEntry, err error) {
+	c := &s.cache
 	e.pending = false
 	if err != nil {
 		if !errors.Is(err, datapath.ErrTooManyFlows) {
