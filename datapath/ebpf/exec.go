@@ -15,10 +15,13 @@ import (
 // code as a one-action list, or, when too big, sent by inject and counted
 // by the BPF code, so every transmission is counted in one place.
 func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) error {
-	var acts []datapath.Action
-	for _, a := range list {
-		if _, ok := a.(datapath.SlowPath); !ok { // Execute ignores the marker
-			acts = append(acts, a)
+	acts := list
+	if datapath.HasAction(list, datapath.KindSlowPath) {
+		acts = nil // Execute ignores the marker; copy the list only then
+		for _, a := range list {
+			if _, ok := a.(datapath.SlowPath); !ok {
+				acts = append(acts, a)
+			}
 		}
 	}
 	key := packet.Extract(frame, inPort)
@@ -59,6 +62,14 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 	return err
 }
 
+// execLast is the request exec_map holds, so that runBPF rewrites the
+// map only when the next one differs, and the run options runBPF reuses.
+type execLast struct {
+	req  tcportExecReq
+	ok   bool // req is what exec_map holds
+	opts ebpf.RunOptions
+}
+
 // runBPF runs list on frame with xvs_tc_exec through BPF_PROG_RUN: the
 // same action code as the fast path, with every output a clone that the
 // kernel really transmits (a test run does not carry out a plain redirect).
@@ -73,10 +84,20 @@ func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, lis
 	req := tcportExecReq{InPort: inPort, StandinLen: standinLen, Acts: e.fast}
 	d.execMu.Lock()
 	defer d.execMu.Unlock()
-	if err := d.objs.tc.ExecMap.Update(uint32(0), &req, ebpf.UpdateAny); err != nil {
-		return 0, fmt.Errorf("execute: exec_map: %w", err)
+	if !d.execLast.ok || d.execLast.req != req {
+		// Packets of one flow (and new flows with the same actions, as
+		// a burst of misses) run the same request: one system call less
+		// each. Only runBPF writes exec_map, and the BPF side only reads
+		// it; a failed update leaves it unknown.
+		d.execLast.ok = false
+		if err := d.objs.tc.ExecMap.Update(uint32(0), &req, ebpf.UpdateAny); err != nil {
+			return 0, fmt.Errorf("execute: exec_map: %w", err)
+		}
+		d.execLast = execLast{req: req, ok: true}
 	}
-	ret, err := d.objs.tc.XvsTcExec.Run(&ebpf.RunOptions{Data: frame})
+	d.execLast.opts.Data = frame
+	ret, err := d.objs.tc.XvsTcExec.Run(&d.execLast.opts)
+	d.execLast.opts.Data = nil // do not keep the frame
 	if err != nil {
 		return 0, fmt.Errorf("execute: %d-byte frame: %w", len(frame), err)
 	}
