@@ -103,7 +103,7 @@ func New(cfg Config) (*Datapath, error) {
 	if err := os.MkdirAll(linksDir(cfg.PinDir), 0o700); err != nil {
 		return nil, fmt.Errorf("datapath: %w", err)
 	}
-	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows)
+	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows, !cfg.Manage)
 	if err != nil {
 		return nil, err
 	}
@@ -117,12 +117,17 @@ func New(cfg Config) (*Datapath, error) {
 		upcalls:  make(chan datapath.Upcall, cfg.UpcallQueue),
 		links:    map[uint32][]link.Link{},
 	}
-	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.LongLists); err != nil {
+	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, cfg.Manage); err != nil {
 		objs.Close()
 		return nil, err
 	}
-	d.counters.ncpu = d.flows.ncpu
-	d.ports = &portTable{in: objs.tc.PortsIn, out: objs.tc.PortsOut, counters: objs.tc.PortCounters, ncpu: d.flows.ncpu}
+	ncpu, err := ebpf.PossibleCPU()
+	if err != nil {
+		objs.Close()
+		return nil, err
+	}
+	d.counters.ncpu = ncpu
+	d.ports = &portTable{in: objs.tc.PortsIn, out: objs.tc.PortsOut, counters: objs.tc.PortCounters, ncpu: ncpu}
 	if cfg.Manage {
 		close(d.upcalls)
 		return d, nil
@@ -232,47 +237,27 @@ func (d *Datapath) Put(key datapath.FlowKey, actions []datapath.Action, flags da
 		return err
 	}
 	defer d.leave()
-	bk, err := keyToBPF(key)
+	p, err := d.encodePut(key, actions, flags)
 	if err != nil {
 		return err
 	}
+	return d.flows.put(&p)
+}
+
+// encodePut checks and encodes one put.
+func (d *Datapath) encodePut(key datapath.FlowKey, actions []datapath.Action, flags datapath.PutFlags) (flowPut, error) {
+	bk, err := keyToBPF(key)
+	if err != nil {
+		return flowPut{}, err
+	}
 	e, err := encodeActions(key, actions)
 	if err != nil {
-		return err
+		return flowPut{}, err
 	}
 	if e.fast.Flags&flowXDPSlow == 0 && d.needsSKB(actions) {
 		e.fast.Flags |= flowXDPSlow
 	}
-	if flags&(datapath.PutModify|datapath.PutResetStats) == 0 {
-		// Most puts install a new flow (an upcall's miss): try to
-		// create first, which costs one syscall, and fall back to the
-		// lookup and modify below only when the key is cached.
-		err := d.flows.put(&bk, e, nil, ebpf.UpdateNoExist)
-		if !errors.Is(err, datapath.ErrFlowExists) || flags&datapath.PutCreate != 0 {
-			return err
-		}
-	}
-	old, err := d.flows.lookup(&bk)
-	exists := err == nil
-	if err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
-		return err
-	}
-	switch {
-	case flags&datapath.PutCreate != 0 && exists:
-		return datapath.ErrFlowExists
-	case flags&datapath.PutModify != 0 && !exists:
-		return datapath.ErrNoSuchFlow
-	}
-	if !exists {
-		return d.flows.put(&bk, e, nil, ebpf.UpdateNoExist)
-	}
-	var stats []tcportFlowStats
-	if flags&datapath.PutResetStats == 0 {
-		// Packets counted between the lookup and the update are lost:
-		// a modify is rare and the window is a few microseconds.
-		stats = perCPUStats(old)
-	}
-	return d.flows.put(&bk, e, stats, ebpf.UpdateExist)
+	return flowPut{key: key, bk: bk, e: e, flags: flags}, nil
 }
 
 // needsSKB reports whether list outputs to a port that XDP cannot reach.
@@ -304,11 +289,31 @@ func (d *Datapath) get(key datapath.FlowKey) (datapath.Flow, error) {
 	if err != nil {
 		return datapath.Flow{}, datapath.ErrNoSuchFlow
 	}
-	vals, err := d.flows.lookup(&bk)
+	v, st, err := d.flows.get(key, &bk)
 	if err != nil {
 		return datapath.Flow{}, err
 	}
-	return d.flows.flow(&bk, vals, d.clock)
+	return d.flow(&bk, &v, &st, d.clock.now())
+}
+
+// flow builds a datapath.Flow from an entry and its counters.
+func (d *Datapath) flow(k *bpfKey, v *tcportFlowEntry, st *tcportFlowStats, now clockNow) (datapath.Flow, error) {
+	f := datapath.Flow{Key: keyFromBPF(*k), Mask: datapath.ExactMask()}
+	var long *tcportLongActions
+	if readsLong(&v.Acts) {
+		long = new(tcportLongActions)
+		if err := d.flows.long.Lookup(k, long); err != nil {
+			long = nil
+		}
+	}
+	acts, err := decodeActions(&v.Acts, long)
+	if err != nil {
+		return f, err
+	}
+	f.Actions = acts
+	f.SlowPath = v.Acts.Flags&(flowSlowPath|flowUserspace) != 0
+	f.Stats = now.stats(st)
+	return f, nil
 }
 
 // Delete implements datapath.Datapath.
@@ -321,18 +326,16 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 	if err != nil {
 		return datapath.FlowStats{}, datapath.ErrNoSuchFlow
 	}
-	vals, err := d.flows.lookup(&bk)
+	st, err := d.flows.delete(key, &bk)
 	if err != nil {
 		return datapath.FlowStats{}, err
 	}
-	if err := d.flows.delete(&bk); err != nil {
-		return datapath.FlowStats{}, err
-	}
-	return sumStats(vals, d.clock), nil
+	return d.clock.now().stats(&st), nil
 }
 
 // Dump implements datapath.Datapath. It reads the entries in batches
-// (BPF_MAP_LOOKUP_BATCH), or by key where the kernel cannot.
+// (BPF_MAP_LOOKUP_BATCH, or by key where the kernel cannot) and their
+// counters from flow_counters.
 func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	if err := d.enter(); err != nil {
 		return err
@@ -341,13 +344,14 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	if batch <= 0 {
 		batch = datapath.DefaultDumpBatch
 	}
+	if err := d.flows.sync(); err != nil {
+		return err
+	}
+	now := d.clock.now()
 	out := make([]datapath.Flow, 0, batch)
-	// One scratch entry for every flow: flow copies what it keeps.
-	vals := make([]tcportFlowEntry, d.flows.ncpu)
-	stride := d.flows.ncpu * entrySize
-	err := d.flows.dumpBatch(func(keys []bpfKey, raw []byte) error {
+	err := d.flows.dump(func(keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error {
 		for i := range keys {
-			f, err := d.flows.flow(&keys[i], d.flows.decodeInto(vals, raw[i*stride:]), d.clock)
+			f, err := d.flow(&keys[i], &vals[i], &st[i], now)
 			if err != nil {
 				return err
 			}
@@ -361,50 +365,10 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 		}
 		return nil
 	})
-	if err == nil {
-		if len(out) > 0 {
-			return fn(out)
-		}
-		return nil
-	}
-	if !errors.Is(err, errBatchUnsupported) {
-		return err
-	}
-	return d.dumpByKey(batch, fn)
-}
-
-// dumpByKey is Dump for kernels without batch lookups: it snapshots the
-// keys, then reads each entry; entries deleted meanwhile are skipped.
-func (d *Datapath) dumpByKey(batch int, fn func([]datapath.Flow) error) error {
-	keys, err := d.flows.keys()
-	if err != nil {
-		return err
-	}
-	out := make([]datapath.Flow, 0, batch)
-	for i := range keys {
-		vals, err := d.flows.lookup(&keys[i])
-		if errors.Is(err, datapath.ErrNoSuchFlow) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		f, err := d.flows.flow(&keys[i], vals, d.clock)
-		if err != nil {
-			return err
-		}
-		out = append(out, f)
-		if len(out) == batch {
-			if err := fn(out); err != nil {
-				return err
-			}
-			out = make([]datapath.Flow, 0, batch)
-		}
-	}
-	if len(out) > 0 {
+	if err == nil && len(out) > 0 {
 		return fn(out)
 	}
-	return nil
+	return err
 }
 
 // Flush implements datapath.Datapath.
@@ -413,16 +377,7 @@ func (d *Datapath) Flush() error {
 		return err
 	}
 	defer d.leave()
-	keys, err := d.flows.keys()
-	if err != nil {
-		return err
-	}
-	for i := range keys {
-		if err := d.flows.delete(&keys[i]); err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
-			return err
-		}
-	}
-	return nil
+	return d.flows.flush()
 }
 
 // Upcalls implements datapath.Datapath.
@@ -477,8 +432,7 @@ func (d *Datapath) Stats() (datapath.Stats, error) {
 	if err != nil {
 		return datapath.Stats{}, err
 	}
-	n, err := d.flows.count()
-	if err != nil {
+	if err := d.flows.sync(); err != nil {
 		return datapath.Stats{}, err
 	}
 	return datapath.Stats{
@@ -486,20 +440,70 @@ func (d *Datapath) Stats() (datapath.Stats, error) {
 		Missed:   c[dpMissed],
 		Lost:     c[dpLost] + d.userLost.Load(),
 		SlowPath: c[dpSlowPath],
-		Flows:    n,
+		Flows:    d.flows.count(),
 		MaxFlows: uint64(d.flows.m.MaxEntries()),
 	}, nil
 }
 
-// PutBatch implements datapath.Datapath: Put for each entry in turn.
-func (d *Datapath) PutBatch(puts []datapath.FlowPut) []error { return datapath.PutEach(d, puts) }
-
-// DeleteBatch implements datapath.Datapath: Delete for each entry in turn.
-func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, []error) {
-	return datapath.DeleteEach(d, keys)
+// PutBatch implements datapath.Datapath: runs of new entries go in with one
+// BPF_MAP_UPDATE_BATCH each, the others as Put.
+func (d *Datapath) PutBatch(puts []datapath.FlowPut) []error {
+	errs := make([]error, len(puts))
+	if err := d.enter(); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	defer d.leave()
+	enc := make([]flowPut, len(puts))
+	for i := range puts {
+		enc[i], errs[i] = d.encodePut(puts[i].Key, puts[i].Actions, puts[i].Flags)
+	}
+	d.flows.putBatch(enc, errs)
+	return errs
 }
 
-// DumpStats implements datapath.Datapath from Dump.
+// DeleteBatch implements datapath.Datapath with BPF_MAP_DELETE_BATCH.
+func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, []error) {
+	if err := d.enter(); err != nil {
+		errs := make([]error, len(keys))
+		for i := range errs {
+			errs[i] = err
+		}
+		return make([]datapath.FlowStats, len(keys)), errs
+	}
+	defer d.leave()
+	bks := make([]bpfKey, len(keys))
+	valid := make([]bool, len(keys))
+	for i := range keys {
+		var err error
+		bks[i], err = keyToBPF(keys[i])
+		valid[i] = err == nil
+	}
+	st, errs := d.flows.deleteBatch(keys, bks, valid)
+	now := d.clock.now()
+	stats := make([]datapath.FlowStats, len(keys))
+	for i := range st {
+		if errs[i] == nil {
+			stats[i] = now.stats(&st[i])
+		}
+	}
+	return stats, errs
+}
+
+// DumpStats implements datapath.Datapath: it reads flow_counters (32 bytes
+// an entry) and the userspace mirror of the slots, never the actions.
 func (d *Datapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
-	return datapath.DumpStatsOf(d, batch, fn)
+	if err := d.enter(); err != nil {
+		return err
+	}
+	defer d.leave()
+	if batch <= 0 {
+		batch = datapath.DefaultDumpBatch
+	}
+	if err := d.flows.sync(); err != nil {
+		return err
+	}
+	return d.flows.dumpStats(batch, d.clock, fn)
 }

@@ -3,6 +3,7 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -12,68 +13,146 @@ import (
 	"github.com/xvs-switch/xvs/datapath"
 )
 
-// flowTable wraps the flows map (a per-CPU hash: every CPU's copy holds the
-// same action list and that CPU's statistics) and long_lists.
+// flowTable is the flow cache: the flows hash (key -> action list and the
+// slot of the entry's counters), the flow_counters array (slot ->
+// counters) and long_lists, with the userspace slot allocator and mirror.
+//
+// The mirror is authoritative for the entries this process installed and
+// for those it adopted when it loaded a pinned cache: the BPF programs
+// never add or remove entries. Two processes writing one pinned cache at
+// once (a dpctl handle on the maps while vswitchd runs) are not supported:
+// dpctl goes through vswitchd's API when vswitchd runs. Still, dpctl on
+// the pins of a running datapath works: a management handle takes slots
+// from the top of the range (the running process takes them from the
+// bottom) and counts its changes in flow_writes; the running process
+// rebuilds its mirror from the map when that count moves (checked by
+// Stats, Dump and DumpStats) and adopts an entry it meets in the map but
+// not in its mirror.
 type flowTable struct {
-	m    *ebpf.Map
-	long *ebpf.Map
-	ncpu int
+	m, counters, long *ebpf.Map
+
+	// writes counts the changes management handles made (flow_writes):
+	// a management handle bumps it after each change; the process that
+	// runs the datapath rebuilds its mirror when it moved since seen.
+	writes *ebpf.Map
+	manage bool
+	seen   uint64
+
+	// mu serialises changes to the cache (a kernel update and the mirror
+	// change that goes with it are one step) and guards slots.
+	mu    sync.Mutex
+	slots *slotTable
 }
 
-func newFlowTable(flows, long *ebpf.Map) (*flowTable, error) {
-	n, err := ebpf.PossibleCPU()
-	if err != nil {
+func newFlowTable(flows, counters, long, writes *ebpf.Map, manage bool) (*flowTable, error) {
+	t := &flowTable{m: flows, counters: counters, long: long, writes: writes, manage: manage,
+		slots: newSlotTable(flows.MaxEntries(), manage)}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var err error
+	if t.seen, err = t.readWrites(); err != nil {
 		return nil, err
 	}
-	return &flowTable{m: flows, long: long, ncpu: n}, nil
-}
-
-// entrySize is the size of one CPU's value: struct flow_entry, whose size
-// is a multiple of 8, so per-CPU values follow each other without gaps.
-const entrySize = int(unsafe.Sizeof(tcportFlowEntry{}))
-
-func (t *flowTable) lookup(k *bpfKey) ([]tcportFlowEntry, error) {
-	// Raw bytes, decoded by copying memory: cilium/ebpf's per-CPU
-	// decoding goes through reflection for every CPU's value.
-	raw, err := t.m.LookupBytes(k)
-	if err != nil {
-		return nil, fmt.Errorf("flows: lookup: %w", err)
+	if err := t.adoptLocked(); err != nil {
+		return nil, err
 	}
-	if raw == nil {
-		return nil, datapath.ErrNoSuchFlow
+	return t, nil
+}
+
+func (t *flowTable) readWrites() (uint64, error) {
+	var zero uint32
+	var n uint64
+	if err := t.writes.Lookup(&zero, &n); err != nil {
+		return 0, fmt.Errorf("flow_writes: lookup: %w", err)
 	}
-	return t.decode(raw), nil
+	return n, nil
 }
 
-// decode splits one entry's per-CPU values.
-func (t *flowTable) decode(raw []byte) []tcportFlowEntry {
-	return t.decodeInto(make([]tcportFlowEntry, t.ncpu), raw)
-}
-
-// decodeInto splits one entry's per-CPU values into vals (ncpu long).
-func (t *flowTable) decodeInto(vals []tcportFlowEntry, raw []byte) []tcportFlowEntry {
-	for i := range vals {
-		copy(entryBytes(&vals[i]), raw[i*entrySize:])
+// wrote records a change made by a management handle (t.mu held).
+func (t *flowTable) wrote() {
+	if !t.manage {
+		return
 	}
-	return vals
+	n, err := t.readWrites()
+	if err == nil {
+		var zero uint32
+		t.writes.Update(&zero, n+1, ebpf.UpdateAny)
+	}
 }
 
-// dumpBatch calls fn with successive batches of entries read with
-// BPF_MAP_LOOKUP_BATCH: one syscall per batch instead of a next-key and a
-// lookup per entry. The kernel walks the hash bucket by bucket, so an
-// entry present for the whole walk is seen exactly once. It returns
-// errBatchUnsupported when the kernel lacks batch lookups.
-//
-// fn gets the keys and, for key i, its per-CPU values at raw[i*stride:]
-// (stride = ncpu × entrySize), valid until fn returns.
-func (t *flowTable) dumpBatch(fn func(keys []bpfKey, raw []byte) error) error {
+// sync rebuilds the mirror when a management handle changed the cache.
+func (t *flowTable) sync() error {
+	if t.manage {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, err := t.readWrites()
+	if err != nil || n == t.seen {
+		return err
+	}
+	if err := t.adoptLocked(); err != nil {
+		return err
+	}
+	t.seen = n
+	return nil
+}
+
+const (
+	entrySize = int(unsafe.Sizeof(tcportFlowEntry{}))
+	statsSize = int(unsafe.Sizeof(tcportFlowStats{}))
+	keySize   = int(unsafe.Sizeof(bpfKey{}))
+)
+
+// entryBytes, keyBytes and statsBytes return the memory of C structs as
+// the kernel reads it: bpf2go's structs have the C layout and no padding
+// (TestEntryBytesLayout). cilium/ebpf copies []byte as it is, where a
+// slice of structs may go through encoding/binary's reflection.
+func entryBytes(e *tcportFlowEntry) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(e)), entrySize)
+}
+
+func entriesBytes(es []tcportFlowEntry) []byte {
+	if len(es) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&es[0])), len(es)*entrySize)
+}
+
+func keysBytes(ks []bpfKey) []byte {
+	if len(ks) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&ks[0])), len(ks)*keySize)
+}
+
+func statsBytes(ss []tcportFlowStats) []byte {
+	if len(ss) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&ss[0])), len(ss)*statsSize)
+}
+
+// walk calls fn for every entry of flows, read in batches with
+// BPF_MAP_LOOKUP_BATCH (one syscall a batch; the kernel walks the hash
+// bucket by bucket, so an entry present for the whole walk is seen
+// exactly once), or by key where the kernel lacks batches. With del, the
+// entries are deleted as they are read (BPF_MAP_LOOKUP_AND_DELETE_BATCH).
+// fn gets slices valid until it returns.
+func (t *flowTable) walk(del bool, fn func(keys []bpfKey, vals []tcportFlowEntry) error) error {
 	batch := 256
 	keys := make([]bpfKey, batch)
-	raw := make([]byte, batch*t.ncpu*entrySize)
+	vals := make([]tcportFlowEntry, batch)
 	var cursor ebpf.MapBatchCursor
 	first := true
 	for {
-		n, err := t.m.BatchLookup(&cursor, keys, raw, nil)
+		var n int
+		var err error
+		if del {
+			n, err = t.m.BatchLookupAndDelete(&cursor, keys, vals, nil)
+		} else {
+			n, err = t.m.BatchLookup(&cursor, keys, vals, nil)
+		}
 		done := errors.Is(err, ebpf.ErrKeyNotExist)
 		switch {
 		case err == nil, done:
@@ -81,17 +160,16 @@ func (t *flowTable) dumpBatch(fn func(keys []bpfKey, raw []byte) error) error {
 			// One bucket holds more entries than a batch: retry
 			// from the same bucket with room for it.
 			batch *= 2
-			keys = make([]bpfKey, batch)
-			raw = make([]byte, batch*t.ncpu*entrySize)
+			keys, vals = make([]bpfKey, batch), make([]tcportFlowEntry, batch)
 			continue
 		case first && (errors.Is(err, unix.EINVAL) || errors.Is(err, ebpf.ErrNotSupported)):
-			return errBatchUnsupported
+			return t.walkByKey(del, fn)
 		default:
 			return fmt.Errorf("flows: batch lookup: %w", err)
 		}
 		first = false
 		if n > 0 {
-			if err := fn(keys[:n], raw); err != nil {
+			if err := fn(keys[:n], vals[:n]); err != nil {
 				return err
 			}
 		}
@@ -101,160 +179,33 @@ func (t *flowTable) dumpBatch(fn func(keys []bpfKey, raw []byte) error) error {
 	}
 }
 
-var errBatchUnsupported = errors.New("flows: batch lookup not supported")
-
-// put writes an entry. stats, when not nil, are the per-CPU statistics to
-// keep (a modify); otherwise they start at zero.
-func (t *flowTable) put(k *bpfKey, e encodedList, stats []tcportFlowStats, flags ebpf.MapUpdateFlags) error {
-	if e.long != nil {
-		if err := t.long.Update(k, e.long, ebpf.UpdateAny); err != nil {
-			return fmt.Errorf("long_lists: update: %w", err)
-		}
-	} else if flags != ebpf.UpdateNoExist || readsLong(&e.fast) {
-		// A new entry that does not read long_lists (flow) needs no
-		// delete of a stale list: delete removes a flow's list with it,
-		// and the syscall is a tenth of a new flow's cost.
-		if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-			return fmt.Errorf("long_lists: delete: %w", err)
-		}
-	}
-	vals := perCPUEntries(e.fast, stats, t.ncpu)
-	err := t.m.Update(k, vals, flags)
-	// Entries are allocated on insert from per-CPU caches that the
-	// kernel refills asynchronously: a burst can drain them. The refill
-	// usually takes tens of microseconds, so back off from 20 µs
-	// (doubling, at most 1 ms a wait) rather than a millisecond each
-	// time; the caller still gets ErrTooManyFlows after about 50 ms.
-	for wait, waited := 20*time.Microsecond, time.Duration(0); errors.Is(err, unix.ENOMEM) && waited < 50*time.Millisecond; wait = min(2*wait, time.Millisecond) {
-		time.Sleep(wait)
-		waited += wait
-		err = t.m.Update(k, vals, flags)
-	}
+// walkByKey is walk for kernels without batch lookups: it snapshots the
+// keys, then reads each entry; entries deleted meanwhile are skipped.
+func (t *flowTable) walkByKey(del bool, fn func(keys []bpfKey, vals []tcportFlowEntry) error) error {
+	keys, err := t.keys()
 	if err != nil {
-		switch {
-		case errors.Is(err, ebpf.ErrKeyExist):
-			return datapath.ErrFlowExists
-		case errors.Is(err, ebpf.ErrKeyNotExist):
-			return datapath.ErrNoSuchFlow
-		case errors.Is(err, unix.E2BIG), errors.Is(err, unix.ENOMEM):
-			return datapath.ErrTooManyFlows
+		return err
+	}
+	var v [1]tcportFlowEntry
+	for i := range keys {
+		if err := t.m.Lookup(&keys[i], entryBytes(&v[0])); errors.Is(err, ebpf.ErrKeyNotExist) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("flows: lookup: %w", err)
 		}
-		return fmt.Errorf("flows: update: %w", err)
+		if del {
+			if err := t.m.Delete(&keys[i]); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+				return fmt.Errorf("flows: delete: %w", err)
+			}
+		}
+		if err := fn(keys[i:i+1], v[:]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// readsLong reports whether flow looks an entry's list up in long_lists.
-func readsLong(fast *tcportFlowActions) bool {
-	return fast.Flags&(flowSlowPath|flowUserspace) != 0 && fast.N == 0
-}
-
-// perCPUEntries encodes the per-CPU values of an entry as byte slices, one
-// per CPU: cilium/ebpf copies []byte elements as they are, where a slice
-// of structs goes through encoding/binary's reflection for every CPU (half
-// the cost of a new flow). Without stats every CPU shares one encoding.
-func perCPUEntries(acts tcportFlowActions, stats []tcportFlowStats, ncpu int) [][]byte {
-	vals := make([][]byte, ncpu)
-	if stats == nil {
-		b := entryBytes(&tcportFlowEntry{Acts: acts})
-		for i := range vals {
-			vals[i] = b
-		}
-		return vals
-	}
-	for i := range vals {
-		vals[i] = entryBytes(&tcportFlowEntry{Acts: acts, Stats: stats[i]})
-	}
-	return vals
-}
-
-// entryBytes returns the memory of e as the kernel reads it: bpf2go's
-// struct has the C layout and no padding (TestEntryBytesLayout checks
-// that it encodes as encoding/binary would).
-func entryBytes(e *tcportFlowEntry) []byte {
-	return unsafe.Slice((*byte)(unsafe.Pointer(e)), unsafe.Sizeof(*e))
-}
-
-func (t *flowTable) delete(k *bpfKey) error {
-	if err := t.m.Delete(k); err != nil {
-		if errors.Is(err, ebpf.ErrKeyNotExist) {
-			return datapath.ErrNoSuchFlow
-		}
-		return fmt.Errorf("flows: delete: %w", err)
-	}
-	if err := t.long.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-		return fmt.Errorf("long_lists: delete: %w", err)
-	}
-	return nil
-}
-
-// flow builds a datapath.Flow from the per-CPU values of an entry.
-func (t *flowTable) flow(k *bpfKey, vals []tcportFlowEntry, clock monoClock) (datapath.Flow, error) {
-	f := datapath.Flow{Key: keyFromBPF(*k), Mask: datapath.ExactMask()}
-	if len(vals) == 0 {
-		return f, errors.New("flows: no values")
-	}
-	var long *tcportLongActions
-	if vals[0].Acts.Flags&(flowSlowPath|flowUserspace) != 0 && vals[0].Acts.N == 0 {
-		long = new(tcportLongActions)
-		if err := t.long.Lookup(k, long); err != nil {
-			long = nil
-		}
-	}
-	acts, err := decodeActions(&vals[0].Acts, long)
-	if err != nil {
-		return f, err
-	}
-	f.Actions = acts
-	f.SlowPath = vals[0].Acts.Flags&(flowSlowPath|flowUserspace) != 0
-	f.Stats = sumStats(vals, clock)
-	return f, nil
-}
-
-func sumStats(vals []tcportFlowEntry, clock monoClock) datapath.FlowStats {
-	var s datapath.FlowStats
-	var used uint64
-	for i := range vals {
-		st := &vals[i].Stats
-		s.Packets += st.Packets
-		s.Bytes += st.Bytes
-		s.TCPFlags |= st.TcpFlags
-		used = max(used, st.UsedNs)
-	}
-	if used != 0 {
-		s.Used = clock.toTime(used)
-	}
-	return s
-}
-
-func perCPUStats(vals []tcportFlowEntry) []tcportFlowStats {
-	out := make([]tcportFlowStats, len(vals))
-	for i := range vals {
-		out[i] = vals[i].Stats
-	}
-	return out
-}
-
-// count returns the number of entries.
-func (t *flowTable) count() (uint64, error) {
-	var n uint64
-	var k, next bpfKey
-	var kp any
-	for {
-		err := t.m.NextKey(kp, &next)
-		if errors.Is(err, ebpf.ErrKeyNotExist) {
-			return n, nil
-		}
-		if err != nil {
-			return n, fmt.Errorf("flows: next key: %w", err)
-		}
-		n++
-		k = next
-		kp = &k
-	}
-}
-
-// keys returns every key (for a dump or a flush).
+// keys returns every key of flows.
 func (t *flowTable) keys() ([]bpfKey, error) {
 	var out []bpfKey
 	var k bpfKey
@@ -274,17 +225,668 @@ func (t *flowTable) keys() ([]bpfKey, error) {
 	}
 }
 
-// monoClock converts bpf_ktime_get_ns (CLOCK_MONOTONIC) to wall time.
+// adopt rebuilds the slot table from one full walk of a pinned cache (a
+// restart). An entry whose slot is out of range or already named by
+// another entry (which a correct writer never leaves) gets a fresh slot
+// with zeroed counters.
+func (t *flowTable) adoptLocked() error {
+	claims := map[uint32]adoptedEntry{}
+	type reslot struct {
+		k bpfKey
+		e tcportFlowEntry
+	}
+	var again []reslot
+	err := t.walk(false, func(keys []bpfKey, vals []tcportFlowEntry) error {
+		for i := range keys {
+			s := vals[i].Slot
+			if _, dup := claims[s]; dup || s >= t.slots.max {
+				again = append(again, reslot{keys[i], vals[i]})
+				continue
+			}
+			claims[s] = adoptedEntry{key: keyFromBPF(keys[i]), long: readsLong(&vals[i].Acts)}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	t.slots.adopt(claims)
+	for _, r := range again {
+		s, ok := t.slots.take(keyFromBPF(r.k), readsLong(&r.e.Acts))
+		if !ok {
+			return errors.New("flows: no free slot while adopting the pinned cache")
+		}
+		r.e.Slot = s
+		if err := t.zero([]uint32{s}); err != nil {
+			return err
+		}
+		if err := t.m.Update(&r.k, entryBytes(&r.e), ebpf.UpdateExist); err != nil {
+			return fmt.Errorf("flows: re-slot an adopted entry: %w", err)
+		}
+	}
+	return nil
+}
+
+var zeroStats = make([]tcportFlowStats, 256)
+
+// zero clears the counters of slots (one syscall for a batch).
+func (t *flowTable) zero(slots []uint32) error {
+	if len(slots) == 1 {
+		if err := t.counters.Update(&slots[0], statsBytes(zeroStats[:1]), ebpf.UpdateAny); err != nil {
+			return fmt.Errorf("flow_counters: update: %w", err)
+		}
+		return nil
+	}
+	for lo := 0; lo < len(slots); lo += len(zeroStats) {
+		hi := min(lo+len(zeroStats), len(slots))
+		if _, err := t.counters.BatchUpdate(slots[lo:hi], zeroStats[:hi-lo], nil); err != nil {
+			return fmt.Errorf("flow_counters: batch update: %w", err)
+		}
+	}
+	return nil
+}
+
+// read returns the counters of a slot.
+func (t *flowTable) read(slot uint32) (tcportFlowStats, error) {
+	var st [1]tcportFlowStats
+	if err := t.counters.Lookup(&slot, statsBytes(st[:])); err != nil {
+		return tcportFlowStats{}, fmt.Errorf("flow_counters: lookup: %w", err)
+	}
+	return st[0], nil
+}
+
+// readsLong reports whether flow looks an entry's list up in long_lists.
+func readsLong(fast *tcportFlowActions) bool {
+	return fast.Flags&(flowSlowPath|flowUserspace) != 0 && fast.N == 0
+}
+
+// flowPut is one put, encoded.
+type flowPut struct {
+	key   datapath.FlowKey
+	bk    bpfKey
+	e     encodedList
+	flags datapath.PutFlags
+}
+
+// put installs one entry (Datapath.Put's semantics).
+func (t *flowTable) put(p *flowPut) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	defer t.wrote()
+	return t.putLocked(p)
+}
+
+func (t *flowTable) putLocked(p *flowPut) error {
+	slot, exists := t.slots.lookup(p.key)
+	if !exists && p.flags&(datapath.PutModify|datapath.PutResetStats) == 0 {
+		// Most puts install a new flow (an upcall's miss): one
+		// update creates it.
+		slot, ok := t.slots.take(p.key, p.e.long != nil || readsLong(&p.e.fast))
+		if !ok {
+			return datapath.ErrTooManyFlows
+		}
+		err := t.insert(p, slot)
+		if err == nil {
+			return nil
+		}
+		t.slots.release(slot)
+		if !errors.Is(err, datapath.ErrFlowExists) || p.flags&datapath.PutCreate != 0 {
+			return err
+		}
+		// Cached but not in the mirror: another writer's entry.
+	}
+	if !exists {
+		var err error
+		if slot, exists, err = t.adoptOne(p.key, &p.bk); err != nil {
+			return err
+		}
+	}
+	switch {
+	case p.flags&datapath.PutCreate != 0 && exists:
+		return datapath.ErrFlowExists
+	case !exists && p.flags&datapath.PutModify != 0:
+		return datapath.ErrNoSuchFlow
+	case !exists:
+		// PutResetStats alone on a missing key creates it.
+		slot, ok := t.slots.take(p.key, p.e.long != nil || readsLong(&p.e.fast))
+		if !ok {
+			return datapath.ErrTooManyFlows
+		}
+		if err := t.insert(p, slot); err != nil {
+			t.slots.release(slot)
+			return err
+		}
+		return nil
+	}
+	err := t.modify(p, slot)
+	if errors.Is(err, datapath.ErrNoSuchFlow) && p.flags&datapath.PutModify == 0 {
+		// Deleted behind the mirror's back (modify released the
+		// slot): Put creates it.
+		return t.putLocked(p)
+	}
+	return err
+}
+
+// adoptOne finds an entry missing from the mirror in the map (another
+// writer's) and gives it a slot of the mirror.
+func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, error) {
+	var v tcportFlowEntry
+	err := t.m.Lookup(bk, entryBytes(&v))
+	if errors.Is(err, ebpf.ErrKeyNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("flows: lookup: %w", err)
+	}
+	if t.slots.claim(v.Slot, key, readsLong(&v.Acts)) {
+		return v.Slot, true, nil // its own slot, with its counters
+	}
+	s, ok := t.slots.take(key, readsLong(&v.Acts))
+	if !ok {
+		return 0, false, datapath.ErrTooManyFlows
+	}
+	v.Slot = s
+	if err := t.zero([]uint32{s}); err != nil {
+		t.slots.release(s)
+		return 0, false, err
+	}
+	if err := t.m.Update(bk, entryBytes(&v), ebpf.UpdateExist); err != nil {
+		t.slots.release(s)
+		return 0, false, mapUpdateError(err)
+	}
+	return s, true, nil
+}
+
+// insert creates the entry of p in slot (already taken, not yet in the
+// kernel): its counters are zeroed first, so a reused slot never carries
+// the previous entry's packets.
+func (t *flowTable) insert(p *flowPut, slot uint32) error {
+	if err := t.zero([]uint32{slot}); err != nil {
+		return err
+	}
+	if err := t.writeLong(p, true); err != nil {
+		return err
+	}
+	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
+	err := t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateNoExist)
+	// bpf_mem_alloc refills its per-CPU caches asynchronously: a burst
+	// can drain them. The refill usually takes tens of microseconds, so
+	// back off from 20 µs (doubling, at most 1 ms a wait); the caller
+	// still gets ErrTooManyFlows after about 50 ms.
+	for wait, waited := 20*time.Microsecond, time.Duration(0); errors.Is(err, unix.ENOMEM) && waited < 50*time.Millisecond; wait = min(2*wait, time.Millisecond) {
+		time.Sleep(wait)
+		waited += wait
+		err = t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateNoExist)
+	}
+	return mapUpdateError(err)
+}
+
+// modify replaces the actions of the entry in slot, keeping its counters
+// unless PutResetStats.
+func (t *flowTable) modify(p *flowPut, slot uint32) error {
+	if p.flags&datapath.PutResetStats != 0 {
+		if err := t.zero([]uint32{slot}); err != nil {
+			return err
+		}
+	}
+	if err := t.writeLong(p, false); err != nil {
+		return err
+	}
+	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
+	err := mapUpdateError(t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateExist))
+	if errors.Is(err, datapath.ErrNoSuchFlow) {
+		t.slots.release(slot) // deleted behind the mirror's back
+	}
+	if err == nil && (p.e.long != nil || readsLong(&p.e.fast)) {
+		t.slots.long[slot] = true
+	}
+	return err
+}
+
+// writeLong writes or removes the entry's long list.
+func (t *flowTable) writeLong(p *flowPut, fresh bool) error {
+	if p.e.long != nil {
+		if err := t.long.Update(&p.bk, p.e.long, ebpf.UpdateAny); err != nil {
+			return fmt.Errorf("long_lists: update: %w", err)
+		}
+		return nil
+	}
+	if fresh && !readsLong(&p.e.fast) {
+		// A new entry that does not read long_lists needs no delete
+		// of a stale list: delete removes an entry's list with it.
+		return nil
+	}
+	if err := t.long.Delete(&p.bk); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return fmt.Errorf("long_lists: delete: %w", err)
+	}
+	return nil
+}
+
+func mapUpdateError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ebpf.ErrKeyExist):
+		return datapath.ErrFlowExists
+	case errors.Is(err, ebpf.ErrKeyNotExist):
+		return datapath.ErrNoSuchFlow
+	case errors.Is(err, unix.E2BIG), errors.Is(err, unix.ENOMEM):
+		return datapath.ErrTooManyFlows
+	}
+	return fmt.Errorf("flows: update: %w", err)
+}
+
+// putBatch installs puts in order, as put would one after the other. Runs
+// of new keys (not cached, no flags but PutCreate, no long list) go in with
+// one BPF_MAP_UPDATE_BATCH each; the rest one by one. errs[i] is set for
+// puts[i] (entries already failed by the caller are skipped).
+func (t *flowTable) putBatch(puts []flowPut, errs []error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	defer t.wrote()
+	var run []int
+	inRun := map[datapath.FlowKey]bool{}
+	for i := range puts {
+		if errs[i] != nil {
+			continue
+		}
+		p := &puts[i]
+		if inRun[p.key] {
+			t.insertRun(puts, run, errs)
+			run = run[:0]
+			clear(inRun)
+		}
+		_, cached := t.slots.lookup(p.key)
+		if cached || p.flags&^datapath.PutCreate != 0 || p.e.long != nil || readsLong(&p.e.fast) {
+			t.insertRun(puts, run, errs)
+			run = run[:0]
+			clear(inRun)
+			errs[i] = t.putLocked(p)
+			continue
+		}
+		run = append(run, i)
+		inRun[p.key] = true
+	}
+	t.insertRun(puts, run, errs)
+}
+
+// insertRun creates the entries puts[run], none of them in the mirror.
+// The kernel's batch update takes no BPF_NOEXIST (elem_flags accepts only
+// BPF_F_LOCK): every element is BPF_ANY, which is NOEXIST here because the
+// mirror says the keys are not cached. It stops at the first element that
+// fails and reports how many it did: that element then goes in one by one
+// (which retries ENOMEM and maps errors as put does), and the batch
+// carries on after it.
+func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
+	if len(run) == 0 {
+		return
+	}
+	slots := make([]uint32, 0, len(run))
+	todo := run[:0:0]
+	for _, i := range run {
+		s, ok := t.slots.take(puts[i].key, false)
+		if !ok {
+			errs[i] = datapath.ErrTooManyFlows
+			continue
+		}
+		slots = append(slots, s)
+		todo = append(todo, i)
+	}
+	if err := t.zero(slots); err != nil {
+		for j, i := range todo {
+			t.slots.release(slots[j])
+			errs[i] = err
+		}
+		return
+	}
+	keys := make([]bpfKey, len(todo))
+	vals := make([]tcportFlowEntry, len(todo))
+	for j, i := range todo {
+		keys[j] = puts[i].bk
+		vals[j] = tcportFlowEntry{Slot: slots[j], Acts: puts[i].e.fast}
+	}
+	for done := 0; done < len(todo); {
+		n, err := t.m.BatchUpdate(keys[done:], vals[done:], nil)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, ebpf.ErrNotSupported) {
+			n = 0
+		}
+		done += n
+		if done >= len(todo) {
+			break
+		}
+		// Element done failed: one by one.
+		i, slot := todo[done], slots[done]
+		err = mapUpdateError(t.m.Update(&keys[done], entryBytes(&vals[done]), ebpf.UpdateNoExist))
+		if errors.Is(err, datapath.ErrTooManyFlows) {
+			err = t.insert(&puts[i], slot) // retries a drained allocator
+		}
+		if err != nil {
+			t.slots.release(slot)
+			if errors.Is(err, datapath.ErrFlowExists) && puts[i].flags&datapath.PutCreate == 0 {
+				// Cached behind the mirror's back: Put modifies it.
+				err = t.putLocked(&puts[i])
+			}
+			errs[i] = err
+		}
+		done++
+	}
+}
+
+// get returns one entry with its counters.
+func (t *flowTable) get(key datapath.FlowKey, bk *bpfKey) (tcportFlowEntry, tcportFlowStats, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var v tcportFlowEntry
+	if err := t.m.Lookup(bk, entryBytes(&v)); errors.Is(err, ebpf.ErrKeyNotExist) {
+		return v, tcportFlowStats{}, datapath.ErrNoSuchFlow
+	} else if err != nil {
+		return v, tcportFlowStats{}, fmt.Errorf("flows: lookup: %w", err)
+	}
+	st, err := t.read(v.Slot)
+	return v, st, err
+}
+
+// delete removes one entry and returns its final counters.
+func (t *flowTable) delete(key datapath.FlowKey, bk *bpfKey) (tcportFlowStats, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	defer t.wrote()
+	return t.deleteLocked(key, bk)
+}
+
+func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowStats, error) {
+	slot, ok := t.slots.lookup(key)
+	long := ok && t.slots.long[slot]
+	if ok {
+		if err := t.m.Delete(bk); err != nil {
+			if errors.Is(err, ebpf.ErrKeyNotExist) {
+				t.slots.release(slot) // deleted behind the mirror's back
+				return tcportFlowStats{}, datapath.ErrNoSuchFlow
+			}
+			return tcportFlowStats{}, fmt.Errorf("flows: delete: %w", err)
+		}
+	} else {
+		// Not in the mirror: another writer's entry, if any.
+		var v tcportFlowEntry
+		if err := t.m.LookupAndDelete(bk, entryBytes(&v)); err != nil {
+			if errors.Is(err, ebpf.ErrKeyNotExist) {
+				return tcportFlowStats{}, datapath.ErrNoSuchFlow
+			}
+			return tcportFlowStats{}, fmt.Errorf("flows: delete: %w", err)
+		}
+		slot, long = v.Slot, true
+	}
+	st, err := t.read(slot)
+	if ok {
+		t.slots.release(slot)
+	}
+	if long {
+		if err := t.long.Delete(bk); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			return st, fmt.Errorf("long_lists: delete: %w", err)
+		}
+	}
+	return st, err
+}
+
+// deleteBatch removes keys (bks their encodings, nil where invalid: those
+// are ErrNoSuchFlow). Keys in the mirror go with BPF_MAP_DELETE_BATCH,
+// which stops at the first key it cannot delete: that one is handled one
+// by one and the batch carries on after it.
+func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []bool) ([]tcportFlowStats, []error) {
+	stats := make([]tcportFlowStats, len(keys))
+	errs := make([]error, len(keys))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	defer t.wrote()
+	var idx []int
+	var batch []bpfKey
+	seen := map[datapath.FlowKey]bool{}
+	for i := range keys {
+		if !valid[i] {
+			errs[i] = datapath.ErrNoSuchFlow
+			continue
+		}
+		if _, ok := t.slots.lookup(keys[i]); !ok || seen[keys[i]] {
+			idx = append(idx, -1-i) // one by one, after the batch
+			continue
+		}
+		seen[keys[i]] = true
+		idx = append(idx, i)
+		batch = append(batch, bks[i])
+	}
+	gone := make([]bool, len(batch))
+	for done := 0; done < len(batch); {
+		n, err := t.m.BatchDelete(batch[done:], nil)
+		for j := done; j < done+n; j++ {
+			gone[j] = true
+		}
+		done += n
+		if err == nil || done >= len(batch) {
+			break
+		}
+		// batch[done] failed: one by one below.
+		done++
+	}
+	b := 0
+	for _, i := range idx {
+		if i < 0 {
+			continue
+		}
+		j := b
+		b++
+		if !gone[j] {
+			stats[i], errs[i] = t.deleteLocked(keys[i], &bks[i])
+			continue
+		}
+		slot, _ := t.slots.lookup(keys[i])
+		long := t.slots.long[slot]
+		stats[i], errs[i] = t.read(slot)
+		t.slots.release(slot)
+		if long {
+			if err := t.long.Delete(&bks[i]); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) && errs[i] == nil {
+				errs[i] = fmt.Errorf("long_lists: delete: %w", err)
+			}
+		}
+	}
+	for _, i := range idx {
+		if i >= 0 {
+			continue
+		}
+		i = -1 - i
+		stats[i], errs[i] = t.deleteLocked(keys[i], &bks[i])
+	}
+	return stats, errs
+}
+
+// flush removes every entry.
+func (t *flowTable) flush() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	defer t.wrote()
+	err := t.walk(true, func([]bpfKey, []tcportFlowEntry) error { return nil })
+	t.slots.reset()
+	if err != nil {
+		return err
+	}
+	var lk bpfKey
+	var kp any
+	var lkeys []bpfKey
+	for {
+		var next bpfKey
+		err := t.long.NextKey(kp, &next)
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("long_lists: next key: %w", err)
+		}
+		lkeys = append(lkeys, next)
+		lk = next
+		kp = &lk
+	}
+	for i := range lkeys {
+		if err := t.long.Delete(&lkeys[i]); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			return fmt.Errorf("long_lists: delete: %w", err)
+		}
+	}
+	return nil
+}
+
+// count returns the number of entries.
+func (t *flowTable) count() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return uint64(t.slots.n)
+}
+
+// statsChunk is how many slots a statistics pass reads a syscall: 128 KiB
+// of counters.
+const statsChunk = 4096
+
+// scanCounters reads flow_counters in chunks of slots up to the
+// high-water mark. For each chunk it calls collect, with t.mu held (the
+// mirror as it was when the counters were read), with the slots and their
+// counters, then emit without the lock; an error from emit stops the scan.
+func (t *flowTable) scanCounters(collect func(slots []uint32, st []tcportFlowStats), emit func() error) error {
+	slots := make([]uint32, statsChunk)
+	st := make([]tcportFlowStats, statsChunk)
+	var cursor ebpf.MapBatchCursor
+	for read := uint32(0); ; {
+		t.mu.Lock()
+		if read >= t.slots.next {
+			t.mu.Unlock()
+			return nil
+		}
+		n, err := t.counters.BatchLookup(&cursor, slots, st, nil)
+		if err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			t.mu.Unlock()
+			return fmt.Errorf("flow_counters: batch lookup: %w", err)
+		}
+		collect(slots[:n], st[:n])
+		t.mu.Unlock()
+		if err := emit(); err != nil {
+			return err
+		}
+		read += uint32(n)
+		if n == 0 || err != nil {
+			return nil
+		}
+	}
+}
+
+// dumpStats calls fn with batches of keys in the mirror and their
+// counters, reading only flow_counters.
+func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
+	now := clock.now()
+	keys := make([]datapath.FlowKey, 0, batch)
+	stats := make([]datapath.FlowStats, 0, batch)
+	collect := func(slots []uint32, st []tcportFlowStats) {
+		for j, s := range slots {
+			if !t.slots.inUse(s) {
+				continue
+			}
+			keys = append(keys, t.slots.keys[s])
+			stats = append(stats, now.stats(&st[j]))
+		}
+	}
+	emit := func() error {
+		for len(keys) >= batch {
+			if err := fn(keys[:batch:batch], stats[:batch:batch]); err != nil {
+				return err
+			}
+			keys, stats = keys[batch:], stats[batch:]
+		}
+		return nil
+	}
+	if err := t.scanCounters(collect, emit); err != nil {
+		return err
+	}
+	if len(keys) > 0 {
+		return fn(keys, stats)
+	}
+	return nil
+}
+
+// dump walks flows and calls fn with each batch of entries and their
+// counters. The counters come from one pass over flow_counters made first
+// (a syscall per 4096 slots); an entry whose slot was allocated again
+// since (a new entry) reads its own.
+func (t *flowTable) dump(fn func(keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error) error {
+	var snap []tcportFlowStats
+	var snapGen []uint32
+	collect := func(slots []uint32, st []tcportFlowStats) {
+		for j, s := range slots {
+			if !t.slots.inUse(s) {
+				continue
+			}
+			for uint32(len(snap)) <= s {
+				snap = append(snap, tcportFlowStats{})
+				snapGen = append(snapGen, 0)
+			}
+			snap[s], snapGen[s] = st[j], t.slots.gen[s]
+		}
+	}
+	if err := t.scanCounters(collect, func() error { return nil }); err != nil {
+		return err
+	}
+	var st []tcportFlowStats
+	return t.walk(false, func(keys []bpfKey, vals []tcportFlowEntry) error {
+		st = st[:0]
+		t.mu.Lock()
+		for i := range vals {
+			s := vals[i].Slot
+			if s < uint32(len(snapGen)) && t.slots.inUse(s) && t.slots.gen[s] == snapGen[s] {
+				st = append(st, snap[s])
+				continue
+			}
+			c, err := t.read(s)
+			if err != nil {
+				t.mu.Unlock()
+				return err
+			}
+			st = append(st, c)
+		}
+		t.mu.Unlock()
+		return fn(keys, vals, st)
+	})
+}
+
+// monoClock converts bpf_ktime_get_coarse_ns (CLOCK_MONOTONIC, at tick
+// resolution) to wall time.
 type monoClock struct{}
 
-func (monoClock) toTime(ns uint64) time.Time {
+// clockNow is one reading of both clocks, to convert many times.
+type clockNow struct {
+	mono uint64
+	wall time.Time
+}
+
+func (monoClock) now() clockNow {
 	var ts unix.Timespec
 	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		return clockNow{}
+	}
+	return clockNow{mono: uint64(ts.Nano()), wall: time.Now()}
+}
+
+func (c clockNow) toTime(ns uint64) time.Time {
+	if c.wall.IsZero() {
 		return time.Time{}
 	}
-	now := uint64(ts.Nano())
-	if ns > now {
-		return time.Now()
+	if ns > c.mono {
+		return c.wall
 	}
-	return time.Now().Add(-time.Duration(now - ns))
+	return c.wall.Add(-time.Duration(c.mono - ns))
+}
+
+// stats converts an entry's counters.
+func (c clockNow) stats(st *tcportFlowStats) datapath.FlowStats {
+	s := datapath.FlowStats{Packets: st.Packets, Bytes: st.Bytes, TCPFlags: uint16(st.TcpFlags)}
+	if st.UsedNs != 0 {
+		s.Used = c.toTime(st.UsedNs)
+	}
+	return s
 }

@@ -11,7 +11,7 @@ import (
 // directly (entryBytes, decodeUpcall) have no padding, so their memory is
 // what encoding/binary (and the C side) would have.
 func TestEntryBytesLayout(t *testing.T) {
-	e := tcportFlowEntry{Stats: tcportFlowStats{Packets: 1, Bytes: 2, UsedNs: 3, TcpFlags: 4}}
+	e := tcportFlowEntry{Slot: 12345}
 	e.Acts.Flags, e.Acts.N = 5, 2
 	e.Acts.A[1] = tcportAction{Kind: 6, B: 7, H: 8, W: 9, Data: [16]uint8{10, 11}}
 	want, err := binary.Append(nil, binary.NativeEndian, &e)
@@ -20,6 +20,14 @@ func TestEntryBytesLayout(t *testing.T) {
 	}
 	if got := entryBytes(&e); !bytes.Equal(got, want) {
 		t.Errorf("entryBytes differs from encoding/binary (padding in tcportFlowEntry?)")
+	}
+	st := []tcportFlowStats{{Packets: 1, Bytes: 2, UsedNs: 3, TcpFlags: 4}, {Packets: 5}}
+	want, err = binary.Append(nil, binary.NativeEndian, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := statsBytes(st); !bytes.Equal(got, want) || statsSize != 32 {
+		t.Errorf("statsBytes differs from encoding/binary, or flow_stats is not 32 bytes (%d)", statsSize)
 	}
 	if n := binary.Size(tcportUpcallMeta{}); n != int(unsafe.Sizeof(tcportUpcallMeta{})) || n != metaSize {
 		t.Errorf("upcall_meta: binary size %d, memory size %d", n, unsafe.Sizeof(tcportUpcallMeta{}))
@@ -42,7 +50,12 @@ func TestFlowKeyLayout(t *testing.T) {
 	if n := binary.Size(bpfKey{}); n != int(unsafe.Sizeof(bpfKey{})) {
 		t.Errorf("flow_key: binary size %d, memory size %d (padding)", n, unsafe.Sizeof(bpfKey{}))
 	}
-	if entrySize%8 != 0 {
-		t.Errorf("flow_entry size %d is not a multiple of 8: per-CPU values would have gaps", entrySize)
+	ks := []bpfKey{{InPort: 1}, {TpDst: 2}}
+	want, err := binary.Append(nil, binary.NativeEndian, ks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(keysBytes(ks), want) {
+		t.Error("keysBytes differs from encoding/binary")
 	}
 }

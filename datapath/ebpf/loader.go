@@ -34,7 +34,14 @@ func linksDir(pinDir string) string { return filepath.Join(pinDir, "links") }
 // by name under pinDir/maps, and maps already pinned there are reused with
 // their contents, so a restarted process finds the cached flows. maxFlows
 // sizes a new flow cache (0: the C default); a pinned cache keeps its size.
-func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
+//
+// A pinned flow cache of another layout (an older xvs: a per-CPU hash with
+// the counters in its values) cannot be reused: with recreate (the process
+// that runs the datapath) its pin is removed and the cache starts empty,
+// the ports' pinned links moving to the new programs on reattach;
+// otherwise (a management handle, which must not pull the cache from
+// under a running process) loading fails saying so.
+func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error) {
 	spec, err := loadTcport()
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
@@ -42,16 +49,15 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 	if maxFlows > 0 {
 		spec.Maps["flows"].MaxEntries = maxFlows
 	}
+	
 	opts := &ebpf.CollectionOptions{}
 	if pinDir != "" {
 		dir := mapsDir(pinDir)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		// A pinned cache keeps its size: reuse it as it is.
-		if m, err := ebpf.LoadPinnedMap(filepath.Join(dir, "flows"), nil); err == nil {
-			spec.Maps["flows"].MaxEntries = m.MaxEntries()
-			m.Close()
+		if err := checkPinnedFlows(dir, spec.Maps["flows"], recreate); err != nil {
+			return nil, err
 		}
 		for name, m := range spec.Maps {
 			if name == "scratch_map" || name == "exec_map" {
@@ -61,6 +67,8 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		}
 		opts.Maps.PinPath = dir
 	}
+	// Every entry of flows names one slot of flow_counters.
+	spec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
 	o := &objects{}
 	if err := spec.LoadAndAssign(&o.tc, opts); err != nil {
 		return nil, fmt.Errorf("load tc programs: %w", verifierError(err))
@@ -71,8 +79,9 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
+	xspec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
 	repl := map[string]*ebpf.Map{
-		"flows": o.tc.Flows, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
+		"flows": o.tc.Flows, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
 		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap,
@@ -82,6 +91,38 @@ func loadObjects(pinDir string, maxFlows uint32) (*objects, error) {
 		return nil, fmt.Errorf("load xdp program: %w", verifierError(err))
 	}
 	return o, nil
+}
+
+// errIncompatiblePin says the pinned flow cache has another layout.
+var errIncompatiblePin = errors.New("pinned flow cache has the layout of another xvs version")
+
+// checkPinnedFlows compares the pinned flows map, if any, with spec. A
+// compatible one keeps its size (spec takes it). An incompatible one is
+// removed with recreate, otherwise reported.
+func checkPinnedFlows(dir string, spec *ebpf.MapSpec, recreate bool) error {
+	path := filepath.Join(dir, "flows")
+	m, err := ebpf.LoadPinnedMap(path, nil)
+	if err != nil {
+		return nil // none yet (or unreadable: the load says why)
+	}
+	defer m.Close()
+	if m.Type() == spec.Type && m.KeySize() == spec.KeySize && m.ValueSize() == spec.ValueSize && m.Flags() == spec.Flags {
+		spec.MaxEntries = m.MaxEntries()
+		return nil
+	}
+	if !recreate {
+		return fmt.Errorf("load: %w: %s is a %v of %d-byte values, this xvs needs a %v of %d-byte values (restart the process that runs the datapath with this xvs, or remove %s)",
+			errIncompatiblePin, path, m.Type(), m.ValueSize(), spec.Type, spec.ValueSize, filepath.Dir(dir))
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("load: remove the incompatible flow cache %s: %w", path, err)
+	}
+	// long_lists holds the old cache's long action lists: drop them too
+	// (its layout is unchanged, the load pins a new one).
+	if err := os.Remove(filepath.Join(dir, "long_lists")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("load: %w", err)
+	}
+	return nil
 }
 
 // verifierError keeps the end of a verifier log, where the reason is.

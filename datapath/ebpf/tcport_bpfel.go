@@ -37,9 +37,10 @@ type tcportFlowActions struct {
 }
 
 type tcportFlowEntry struct {
-	_     structs.HostLayout
-	Stats tcportFlowStats
-	Acts  tcportFlowActions
+	_    structs.HostLayout
+	Slot uint32
+	Pad  uint32
+	Acts tcportFlowActions
 }
 
 type tcportFlowKey struct {
@@ -77,8 +78,8 @@ type tcportFlowStats struct {
 	Packets  uint64
 	Bytes    uint64
 	UsedNs   uint64
-	TcpFlags uint16
-	Pad      [3]uint16
+	TcpFlags uint32
+	Pad      uint32
 }
 
 type tcportLongActions struct {
@@ -179,6 +180,8 @@ const (
 const (
 	tcportMapDpStats       = "dp_stats"
 	tcportMapExecMap       = "exec_map"
+	tcportMapFlowCounters  = "flow_counters"
+	tcportMapFlowWrites    = "flow_writes"
 	tcportMapFlows         = "flows"
 	tcportMapLongLists     = "long_lists"
 	tcportMapMeters        = "meters"
@@ -243,6 +246,8 @@ type tcportProgramSpecs struct {
 type tcportMapSpecs struct {
 	DpStats      *ebpf.MapSpec `ebpf:"dp_stats"`
 	ExecMap      *ebpf.MapSpec `ebpf:"exec_map"`
+	FlowCounters *ebpf.MapSpec `ebpf:"flow_counters"`
+	FlowWrites   *ebpf.MapSpec `ebpf:"flow_writes"`
 	Flows        *ebpf.MapSpec `ebpf:"flows"`
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
@@ -281,6 +286,8 @@ func (o *tcportObjects) Close() error {
 type tcportMaps struct {
 	DpStats      *ebpf.Map `ebpf:"dp_stats"`
 	ExecMap      *ebpf.Map `ebpf:"exec_map"`
+	FlowCounters *ebpf.Map `ebpf:"flow_counters"`
+	FlowWrites   *ebpf.Map `ebpf:"flow_writes"`
 	Flows        *ebpf.Map `ebpf:"flows"`
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
@@ -295,6 +302,8 @@ func (m *tcportMaps) Close() error {
 	return _TcportClose(
 		m.DpStats,
 		m.ExecMap,
+		m.FlowCounters,
+		m.FlowWrites,
 		m.Flows,
 		m.LongLists,
 		m.Meters,

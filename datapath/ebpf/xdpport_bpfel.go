@@ -18,6 +18,8 @@ import (
 const (
 	xdpportMapDpStats        = "dp_stats"
 	xdpportMapExecMap        = "exec_map"
+	xdpportMapFlowCounters   = "flow_counters"
+	xdpportMapFlowWrites     = "flow_writes"
 	xdpportMapFlows          = "flows"
 	xdpportMapLongLists      = "long_lists"
 	xdpportMapMeters         = "meters"
@@ -80,6 +82,8 @@ type xdpportProgramSpecs struct {
 type xdpportMapSpecs struct {
 	DpStats      *ebpf.MapSpec `ebpf:"dp_stats"`
 	ExecMap      *ebpf.MapSpec `ebpf:"exec_map"`
+	FlowCounters *ebpf.MapSpec `ebpf:"flow_counters"`
+	FlowWrites   *ebpf.MapSpec `ebpf:"flow_writes"`
 	Flows        *ebpf.MapSpec `ebpf:"flows"`
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
@@ -118,6 +122,8 @@ func (o *xdpportObjects) Close() error {
 type xdpportMaps struct {
 	DpStats      *ebpf.Map `ebpf:"dp_stats"`
 	ExecMap      *ebpf.Map `ebpf:"exec_map"`
+	FlowCounters *ebpf.Map `ebpf:"flow_counters"`
+	FlowWrites   *ebpf.Map `ebpf:"flow_writes"`
 	Flows        *ebpf.Map `ebpf:"flows"`
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
@@ -132,6 +138,8 @@ func (m *xdpportMaps) Close() error {
 	return _XdpportClose(
 		m.DpStats,
 		m.ExecMap,
+		m.FlowCounters,
+		m.FlowWrites,
 		m.Flows,
 		m.LongLists,
 		m.Meters,

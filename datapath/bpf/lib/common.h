@@ -183,20 +183,24 @@ struct long_actions {
 	struct action a[XVS_MAX_LONG_ACTIONS];
 };
 
-/* Per-CPU statistics of one cache entry. */
+/* The counters of one cache entry: flow_counters[slot] of its flows value.
+ * One plain array shared by every CPU (updated with atomic adds: an exact
+ * flow is nearly always handled on one CPU, so they are uncontended), 32
+ * bytes an entry, preallocated with the cache. */
 struct flow_stats {
 	__u64 packets;
 	__u64 bytes;
-	__u64 used_ns;  /* bpf_ktime_get_ns() of the last packet */
-	__u16 tcp_flags;
-	__u16 pad[3];
+	__u64 used_ns;  /* bpf_ktime_get_coarse_ns() of the last packet */
+	__u32 tcp_flags;
+	__u32 pad;
 };
 
-/* The value of the flows map: a per-CPU hash, so that every CPU updates
- * its own statistics without atomics and one lookup finds both. Userspace
- * writes the same action list to every CPU's copy. */
+/* The value of the flows map: the action list and the slot of the entry's
+ * counters in flow_counters. Userspace allocates slots (and zeroes a slot
+ * before it names it in an entry); the programs only read them. */
 struct flow_entry {
-	struct flow_stats stats;
+	__u32 slot;
+	__u32 pad;
 	struct flow_actions acts;
 };
 

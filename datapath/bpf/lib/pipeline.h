@@ -67,10 +67,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 		return VERDICT_DROP;
 	}
 	dp_count(DP_HIT);
-	e->stats.packets++;
-	e->stats.bytes += len;
-	e->stats.used_ns = bpf_ktime_get_ns();
-	e->stats.tcp_flags |= s->key.tcp_flags;
+	flow_count(e, len, s->key.tcp_flags);
 	if (e->acts.flags & slow_mask) {
 		dp_count(DP_SLOWPATH);
 		upcall(ctx, s, (e->acts.flags & FLOW_F_SLOWPATH) ? UPCALL_SLOWPATH : UPCALL_INTERNAL, 0);

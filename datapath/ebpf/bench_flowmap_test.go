@@ -1,0 +1,113 @@
+package ebpf
+
+import (
+	"testing"
+
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/packet"
+)
+
+// The flow cache's maps with a cache the size the flow-setup scenario
+// leaves behind (100,000 entries): what a revalidation pass and a batch of
+// new flows cost.
+
+const benchCacheSize = 100000
+
+// benchKeys returns n distinct UDP keys on inPort.
+func benchKeys(b testing.TB, n int) []datapath.FlowKey {
+	k0 := packet.Extract(benchFrames(b, 1)[0], inPort)
+	keys := make([]datapath.FlowKey, n)
+	for i := range keys {
+		k := k0
+		k.TPSrc, k.TPDst = uint16(1024+i%60000), uint16(9+i/60000)
+		keys[i] = k
+	}
+	return keys
+}
+
+func newBenchDatapath(b *testing.B, maxFlows uint32) *Datapath {
+	b.Helper()
+	d, err := New(Config{Name: "xbp-bench", PinDir: testPinDir(b), MaxFlows: maxFlows})
+	if err != nil {
+		b.Fatalf("New: %v", err)
+	}
+	b.Cleanup(func() { d.Close() })
+	fakePorts(b, d)
+	return d
+}
+
+// fillCache installs keys, one output each.
+func fillCache(b *testing.B, d *Datapath, keys []datapath.FlowKey) {
+	acts := []datapath.Action{datapath.Output{Port: outPort}}
+	for _, k := range keys {
+		if err := d.Put(k, acts, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPutBatch: PutBatch of new entries, 256 a batch; ns/op is per
+// entry.
+func BenchmarkPutBatch(b *testing.B) {
+	d := newBenchDatapath(b, 200000)
+	keys := benchKeys(b, 100000)
+	acts := []datapath.Action{datapath.Output{Port: outPort}}
+	const batch = 256
+	puts := make([]datapath.FlowPut, 0, batch)
+	b.ResetTimer()
+	done := 0
+	for done < b.N {
+		lo := done % len(keys)
+		if lo == 0 && done > 0 {
+			b.StopTimer()
+			d.Flush()
+			b.StartTimer()
+		}
+		n := min(batch, b.N-done, len(keys)-lo)
+		puts = puts[:0]
+		for _, k := range keys[lo : lo+n] {
+			puts = append(puts, datapath.FlowPut{Key: k, Actions: acts})
+		}
+		for i, err := range d.PutBatch(puts) {
+			if err != nil {
+				b.Fatalf("entry %d: %v", i, err)
+			}
+		}
+		done += n
+	}
+}
+
+// BenchmarkDump100k: Dump of a 100,000-entry cache; one op is the whole
+// dump.
+func BenchmarkDump100k(b *testing.B) {
+	d := newBenchDatapath(b, 200000)
+	fillCache(b, d, benchKeys(b, benchCacheSize))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		if err := d.Dump(0, func(fs []datapath.Flow) error { n += len(fs); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if n != benchCacheSize {
+			b.Fatalf("dumped %d entries", n)
+		}
+	}
+}
+
+// BenchmarkDumpStats100k: DumpStats of a 100,000-entry cache.
+func BenchmarkDumpStats100k(b *testing.B) {
+	d := newBenchDatapath(b, 200000)
+	fillCache(b, d, benchKeys(b, benchCacheSize))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		if err := d.DumpStats(0, func(ks []datapath.FlowKey, _ []datapath.FlowStats) error { n += len(ks); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if n != benchCacheSize {
+			b.Fatalf("dumped %d entries", n)
+		}
+	}
+}
