@@ -793,12 +793,15 @@ func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.Flo
 		}
 	}
 	emit := func() error {
-		for len(keys) >= batch {
-			if err := fn(keys[:batch:batch], stats[:batch:batch]); err != nil {
+		i := 0
+		for ; len(keys)-i >= batch; i += batch {
+			if err := fn(keys[i:i+batch:i+batch], stats[i:i+batch:i+batch]); err != nil {
 				return err
 			}
-			keys, stats = keys[batch:], stats[batch:]
 		}
+		// The rest to the front: the buffers keep their size instead of
+		// being allocated again as the dump moves on.
+		keys, stats = keys[:copy(keys, keys[i:])], stats[:copy(stats, stats[i:])]
 		return nil
 	}
 	if err := t.scanCounters(collect, emit); err != nil {
