@@ -275,10 +275,10 @@ func (s *Switch) pullAll() {
 	if len(s.cache.entries) == 0 {
 		return
 	}
-	err := s.dp.Dump(0, func(fs []datapath.Flow) error {
-		for i := range fs {
-			if e := s.cache.entries[fs[i].Key]; e != nil {
-				s.credit(e, fs[i].Stats)
+	err := s.dp.DumpStats(0, func(keys []datapath.FlowKey, stats []datapath.FlowStats) error {
+		for i := range keys {
+			if e := s.cache.entries[keys[i]]; e != nil {
+				s.credit(e, stats[i])
 			}
 		}
 		return nil
