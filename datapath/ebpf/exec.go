@@ -35,6 +35,12 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 		_, err := d.runBPF(frame, inPort, key, acts, 0)
 		return err
 	}
+	return d.executeInGo(frame, inPort, key, acts)
+}
+
+// executeInGo is execute's Go path (a function of its own so that the
+// key its closures capture is not moved to the heap on the BPF path).
+func (d *Datapath) executeInGo(frame []byte, inPort uint32, key datapath.FlowKey, acts []datapath.Action) error {
 	var err error
 	packet.Execute(frame, acts, packet.Env{
 		Output: func(port uint32, f []byte) {
@@ -66,7 +72,8 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 // map only when the next one differs, and the run options runBPF reuses.
 type execLast struct {
 	req  tcportExecReq
-	ok   bool // req is what exec_map holds
+	ok   bool          // req is what exec_map holds
+	next tcportExecReq // the request being run
 	opts ebpf.RunOptions
 }
 
@@ -81,23 +88,24 @@ func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, lis
 	if err != nil {
 		return 0, err
 	}
-	req := tcportExecReq{InPort: inPort, StandinLen: standinLen, Acts: e.fast}
 	d.execMu.Lock()
 	defer d.execMu.Unlock()
-	if !d.execLast.ok || d.execLast.req != req {
+	x := &d.execLast // the request is built there: no allocation a run
+	x.next = tcportExecReq{InPort: inPort, StandinLen: standinLen, Acts: e.fast}
+	if !x.ok || x.next != x.req {
 		// Packets of one flow (and new flows with the same actions, as
 		// a burst of misses) run the same request: one system call less
 		// each. Only runBPF writes exec_map, and the BPF side only reads
 		// it; a failed update leaves it unknown.
-		d.execLast.ok = false
-		if err := d.objs.tc.ExecMap.Update(uint32(0), &req, ebpf.UpdateAny); err != nil {
+		x.ok = false
+		if err := d.objs.tc.ExecMap.Update(uint32(0), &x.next, ebpf.UpdateAny); err != nil {
 			return 0, fmt.Errorf("execute: exec_map: %w", err)
 		}
-		d.execLast = execLast{req: req, ok: true}
+		x.req, x.ok = x.next, true
 	}
-	d.execLast.opts.Data = frame
-	ret, err := d.objs.tc.XvsTcExec.Run(&d.execLast.opts)
-	d.execLast.opts.Data = nil // do not keep the frame
+	x.opts.Data = frame
+	ret, err := d.objs.tc.XvsTcExec.Run(&x.opts)
+	x.opts.Data = nil // do not keep the frame
 	if err != nil {
 		return 0, fmt.Errorf("execute: %d-byte frame: %w", len(frame), err)
 	}
