@@ -86,6 +86,11 @@ func Run(t *testing.T, h Harness) {
 		{"Execute", testExecute},
 		{"CountersExact", testCountersExact},
 		{"Ports", testPorts},
+		{"PutBatch", testPutBatch},
+		{"PutBatchFull", testPutBatchFull},
+		{"DeleteBatch", testDeleteBatch},
+		{"DumpStats", testDumpStats},
+		{"ReuseZero", testReuseZero},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) { s.fn(t, h) })

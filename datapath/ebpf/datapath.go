@@ -123,6 +123,7 @@ func New(cfg Config) (*Datapath, error) {
 	}
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
+		d.flows.close()
 		objs.Close()
 		return nil, err
 	}
@@ -133,12 +134,14 @@ func New(cfg Config) (*Datapath, error) {
 		return d, nil
 	}
 	if err := d.reattach(); err != nil {
+		d.flows.close()
 		objs.Close()
 		return nil, err
 	}
 	d.reader, err = perf.NewReader(objs.tc.Upcalls, cfg.PerCPUBuffer)
 	if err != nil {
 		d.closeLinks()
+		d.flows.close()
 		objs.Close()
 		return nil, fmt.Errorf("datapath: upcall reader: %w", err)
 	}
@@ -188,6 +191,7 @@ func (d *Datapath) Close() error {
 	}
 	d.closed = true
 	d.closeLinks()
+	d.flows.close()
 	return errors.Join(err, d.objs.Close())
 }
 
@@ -267,8 +271,7 @@ func (d *Datapath) needsSKB(list []datapath.Action) bool {
 		if !ok {
 			continue
 		}
-		r, err := d.ports.get(o.Port)
-		if err == nil && r.flags&portFlagSKB != 0 {
+		if d.ports.needsSKB(o.Port) {
 			return true
 		}
 	}
@@ -293,12 +296,12 @@ func (d *Datapath) get(key datapath.FlowKey) (datapath.Flow, error) {
 	if err != nil {
 		return datapath.Flow{}, err
 	}
-	return d.flow(&bk, &v, &st, d.clock.now())
+	return d.flow(key, &bk, &v, &st, d.clock.now())
 }
 
 // flow builds a datapath.Flow from an entry and its counters.
-func (d *Datapath) flow(k *bpfKey, v *tcportFlowEntry, st *tcportFlowStats, now clockNow) (datapath.Flow, error) {
-	f := datapath.Flow{Key: keyFromBPF(*k), Mask: datapath.ExactMask()}
+func (d *Datapath) flow(fk datapath.FlowKey, k *bpfKey, v *tcportFlowEntry, st *tcportFlowStats, now clockNow) (datapath.Flow, error) {
+	f := datapath.Flow{Key: fk, Mask: datapath.ExactMask()}
 	var long *tcportLongActions
 	if readsLong(&v.Acts) {
 		long = new(tcportLongActions)
@@ -349,9 +352,9 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	}
 	now := d.clock.now()
 	out := make([]datapath.Flow, 0, batch)
-	err := d.flows.dump(func(keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error {
+	err := d.flows.dump(func(fks []datapath.FlowKey, keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error {
 		for i := range keys {
-			f, err := d.flow(&keys[i], &vals[i], &st[i], now)
+			f, err := d.flow(fks[i], &keys[i], &vals[i], &st[i], now)
 			if err != nil {
 				return err
 			}

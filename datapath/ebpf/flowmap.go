@@ -3,7 +3,9 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -38,25 +40,55 @@ type flowTable struct {
 	manage bool
 	seen   uint64
 
+	// mem is flow_counters mapped into the process (BPF_F_MMAPABLE):
+	// slot i's counters are mem[i]. The programs add to them with atomic
+	// instructions; Go reads them with atomic loads.
+	mem []tcportFlowStats
+	raw []byte // the mapping, for munmap
+
 	// mu serialises changes to the cache (a kernel update and the mirror
 	// change that goes with it are one step) and guards slots.
 	mu    sync.Mutex
 	slots *slotTable
+
+	runKeys []bpfKey          // insertRun's scratch
+	runVals []tcportFlowEntry // insertRun's scratch
 }
 
 func newFlowTable(flows, counters, long, writes *ebpf.Map, manage bool) (*flowTable, error) {
 	t := &flowTable{m: flows, counters: counters, long: long, writes: writes, manage: manage,
 		slots: newSlotTable(flows.MaxEntries(), manage)}
+	if counters.MaxEntries() != flows.MaxEntries() || int(counters.ValueSize()) != statsSize {
+		return nil, fmt.Errorf("flow_counters: %d slots of %d bytes for %d flows", counters.MaxEntries(), counters.ValueSize(), flows.MaxEntries())
+	}
+	size := int(counters.MaxEntries()) * statsSize
+	raw, err := unix.Mmap(counters.FD(), 0, (size+os.Getpagesize()-1)&^(os.Getpagesize()-1), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("flow_counters: mmap: %w", err)
+	}
+	t.raw = raw
+	t.mem = unsafe.Slice((*tcportFlowStats)(unsafe.Pointer(&raw[0])), counters.MaxEntries())
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var err error
 	if t.seen, err = t.readWrites(); err != nil {
+		t.close()
 		return nil, err
 	}
 	if err := t.adoptLocked(); err != nil {
+		t.close()
 		return nil, err
 	}
 	return t, nil
+}
+
+// close unmaps the counters (the maps are closed with the objects).
+func (t *flowTable) close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.raw != nil {
+		unix.Munmap(t.raw)
+		t.raw, t.mem = nil, nil
+	}
 }
 
 func (t *flowTable) readWrites() (uint64, error) {
@@ -82,11 +114,15 @@ func (t *flowTable) wrote() {
 
 // sync rebuilds the mirror when a management handle changed the cache.
 func (t *flowTable) sync() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.syncLocked()
+}
+
+func (t *flowTable) syncLocked() error {
 	if t.manage {
 		return nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	n, err := t.readWrites()
 	if err != nil || n == t.seen {
 		return err
@@ -117,6 +153,10 @@ func entriesBytes(es []tcportFlowEntry) []byte {
 		return nil
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&es[0])), len(es)*entrySize)
+}
+
+func keyBytes(k *bpfKey) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(k)), keySize)
 }
 
 func keysBytes(ks []bpfKey) []byte {
@@ -267,32 +307,23 @@ func (t *flowTable) adoptLocked() error {
 	return nil
 }
 
-var zeroStats = make([]tcportFlowStats, 256)
-
-// zero clears the counters of slots (one syscall for a batch).
+// zero clears the counters of slots. No program counts in them yet (no
+// entry names them), so plain stores do.
 func (t *flowTable) zero(slots []uint32) error {
-	if len(slots) == 1 {
-		if err := t.counters.Update(&slots[0], statsBytes(zeroStats[:1]), ebpf.UpdateAny); err != nil {
-			return fmt.Errorf("flow_counters: update: %w", err)
-		}
-		return nil
-	}
-	for lo := 0; lo < len(slots); lo += len(zeroStats) {
-		hi := min(lo+len(zeroStats), len(slots))
-		if _, err := t.counters.BatchUpdate(slots[lo:hi], zeroStats[:hi-lo], nil); err != nil {
-			return fmt.Errorf("flow_counters: batch update: %w", err)
-		}
+	for _, s := range slots {
+		t.mem[s] = tcportFlowStats{}
 	}
 	return nil
 }
 
 // read returns the counters of a slot.
 func (t *flowTable) read(slot uint32) (tcportFlowStats, error) {
-	var st [1]tcportFlowStats
-	if err := t.counters.Lookup(&slot, statsBytes(st[:])); err != nil {
-		return tcportFlowStats{}, fmt.Errorf("flow_counters: lookup: %w", err)
+	if slot >= uint32(len(t.mem)) {
+		return tcportFlowStats{}, fmt.Errorf("flow_counters: slot %d out of range", slot)
 	}
-	return st[0], nil
+	c := &t.mem[slot]
+	return tcportFlowStats{Packets: atomic.LoadUint64(&c.Packets), Bytes: atomic.LoadUint64(&c.Bytes),
+		UsedNs: atomic.LoadUint64(&c.UsedNs), TcpFlags: atomic.LoadUint32(&c.TcpFlags)}, nil
 }
 
 // readsLong reports whether flow looks an entry's list up in long_lists.
@@ -371,7 +402,7 @@ func (t *flowTable) putLocked(p *flowPut) error {
 // writer's) and gives it a slot of the mirror.
 func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, error) {
 	var v tcportFlowEntry
-	err := t.m.Lookup(bk, entryBytes(&v))
+	err := t.m.Lookup(keyBytes(bk), entryBytes(&v))
 	if errors.Is(err, ebpf.ErrKeyNotExist) {
 		return 0, false, nil
 	}
@@ -390,7 +421,7 @@ func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, er
 		t.slots.release(s)
 		return 0, false, err
 	}
-	if err := t.m.Update(bk, entryBytes(&v), ebpf.UpdateExist); err != nil {
+	if err := t.m.Update(keyBytes(bk), entryBytes(&v), ebpf.UpdateExist); err != nil {
 		t.slots.release(s)
 		return 0, false, mapUpdateError(err)
 	}
@@ -408,7 +439,7 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 		return err
 	}
 	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
-	err := t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateNoExist)
+	err := t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateNoExist)
 	// bpf_mem_alloc refills its per-CPU caches asynchronously: a burst
 	// can drain them. The refill usually takes tens of microseconds, so
 	// back off from 20 µs (doubling, at most 1 ms a wait); the caller
@@ -416,7 +447,7 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 	for wait, waited := 20*time.Microsecond, time.Duration(0); errors.Is(err, unix.ENOMEM) && waited < 50*time.Millisecond; wait = min(2*wait, time.Millisecond) {
 		time.Sleep(wait)
 		waited += wait
-		err = t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateNoExist)
+		err = t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateNoExist)
 	}
 	return mapUpdateError(err)
 }
@@ -433,7 +464,7 @@ func (t *flowTable) modify(p *flowPut, slot uint32) error {
 		return err
 	}
 	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
-	err := mapUpdateError(t.m.Update(&p.bk, entryBytes(&e), ebpf.UpdateExist))
+	err := mapUpdateError(t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateExist))
 	if errors.Is(err, datapath.ErrNoSuchFlow) {
 		t.slots.release(slot) // deleted behind the mirror's back
 	}
@@ -484,82 +515,93 @@ func (t *flowTable) putBatch(puts []flowPut, errs []error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	defer t.wrote()
+	// A batch overwrites keys it believes new (see insertRun): make sure
+	// the mirror knows what a management handle added.
+	if err := t.syncLocked(); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return
+	}
+	// A run's keys take their slots (and so enter the mirror) as they
+	// join it: a key repeated in the batch then reads as cached, and the
+	// run goes in before it is put as a modify.
 	var run []int
-	inRun := map[datapath.FlowKey]bool{}
+	var slots []uint32
+	flush := func() {
+		t.insertRun(puts, run, slots, errs)
+		run, slots = run[:0], slots[:0]
+	}
 	for i := range puts {
 		if errs[i] != nil {
 			continue
 		}
 		p := &puts[i]
-		if inRun[p.key] {
-			t.insertRun(puts, run, errs)
-			run = run[:0]
-			clear(inRun)
-		}
 		_, cached := t.slots.lookup(p.key)
 		if cached || p.flags&^datapath.PutCreate != 0 || p.e.long != nil || readsLong(&p.e.fast) {
-			t.insertRun(puts, run, errs)
-			run = run[:0]
-			clear(inRun)
+			flush()
 			errs[i] = t.putLocked(p)
 			continue
 		}
+		slot, ok := t.slots.take(p.key, false)
+		if !ok {
+			// Full unless the run fails somewhere, as it would one
+			// by one.
+			flush()
+			if slot, ok = t.slots.take(p.key, false); !ok {
+				errs[i] = datapath.ErrTooManyFlows
+				continue
+			}
+		}
 		run = append(run, i)
-		inRun[p.key] = true
+		slots = append(slots, slot)
 	}
-	t.insertRun(puts, run, errs)
+	flush()
 }
 
-// insertRun creates the entries puts[run], none of them in the mirror.
-// The kernel's batch update takes no BPF_NOEXIST (elem_flags accepts only
+// insertRun creates the entries puts[run] in slots (taken for them, not
+// yet in the kernel). The kernel's batch update takes no BPF_NOEXIST (elem_flags accepts only
 // BPF_F_LOCK): every element is BPF_ANY, which is NOEXIST here because the
-// mirror says the keys are not cached. It stops at the first element that
+// mirror said the keys were not cached. It stops at the first element that
 // fails and reports how many it did: that element then goes in one by one
 // (which retries ENOMEM and maps errors as put does), and the batch
 // carries on after it.
-func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
+func (t *flowTable) insertRun(puts []flowPut, run []int, slots []uint32, errs []error) {
 	if len(run) == 0 {
 		return
 	}
-	slots := make([]uint32, 0, len(run))
-	todo := run[:0:0]
-	for _, i := range run {
-		s, ok := t.slots.take(puts[i].key, false)
-		if !ok {
-			errs[i] = datapath.ErrTooManyFlows
-			continue
-		}
-		slots = append(slots, s)
-		todo = append(todo, i)
-	}
 	if err := t.zero(slots); err != nil {
-		for j, i := range todo {
+		for j, i := range run {
 			t.slots.release(slots[j])
 			errs[i] = err
 		}
 		return
 	}
-	keys := make([]bpfKey, len(todo))
-	vals := make([]tcportFlowEntry, len(todo))
-	for j, i := range todo {
+	// Scratch reused across batches (t.mu held): a batch's values are
+	// 784 bytes each.
+	if cap(t.runKeys) < len(run) {
+		t.runKeys, t.runVals = make([]bpfKey, len(run)), make([]tcportFlowEntry, len(run))
+	}
+	keys, vals := t.runKeys[:len(run)], t.runVals[:len(run)]
+	for j, i := range run {
 		keys[j] = puts[i].bk
 		vals[j] = tcportFlowEntry{Slot: slots[j], Acts: puts[i].e.fast}
 	}
-	for done := 0; done < len(todo); {
+	for done := 0; done < len(run); {
 		n, err := t.m.BatchUpdate(keys[done:], vals[done:], nil)
 		if err == nil {
 			break
 		}
-		if errors.Is(err, ebpf.ErrNotSupported) {
-			n = 0
-		}
+		n = batchDone(n, len(keys)-done, err)
 		done += n
-		if done >= len(todo) {
+		if done >= len(run) {
 			break
 		}
 		// Element done failed: one by one.
-		i, slot := todo[done], slots[done]
-		err = mapUpdateError(t.m.Update(&keys[done], entryBytes(&vals[done]), ebpf.UpdateNoExist))
+		i, slot := run[done], slots[done]
+		err = mapUpdateError(t.m.Update(keyBytes(&keys[done]), entryBytes(&vals[done]), ebpf.UpdateNoExist))
 		if errors.Is(err, datapath.ErrTooManyFlows) {
 			err = t.insert(&puts[i], slot) // retries a drained allocator
 		}
@@ -575,12 +617,24 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, errs []error) {
 	}
 }
 
+// batchDone is how many elements of a failed batch update or delete of
+// count the kernel did. It stops at the first element that fails and
+// writes back how many it did before; a batch refused as a whole (bad
+// flags, no batch support) leaves the count as it was, which reads as all
+// done: none were.
+func batchDone(n, count int, err error) int {
+	if n >= count || errors.Is(err, ebpf.ErrNotSupported) {
+		return 0
+	}
+	return n
+}
+
 // get returns one entry with its counters.
 func (t *flowTable) get(key datapath.FlowKey, bk *bpfKey) (tcportFlowEntry, tcportFlowStats, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var v tcportFlowEntry
-	if err := t.m.Lookup(bk, entryBytes(&v)); errors.Is(err, ebpf.ErrKeyNotExist) {
+	if err := t.m.Lookup(keyBytes(bk), entryBytes(&v)); errors.Is(err, ebpf.ErrKeyNotExist) {
 		return v, tcportFlowStats{}, datapath.ErrNoSuchFlow
 	} else if err != nil {
 		return v, tcportFlowStats{}, fmt.Errorf("flows: lookup: %w", err)
@@ -601,7 +655,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 	slot, ok := t.slots.lookup(key)
 	long := ok && t.slots.long[slot]
 	if ok {
-		if err := t.m.Delete(bk); err != nil {
+		if err := t.m.Delete(keyBytes(bk)); err != nil {
 			if errors.Is(err, ebpf.ErrKeyNotExist) {
 				t.slots.release(slot) // deleted behind the mirror's back
 				return tcportFlowStats{}, datapath.ErrNoSuchFlow
@@ -611,7 +665,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 	} else {
 		// Not in the mirror: another writer's entry, if any.
 		var v tcportFlowEntry
-		if err := t.m.LookupAndDelete(bk, entryBytes(&v)); err != nil {
+		if err := t.m.LookupAndDelete(keyBytes(bk), entryBytes(&v)); err != nil {
 			if errors.Is(err, ebpf.ErrKeyNotExist) {
 				return tcportFlowStats{}, datapath.ErrNoSuchFlow
 			}
@@ -660,6 +714,9 @@ func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []b
 	gone := make([]bool, len(batch))
 	for done := 0; done < len(batch); {
 		n, err := t.m.BatchDelete(batch[done:], nil)
+		if err != nil {
+			n = batchDone(n, len(batch)-done, err)
+		}
 		for j := done; j < done+n; j++ {
 			gone[j] = true
 		}
@@ -742,108 +799,64 @@ func (t *flowTable) count() uint64 {
 	return uint64(t.slots.n)
 }
 
-// statsChunk is how many slots a statistics pass reads a syscall: 128 KiB
-// of counters.
-const statsChunk = 4096
-
-// scanCounters reads flow_counters in chunks of slots up to the
-// high-water mark. For each chunk it calls collect, with t.mu held (the
-// mirror as it was when the counters were read), with the slots and their
-// counters, then emit without the lock; an error from emit stops the scan.
-func (t *flowTable) scanCounters(collect func(slots []uint32, st []tcportFlowStats), emit func() error) error {
-	slots := make([]uint32, statsChunk)
-	st := make([]tcportFlowStats, statsChunk)
-	var cursor ebpf.MapBatchCursor
-	for read := uint32(0); ; {
-		t.mu.Lock()
-		if read >= t.slots.next {
-			t.mu.Unlock()
-			return nil
-		}
-		n, err := t.counters.BatchLookup(&cursor, slots, st, nil)
-		if err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-			t.mu.Unlock()
-			return fmt.Errorf("flow_counters: batch lookup: %w", err)
-		}
-		collect(slots[:n], st[:n])
-		t.mu.Unlock()
-		if err := emit(); err != nil {
-			return err
-		}
-		read += uint32(n)
-		if n == 0 || err != nil {
-			return nil
-		}
-	}
-}
-
-// dumpStats calls fn with batches of keys in the mirror and their
-// counters, reading only flow_counters.
+// dumpStats calls fn with batches of the keys in the mirror and their
+// counters, read from the mapped flow_counters: no system call. The two
+// slices are reused for the next batch once fn returns (a pass over
+// 120,000 entries would otherwise allocate ~25 MB): fn copies what it
+// keeps. Slots are visited in order, t.mu held while a batch fills and
+// released for fn: an entry present for the whole pass keeps its slot and
+// is seen once.
 func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
 	now := clock.now()
 	keys := make([]datapath.FlowKey, 0, batch)
 	stats := make([]datapath.FlowStats, 0, batch)
-	collect := func(slots []uint32, st []tcportFlowStats) {
-		for j, s := range slots {
-			if !t.slots.inUse(s) {
+	for slot := uint32(0); ; {
+		t.mu.Lock()
+		end := t.slots.next
+		for ; slot < end && len(keys) < batch; slot++ {
+			if !t.slots.used[slot] {
 				continue
 			}
-			keys = append(keys, t.slots.keys[s])
-			stats = append(stats, now.stats(&st[j]))
+			c, _ := t.read(slot)
+			keys = append(keys, t.slots.keys[slot])
+			stats = append(stats, now.stats(&c))
 		}
-	}
-	emit := func() error {
-		i := 0
-		for ; len(keys)-i >= batch; i += batch {
-			if err := fn(keys[i:i+batch:i+batch], stats[i:i+batch:i+batch]); err != nil {
-				return err
-			}
+		t.mu.Unlock()
+		if len(keys) == 0 {
+			return nil
 		}
-		// The rest to the front: the buffers keep their size instead of
-		// being allocated again as the dump moves on.
-		keys, stats = keys[:copy(keys, keys[i:])], stats[:copy(stats, stats[i:])]
-		return nil
+		if err := fn(keys, stats); err != nil {
+			return err
+		}
+		if len(keys) < batch {
+			return nil // the slots ran out before the batch filled
+		}
+		keys, stats = keys[:0], stats[:0]
 	}
-	if err := t.scanCounters(collect, emit); err != nil {
-		return err
-	}
-	if len(keys) > 0 {
-		return fn(keys, stats)
-	}
-	return nil
 }
 
 // dump walks flows and calls fn with each batch of entries and their
-// counters. The counters come from one pass over flow_counters made first
-// (a syscall per 4096 slots); an entry whose slot was allocated again
-// since (a new entry) reads its own.
-func (t *flowTable) dump(fn func(keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error) error {
-	var snap []tcportFlowStats
-	var snapGen []uint32
-	collect := func(slots []uint32, st []tcportFlowStats) {
-		for j, s := range slots {
-			if !t.slots.inUse(s) {
-				continue
-			}
-			for uint32(len(snap)) <= s {
-				snap = append(snap, tcportFlowStats{})
-				snapGen = append(snapGen, 0)
-			}
-			snap[s], snapGen[s] = st[j], t.slots.gen[s]
-		}
-	}
-	if err := t.scanCounters(collect, func() error { return nil }); err != nil {
-		return err
-	}
+// counters. The counters are those of the slot the mirror gives the key
+// when fn's batch is read (an entry deleted and created again since the
+// walk read it has a new slot); an entry missing from the mirror (another
+// writer's) reads the slot its value names.
+func (t *flowTable) dump(fn func(fks []datapath.FlowKey, keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error) error {
 	var st []tcportFlowStats
+	var fks []datapath.FlowKey
 	return t.walk(false, func(keys []bpfKey, vals []tcportFlowEntry) error {
-		st = st[:0]
+		st, fks = st[:0], fks[:0]
+		for i := range keys {
+			fks = append(fks, keyFromBPF(keys[i]))
+		}
 		t.mu.Lock()
 		for i := range vals {
+			// The slot the value names, unless the mirror has moved
+			// the key since (checked without a map lookup when not).
 			s := vals[i].Slot
-			if s < uint32(len(snapGen)) && t.slots.inUse(s) && t.slots.gen[s] == snapGen[s] {
-				st = append(st, snap[s])
-				continue
+			if !t.slots.inUse(s) || t.slots.keys[s] != fks[i] {
+				if m, ok := t.slots.lookup(fks[i]); ok {
+					s = m
+				}
 			}
 			c, err := t.read(s)
 			if err != nil {
@@ -853,7 +866,7 @@ func (t *flowTable) dump(fn func(keys []bpfKey, vals []tcportFlowEntry, st []tcp
 			st = append(st, c)
 		}
 		t.mu.Unlock()
-		return fn(keys, vals, st)
+		return fn(fks, keys, vals, st)
 	})
 }
 

@@ -49,7 +49,7 @@ func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error
 	if maxFlows > 0 {
 		spec.Maps["flows"].MaxEntries = maxFlows
 	}
-	
+
 	opts := &ebpf.CollectionOptions{}
 	if pinDir != "" {
 		dir := mapsDir(pinDir)

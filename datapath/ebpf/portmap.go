@@ -3,6 +3,7 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/cilium/ebpf"
 
@@ -14,6 +15,43 @@ import (
 type portTable struct {
 	in, out, counters *ebpf.Map
 	ncpu              int
+
+	// skb caches, by port number, whether a port needs an skb: Put asks
+	// it for every output of every new flow, and a ports_out lookup is a
+	// system call. add and remove drop the port's answer (ports change
+	// through this process: dpctl goes through vswitchd when it runs).
+	mu  sync.Mutex
+	skb map[uint32]bool
+}
+
+// needsSKB reports whether output to port needs an skb (portFlagSKB); a
+// missing port does not.
+func (p *portTable) needsSKB(number uint32) bool {
+	p.mu.Lock()
+	v, ok := p.skb[number]
+	p.mu.Unlock()
+	if ok {
+		return v
+	}
+	r, err := p.get(number)
+	if err != nil {
+		return false // not cached: the port may come
+	}
+	v = r.flags&portFlagSKB != 0
+	p.mu.Lock()
+	if p.skb == nil {
+		p.skb = map[uint32]bool{}
+	}
+	p.skb[number] = v
+	p.mu.Unlock()
+	return v
+}
+
+// forget drops the cached answer for a port that changes.
+func (p *portTable) forget(number uint32) {
+	p.mu.Lock()
+	delete(p.skb, number)
+	p.mu.Unlock()
 }
 
 // portFlagSKB marks ports whose device needs an skb to receive (veth, tap,
@@ -34,6 +72,7 @@ type portRecord struct {
 }
 
 func (p *portTable) add(r portRecord) error {
+	defer p.forget(r.number)
 	out := tcportPortOut{Ifindex: r.ifindex, Flags: r.flags, Type: uint8(r.typ), Attach: uint8(r.attach)}
 	copy(out.Name[:], r.name)
 	if err := p.out.Update(r.number, &out, ebpf.UpdateNoExist); err != nil {
@@ -58,6 +97,7 @@ func (p *portTable) enable(r portRecord) error {
 }
 
 func (p *portTable) remove(number uint32) (portRecord, error) {
+	defer p.forget(number)
 	r, err := p.get(number)
 	if err != nil {
 		return r, err

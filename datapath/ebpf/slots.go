@@ -12,14 +12,13 @@ import "github.com/xvs-switch/xvs/datapath"
 // Not safe for concurrent use: flowTable.mu guards it.
 type slotTable struct {
 	max   uint32
-	top   bool     // a management handle: take from the top of the range
-	next  uint32   // slots >= next have never been handed out
-	free  []uint32 // freed slots below next, a stack
-	n     int      // slots in use
+	top   bool               // a management handle: take from the top of the range
+	next  uint32             // slots >= next have never been handed out
+	free  []uint32           // freed slots below next, a stack
+	n     int                // slots in use
 	keys  []datapath.FlowKey // slot -> key, for slots < next
 	used  []bool             // slot in use
 	long  []bool             // the entry may have a long_lists entry
-	gen   []uint32           // bumped on every allocation of the slot
 	index map[datapath.FlowKey]uint32
 }
 
@@ -59,19 +58,29 @@ func (s *slotTable) takeTop(key datapath.FlowKey, long bool) (uint32, bool) {
 	return 0, false
 }
 
-// grow extends the per-slot slices to next.
+// grow extends the per-slot slices to next, doubling their capacity (at
+// most to max) when they are full.
 func (s *slotTable) grow() {
-	for uint32(len(s.keys)) < s.next {
-		s.keys = append(s.keys, datapath.FlowKey{})
-		s.used = append(s.used, false)
-		s.long = append(s.long, false)
-		s.gen = append(s.gen, 0)
+	n := int(s.next)
+	if n <= len(s.keys) {
+		return
 	}
+	if n > cap(s.keys) {
+		c := min(max(n, 2*cap(s.keys), 1024), int(s.max))
+		s.keys = append(make([]datapath.FlowKey, 0, c), s.keys...)
+		s.used = append(make([]bool, 0, c), s.used...)
+		s.long = append(make([]bool, 0, c), s.long...)
+	}
+	old := len(s.keys)
+	s.keys, s.used, s.long = s.keys[:n], s.used[:n], s.long[:n]
+	// Below the capacity lie the contents of slots before a reset.
+	clear(s.keys[old:])
+	clear(s.used[old:])
+	clear(s.long[old:])
 }
 
 func (s *slotTable) set(slot uint32, key datapath.FlowKey, long bool) {
 	s.keys[slot], s.used[slot], s.long[slot] = key, true, long
-	s.gen[slot]++
 	s.index[key] = slot
 	s.n++
 }
@@ -126,7 +135,7 @@ func (s *slotTable) inUse(slot uint32) bool { return slot < s.next && s.used[slo
 func (s *slotTable) reset() {
 	s.next, s.n = 0, 0
 	s.free = s.free[:0]
-	s.keys, s.used, s.long, s.gen = s.keys[:0], s.used[:0], s.long[:0], s.gen[:0]
+	s.keys, s.used, s.long = s.keys[:0], s.used[:0], s.long[:0]
 	clear(s.index)
 }
 

@@ -19,12 +19,15 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } flows SEC(".maps");
 
-/* The counters of the cache's entries, by slot (struct flow_entry.slot). */
+/* The counters of the cache's entries, by slot (struct flow_entry.slot).
+ * Userspace maps it into its memory: it zeroes a slot and reads counters
+ * without a system call. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
 	__type(value, struct flow_stats);
 	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_MMAPABLE);
 } flow_counters SEC(".maps");
 
 /* A count of the changes management handles (dpctl on the pinned maps)

@@ -1,0 +1,280 @@
+package ebpf
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/packet"
+	"github.com/xvs-switch/xvs/internal/testenv"
+)
+
+// checkMirror fails unless the slot mirror and the flows map agree: every
+// entry's slot is in use under its key, no two entries share a slot, and
+// the allocator counts the entries.
+func checkMirror(t *testing.T, d *Datapath) {
+	t.Helper()
+	ft := d.flows
+	n := 0
+	owner := map[uint32]datapath.FlowKey{}
+	err := ft.walk(false, func(keys []bpfKey, vals []tcportFlowEntry) error {
+		ft.mu.Lock()
+		defer ft.mu.Unlock()
+		for i := range keys {
+			n++
+			k, s := keyFromBPF(keys[i]), vals[i].Slot
+			if o, dup := owner[s]; dup {
+				t.Errorf("slot %d named by %v and %v", s, o, k)
+			}
+			owner[s] = k
+			if got, ok := ft.slots.lookup(k); !ok || got != s || !ft.slots.inUse(s) || ft.slots.keys[s] != k {
+				t.Errorf("entry %v in slot %d: the mirror says %d (%v)", k, s, got, ok)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ft.count(); c != uint64(n) {
+		t.Errorf("allocator counts %d entries, the map holds %d", c, n)
+	}
+}
+
+// hit runs frame through the TC program n times.
+func hit(t *testing.T, d *Datapath, frame []byte, n int) {
+	t.Helper()
+	for range n {
+		if v, _ := run(t, hooks[0].prog(d), frame); v != hooks[0].redirect {
+			t.Fatalf("verdict %d, want a redirect", v)
+		}
+	}
+}
+
+// TestFlowSlots: slots are reused without their counters, a modify keeps
+// the slot and the counters, PutResetStats zeroes them, and a full cache
+// leaves the allocator as it was.
+func TestFlowSlots(t *testing.T) {
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	frames := benchFrames(t, 3)
+	keys := make([]datapath.FlowKey, len(frames))
+	for i, f := range frames {
+		keys[i] = packet.Extract(f, inPort)
+	}
+	out := []datapath.Action{datapath.Output{Port: outPort}}
+	if err := d.Put(keys[0], out, 0); err != nil {
+		t.Fatal(err)
+	}
+	hit(t, d, frames[0], 3)
+	s0, _ := d.flows.slots.lookup(keys[0])
+	// Modify: same slot, same counters.
+	if err := d.Put(keys[0], []datapath.Action{datapath.SetTPSrc{Port: 1}, datapath.Output{Port: outPort}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := d.flows.slots.lookup(keys[0]); s != s0 {
+		t.Errorf("modify moved the entry from slot %d to %d", s0, s)
+	}
+	if f, err := d.Get(keys[0]); err != nil || f.Stats.Packets != 3 || len(f.Actions) != 2 {
+		t.Errorf("after modify: %+v %v, want 3 packets and the new actions", f, err)
+	}
+	if err := d.Put(keys[0], out, datapath.PutModify|datapath.PutResetStats); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := d.Get(keys[0]); f.Stats.Packets != 0 || !f.Stats.Used.IsZero() {
+		t.Errorf("after reset: %+v", f.Stats)
+	}
+	hit(t, d, frames[0], 2)
+	st, err := d.Delete(keys[0])
+	if err != nil || st.Packets != 2 {
+		t.Errorf("delete: %+v %v, want 2 packets", st, err)
+	}
+	// The freed slot goes to the next entry, with zeroed counters.
+	if err := d.Put(keys[1], out, 0); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := d.flows.slots.lookup(keys[1]); s != s0 {
+		t.Errorf("new entry got slot %d, want the freed %d", s, s0)
+	}
+	if f, _ := d.Get(keys[1]); f.Stats.Packets != 0 || f.Stats.Bytes != 0 {
+		t.Errorf("reused slot carried counters: %+v", f.Stats)
+	}
+	checkMirror(t, d)
+}
+
+// TestFlowTableFull: puts beyond MaxFlows fail with ErrTooManyFlows and
+// take no slot; the entries in place keep theirs.
+func TestFlowTableFull(t *testing.T) {
+	testenv.RequireRoot(t)
+	d, err := New(Config{Name: "xbp-full", PinDir: testPinDir(t), MaxFlows: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	fakePorts(t, d)
+	keys := benchKeys(t, 12)
+	out := []datapath.Action{datapath.Output{Port: outPort}}
+	puts := make([]datapath.FlowPut, len(keys))
+	for i := range keys {
+		puts[i] = datapath.FlowPut{Key: keys[i], Actions: out}
+	}
+	errs := d.PutBatch(puts[:6])
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("put %d: %v", i, err)
+		}
+	}
+	errs = d.PutBatch(puts[6:])
+	for i, err := range errs {
+		if (i < 2) != (err == nil) || err != nil && !errors.Is(err, datapath.ErrTooManyFlows) {
+			t.Errorf("put %d of the second batch: %v", 6+i, err)
+		}
+	}
+	if err := d.Put(keys[11], out, 0); !errors.Is(err, datapath.ErrTooManyFlows) {
+		t.Errorf("put into a full cache: %v", err)
+	}
+	checkMirror(t, d)
+	if st, _ := d.Stats(); st.Flows != 8 {
+		t.Errorf("%d flows, want 8", st.Flows)
+	}
+	// Every installed entry still forwards and counts in its own slot.
+	frames := benchFrames(t, 8)
+	for i, f := range frames {
+		hit(t, d, f, i+1)
+	}
+	for i := range frames {
+		if f, err := d.Get(keys[i]); err != nil || f.Stats.Packets != uint64(i+1) {
+			t.Errorf("entry %d: %+v %v, want %d packets", i, f.Stats, err, i+1)
+		}
+	}
+}
+
+// TestFlowAdoption: a restarted datapath (New on the pins) and a
+// management handle (Open) adopt the cached entries with their slots and
+// counters; new entries get other slots; a management handle's changes
+// reach the running process's mirror.
+func TestFlowAdoption(t *testing.T) {
+	testenv.RequireRoot(t)
+	dir := testPinDir(t)
+	d, err := New(Config{Name: "xbp-adopt", PinDir: dir, MaxFlows: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakePorts(t, d)
+	frames := benchFrames(t, 6)
+	keys := make([]datapath.FlowKey, len(frames))
+	out := []datapath.Action{datapath.Output{Port: outPort}}
+	slots := map[datapath.FlowKey]uint32{}
+	for i, f := range frames[:4] {
+		keys[i] = packet.Extract(f, inPort)
+		if err := d.Put(keys[i], out, 0); err != nil {
+			t.Fatal(err)
+		}
+		hit(t, d, f, i+1)
+	}
+	// A hole in the slots: the restarted process must not hand it twice.
+	if _, err := d.Delete(keys[1]); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []datapath.FlowKey{keys[0], keys[2], keys[3]} {
+		slots[k], _ = d.flows.slots.lookup(k)
+	}
+	d.Close()
+
+	d, err = New(Config{Name: "xbp-adopt", PinDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	checkMirror(t, d)
+	for k, s := range slots {
+		if got, ok := d.flows.slots.lookup(k); !ok || got != s {
+			t.Errorf("%v adopted in slot %d (%v), was %d", k, got, ok, s)
+		}
+	}
+	for i, k := range []datapath.FlowKey{keys[0], keys[2], keys[3]} {
+		want := []uint64{1, 3, 4}[i]
+		if f, err := d.Get(k); err != nil || f.Stats.Packets != want {
+			t.Errorf("adopted %v: %+v %v, want %d packets", k, f.Stats, err, want)
+		}
+	}
+	keys[4] = packet.Extract(frames[4], inPort)
+	if errs := d.PutBatch([]datapath.FlowPut{{Key: keys[4], Actions: out}, {Key: keys[0], Actions: out}}); errs[0] != nil || errs[1] != nil {
+		t.Fatalf("PutBatch after adoption: %v", errs)
+	}
+	if f, _ := d.Get(keys[0]); f.Stats.Packets != 1 {
+		t.Errorf("modify of an adopted entry lost its counters: %+v", f.Stats)
+	}
+	checkMirror(t, d)
+
+	// A management handle adds and deletes entries behind the running
+	// process: its next statistics pass sees them.
+	m, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMirror(t, m)
+	keys[5] = packet.Extract(frames[5], inPort)
+	if err := m.Put(keys[5], out, 0); err != nil {
+		t.Fatal(err)
+	}
+	hit(t, d, frames[5], 2)
+	if _, err := m.Delete(keys[2]); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	got := map[datapath.FlowKey]uint64{}
+	if err := d.DumpStats(0, func(ks []datapath.FlowKey, st []datapath.FlowStats) error {
+		for i := range ks {
+			got[ks[i]] = st[i].Packets
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got[keys[2]]; ok || got[keys[5]] != 2 || len(got) != 4 {
+		t.Errorf("DumpStats after a management handle's changes: %v", got)
+	}
+	checkMirror(t, d)
+	if st, _ := d.Stats(); st.Flows != 4 {
+		t.Errorf("%d flows, want 4", st.Flows)
+	}
+}
+
+// TestIncompatiblePin: a flow cache pinned by an older xvs (a per-CPU
+// hash of 808-byte values) makes a management handle fail with a clear
+// error; the process that runs the datapath replaces it.
+func TestIncompatiblePin(t *testing.T) {
+	testenv.RequireRoot(t)
+	dir := testPinDir(t)
+	if err := ensureBPFFS(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(mapsDir(dir), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old, err := ebpf.NewMapWithOptions(&ebpf.MapSpec{Name: "flows", Type: ebpf.PerCPUHash, KeySize: uint32(keySize), ValueSize: 808,
+		MaxEntries: 64, Flags: 1, Pinning: ebpf.PinByName}, ebpf.MapOptions{PinPath: mapsDir(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	if _, err := Open(dir); !errors.Is(err, errIncompatiblePin) {
+		t.Errorf("Open on an old pin: %v, want errIncompatiblePin", err)
+	}
+	if _, err := os.Stat(filepath.Join(mapsDir(dir), "flows")); err != nil {
+		t.Errorf("Open removed the old pin: %v", err)
+	}
+	d, err := New(Config{Name: "xbp-oldpin", PinDir: dir})
+	if err != nil {
+		t.Fatalf("New on an old pin: %v", err)
+	}
+	defer d.Close()
+	if d.flows.m.Type() != ebpf.Hash {
+		t.Errorf("flows is a %v after New", d.flows.m.Type())
+	}
+}

@@ -1,0 +1,86 @@
+package ebpf
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+func slotKey(i int) datapath.FlowKey {
+	return datapath.FlowKey{InPort: 1, TPSrc: uint16(i), TPDst: uint16(i >> 16)}
+}
+
+// TestSlotTable: lowest free slot first, freed slots again before new
+// ones, nothing beyond max, and a reset or an adoption leaves no trace of
+// the slots before it.
+func TestSlotTable(t *testing.T) {
+	s := newSlotTable(3000, false)
+	for i := range 3000 {
+		if slot, ok := s.take(slotKey(i), false); !ok || slot != uint32(i) {
+			t.Fatalf("take %d: slot %d %v", i, slot, ok)
+		}
+	}
+	if _, ok := s.take(slotKey(3000), false); ok {
+		t.Fatal("took a slot beyond max")
+	}
+	s.release(7)
+	s.release(2)
+	if slot, _ := s.take(slotKey(9000), false); slot != 2 {
+		t.Errorf("after freeing 7 and 2, took %d", slot)
+	}
+	if got, ok := s.lookup(slotKey(9000)); !ok || got != 2 || s.n != 2999 {
+		t.Errorf("lookup %d %v, n %d", got, ok, s.n)
+	}
+	if _, ok := s.lookup(slotKey(7)); ok {
+		t.Error("a released key is still indexed")
+	}
+	s.reset()
+	s.adopt(map[uint32]adoptedEntry{5: {key: slotKey(5)}, 1: {key: slotKey(1), long: true}})
+	if s.n != 2 || s.next != 6 || !s.inUse(5) || !s.inUse(1) || !s.long[1] || s.inUse(3) {
+		t.Errorf("adopted: n %d next %d", s.n, s.next)
+	}
+	for _, want := range []uint32{0, 2, 3, 4, 6} {
+		if slot, _ := s.take(slotKey(100+int(want)), false); slot != want {
+			t.Errorf("after adoption took %d, want %d", slot, want)
+		}
+	}
+	if s.keys[3] != slotKey(103) || s.long[3] {
+		t.Errorf("slot 3 holds %v long %v", s.keys[3], s.long[3])
+	}
+}
+
+// TestSlotTableTop: a management handle takes slots from the top, and
+// claims a given free slot.
+func TestSlotTableTop(t *testing.T) {
+	s := newSlotTable(100, true)
+	if slot, _ := s.take(slotKey(1), false); slot != 99 {
+		t.Errorf("management handle took %d, want 99", slot)
+	}
+	if slot, _ := s.take(slotKey(2), false); slot != 98 {
+		t.Errorf("then %d, want 98", slot)
+	}
+	if s.claim(99, slotKey(3), false) || !s.claim(50, slotKey(4), false) || s.claim(100, slotKey(5), false) {
+		t.Error("claim of a used, a free and an out-of-range slot")
+	}
+	if s.n != 3 {
+		t.Errorf("n %d", s.n)
+	}
+}
+
+// TestBatchDone: a batch stopped at an element reports the elements done
+// before it; a batch refused whole (the kernel leaves the count as it was)
+// did none.
+func TestBatchDone(t *testing.T) {
+	e := errors.New("x")
+	for _, c := range []struct{ n, count, want int }{{3, 10, 3}, {0, 10, 0}, {10, 10, 0}, {9, 10, 9}} {
+		if got := batchDone(c.n, c.count, e); got != c.want {
+			t.Errorf("batchDone(%d of %d) = %d, want %d", c.n, c.count, got, c.want)
+		}
+	}
+	if got := batchDone(4, 10, ebpf.ErrNotSupported); got != 0 {
+		t.Errorf("unsupported batch: %d done", got)
+	}
+}
