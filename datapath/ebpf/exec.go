@@ -69,12 +69,11 @@ func (d *Datapath) executeInGo(frame []byte, inPort uint32, key datapath.FlowKey
 }
 
 // execLast is the request exec_map holds, so that runBPF rewrites the
-// map only when the next one differs, and the run options runBPF reuses.
+// map only when the next one differs.
 type execLast struct {
 	req  tcportExecReq
 	ok   bool          // req is what exec_map holds
 	next tcportExecReq // the request being run
-	opts ebpf.RunOptions
 }
 
 // runBPF runs list on frame with xvs_tc_exec through BPF_PROG_RUN: the
@@ -103,9 +102,7 @@ func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, lis
 		}
 		x.req, x.ok = x.next, true
 	}
-	x.opts.Data = frame
-	ret, err := d.objs.tc.XvsTcExec.Run(&x.opts)
-	x.opts.Data = nil // do not keep the frame
+	ret, err := progRun(d.objs.tc.XvsTcExec.FD(), frame)
 	if err != nil {
 		return 0, fmt.Errorf("execute: %d-byte frame: %w", len(frame), err)
 	}
