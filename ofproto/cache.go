@@ -35,6 +35,8 @@ type cacheEntry struct {
 	// seen is the number of the last Revalidate pass whose dump held
 	// the entry (s.mu held).
 	seen uint64
+	// gone is set when the entry leaves the cache (forget).
+	gone bool
 }
 
 // cache indexes the entries; s.mu protects it, and cmu too while upcall
@@ -63,6 +65,7 @@ type revalScratch struct {
 	stats   []datapath.FlowStats
 	entries []*cacheEntry
 	relearn []learnDep
+	at      []*cacheEntry // the entry at each position of the last dump
 }
 
 func (c *cache) init() {
@@ -295,6 +298,7 @@ func (s *Switch) forget(e *cacheEntry) {
 	}
 	s.cache.unindex(e)
 	delete(s.cache.entries, e.key)
+	e.gone = true
 }
 
 // deleteEntry removes an entry from the datapath, crediting its last

@@ -90,9 +90,23 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 	pass := rs.pass
 	idle := rs.entries[:0]
 	relearn := rs.relearn[:0]
+	// at[i] is the entry the last pass found at position i of its dump.
+	// A dump of an unchanged datapath lists the keys in the same order,
+	// so the entry is most often found there: one key comparison instead
+	// of a lookup in the cache's map (hashing the key and two cache
+	// misses an entry). Forgotten entries are marked gone, so an entry
+	// found there that is not gone and has the key is the cache's.
+	at := rs.at
+	if len(at) < len(keys) {
+		at = append(at, make([]*cacheEntry, len(keys)-len(at))...)
+	}
 	for i := range keys {
 		f := &stats[i]
-		e := s.cache.entries[keys[i]]
+		e := at[i]
+		if e == nil || e.gone || e.key != keys[i] {
+			e = s.cache.entries[keys[i]]
+		}
+		at[i] = e
 		if e == nil {
 			// Unknown, or deleted since the dump read it: only these
 			// cost a Get (the actions, to adopt the entry).
@@ -104,6 +118,7 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 				st.Deleted++
 				continue
 			}
+			at[i] = e
 			st.Modified++
 		}
 		e.seen = pass
@@ -126,8 +141,12 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 		}
 		if now.Sub(used) >= s.cfg.IdleTimeout {
 			idle = append(idle, e)
+			at[i] = nil // about to be deleted
 		}
 	}
+	// Entries found no more do not stay reachable from at.
+	clear(at[len(keys):])
+	rs.at = at[:len(keys)]
 	st.Deleted += len(idle)
 	s.deleteEntries(idle)
 	idle = idle[:0]

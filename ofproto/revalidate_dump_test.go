@@ -1,6 +1,7 @@
 package ofproto
 
 import (
+	"sort"
 	"testing"
 
 	"github.com/xvs-switch/xvs/datapath"
@@ -13,6 +14,9 @@ import (
 type hookDatapath struct {
 	*dummy.Datapath
 	during func()
+	// sorted: DumpStats lists the keys in one order pass after pass, as
+	// the eBPF datapath does (the dummy's follows its map).
+	sorted bool
 	// Calls of Delete and DeleteBatch, and the keys DeleteBatch got.
 	deletes, deleteBatches, batchKeys int
 }
@@ -52,6 +56,18 @@ func (d *hookDatapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapa
 		return nil
 	}); err != nil {
 		return err
+	}
+	if d.sorted {
+		idx := make([]int, len(keys))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return keys[idx[a]].String() < keys[idx[b]].String() })
+		ks, ss := make([]datapath.FlowKey, len(keys)), make([]datapath.FlowStats, len(keys))
+		for i, j := range idx {
+			ks[i], ss[i] = keys[j], stats[j]
+		}
+		keys, stats = ks, ss
 	}
 	if h := d.during; h != nil {
 		d.during = nil
@@ -150,4 +166,51 @@ func TestRevalidateDeletesIdleInOneBatch(t *testing.T) {
 		t.Fatalf("flow counted %d packets, want 8", got)
 	}
 	r.checkFresh(0, "after a batch delete")
+}
+
+// TestRevalidateFollowsReplacedEntries: Revalidate remembers the entry at
+// each position of the dump; an entry deleted and installed again with
+// the same key (at the same position of the next dump) must be found as
+// the new entry, not the old one: the new one's counters are credited
+// once, and it is not mistaken for an entry missing from the dump.
+func TestRevalidateFollowsReplacedEntries(t *testing.T) {
+	r := newRig(t, 3, FailSecure)
+	hd := &hookDatapath{Datapath: r.dp, sorted: true}
+	r.sw.dp = hd
+	r.add("priority=5,udp,actions=output:2")
+	var frames [][]byte
+	for i := range 3 {
+		f := udp(t, mac(1), mac(2), ip4(1), ip4(2), uint16(10+i), 2)
+		frames = append(frames, f)
+		r.send(1, f)
+	}
+	r.revalidate()
+	// Replace the middle entry: deleted (as an idle one would be), then
+	// set up again by its next packet.
+	mid := extractKey(r.sw, 1, frames[1])
+	r.sw.mu.Lock()
+	old := r.sw.cache.entries[mid]
+	r.sw.deleteEntry(old)
+	r.sw.unlock()
+	r.send(1, frames[1]) // a miss: a new entry for the same key
+	r.send(1, frames[1]) // cached: counted by the new entry
+	r.revalidate()
+	r.revalidate()
+	r.sw.mu.Lock()
+	e := r.sw.cache.entries[mid]
+	r.sw.unlock()
+	if e == nil || e == old || !old.gone {
+		t.Fatalf("entry for the replaced key: %p (old %p, gone %v)", e, old, old.gone)
+	}
+	if e.last.Packets != 1 {
+		t.Fatalf("new entry credited %d packets, want 1", e.last.Packets)
+	}
+	var got uint64
+	for _, fs := range r.flowStats("") {
+		got += fs.PacketCount
+	}
+	if got != 5 { // 3 misses, the replacement's miss and its cached packet
+		t.Fatalf("flow counted %d packets, want 5", got)
+	}
+	r.checkFresh(0, "after a replaced entry")
 }
