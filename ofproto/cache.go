@@ -163,7 +163,7 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 		s.cmu.Unlock()
 	}
 	s.cmu.Lock()
-	e, _ := s.installPrepare(key, res, last)
+	e, _ := s.installPrepare(key, res, last, s.now())
 	s.cmu.Unlock()
 	if e == nil {
 		return
@@ -175,12 +175,13 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 }
 
 // installPrepare creates the pending cache entry for a translation about
-// to be put, with the counters last already credited; cmu is held. It
+// to be put, with the counters last already credited, created at now;
+// cmu is held. It
 // returns nil when there is nothing to put: the cache is full, or holds
 // the key already; old then says the key's entry is not pending, which
 // install handles (the datapath lost the entry, or an older translation
 // raced this one).
-func (s *Switch) installPrepare(key datapath.FlowKey, res xlateResult, last datapath.FlowStats) (e *cacheEntry, old bool) {
+func (s *Switch) installPrepare(key datapath.FlowKey, res xlateResult, last datapath.FlowStats, now time.Time) (e *cacheEntry, old bool) {
 	c := &s.cache
 	if o := c.entries[key]; o != nil {
 		return nil, !o.pending
@@ -190,7 +191,7 @@ func (s *Switch) installPrepare(key datapath.FlowKey, res xlateResult, last data
 		return nil, false
 	}
 	c.gen++
-	e = &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true, gen: c.gen}
+	e = &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: now, pending: true, gen: c.gen}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++

@@ -161,7 +161,7 @@ func (s *Switch) handleShared(b *upcallBatch, us []datapath.Upcall) (int, bool, 
 			continue
 		}
 		s.creditDeps(&x.res.deps, 1, uint64(len(x.u.Frame)), now)
-		e, old := s.installPrepare(x.u.Key, x.res, datapath.FlowStats{})
+		e, old := s.installPrepare(x.u.Key, x.res, datapath.FlowStats{}, now)
 		switch {
 		case e != nil:
 			x.entry, x.put = e, len(puts)
