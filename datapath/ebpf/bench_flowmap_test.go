@@ -26,8 +26,13 @@ func benchKeys(b testing.TB, n int) []datapath.FlowKey {
 }
 
 func newBenchDatapath(b *testing.B, maxFlows uint32) *Datapath {
+	return newBenchDatapathCfg(b, Config{MaxFlows: maxFlows})
+}
+
+func newBenchDatapathCfg(b *testing.B, cfg Config) *Datapath {
 	b.Helper()
-	d, err := New(Config{Name: "xbp-bench", PinDir: testPinDir(b), MaxFlows: maxFlows})
+	cfg.Name, cfg.PinDir = "xbp-bench", testPinDir(b)
+	d, err := New(cfg)
 	if err != nil {
 		b.Fatalf("New: %v", err)
 	}
@@ -47,9 +52,14 @@ func fillCache(b *testing.B, d *Datapath, keys []datapath.FlowKey) {
 }
 
 // BenchmarkPutBatch: PutBatch of new entries, 256 a batch; ns/op is per
-// entry.
-func BenchmarkPutBatch(b *testing.B) {
-	d := newBenchDatapath(b, 200000)
+// entry. BenchmarkPutBatchPrealloc: the same into a preallocated cache
+// (Config.PreallocFlows).
+func BenchmarkPutBatch(b *testing.B) { benchPutBatch(b, false) }
+
+func BenchmarkPutBatchPrealloc(b *testing.B) { benchPutBatch(b, true) }
+
+func benchPutBatch(b *testing.B, prealloc bool) {
+	d := newBenchDatapathCfg(b, Config{MaxFlows: 200000, PreallocFlows: prealloc})
 	keys := benchKeys(b, 100000)
 	acts := []datapath.Action{datapath.Output{Port: outPort}}
 	const batch = 256

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,11 @@ type Config struct {
 	// MaxFlows sizes a new flow cache (default 65536). A cache already
 	// pinned keeps its size.
 	MaxFlows uint32
+	// PreallocFlows preallocates a new flow cache: an insert costs about
+	// half (docs/benchmarks.md, "Flow cache maps, round 3"), but the
+	// kernel reserves ~1 KB × MaxFlows up front (~192 MB at 200,000)
+	// instead of as entries come. A cache already pinned keeps its mode.
+	PreallocFlows bool
 	// UpcallQueue is the Upcalls channel's capacity (default 4096).
 	UpcallQueue int
 	// PerCPUBuffer is the perf ring size per CPU in bytes. The default
@@ -103,7 +109,7 @@ func New(cfg Config) (*Datapath, error) {
 	if err := os.MkdirAll(linksDir(cfg.PinDir), 0o700); err != nil {
 		return nil, fmt.Errorf("datapath: %w", err)
 	}
-	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows, !cfg.Manage)
+	objs, err := loadObjects(cfg.PinDir, cfg.MaxFlows, cfg.PreallocFlows, !cfg.Manage)
 	if err != nil {
 		return nil, err
 	}
@@ -459,13 +465,20 @@ func (d *Datapath) PutBatch(puts []datapath.FlowPut) []error {
 		return errs
 	}
 	defer d.leave()
-	enc := make([]flowPut, len(puts))
+	// The encodings (~1 KB a put) are scratch: pooled, so a stream of
+	// batches makes no garbage of them.
+	bp := encPool.Get().(*[]flowPut)
+	enc := slices.Grow((*bp)[:0], len(puts))[:len(puts)]
 	for i := range puts {
 		enc[i], errs[i] = d.encodePut(puts[i].Key, puts[i].Actions, puts[i].Flags)
 	}
 	d.flows.putBatch(enc, errs)
+	*bp = enc
+	encPool.Put(bp)
 	return errs
 }
+
+var encPool = sync.Pool{New: func() any { return new([]flowPut) }}
 
 // DeleteBatch implements datapath.Datapath with BPF_MAP_DELETE_BATCH.
 func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, []error) {

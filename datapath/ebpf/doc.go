@@ -8,6 +8,12 @@
 // never blocks the kernel) and packet execution through BPF_PROG_RUN of the
 // same action code the fast path runs.
 //
+// The flow cache is two maps: flows (key -> action list and a counter
+// slot) and flow_counters (slot -> counters), mapped into the process. The
+// slots are allocated here, with a mirror slot <-> key (slots.go), so that
+// a statistics pass (DumpStats) reads memory instead of the maps, and a new
+// entry costs one insert (flowmap.go).
+//
 // The C structs (flow key, action slots, statistics) are generated from
 // datapath/bpf by bpf2go; key.go and actions.go convert them to and from
 // the datapath package's types. See docs/datapath-ebpf.md.

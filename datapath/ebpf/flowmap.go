@@ -697,19 +697,22 @@ func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []b
 	defer t.wrote()
 	var idx []int
 	var batch []bpfKey
-	seen := map[datapath.FlowKey]bool{}
+	var slots []uint32
+	seen := map[uint32]bool{} // slots in the batch: a repeated key's
 	for i := range keys {
 		if !valid[i] {
 			errs[i] = datapath.ErrNoSuchFlow
 			continue
 		}
-		if _, ok := t.slots.lookup(keys[i]); !ok || seen[keys[i]] {
+		slot, ok := t.slots.lookup(keys[i])
+		if !ok || seen[slot] {
 			idx = append(idx, -1-i) // one by one, after the batch
 			continue
 		}
-		seen[keys[i]] = true
+		seen[slot] = true
 		idx = append(idx, i)
 		batch = append(batch, bks[i])
+		slots = append(slots, slot)
 	}
 	gone := make([]bool, len(batch))
 	for done := 0; done < len(batch); {
@@ -738,7 +741,7 @@ func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []b
 			stats[i], errs[i] = t.deleteLocked(keys[i], &bks[i])
 			continue
 		}
-		slot, _ := t.slots.lookup(keys[i])
+		slot := slots[j]
 		long := t.slots.long[slot]
 		stats[i], errs[i] = t.read(slot)
 		t.slots.release(slot)
@@ -810,11 +813,18 @@ func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.Flo
 	now := clock.now()
 	keys := make([]datapath.FlowKey, 0, batch)
 	stats := make([]datapath.FlowStats, 0, batch)
+	t.mu.Lock()
+	t.slots.epoch++
+	pass := t.slots.epoch
+	t.mu.Unlock()
 	for slot := uint32(0); ; {
 		t.mu.Lock()
 		end := t.slots.next
 		for ; slot < end && len(keys) < batch; slot++ {
-			if !t.slots.used[slot] {
+			// Slots allocated since the pass began hold entries
+			// added meanwhile: skipped, so that a key deleted and
+			// added again is not seen twice.
+			if !t.slots.used[slot] || t.slots.born[slot] >= pass {
 				continue
 			}
 			c, _ := t.read(slot)

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/cilium/ebpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
@@ -273,8 +275,145 @@ func TestIncompatiblePin(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New on an old pin: %v", err)
 	}
-	defer d.Close()
 	if d.flows.m.Type() != ebpf.Hash {
 		t.Errorf("flows is a %v after New", d.flows.m.Type())
+	}
+	d.Close()
+
+	// The current flows beside counters of another layout (not mapped).
+	if err := os.Remove(filepath.Join(mapsDir(dir), "flow_counters")); err != nil {
+		t.Fatal(err)
+	}
+	old, err = ebpf.NewMapWithOptions(&ebpf.MapSpec{Name: "flow_counters", Type: ebpf.Array, KeySize: 4, ValueSize: 32,
+		MaxEntries: d.flows.m.MaxEntries(), Pinning: ebpf.PinByName}, ebpf.MapOptions{PinPath: mapsDir(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	if _, err := Open(dir); !errors.Is(err, errIncompatiblePin) {
+		t.Errorf("Open beside old counters: %v, want errIncompatiblePin", err)
+	}
+	d, err = New(Config{Name: "xbp-oldpin", PinDir: dir})
+	if err != nil {
+		t.Fatalf("New beside old counters: %v", err)
+	}
+	d.Close()
+	m, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open after New replaced the cache: %v", err)
+	}
+	m.Close()
+}
+
+// TestFlowPrealloc: PreallocFlows makes a preallocated cache that works
+// as the allocating one, and a pinned cache keeps its mode whatever the
+// next process asks.
+func TestFlowPrealloc(t *testing.T) {
+	testenv.RequireRoot(t)
+	dir := testPinDir(t)
+	d, err := New(Config{Name: "xbp-prealloc", PinDir: dir, MaxFlows: 256, PreallocFlows: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakePorts(t, d)
+	if d.flows.m.Flags()&unix.BPF_F_NO_PREALLOC != 0 {
+		t.Errorf("flows flags %#x: not preallocated", d.flows.m.Flags())
+	}
+	frames := benchFrames(t, 2)
+	k := packet.Extract(frames[0], inPort)
+	if errs := d.PutBatch([]datapath.FlowPut{{Key: k, Actions: []datapath.Action{datapath.Output{Port: outPort}}}}); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	hit(t, d, frames[0], 2)
+	d.Close()
+	m, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open of a preallocated cache: %v", err)
+	}
+	if f, err := m.Get(k); err != nil || f.Stats.Packets != 2 {
+		t.Errorf("management handle: %+v %v", f.Stats, err)
+	}
+	m.Close()
+	d, err = New(Config{Name: "xbp-prealloc", PinDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.flows.m.Flags()&unix.BPF_F_NO_PREALLOC != 0 {
+		t.Error("a restart without PreallocFlows changed the pinned cache's mode")
+	}
+	if st, _ := d.Stats(); st.Flows != 1 {
+		t.Errorf("%d flows after the restart, want 1", st.Flows)
+	}
+}
+
+// TestFlowConcurrent: PutBatch, DeleteBatch, Put, Delete, Dump and
+// DumpStats from several goroutines leave the mirror and the map in
+// agreement, and the dumps never see a key twice.
+func TestFlowConcurrent(t *testing.T) {
+	testenv.RequireRoot(t)
+	d, err := New(Config{Name: "xbp-conc", PinDir: testPinDir(t), MaxFlows: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	fakePorts(t, d)
+	keys := benchKeys(t, 2000) // more than fit: some puts fail full
+	out := []datapath.Action{datapath.Output{Port: outPort}}
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Go(func() {
+			for round := range 40 {
+				lo := (w*700 + round*97) % len(keys)
+				hi := min(lo+200, len(keys))
+				puts := make([]datapath.FlowPut, 0, hi-lo)
+				for _, k := range keys[lo:hi] {
+					puts = append(puts, datapath.FlowPut{Key: k, Actions: out})
+				}
+				for i, err := range d.PutBatch(puts) {
+					if err != nil && !errors.Is(err, datapath.ErrTooManyFlows) {
+						t.Errorf("PutBatch %d: %v", lo+i, err)
+					}
+				}
+				if err := d.Put(keys[(lo+5)%len(keys)], out, 0); err != nil && !errors.Is(err, datapath.ErrTooManyFlows) {
+					t.Errorf("Put: %v", err)
+				}
+				_, errs := d.DeleteBatch(keys[lo : lo+(hi-lo)/2])
+				for i, err := range errs {
+					if err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
+						t.Errorf("DeleteBatch %d: %v", lo+i, err)
+					}
+				}
+				if _, err := d.Delete(keys[(lo+150)%len(keys)]); err != nil && !errors.Is(err, datapath.ErrNoSuchFlow) {
+					t.Errorf("Delete: %v", err)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 30 {
+			seen := map[datapath.FlowKey]bool{}
+			if err := d.DumpStats(64, func(ks []datapath.FlowKey, _ []datapath.FlowStats) error {
+				for _, k := range ks {
+					if seen[k] {
+						t.Errorf("DumpStats saw %v twice", k)
+					}
+					seen[k] = true
+				}
+				return nil
+			}); err != nil {
+				t.Errorf("DumpStats: %v", err)
+			}
+			if err := d.Dump(64, func([]datapath.Flow) error { return nil }); err != nil {
+				t.Errorf("Dump: %v", err)
+			}
+		}
+	})
+	wg.Wait()
+	checkMirror(t, d)
+	n := 0
+	d.DumpStats(0, func(ks []datapath.FlowKey, _ []datapath.FlowStats) error { n += len(ks); return nil })
+	if st, _ := d.Stats(); st.Flows != uint64(n) {
+		t.Errorf("Stats counts %d flows, DumpStats %d", st.Flows, n)
 	}
 }

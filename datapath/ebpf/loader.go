@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -41,13 +42,16 @@ func linksDir(pinDir string) string { return filepath.Join(pinDir, "links") }
 // the ports' pinned links moving to the new programs on reattach;
 // otherwise (a management handle, which must not pull the cache from
 // under a running process) loading fails saying so.
-func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error) {
+func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool) (*objects, error) {
 	spec, err := loadTcport()
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	if maxFlows > 0 {
 		spec.Maps["flows"].MaxEntries = maxFlows
+	}
+	if prealloc {
+		spec.Maps["flows"].Flags &^= unix.BPF_F_NO_PREALLOC
 	}
 
 	opts := &ebpf.CollectionOptions{}
@@ -56,7 +60,7 @@ func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		if err := checkPinnedFlows(dir, spec.Maps["flows"], recreate); err != nil {
+		if err := checkPinnedFlows(dir, spec.Maps["flows"], spec.Maps["flow_counters"], recreate); err != nil {
 			return nil, err
 		}
 		for name, m := range spec.Maps {
@@ -79,12 +83,23 @@ func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	xspec.Maps["flows"].MaxEntries = spec.Maps["flows"].MaxEntries
+	xspec.Maps["flows"].Flags = spec.Maps["flows"].Flags
 	xspec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
 	repl := map[string]*ebpf.Map{
 		"flows": o.tc.Flows, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites, "long_lists": o.tc.LongLists, "ports_in": o.tc.PortsIn,
 		"ports_out": o.tc.PortsOut, "port_counters": o.tc.PortCounters, "dp_stats": o.tc.DpStats,
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap,
+	}
+	// Every map the XDP object declares is the TC object's: one it would
+	// create for itself (a map added to the C but not here) would split
+	// the state silently, e.g. XDP's hits counted where nobody reads.
+	for name := range xspec.Maps {
+		// .rodata and the like are the object's own.
+		if repl[name] == nil && !strings.HasPrefix(name, ".") {
+			o.tc.Close()
+			return nil, fmt.Errorf("load xdp program: map %s is not shared with the tc program", name)
+		}
 	}
 	if err := xspec.LoadAndAssign(&o.xdp, &ebpf.CollectionOptions{MapReplacements: repl}); err != nil {
 		o.tc.Close()
@@ -96,31 +111,46 @@ func loadObjects(pinDir string, maxFlows uint32, recreate bool) (*objects, error
 // errIncompatiblePin says the pinned flow cache has another layout.
 var errIncompatiblePin = errors.New("pinned flow cache has the layout of another xvs version")
 
-// checkPinnedFlows compares the pinned flows map, if any, with spec. A
-// compatible one keeps its size (spec takes it). An incompatible one is
-// removed with recreate, otherwise reported.
-func checkPinnedFlows(dir string, spec *ebpf.MapSpec, recreate bool) error {
+// checkPinnedFlows compares the pinned flow cache, if any (flows and
+// flow_counters), with the specs. A compatible one keeps its size and its
+// allocation mode (the specs take them). An incompatible one is removed
+// with recreate, otherwise reported.
+func checkPinnedFlows(dir string, flows, counters *ebpf.MapSpec, recreate bool) error {
 	path := filepath.Join(dir, "flows")
 	m, err := ebpf.LoadPinnedMap(path, nil)
 	if err != nil {
 		return nil // none yet (or unreadable: the load says why)
 	}
 	defer m.Close()
-	if m.Type() == spec.Type && m.KeySize() == spec.KeySize && m.ValueSize() == spec.ValueSize && m.Flags() == spec.Flags {
-		spec.MaxEntries = m.MaxEntries()
+	// Preallocated or not is the pinned cache's choice, as its size is.
+	why := ""
+	if m.Type() != flows.Type || m.KeySize() != flows.KeySize || m.ValueSize() != flows.ValueSize ||
+		(m.Flags()^flows.Flags)&^unix.BPF_F_NO_PREALLOC != 0 {
+		why = fmt.Sprintf("%s is a %v of %d-byte values, this xvs needs a %v of %d-byte values",
+			path, m.Type(), m.ValueSize(), flows.Type, flows.ValueSize)
+	} else if c, err := ebpf.LoadPinnedMap(filepath.Join(dir, "flow_counters"), nil); err != nil {
+		why = fmt.Sprintf("%s has no flow_counters beside it", path)
+	} else {
+		if c.Type() != counters.Type || c.ValueSize() != counters.ValueSize || c.Flags() != counters.Flags || c.MaxEntries() != m.MaxEntries() {
+			why = fmt.Sprintf("its flow_counters is a %v of %d %d-byte values (flags %#x), this xvs needs a %v of %d %d-byte values (flags %#x)",
+				c.Type(), c.MaxEntries(), c.ValueSize(), c.Flags(), counters.Type, m.MaxEntries(), counters.ValueSize, counters.Flags)
+		}
+		c.Close()
+	}
+	if why == "" {
+		flows.MaxEntries, flows.Flags = m.MaxEntries(), m.Flags()
 		return nil
 	}
 	if !recreate {
-		return fmt.Errorf("load: %w: %s is a %v of %d-byte values, this xvs needs a %v of %d-byte values (restart the process that runs the datapath with this xvs, or remove %s)",
-			errIncompatiblePin, path, m.Type(), m.ValueSize(), spec.Type, spec.ValueSize, filepath.Dir(dir))
+		return fmt.Errorf("load: %w: %s (restart the process that runs the datapath with this xvs, or remove %s)",
+			errIncompatiblePin, why, filepath.Dir(dir))
 	}
-	if err := os.Remove(path); err != nil {
-		return fmt.Errorf("load: remove the incompatible flow cache %s: %w", path, err)
-	}
-	// long_lists holds the old cache's long action lists: drop them too
-	// (its layout is unchanged, the load pins a new one).
-	if err := os.Remove(filepath.Join(dir, "long_lists")); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("load: %w", err)
+	// The cache starts empty: remove its maps (long_lists holds the old
+	// entries' long action lists), the load pins new ones.
+	for _, name := range []string{"flows", "flow_counters", "long_lists"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("load: remove the incompatible flow cache: %w", err)
+		}
 	}
 	return nil
 }

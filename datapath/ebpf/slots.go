@@ -11,14 +11,19 @@ import "github.com/xvs-switch/xvs/datapath"
 // number of entries the cache has held: a pass reads the array up to it.
 // Not safe for concurrent use: flowTable.mu guards it.
 type slotTable struct {
-	max   uint32
-	top   bool               // a management handle: take from the top of the range
-	next  uint32             // slots >= next have never been handed out
-	free  []uint32           // freed slots below next, a stack
-	n     int                // slots in use
-	keys  []datapath.FlowKey // slot -> key, for slots < next
-	used  []bool             // slot in use
-	long  []bool             // the entry may have a long_lists entry
+	max  uint32
+	top  bool               // a management handle: take from the top of the range
+	next uint32             // slots >= next have never been handed out
+	free []uint32           // freed slots below next, a stack
+	n    int                // slots in use
+	keys []datapath.FlowKey // slot -> key, for slots < next
+	used []bool             // slot in use
+	long []bool             // the entry may have a long_lists entry
+	born []uint32           // the pass epoch when the slot was allocated
+	// epoch counts statistics passes: a pass skips slots allocated since
+	// it began, so a key deleted and created again meanwhile (in another
+	// slot) is not seen twice.
+	epoch uint32
 	index map[datapath.FlowKey]uint32
 }
 
@@ -70,17 +75,19 @@ func (s *slotTable) grow() {
 		s.keys = append(make([]datapath.FlowKey, 0, c), s.keys...)
 		s.used = append(make([]bool, 0, c), s.used...)
 		s.long = append(make([]bool, 0, c), s.long...)
+		s.born = append(make([]uint32, 0, c), s.born...)
 	}
 	old := len(s.keys)
-	s.keys, s.used, s.long = s.keys[:n], s.used[:n], s.long[:n]
+	s.keys, s.used, s.long, s.born = s.keys[:n], s.used[:n], s.long[:n], s.born[:n]
 	// Below the capacity lie the contents of slots before a reset.
 	clear(s.keys[old:])
 	clear(s.used[old:])
 	clear(s.long[old:])
+	clear(s.born[old:])
 }
 
 func (s *slotTable) set(slot uint32, key datapath.FlowKey, long bool) {
-	s.keys[slot], s.used[slot], s.long[slot] = key, true, long
+	s.keys[slot], s.used[slot], s.long[slot], s.born[slot] = key, true, long, s.epoch
 	s.index[key] = slot
 	s.n++
 }
@@ -135,7 +142,7 @@ func (s *slotTable) inUse(slot uint32) bool { return slot < s.next && s.used[slo
 func (s *slotTable) reset() {
 	s.next, s.n = 0, 0
 	s.free = s.free[:0]
-	s.keys, s.used, s.long = s.keys[:0], s.used[:0], s.long[:0]
+	s.keys, s.used, s.long, s.born = s.keys[:0], s.used[:0], s.long[:0], s.born[:0]
 	clear(s.index)
 }
 
