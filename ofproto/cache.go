@@ -49,6 +49,7 @@ type cache struct {
 	byMAC map[macDep]map[*cacheEntry]struct{}
 
 	upcalls, installs, revalidations, modified, deletes, full uint64
+	batches                                                   uint64 // runs of upcalls handled under one read lock
 	// gen counts the entries created (install, adopt).
 	gen uint64
 	// reval holds what Revalidate reuses from pass to pass.
@@ -114,6 +115,7 @@ type CacheStats struct {
 	Modified      uint64 // entries whose actions changed on revalidation
 	Deletes       uint64 // entries deleted (idle, limit, stale)
 	Full          uint64 // translations not installed because the cache was full
+	Batches       uint64 // runs of upcalls handled under one lock (Upcalls/Batches: their mean size)
 }
 
 // CacheStats returns the cache counters.
@@ -122,7 +124,7 @@ func (s *Switch) CacheStats() CacheStats {
 	defer s.unlock()
 	c := &s.cache
 	return CacheStats{Flows: len(c.entries), Limit: s.cfg.FlowLimit, Upcalls: c.upcalls, Installs: c.installs,
-		Revalidations: c.revalidations, Modified: c.modified, Deletes: c.deletes, Full: c.full}
+		Revalidations: c.revalidations, Modified: c.modified, Deletes: c.deletes, Full: c.full, Batches: c.batches}
 }
 
 // install puts the translation of key into the datapath and the cache.

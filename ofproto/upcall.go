@@ -194,6 +194,9 @@ func (s *Switch) handleShared(b *upcallBatch, us []datapath.Upcall) (int, bool, 
 	// that sees every upcall counted knows no handler is still installing.
 	s.cmu.Lock()
 	s.cache.upcalls += uint64(len(w))
+	if len(w) > 0 {
+		s.cache.batches++
+	}
 	s.cmu.Unlock()
 	s.mu.RUnlock()
 

@@ -194,8 +194,8 @@ func TestUpcallBatchOneFailingPut(t *testing.T) {
 		t.Fatalf("%d packets out of port 2, want 4", got)
 	}
 	cs := r.sw.CacheStats()
-	if cs.Upcalls != 4 || cs.Installs != 3 || cs.Flows != 3 || cs.Full != 1 {
-		t.Fatalf("cache %+v, want 4 upcalls, 3 installs and entries, 1 not installed", cs)
+	if cs.Upcalls != 4 || cs.Installs != 3 || cs.Flows != 3 || cs.Full != 1 || cs.Batches != 1 {
+		t.Fatalf("cache %+v, want 4 upcalls in 1 batch, 3 installs and entries, 1 not installed", cs)
 	}
 	if ds, _ := r.dp.Stats(); ds.Flows != 3 {
 		t.Fatalf("datapath holds %d entries, want 3", ds.Flows)
