@@ -55,13 +55,14 @@ func (s *Switch) timer() {
 // flows still in use (so MAC entries do not age out under cached traffic),
 // ages the MAC table and expires flows whose idle or hard timeout passed.
 //
-// The datapath's keys and counters are read (DumpStats) before the Switch is locked, so
-// upcall handlers go on installing meanwhile: a dump of 100,000 entries
-// takes tens of milliseconds. What changed during the dump is told
-// apart under the lock: entries created meanwhile are left for the next
-// pass, counters older than what a change credited since are skipped,
-// and an entry missing from the dump is forgotten only when the
-// datapath confirms it has gone.
+// The datapath's keys and counters are read (DumpStats) before the
+// Switch is locked, so upcall handlers go on installing meanwhile: a dump
+// of 100,000 entries takes tens of milliseconds. What changed during the
+// dump is told apart under the lock: entries created meanwhile are left
+// for the next pass, counters older than what a change credited since
+// are skipped, an entry listed twice counts once, and an entry missing
+// from the dump is forgotten only when the datapath confirms it has gone.
+// Idle and over-limit entries go in one DeleteBatch.
 func (s *Switch) Revalidate() (RevalidateStats, error) {
 	var st RevalidateStats
 	rs := &s.cache.reval
@@ -120,6 +121,9 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			}
 			at[i] = e
 			st.Modified++
+		}
+		if e.seen == pass {
+			continue // listed twice by a dump of a changing table
 		}
 		e.seen = pass
 		if e.gen > dumpGen {

@@ -17,6 +17,9 @@ type hookDatapath struct {
 	// sorted: DumpStats lists the keys in one order pass after pass, as
 	// the eBPF datapath does (the dummy's follows its map).
 	sorted bool
+	// twice: DumpStats lists every key twice (a dump of a table that
+	// changes under it may list an entry more than once).
+	twice bool
 	// Calls of Delete and DeleteBatch, and the keys DeleteBatch got.
 	deletes, deleteBatches, batchKeys int
 }
@@ -68,6 +71,9 @@ func (d *hookDatapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapa
 			ks[i], ss[i] = keys[j], stats[j]
 		}
 		keys, stats = ks, ss
+	}
+	if d.twice {
+		keys, stats = append(keys, keys...), append(stats, stats...)
 	}
 	if h := d.during; h != nil {
 		d.during = nil
@@ -213,4 +219,36 @@ func TestRevalidateFollowsReplacedEntries(t *testing.T) {
 		t.Fatalf("flow counted %d packets, want 5", got)
 	}
 	r.checkFresh(0, "after a replaced entry")
+}
+
+// TestRevalidateKeyListedTwice: a dump listing each entry twice credits
+// its packets once and deletes an idle entry once.
+func TestRevalidateKeyListedTwice(t *testing.T) {
+	r := newRig(t, 3, FailSecure)
+	hd := &hookDatapath{Datapath: r.dp, twice: true}
+	r.sw.dp = hd
+	r.add("priority=5,udp,actions=output:2")
+	for i := range 2 {
+		f := udp(t, mac(1), mac(2), ip4(1), ip4(2), uint16(10+i), 2)
+		r.send(1, f)
+		r.send(1, f) // cached: counted by the entry
+	}
+	if st := r.revalidate(); st.Credited != 2 || st.Flows != 2 {
+		t.Fatalf("pass %+v, want 2 entries credited once each", st)
+	}
+	var got uint64
+	for _, fs := range r.flowStats("") {
+		got += fs.PacketCount
+	}
+	if got != 4 {
+		t.Fatalf("flow counted %d packets, want 4", got)
+	}
+	r.clk.advance(r.sw.cfg.IdleTimeout)
+	st := r.revalidate()
+	if st.Deleted != 2 || st.Flows != 0 || hd.batchKeys != 2 {
+		t.Fatalf("pass %+v, %d keys deleted: want the 2 idle entries deleted once", st, hd.batchKeys)
+	}
+	if cs := r.sw.CacheStats(); cs.Deletes != 2 {
+		t.Fatalf("%d deletes counted, want 2", cs.Deletes)
+	}
 }
