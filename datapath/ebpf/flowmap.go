@@ -767,7 +767,7 @@ func (t *flowTable) flush() error {
 	defer t.mu.Unlock()
 	defer t.wrote()
 	err := t.walk(true, func([]bpfKey, []tcportFlowEntry) error { return nil })
-	t.slots.reset()
+	t.slots.clearAll()
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -95,14 +96,25 @@ func TestFlowSlots(t *testing.T) {
 	if err != nil || st.Packets != 2 {
 		t.Errorf("delete: %+v %v, want 2 packets", st, err)
 	}
-	// The freed slot goes to the next entry, with zeroed counters.
+	// The freed slot rests (a packet in flight may still count in it)...
 	if err := d.Put(keys[1], out, 0); err != nil {
 		t.Fatal(err)
 	}
-	if s, _ := d.flows.slots.lookup(keys[1]); s != s0 {
-		t.Errorf("new entry got slot %d, want the freed %d", s, s0)
+	if s, _ := d.flows.slots.lookup(keys[1]); s == s0 {
+		t.Errorf("new entry got the slot %d freed just before", s)
 	}
-	if f, _ := d.Get(keys[1]); f.Stats.Packets != 0 || f.Stats.Bytes != 0 {
+	// ... then goes to the next entry, with zeroed counters.
+	later := time.Now().Add(slotGrace)
+	d.flows.mu.Lock()
+	d.flows.slots.now = func() time.Time { return later }
+	d.flows.mu.Unlock()
+	if err := d.Put(keys[2], out, 0); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := d.flows.slots.lookup(keys[2]); s != s0 {
+		t.Errorf("new entry got slot %d, want the rested %d", s, s0)
+	}
+	if f, _ := d.Get(keys[2]); f.Stats.Packets != 0 || f.Stats.Bytes != 0 {
 		t.Errorf("reused slot carried counters: %+v", f.Stats)
 	}
 	checkMirror(t, d)

@@ -1,25 +1,42 @@
 package ebpf
 
-import "github.com/xvs-switch/xvs/datapath"
+import (
+	"time"
+
+	"github.com/xvs-switch/xvs/datapath"
+)
+
+// slotGrace is how long a freed slot rests before it is handed out again
+// (unless the cache is full). A packet the programs are counting when its
+// entry is deleted still holds the entry (RCU) and adds to the old slot
+// for a moment: the next entry in that slot must not get it. Programs run
+// for microseconds; the margin covers a vCPU the hypervisor pauses.
+const slotGrace = 10 * time.Millisecond
 
 // slotTable allocates the slots of flow_counters and mirrors which key
 // holds which slot, so that a statistics pass reads only the counters
 // array and a delete knows the slot without reading the entry back.
 //
-// Slots are handed out lowest first (freed ones again before new ones), so
-// the slots in use stay below a high-water mark close to the largest
-// number of entries the cache has held: a pass reads the array up to it.
-// Not safe for concurrent use: flowTable.mu guards it.
+// Slots are handed out lowest first (rested freed ones before new ones),
+// so the slots in use stay below a high-water mark close to the largest
+// number of entries the cache has held (plus those freed in the last
+// slotGrace): a pass reads the array up to it. Not safe for concurrent
+// use: flowTable.mu guards it.
 type slotTable struct {
 	max  uint32
-	top  bool               // a management handle: take from the top of the range
-	next uint32             // slots >= next have never been handed out
-	free []uint32           // freed slots below next, a stack
-	n    int                // slots in use
-	keys []datapath.FlowKey // slot -> key, for slots < next
-	used []bool             // slot in use
-	long []bool             // the entry may have a long_lists entry
-	born []uint32           // the pass epoch when the slot was allocated
+	top  bool     // a management handle: take from the top of the range
+	next uint32   // slots >= next have never been handed out
+	free []uint32 // rested freed slots below next, a stack
+	// cooling are the slots freed in the last slotGrace, oldest first
+	// (from coolHead on).
+	cooling  []cooled
+	coolHead int
+	now      func() time.Time
+	n        int                // slots in use
+	keys     []datapath.FlowKey // slot -> key, for slots < next
+	used     []bool             // slot in use
+	long     []bool             // the entry may have a long_lists entry
+	born     []uint32           // the pass epoch when the slot was allocated
 	// epoch counts statistics passes: a pass skips slots allocated since
 	// it began, so a key deleted and created again meanwhile (in another
 	// slot) is not seen twice.
@@ -27,8 +44,13 @@ type slotTable struct {
 	index map[datapath.FlowKey]uint32
 }
 
+type cooled struct {
+	slot uint32
+	at   time.Time
+}
+
 func newSlotTable(max uint32, top bool) *slotTable {
-	return &slotTable{max: max, top: top, index: map[datapath.FlowKey]uint32{}}
+	return &slotTable{max: max, top: top, index: map[datapath.FlowKey]uint32{}, now: time.Now}
 }
 
 // take allocates a slot for key; false when every slot is in use.
@@ -36,6 +58,7 @@ func (s *slotTable) take(key datapath.FlowKey, long bool) (uint32, bool) {
 	if s.top {
 		return s.takeTop(key, long)
 	}
+	s.rest(s.now())
 	var slot uint32
 	switch {
 	case len(s.free) > 0:
@@ -45,11 +68,29 @@ func (s *slotTable) take(key datapath.FlowKey, long bool) (uint32, bool) {
 		slot = s.next
 		s.next++
 		s.grow()
+	case s.coolHead < len(s.cooling):
+		// Full but for slots still resting: the oldest.
+		slot = s.cooling[s.coolHead].slot
+		s.coolHead++
 	default:
 		return 0, false
 	}
 	s.set(slot, key, long)
 	return slot, true
+}
+
+// rest moves the slots that have rested slotGrace to the free list.
+func (s *slotTable) rest(now time.Time) {
+	for s.coolHead < len(s.cooling) && now.Sub(s.cooling[s.coolHead].at) >= slotGrace {
+		s.free = append(s.free, s.cooling[s.coolHead].slot)
+		s.coolHead++
+	}
+	if s.coolHead == len(s.cooling) {
+		s.cooling, s.coolHead = s.cooling[:0], 0
+	} else if s.coolHead > 1024 && s.coolHead > len(s.cooling)/2 {
+		s.cooling = s.cooling[:copy(s.cooling, s.cooling[s.coolHead:])]
+		s.coolHead = 0
+	}
 }
 
 // takeTop takes the highest free slot (a linear search: a management
@@ -111,6 +152,12 @@ func (s *slotTable) claim(slot uint32, key datapath.FlowKey, long bool) bool {
 				break
 			}
 		}
+		for i := s.coolHead; i < len(s.cooling); i++ {
+			if s.cooling[i].slot == slot {
+				s.cooling = append(s.cooling[:i], s.cooling[i+1:]...)
+				break
+			}
+		}
 	}
 	s.set(slot, key, long)
 	return true
@@ -125,7 +172,7 @@ func (s *slotTable) release(slot uint32) {
 		delete(s.index, s.keys[slot])
 	}
 	s.keys[slot], s.used[slot], s.long[slot] = datapath.FlowKey{}, false, false
-	s.free = append(s.free, slot)
+	s.cooling = append(s.cooling, cooled{slot, s.now()})
 	s.n--
 }
 
@@ -138,10 +185,25 @@ func (s *slotTable) lookup(key datapath.FlowKey) (uint32, bool) {
 // inUse reports whether slot is allocated.
 func (s *slotTable) inUse(slot uint32) bool { return slot < s.next && s.used[slot] }
 
-// reset frees every slot.
+// clearAll frees every slot after the cache was emptied: they rest as
+// freed ones do (the entries were just deleted), so the next entries take
+// never used slots above them meanwhile.
+func (s *slotTable) clearAll() {
+	now := s.now()
+	next := s.next
+	s.reset()
+	s.next = next
+	s.grow()
+	for slot := range next {
+		s.cooling = append(s.cooling, cooled{slot, now})
+	}
+}
+
+// reset forgets every slot (the table is then rebuilt, or cleared).
 func (s *slotTable) reset() {
 	s.next, s.n = 0, 0
 	s.free = s.free[:0]
+	s.cooling, s.coolHead = s.cooling[:0], 0
 	s.keys, s.used, s.long, s.born = s.keys[:0], s.used[:0], s.long[:0], s.born[:0]
 	clear(s.index)
 }

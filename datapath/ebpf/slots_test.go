@@ -3,6 +3,7 @@ package ebpf
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/cilium/ebpf"
 
@@ -13,11 +14,14 @@ func slotKey(i int) datapath.FlowKey {
 	return datapath.FlowKey{InPort: 1, TPSrc: uint16(i), TPDst: uint16(i >> 16)}
 }
 
-// TestSlotTable: lowest free slot first, freed slots again before new
-// ones, nothing beyond max, and a reset or an adoption leaves no trace of
-// the slots before it.
+// TestSlotTable: lowest free slot first, freed slots again (once they have
+// rested slotGrace, unless the table is full) before new ones, nothing
+// beyond max, and a reset or an adoption leaves no trace of the slots
+// before it.
 func TestSlotTable(t *testing.T) {
+	clock := time.Unix(1000, 0)
 	s := newSlotTable(3000, false)
+	s.now = func() time.Time { return clock }
 	for i := range 3000 {
 		if slot, ok := s.take(slotKey(i), false); !ok || slot != uint32(i) {
 			t.Fatalf("take %d: slot %d %v", i, slot, ok)
@@ -28,10 +32,11 @@ func TestSlotTable(t *testing.T) {
 	}
 	s.release(7)
 	s.release(2)
-	if slot, _ := s.take(slotKey(9000), false); slot != 2 {
-		t.Errorf("after freeing 7 and 2, took %d", slot)
+	// Full: the oldest resting slot goes, rested or not.
+	if slot, _ := s.take(slotKey(9000), false); slot != 7 {
+		t.Errorf("full, after freeing 7 and 2, took %d", slot)
 	}
-	if got, ok := s.lookup(slotKey(9000)); !ok || got != 2 || s.n != 2999 {
+	if got, ok := s.lookup(slotKey(9000)); !ok || got != 7 || s.n != 2999 {
 		t.Errorf("lookup %d %v, n %d", got, ok, s.n)
 	}
 	if _, ok := s.lookup(slotKey(7)); ok {
@@ -49,6 +54,24 @@ func TestSlotTable(t *testing.T) {
 	}
 	if s.keys[3] != slotKey(103) || s.long[3] {
 		t.Errorf("slot 3 holds %v long %v", s.keys[3], s.long[3])
+	}
+	// Room: a freed slot rests while never used ones remain.
+	s.release(3)
+	if slot, _ := s.take(slotKey(200), false); slot != 7 {
+		t.Errorf("with 3 resting took %d, want 7", slot)
+	}
+	clock = clock.Add(slotGrace)
+	if slot, _ := s.take(slotKey(201), false); slot != 3 {
+		t.Errorf("with 3 rested took %d, want 3", slot)
+	}
+	// Emptied: every slot rests, new entries go above them meanwhile.
+	s.clearAll()
+	if slot, _ := s.take(slotKey(300), false); slot != 8 || s.n != 1 {
+		t.Errorf("after clearAll took %d (n %d), want 8", slot, s.n)
+	}
+	clock = clock.Add(slotGrace)
+	if slot, _ := s.take(slotKey(301), false); slot >= 8 {
+		t.Errorf("after clearAll and a rest took %d, want a slot below 8", slot)
 	}
 }
 
