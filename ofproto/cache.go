@@ -8,6 +8,7 @@ package ofproto
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
@@ -31,6 +32,11 @@ type cacheEntry struct {
 	// gen is cache.gen when the entry was created: Revalidate tells
 	// entries created during its dump by it.
 	gen uint64
+	// seen is the number of the last Revalidate pass whose dump held
+	// the entry (s.mu held).
+	seen uint64
+	// gone is set when the entry leaves the cache (forget).
+	gone bool
 }
 
 // cache indexes the entries; s.mu protects it, and cmu too while upcall
@@ -43,8 +49,24 @@ type cache struct {
 	byMAC map[macDep]map[*cacheEntry]struct{}
 
 	upcalls, installs, revalidations, modified, deletes, full uint64
+	batches                                                   uint64 // runs of upcalls handled under one read lock
 	// gen counts the entries created (install, adopt).
 	gen uint64
+	// reval holds what Revalidate reuses from pass to pass.
+	reval revalScratch
+}
+
+// revalScratch is Revalidate's state between passes: the dump's buffers
+// (kept, so that a pass over a large idle cache does not allocate them
+// again) and the pass number entries are marked with.
+type revalScratch struct {
+	mu      sync.Mutex // one pass at a time; taken before s.mu
+	pass    uint64
+	keys    []datapath.FlowKey
+	stats   []datapath.FlowStats
+	entries []*cacheEntry
+	relearn []learnDep
+	at      []*cacheEntry // the entry at each position of the last dump
 }
 
 func (c *cache) init() {
@@ -93,6 +115,7 @@ type CacheStats struct {
 	Modified      uint64 // entries whose actions changed on revalidation
 	Deletes       uint64 // entries deleted (idle, limit, stale)
 	Full          uint64 // translations not installed because the cache was full
+	Batches       uint64 // runs of upcalls handled under one lock (Upcalls/Batches: their mean size)
 }
 
 // CacheStats returns the cache counters.
@@ -101,7 +124,7 @@ func (s *Switch) CacheStats() CacheStats {
 	defer s.unlock()
 	c := &s.cache
 	return CacheStats{Flows: len(c.entries), Limit: s.cfg.FlowLimit, Upcalls: c.upcalls, Installs: c.installs,
-		Revalidations: c.revalidations, Modified: c.modified, Deletes: c.deletes, Full: c.full}
+		Revalidations: c.revalidations, Modified: c.modified, Deletes: c.deletes, Full: c.full, Batches: c.batches}
 }
 
 // install puts the translation of key into the datapath and the cache.
@@ -142,26 +165,46 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 		s.cmu.Unlock()
 	}
 	s.cmu.Lock()
-	if c.entries[key] != nil {
-		s.cmu.Unlock()
+	e, _ := s.installPrepare(key, res, last, s.now())
+	s.cmu.Unlock()
+	if e == nil {
 		return
+	}
+	err := s.dp.Put(key, res.actions, 0)
+	s.cmu.Lock()
+	s.installDone(e, err)
+	s.cmu.Unlock()
+}
+
+// installPrepare creates the pending cache entry for a translation about
+// to be put, with the counters last already credited, created at now;
+// cmu is held. It
+// returns nil when there is nothing to put: the cache is full, or holds
+// the key already; old then says the key's entry is not pending, which
+// install handles (the datapath lost the entry, or an older translation
+// raced this one).
+func (s *Switch) installPrepare(key datapath.FlowKey, res xlateResult, last datapath.FlowStats, now time.Time) (e *cacheEntry, old bool) {
+	c := &s.cache
+	if o := c.entries[key]; o != nil {
+		return nil, !o.pending
 	}
 	if len(c.entries) >= s.cfg.FlowLimit {
 		c.full++
-		s.cmu.Unlock()
-		return
+		return nil, false
 	}
 	c.gen++
-	e := &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: s.now(), pending: true, gen: c.gen}
+	e = &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: now, pending: true, gen: c.gen}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++
-	s.cmu.Unlock()
+	return e, false
+}
 
-	err := s.dp.Put(key, res.actions, 0)
-
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
+// installDone ends the install of a pending entry with the datapath's
+// answer to its put; cmu is held. An entry the datapath refused is
+// forgotten and counted as not installed (full).
+func (s *Switch) installDone(e *cacheEntry, err error) {
+	c := &s.cache
 	e.pending = false
 	if err != nil {
 		if !errors.Is(err, datapath.ErrTooManyFlows) {
@@ -238,10 +281,10 @@ func (s *Switch) pullAll() {
 	if len(s.cache.entries) == 0 {
 		return
 	}
-	err := s.dp.Dump(0, func(fs []datapath.Flow) error {
-		for i := range fs {
-			if e := s.cache.entries[fs[i].Key]; e != nil {
-				s.credit(e, fs[i].Stats)
+	err := s.dp.DumpStats(0, func(keys []datapath.FlowKey, stats []datapath.FlowStats) error {
+		for i := range keys {
+			if e := s.cache.entries[keys[i]]; e != nil {
+				s.credit(e, stats[i])
 			}
 		}
 		return nil
@@ -258,6 +301,7 @@ func (s *Switch) forget(e *cacheEntry) {
 	}
 	s.cache.unindex(e)
 	delete(s.cache.entries, e.key)
+	e.gone = true
 }
 
 // deleteEntry removes an entry from the datapath, crediting its last
@@ -269,6 +313,26 @@ func (s *Switch) deleteEntry(e *cacheEntry) {
 	}
 	s.forget(e)
 	s.cache.deletes++
+}
+
+// deleteEntries removes entries from the datapath in one DeleteBatch,
+// crediting each one's last packets.
+func (s *Switch) deleteEntries(es []*cacheEntry) {
+	if len(es) == 0 {
+		return
+	}
+	keys := make([]datapath.FlowKey, len(es))
+	for i, e := range es {
+		keys[i] = e.key
+	}
+	stats, errs := s.dp.DeleteBatch(keys)
+	for i, e := range es {
+		if errs[i] == nil {
+			s.credit(e, stats[i])
+		}
+		s.forget(e)
+		s.cache.deletes++
+	}
 }
 
 // retranslate re-runs the pipeline for an entry (without side effects)

@@ -55,37 +55,63 @@ func (s *Switch) timer() {
 // flows still in use (so MAC entries do not age out under cached traffic),
 // ages the MAC table and expires flows whose idle or hard timeout passed.
 //
-// The datapath's entries are read (Dump) before the Switch is locked, so
-// upcall handlers go on installing meanwhile: a dump of 100,000 entries
-// takes tens of milliseconds. What changed during the dump is told
-// apart under the lock: entries created meanwhile are left for the next
-// pass, counters older than what a change credited since are skipped,
-// and an entry missing from the dump is forgotten only when the
-// datapath confirms it has gone.
+// The datapath's keys and counters are read (DumpStats) before the
+// Switch is locked, so upcall handlers go on installing meanwhile: a dump
+// of 100,000 entries takes tens of milliseconds. What changed during the
+// dump is told apart under the lock: entries created meanwhile are left
+// for the next pass, counters older than what a change credited since
+// are skipped, an entry listed twice counts once, and an entry missing
+// from the dump is forgotten only when the datapath confirms it has gone.
+// Idle and over-limit entries go in one DeleteBatch.
 func (s *Switch) Revalidate() (RevalidateStats, error) {
 	var st RevalidateStats
+	rs := &s.cache.reval
+	// One pass at a time: the pass's buffers are kept between passes.
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
 	s.mu.Lock()
 	dumpGen := s.cache.gen
 	s.unlock()
-	var flows []datapath.Flow
-	err := s.dp.Dump(0, func(fs []datapath.Flow) error {
-		flows = append(flows, fs...)
+	// Keys and counters only (DumpStats), copied into buffers the next
+	// pass reuses: a pass over an idle cache allocates nothing per entry.
+	keys, stats := rs.keys[:0], rs.stats[:0]
+	err := s.dp.DumpStats(0, func(ks []datapath.FlowKey, ss []datapath.FlowStats) error {
+		keys = append(keys, ks...)
+		stats = append(stats, ss...)
 		return nil
 	})
+	rs.keys, rs.stats = keys, stats
 	if err != nil {
 		return st, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 	now := s.now()
-	seen := make(map[*cacheEntry]bool, len(flows))
-	var relearn []learnDep
-	for i := range flows {
-		f := &flows[i]
-		e := s.cache.entries[f.Key]
+	rs.pass++
+	pass := rs.pass
+	idle := rs.entries[:0]
+	relearn := rs.relearn[:0]
+	// at[i] is the entry the last pass found at position i of its dump.
+	// A dump of an unchanged datapath lists the keys in the same order,
+	// so the entry is most often found there: one key comparison instead
+	// of a lookup in the cache's map (hashing the key and two cache
+	// misses an entry). Forgotten entries are marked gone, so an entry
+	// found there that is not gone and has the key is the cache's.
+	at := rs.at
+	if len(at) < len(keys) {
+		at = append(at, make([]*cacheEntry, len(keys)-len(at))...)
+	}
+	for i := range keys {
+		f := &stats[i]
+		e := at[i]
+		if e == nil || e.gone || e.key != keys[i] {
+			e = s.cache.entries[keys[i]]
+		}
+		at[i] = e
 		if e == nil {
-			// Unknown, or deleted since the dump read it.
-			cur, err := s.dp.Get(f.Key)
+			// Unknown, or deleted since the dump read it: only these
+			// cost a Get (the actions, to adopt the entry).
+			cur, err := s.dp.Get(keys[i])
 			if err != nil {
 				continue
 			}
@@ -93,20 +119,24 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 				st.Deleted++
 				continue
 			}
+			at[i] = e
 			st.Modified++
 		}
-		seen[e] = true
+		if e.seen == pass {
+			continue // listed twice by a dump of a changing table
+		}
+		e.seen = pass
 		if e.gen > dumpGen {
 			continue // created during the dump: the sample may be an older entry's
 		}
-		if f.Stats.Packets < e.last.Packets || f.Stats.Bytes < e.last.Bytes {
+		if f.Packets < e.last.Packets || f.Bytes < e.last.Bytes {
 			// A change credited fresher counters after the dump.
-			f.Stats = e.last
-		} else if s.credit(e, f.Stats) {
+			*f = e.last
+		} else if s.credit(e, *f) {
 			st.Credited++
 			relearn = append(relearn, e.deps.learned...)
 		}
-		used := f.Stats.Used
+		used := f.Used
 		if e.last.Used.After(used) {
 			used = e.last.Used
 		}
@@ -114,17 +144,30 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			used = e.created
 		}
 		if now.Sub(used) >= s.cfg.IdleTimeout {
-			s.deleteEntry(e)
-			st.Deleted++
+			idle = append(idle, e)
+			at[i] = nil // about to be deleted
 		}
 	}
-	for _, e := range s.selectEntries(func(e *cacheEntry) bool { return !seen[e] && e.gen <= dumpGen }) {
+	// Entries found no more do not stay reachable from at.
+	clear(at[len(keys):])
+	rs.at = at[:len(keys)]
+	st.Deleted += len(idle)
+	s.deleteEntries(idle)
+	idle = idle[:0]
+	for _, e := range s.cache.entries {
+		if e.seen != pass && e.gen <= dumpGen {
+			idle = append(idle, e)
+		}
+	}
+	for _, e := range idle {
 		// Installed before the dump, and not in it: the datapath lost it,
 		// unless the install finished after the dump passed its bucket.
 		if _, err := s.dp.Get(e.key); errors.Is(err, datapath.ErrNoSuchFlow) {
 			s.forget(e)
 		}
 	}
+	clear(idle) // the buffer must not keep deleted entries alive
+	rs.entries = idle[:0]
 	st.Deleted += s.enforceLimit()
 	var changes []normal.Change
 	for _, l := range relearn {
@@ -136,6 +179,7 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			}
 		}
 	}
+	rs.relearn = relearn[:0]
 	changes = append(changes, s.macs.Expire()...)
 	s.macChanged(changes)
 	s.expireRules()
@@ -178,9 +222,7 @@ func (s *Switch) enforceLimit() int {
 	}
 	es := s.selectEntries(nil)
 	sort.Slice(es, func(i, j int) bool { return lastUse(es[i]).Before(lastUse(es[j])) })
-	for _, e := range es[:over] {
-		s.deleteEntry(e)
-	}
+	s.deleteEntries(es[:over])
 	return over
 }
 

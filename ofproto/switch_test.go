@@ -50,20 +50,30 @@ func newRig(t *testing.T, nports int, mode FailMode) *rig {
 }
 
 // drain handles every queued upcall (the dummy datapath queues them
-// synchronously, so after Inject returns they are all there).
+// synchronously, so after Inject returns they are all there), what is
+// queued at once as one batch, as a ServeUpcalls handler would, until
+// executing them queues no more (packets to the controller).
 func (r *rig) drain() {
 	r.t.Helper()
 	for {
-		select {
-		case u, ok := <-r.dp.Upcalls():
-			if !ok {
-				return
+		var us []datapath.Upcall
+		for open := true; open; {
+			select {
+			case u, ok := <-r.dp.Upcalls():
+				if !ok {
+					open = false
+					break
+				}
+				us = append(us, u)
+			default:
+				open = false
 			}
-			if err := r.sw.HandleUpcall(&u); err != nil {
-				r.t.Fatalf("upcall: %v", err)
-			}
-		default:
+		}
+		if len(us) == 0 {
 			return
+		}
+		if err := r.sw.HandleUpcalls(us); err != nil {
+			r.t.Fatalf("upcall: %v", err)
 		}
 	}
 }

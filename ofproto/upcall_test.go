@@ -2,12 +2,15 @@ package ofproto
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/dptest"
+	"github.com/xvs-switch/xvs/datapath/dummy"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
@@ -136,4 +139,83 @@ func TestRestartAdoptsCache(t *testing.T) {
 		t.Fatalf("new flow counted %d packets, want 1", fs[0].PacketCount)
 	}
 	r.checkFresh(0, "after adoption")
+}
+
+// failPutDatapath refuses the puts of one key and counts PutBatch calls.
+type failPutDatapath struct {
+	*dummy.Datapath
+	fail               datapath.FlowKey
+	batches, batchPuts int
+}
+
+func (d *failPutDatapath) PutBatch(puts []datapath.FlowPut) []error {
+	d.batches++
+	d.batchPuts += len(puts)
+	errs := make([]error, len(puts))
+	for i, p := range puts {
+		if p.Key == d.fail {
+			errs[i] = errors.New("injected put failure")
+			continue
+		}
+		errs[i] = d.Datapath.Put(p.Key, p.Actions, p.Flags)
+	}
+	return errs
+}
+
+// TestUpcallBatchOneFailingPut: four misses handled as one batch go to
+// the datapath in one PutBatch; the put of one fails. The other three are
+// installed, all four packets are executed and counted (upcalls, the
+// flow's packets), and the failed one counts as not installed.
+func TestUpcallBatchOneFailingPut(t *testing.T) {
+	r := newRig(t, 3, FailSecure)
+	r.add("priority=5,udp,actions=output:2")
+	var frames [][]byte
+	for i := range 4 {
+		frames = append(frames, udp(t, mac(1), mac(2), ip4(1), ip4(2), uint16(100+i), 2))
+	}
+	fd := &failPutDatapath{Datapath: r.dp, fail: extractKey(r.sw, 1, frames[2])}
+	r.sw.dp = fd
+	for _, f := range frames {
+		if err := r.dp.Inject(r.sw.ports[1].dpPort, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var us []datapath.Upcall
+	for range frames {
+		us = append(us, <-r.dp.Upcalls())
+	}
+	if err := r.sw.HandleUpcalls(us); err != nil {
+		t.Fatal(err)
+	}
+	if fd.batches != 1 || fd.batchPuts != 4 {
+		t.Fatalf("%d PutBatch calls with %d puts, want 1 with 4", fd.batches, fd.batchPuts)
+	}
+	if got := len(r.recv(2)); got != 4 {
+		t.Fatalf("%d packets out of port 2, want 4", got)
+	}
+	cs := r.sw.CacheStats()
+	if cs.Upcalls != 4 || cs.Installs != 3 || cs.Flows != 3 || cs.Full != 1 || cs.Batches != 1 {
+		t.Fatalf("cache %+v, want 4 upcalls in 1 batch, 3 installs and entries, 1 not installed", cs)
+	}
+	if ds, _ := r.dp.Stats(); ds.Flows != 3 {
+		t.Fatalf("datapath holds %d entries, want 3", ds.Flows)
+	}
+	if _, err := r.dp.Get(fd.fail); !errors.Is(err, datapath.ErrNoSuchFlow) {
+		t.Fatalf("failed put's key in the datapath: %v", err)
+	}
+	if fs := r.flowStats(""); len(fs) != 1 || fs[0].PacketCount != 4 {
+		t.Fatalf("flow stats %+v, want 4 packets", fs)
+	}
+	// The installed entries forward in the datapath; the failed key
+	// comes up again and is executed again.
+	for _, f := range frames {
+		r.send(1, f)
+	}
+	if got := len(r.recv(2)); got != 4 {
+		t.Fatalf("%d packets out of port 2 on the second round, want 4", got)
+	}
+	if cs := r.sw.CacheStats(); cs.Upcalls != 5 {
+		t.Fatalf("%d upcalls after the second round, want 5", cs.Upcalls)
+	}
+	r.checkFresh(0, "after a failed put")
 }

@@ -123,6 +123,9 @@ func (d *daemon) newBridge(bc *bridgeConfig, global map[string]string) (*bridge,
 		MACTableSize: intOption(oc, "mac-table-size", 0),
 		Now:          d.cfg.Now,
 		Log:          d.cfg.Logs.Logger("ofproto").With("bridge", bc.Name),
+		// The bridge's revalidator runs the passes (RevalidateEvery, or
+		// when kicked); the Switch's own timer would add one a second.
+		RevalidateInterval: -1,
 	}
 	if fm, err := ofproto.ParseFailMode(bc.FailMode); err == nil {
 		swCfg.FailMode = fm

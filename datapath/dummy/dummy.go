@@ -187,6 +187,13 @@ func (d *Datapath) Receive(ctx context.Context, portNo uint32) ([]byte, error) {
 	if p == nil {
 		return nil, fmt.Errorf("receive on port %d: %w", portNo, datapath.ErrNoSuchPort)
 	}
+	// A frame already queued is returned even when ctx has expired by
+	// now (a loaded machine): select would pick one of the two at random.
+	select {
+	case f := <-p.tx:
+		return f, nil
+	default:
+	}
 	select {
 	case f := <-p.tx:
 		return f, nil

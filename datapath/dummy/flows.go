@@ -115,7 +115,28 @@ func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, [
 	return datapath.DeleteEach(d, keys)
 }
 
-// DumpStats implements datapath.Datapath from Dump.
+// DumpStats implements datapath.Datapath. It snapshots the keys and
+// counters (unordered, unlike Dump: no action list is copied and nothing
+// is sorted, so a periodic pass costs little) and calls fn without
+// holding the lock.
 func (d *Datapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
-	return datapath.DumpStatsOf(d, batch, fn)
+	if batch <= 0 {
+		batch = datapath.DefaultDumpBatch
+	}
+	d.mu.Lock()
+	keys := make([]datapath.FlowKey, 0, len(d.flows))
+	stats := make([]datapath.FlowStats, 0, len(d.flows))
+	for k, e := range d.flows {
+		keys = append(keys, k)
+		stats = append(stats, e.stats)
+	}
+	d.mu.Unlock()
+	for len(keys) > 0 {
+		n := min(batch, len(keys))
+		if err := fn(keys[:n:n], stats[:n:n]); err != nil {
+			return err
+		}
+		keys, stats = keys[n:], stats[n:]
+	}
+	return nil
 }

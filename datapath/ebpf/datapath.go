@@ -65,7 +65,8 @@ type Datapath struct {
 	upcalls  chan datapath.Upcall
 	userLost atomic.Uint64 // upcalls dropped in userspace (full channel, lost samples)
 
-	execMu sync.Mutex // serialises use of exec_map
+	execMu   sync.Mutex // serialises use of exec_map
+	execLast execLast   // what exec_map holds (exec.go); under execMu
 
 	// opMu guards the loaded objects' lifetime: every operation holds it
 	// shared (enter/leave) and Close holds it exclusively, so nothing runs

@@ -15,10 +15,13 @@ import (
 // code as a one-action list, or, when too big, sent by inject and counted
 // by the BPF code, so every transmission is counted in one place.
 func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) error {
-	var acts []datapath.Action
-	for _, a := range list {
-		if _, ok := a.(datapath.SlowPath); !ok { // Execute ignores the marker
-			acts = append(acts, a)
+	acts := list
+	if datapath.HasAction(list, datapath.KindSlowPath) {
+		acts = nil // Execute ignores the marker; copy the list only then
+		for _, a := range list {
+			if _, ok := a.(datapath.SlowPath); !ok {
+				acts = append(acts, a)
+			}
 		}
 	}
 	key := packet.Extract(frame, inPort)
@@ -32,6 +35,12 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 		_, err := d.runBPF(frame, inPort, key, acts, 0)
 		return err
 	}
+	return d.executeInGo(frame, inPort, key, acts)
+}
+
+// executeInGo is execute's Go path (a function of its own so that the
+// key its closures capture is not moved to the heap on the BPF path).
+func (d *Datapath) executeInGo(frame []byte, inPort uint32, key datapath.FlowKey, acts []datapath.Action) error {
 	var err error
 	packet.Execute(frame, acts, packet.Env{
 		Output: func(port uint32, f []byte) {
@@ -59,6 +68,14 @@ func (d *Datapath) execute(frame []byte, inPort uint32, list []datapath.Action) 
 	return err
 }
 
+// execLast is the request exec_map holds, so that runBPF rewrites the
+// map only when the next one differs.
+type execLast struct {
+	req  tcportExecReq
+	ok   bool          // req is what exec_map holds
+	next tcportExecReq // the request being run
+}
+
 // runBPF runs list on frame with xvs_tc_exec through BPF_PROG_RUN: the
 // same action code as the fast path, with every output a clone that the
 // kernel really transmits (a test run does not carry out a plain redirect).
@@ -70,13 +87,22 @@ func (d *Datapath) runBPF(frame []byte, inPort uint32, key datapath.FlowKey, lis
 	if err != nil {
 		return 0, err
 	}
-	req := tcportExecReq{InPort: inPort, StandinLen: standinLen, Acts: e.fast}
 	d.execMu.Lock()
 	defer d.execMu.Unlock()
-	if err := d.objs.tc.ExecMap.Update(uint32(0), &req, ebpf.UpdateAny); err != nil {
-		return 0, fmt.Errorf("execute: exec_map: %w", err)
+	x := &d.execLast // the request is built there: no allocation a run
+	x.next = tcportExecReq{InPort: inPort, StandinLen: standinLen, Acts: e.fast}
+	if !x.ok || x.next != x.req {
+		// Packets of one flow (and new flows with the same actions, as
+		// a burst of misses) run the same request: one system call less
+		// each. Only runBPF writes exec_map, and the BPF side only reads
+		// it; a failed update leaves it unknown.
+		x.ok = false
+		if err := d.objs.tc.ExecMap.Update(uint32(0), &x.next, ebpf.UpdateAny); err != nil {
+			return 0, fmt.Errorf("execute: exec_map: %w", err)
+		}
+		x.req, x.ok = x.next, true
 	}
-	ret, err := d.objs.tc.XvsTcExec.Run(&ebpf.RunOptions{Data: frame})
+	ret, err := progRun(d.objs.tc.XvsTcExec.FD(), frame)
 	if err != nil {
 		return 0, fmt.Errorf("execute: %d-byte frame: %w", len(frame), err)
 	}
