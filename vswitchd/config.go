@@ -92,9 +92,9 @@ func (c *Config) setDefaults() {
 		// A burst of new flows waits for the handlers instead of being
 		// lost: the queue holds 131,072 upcalls (200 bytes each plus the
 		// frame; memory is touched only when a burst fills it), a second
-		// of the bench's 120,000 new flows/s, and the upcall ring 16 MiB, since the single reader that moves samples to the queue
-		// falls behind when the handlers and the traffic have the CPUs
-		// (with 1 MiB a CPU, 36% of a 120,000-flow burst was lost there).
+		// of the bench's 120,000 new flows/s; the upcall ring before it
+		// (upcallRingSize) covers the moments its one reader is not
+		// scheduled while the handlers and the traffic have the CPUs.
 		const upcallQueue = 131072
 		upcallRingPerCPU := upcallRingSize(runtime.NumCPU())
 		pinRoot := c.PinRoot
@@ -164,11 +164,14 @@ func DatapathName(bridge string) string { return "xvs@" + bridge }
 const defaultFlowLimit = 200000
 
 // upcallRingSize is each CPU's share of the upcall ring (the datapath
-// sums the shares into one ring buffer): 16 MiB in all, at least 1 MiB a
-// CPU, a power of two.
+// sums the shares into one ring buffer): 4 MiB in all, at least 512 KiB a
+// CPU, a power of two. The ring only bridges the moments the reader is
+// not scheduled (it moves records to the upcall queue at once, and a
+// 64-byte miss takes ~240 bytes, so 4 MiB holds ~17,000); its pages are
+// mapped into vswitchd and count in its resident size.
 func upcallRingSize(ncpu int) int {
-	per := max(16<<20/max(ncpu, 1), 1<<20)
-	size := 1 << 20
+	per := max(4<<20/max(ncpu, 1), 512<<10)
+	size := 512 << 10
 	for size*2 <= per {
 		size *= 2
 	}
