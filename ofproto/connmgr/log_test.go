@@ -1,37 +1,17 @@
 package connmgr
 
 import (
-	"bytes"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// lockedBuffer is a log sink safe for the Manager's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestConnectFailureLoggedAtInfo: an unreachable controller is reported
 // at info level on each attempt (as Open vSwitch's "connection failed"),
 // not hidden at debug level.
 func TestConnectFailureLoggedAtInfo(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncBuffer // interop_test.go
 	dir := t.TempDir()
 	m, err := New(Config{Bridge: "xc0", Switch: newTestSwitch(t), RunDir: dir,
 		Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
