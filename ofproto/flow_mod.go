@@ -343,17 +343,7 @@ func (s *Switch) removeRules(rules []*rule, reason uint8) {
 	s.pull(affected)
 	now := s.now()
 	for _, r := range rules {
-		if !r.installed() {
-			continue
-		}
-		s.tables[r.table].cls.Remove(r.cr)
-		s.unrefGroups(r)
-		if r == s.failOpen {
-			s.failOpen = nil
-		}
-		if reason != noFlowRemoved && r.flags&ofp.FlowSendFlowRem != 0 {
-			s.flowRemoved(r, reason, now)
-		}
+		s.unlinkRule(r, reason, now)
 	}
 	for _, e := range affected {
 		s.retranslate(e)
@@ -379,19 +369,28 @@ func (s *Switch) removeRulesLater(rules []*rule, reason uint8, b *FlowModBatch) 
 	}
 	now := s.now()
 	for _, r := range rules {
-		if !r.installed() {
-			continue
+		if s.unlinkRule(r, reason, now) {
+			b.changed = append(b.changed, r)
 		}
-		s.tables[r.table].cls.Remove(r.cr)
-		s.unrefGroups(r)
-		if r == s.failOpen {
-			s.failOpen = nil
-		}
-		if r.flags&ofp.FlowSendFlowRem != 0 {
-			s.flowRemoved(r, reason, now)
-		}
-		b.changed = append(b.changed, r)
 	}
+}
+
+// unlinkRule takes an installed rule out of its table and its groups and
+// sends its flow-removed if it asked for one (reason noFlowRemoved:
+// none). It reports whether r was installed.
+func (s *Switch) unlinkRule(r *rule, reason uint8, now time.Time) bool {
+	if !r.installed() {
+		return false
+	}
+	s.tables[r.table].cls.Remove(r.cr)
+	s.unrefGroups(r)
+	if r == s.failOpen {
+		s.failOpen = nil
+	}
+	if reason != noFlowRemoved && r.flags&ofp.FlowSendFlowRem != 0 {
+		s.flowRemoved(r, reason, now)
+	}
+	return true
 }
 
 // flowRemoved queues OFPT_FLOW_REMOVED for r (spec 1.3.5 §7.4.2).

@@ -154,7 +154,6 @@ type tcportScratch struct {
 	L4Off   uint16
 	EthType uint16
 	Cut     uint16
-	Meta    tcportUpcallMeta
 }
 
 type tcportUpcallBuf struct {

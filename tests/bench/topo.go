@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
-	"github.com/vishvananda/netns"
+	xnetns "github.com/xvs-switch/xvs/tests/netns"
 )
 
 // Topo is two namespaces ("VMs") A and B, each with eth0 joined by a veth
@@ -156,21 +155,5 @@ func inNS(name string, fn func() error) error {
 	if name == "" {
 		return fn()
 	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		return err
-	}
-	defer orig.Close()
-	h, err := netns.GetFromName(name)
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	if err := netns.Set(h); err != nil {
-		return err
-	}
-	defer netns.Set(orig)
-	return fn()
+	return (&xnetns.NS{Name: name}).Do(fn)
 }

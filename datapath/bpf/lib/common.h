@@ -308,7 +308,6 @@ struct scratch {
 	__u16 l4_off;    /* offset of the transport header, 0 if none */
 	__u16 eth_type;  /* the current ethertype after the VLAN tags */
 	__u16 cut;       /* a header ran past the readable data (parse_frame) */
-	struct upcall_meta meta;
 };
 
 /* The execute program's input: one action list and its in_port. */

@@ -56,11 +56,10 @@ struct {
 	__type(value, __u64);
 } rx_count SEC(".maps");
 
-SEC("xdp")
-int xb_count(struct xdp_md *ctx)
+// counted says whether a frame is one of the generator's (UDP to
+// 0x1xxx) and counts it.
+static __always_inline int counted(void *data, void *end)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + sizeof(*eth);
 	struct udphdr *udp = (void *)(ip + 1);
@@ -69,13 +68,19 @@ int xb_count(struct xdp_md *ctx)
 
 	if ((void *)(udp + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP) ||
 	    ip->protocol != IPPROTO_UDP || ip->ihl != 5)
-		return XDP_PASS;
+		return 0;
 	if ((bpf_ntohs(udp->dest) & 0xf000) != 0x1000)
-		return XDP_PASS;
+		return 0;
 	n = bpf_map_lookup_elem(&rx_count, &zero);
 	if (n)
 		*n += 1;
-	return XDP_DROP;
+	return 1;
+}
+
+SEC("xdp")
+int xb_count(struct xdp_md *ctx)
+{
+	return counted((void *)(long)ctx->data, (void *)(long)ctx->data_end) ? XDP_DROP : XDP_PASS;
 }
 
 // The same for TC: bpf_redirect_peer delivers into the namespace past the
@@ -83,23 +88,7 @@ int xb_count(struct xdp_md *ctx)
 SEC("tc")
 int xb_count_tc(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *end = (void *)(long)skb->data_end;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = data + sizeof(*eth);
-	struct udphdr *udp = (void *)(ip + 1);
-	__u32 zero = 0;
-	__u64 *n;
-
-	if ((void *)(udp + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP) ||
-	    ip->protocol != IPPROTO_UDP || ip->ihl != 5)
-		return TC_ACT_OK;
-	if ((bpf_ntohs(udp->dest) & 0xf000) != 0x1000)
-		return TC_ACT_OK;
-	n = bpf_map_lookup_elem(&rx_count, &zero);
-	if (n)
-		*n += 1;
-	return TC_ACT_SHOT;
+	return counted((void *)(long)skb->data, (void *)(long)skb->data_end) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 // Generator, run with BPF_PROG_RUN and BPF_F_TEST_XDP_LIVE_FRAMES on a
