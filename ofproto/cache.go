@@ -304,17 +304,6 @@ func (s *Switch) forget(e *cacheEntry) {
 	e.gone = true
 }
 
-// deleteEntry removes an entry from the datapath, crediting its last
-// packets.
-func (s *Switch) deleteEntry(e *cacheEntry) {
-	st, err := s.dp.Delete(e.key)
-	if err == nil {
-		s.credit(e, st)
-	}
-	s.forget(e)
-	s.cache.deletes++
-}
-
 // deleteEntries removes entries from the datapath in one DeleteBatch,
 // crediting each one's last packets.
 func (s *Switch) deleteEntries(es []*cacheEntry) {
@@ -353,7 +342,7 @@ func (s *Switch) retranslate(e *cacheEntry) {
 	if err := s.dp.Put(e.key, res.actions, datapath.PutModify); err != nil {
 		// Whatever went wrong, a stale entry must not stay.
 		s.log.Warn("revalidate cache entry", "err", err)
-		s.deleteEntry(e)
+		s.deleteEntries([]*cacheEntry{e})
 		return
 	}
 	e.actions = res.actions

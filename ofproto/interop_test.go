@@ -266,9 +266,7 @@ func pipelineLikeOVS(t *testing.T, seed uint64) {
 				// next revalidation (as OVS's own cached flows do). So
 				// the cache is emptied first: every packet is translated.
 				r.sw.mu.Lock()
-				for _, e := range r.sw.selectEntries(nil) {
-					r.sw.deleteEntry(e)
-				}
+				r.sw.deleteEntries(r.sw.selectEntries(nil))
 				r.sw.unlock()
 				r.send(in, f)
 				got := map[string][]string{}

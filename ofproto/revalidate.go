@@ -62,7 +62,7 @@ func (s *Switch) timer() {
 // for the next pass, counters older than what a change credited since
 // are skipped, an entry listed twice counts once, and an entry missing
 // from the dump is forgotten only when the datapath confirms it has gone.
-// Idle and over-limit entries go in one DeleteBatch.
+// Idle entries, then over-limit ones, are deleted a batch at a time.
 func (s *Switch) Revalidate() (RevalidateStats, error) {
 	var st RevalidateStats
 	rs := &s.cache.reval
@@ -107,7 +107,6 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 		if e == nil || e.gone || e.key != keys[i] {
 			e = s.cache.entries[keys[i]]
 		}
-		at[i] = e
 		if e == nil {
 			// Unknown, or deleted since the dump read it: only these
 			// cost a Get (the actions, to adopt the entry).
@@ -119,9 +118,9 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 				st.Deleted++
 				continue
 			}
-			at[i] = e
 			st.Modified++
 		}
+		at[i] = e
 		if e.seen == pass {
 			continue // listed twice by a dump of a changing table
 		}
@@ -144,8 +143,7 @@ func (s *Switch) Revalidate() (RevalidateStats, error) {
 			used = e.created
 		}
 		if now.Sub(used) >= s.cfg.IdleTimeout {
-			idle = append(idle, e)
-			at[i] = nil // about to be deleted
+			idle = append(idle, e) // deleting marks it gone for at
 		}
 	}
 	// Entries found no more do not stay reachable from at.

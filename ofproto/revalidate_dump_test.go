@@ -196,7 +196,7 @@ func TestRevalidateFollowsReplacedEntries(t *testing.T) {
 	mid := extractKey(r.sw, 1, frames[1])
 	r.sw.mu.Lock()
 	old := r.sw.cache.entries[mid]
-	r.sw.deleteEntry(old)
+	r.sw.deleteEntries([]*cacheEntry{old})
 	r.sw.unlock()
 	r.send(1, frames[1]) // a miss: a new entry for the same key
 	r.send(1, frames[1]) // cached: counted by the new entry

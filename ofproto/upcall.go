@@ -30,9 +30,7 @@ var errSwitchClosed = errors.New("upcall: switch closed")
 // and install in parallel (see Switch.mu); packet-ins go to the listeners
 // from the calling goroutine before it returns.
 func (s *Switch) HandleUpcall(u *datapath.Upcall) error {
-	b := batchPool.Get().(*upcallBatch)
-	defer batchPool.Put(b)
-	return s.handleUpcalls(b, unsafe.Slice(u, 1))
+	return s.HandleUpcalls(unsafe.Slice(u, 1))
 }
 
 // HandleUpcalls handles several upcalls as HandleUpcall would handle
@@ -51,7 +49,6 @@ type upcallBatch struct {
 	us   []datapath.Upcall // ServeUpcalls: the upcalls taken from the queue
 	work []upcallWork
 	puts []datapath.FlowPut
-	one  [1]error // the errors of a batch of one put
 }
 
 var batchPool = sync.Pool{New: func() any { return new(upcallBatch) }}
@@ -65,8 +62,7 @@ type upcallWork struct {
 	actions []datapath.Action // to execute (res.actions for a miss)
 	pin     bool              // deliver a packet-in with pi
 	pi      pinInfo
-	entry   *cacheEntry // the pending entry this upcall puts, if any
-	put     int         // its index in the batch's puts
+	entry   *cacheEntry // the pending entry this upcall puts, if any (in order in the batch's puts)
 }
 
 // handleUpcalls handles us in order: runs of upcalls that need only the
@@ -76,16 +72,13 @@ func (s *Switch) handleUpcalls(b *upcallBatch, us []datapath.Upcall) error {
 	var errs []error
 	for len(us) > 0 {
 		n, learn, err := s.handleShared(b, us)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if errors.Is(err, errSwitchClosed) {
-			break
-		}
+		errs = append(errs, err)
 		us = us[n:]
 		if learn {
-			if err := s.handleLearning(&us[0]); err != nil {
-				errs = append(errs, err)
+			err := s.handleLearning(&us[0])
+			errs = append(errs, err)
+			if errors.Is(err, errSwitchClosed) {
+				break
 			}
 			us = us[1:]
 		}
@@ -146,7 +139,7 @@ func (s *Switch) handleShared(b *upcallBatch, us []datapath.Upcall) (int, bool, 
 			learn = true
 			break
 		}
-		w = append(w, upcallWork{u: u, miss: true, res: res, actions: res.actions, put: -1})
+		w = append(w, upcallWork{u: u, miss: true, res: res, actions: res.actions})
 	}
 
 	// The packets themselves are in no entry's counters: count them
@@ -164,7 +157,7 @@ func (s *Switch) handleShared(b *upcallBatch, us []datapath.Upcall) (int, bool, 
 		e, old := s.installPrepare(x.u.Key, x.res, datapath.FlowStats{}, now)
 		switch {
 		case e != nil:
-			x.entry, x.put = e, len(puts)
+			x.entry = e
 			puts = append(puts, datapath.FlowPut{Key: x.u.Key, Actions: x.res.actions})
 		case old:
 			slow = append(slow, i)
@@ -174,25 +167,21 @@ func (s *Switch) handleShared(b *upcallBatch, us []datapath.Upcall) (int, bool, 
 	for _, i := range slow {
 		s.install(w[i].u.Key, w[i].res)
 	}
+	var putErrs []error
 	if len(puts) > 0 {
-		var errs []error
-		if len(puts) == 1 {
-			b.one[0] = s.dp.Put(puts[0].Key, puts[0].Actions, puts[0].Flags)
-			errs = b.one[:]
-		} else {
-			errs = s.dp.PutBatch(puts)
-		}
-		s.cmu.Lock()
-		for i := range w {
-			if x := &w[i]; x.entry != nil {
-				s.installDone(x.entry, errs[x.put])
-			}
-		}
-		s.cmu.Unlock()
+		putErrs = s.dp.PutBatch(puts)
 	}
-	// An upcall counts as handled once its bookkeeping is done: a caller
-	// that sees every upcall counted knows no handler is still installing.
+	// An upcall counts as handled once its bookkeeping is done (in the
+	// same cmu hold): a caller that sees every upcall counted knows no
+	// handler is still installing.
 	s.cmu.Lock()
+	j := 0
+	for i := range w {
+		if x := &w[i]; x.entry != nil {
+			s.installDone(x.entry, putErrs[j])
+			j++
+		}
+	}
 	s.cache.upcalls += uint64(len(w))
 	if len(w) > 0 {
 		s.cache.batches++
@@ -233,6 +222,7 @@ func (s *Switch) handleLearning(u *datapath.Upcall) error {
 	s.install(u.Key, res)
 	s.macChanged(res.changes)
 	s.cache.upcalls++
+	s.cache.batches++ // a run of one, under the write lock
 	s.unlock()
 	if len(res.actions) == 0 {
 		return nil
