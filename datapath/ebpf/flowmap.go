@@ -105,11 +105,11 @@ func (t *flowTable) wrote() {
 	if !t.manage {
 		return
 	}
-	n, err := t.readWrites()
-	if err == nil {
-		var zero uint32
-		t.writes.Update(&zero, n+1, ebpf.UpdateAny)
-	}
+	// Any new value will do (the running process compares with the last
+	// it saw); a read-and-increment could lose one of two handles'
+	// writes.
+	var zero uint32
+	t.writes.Update(&zero, uint64(time.Now().UnixNano()), ebpf.UpdateAny)
 }
 
 // sync rebuilds the mirror when a management handle changed the cache.
@@ -146,13 +146,6 @@ const (
 // slice of structs may go through encoding/binary's reflection.
 func entryBytes(e *tcportFlowEntry) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(e)), entrySize)
-}
-
-func entriesBytes(es []tcportFlowEntry) []byte {
-	if len(es) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&es[0])), len(es)*entrySize)
 }
 
 func keyBytes(k *bpfKey) []byte {
@@ -222,7 +215,7 @@ func (t *flowTable) walk(del bool, fn func(keys []bpfKey, vals []tcportFlowEntry
 // walkByKey is walk for kernels without batch lookups: it snapshots the
 // keys, then reads each entry; entries deleted meanwhile are skipped.
 func (t *flowTable) walkByKey(del bool, fn func(keys []bpfKey, vals []tcportFlowEntry) error) error {
-	keys, err := t.keys()
+	keys, err := mapKeys(t.m)
 	if err != nil {
 		return err
 	}
@@ -245,19 +238,19 @@ func (t *flowTable) walkByKey(del bool, fn func(keys []bpfKey, vals []tcportFlow
 	return nil
 }
 
-// keys returns every key of flows.
-func (t *flowTable) keys() ([]bpfKey, error) {
+// mapKeys returns every key of m (flows or long_lists), for a flush.
+func mapKeys(m *ebpf.Map) ([]bpfKey, error) {
 	var out []bpfKey
 	var k bpfKey
 	var kp any
 	for {
 		var next bpfKey
-		err := t.m.NextKey(kp, &next)
+		err := m.NextKey(kp, &next)
 		if errors.Is(err, ebpf.ErrKeyNotExist) {
 			return out, nil
 		}
 		if err != nil {
-			return out, fmt.Errorf("flows: next key: %w", err)
+			return out, fmt.Errorf("%s: next key: %w", m, err)
 		}
 		out = append(out, next)
 		k = next
@@ -297,9 +290,7 @@ func (t *flowTable) adoptLocked() error {
 			return errors.New("flows: no free slot while adopting the pinned cache")
 		}
 		r.e.Slot = s
-		if err := t.zero([]uint32{s}); err != nil {
-			return err
-		}
+		t.zero(s)
 		if err := t.m.Update(&r.k, entryBytes(&r.e), ebpf.UpdateExist); err != nil {
 			return fmt.Errorf("flows: re-slot an adopted entry: %w", err)
 		}
@@ -307,13 +298,17 @@ func (t *flowTable) adoptLocked() error {
 	return nil
 }
 
-// zero clears the counters of slots. No program counts in them yet (no
-// entry names them), so plain stores do.
-func (t *flowTable) zero(slots []uint32) error {
+// zero clears the counters of slots: a new entry's (which no program
+// counts in yet) or, for PutResetStats, a live one's, which the programs'
+// atomic adds may reach meanwhile: atomic stores, so no counter is torn.
+func (t *flowTable) zero(slots ...uint32) {
 	for _, s := range slots {
-		t.mem[s] = tcportFlowStats{}
+		c := &t.mem[s]
+		atomic.StoreUint64(&c.Packets, 0)
+		atomic.StoreUint64(&c.Bytes, 0)
+		atomic.StoreUint64(&c.UsedNs, 0)
+		atomic.StoreUint32(&c.TcpFlags, 0)
 	}
-	return nil
 }
 
 // read returns the counters of a slot.
@@ -347,20 +342,29 @@ func (t *flowTable) put(p *flowPut) error {
 	return t.putLocked(p)
 }
 
+// create takes a slot for a new entry and inserts it; the slot goes
+// back when the insert fails.
+func (t *flowTable) create(p *flowPut) error {
+	slot, ok := t.slots.take(p.key, p.e.long != nil || readsLong(&p.e.fast))
+	if !ok {
+		return datapath.ErrTooManyFlows
+	}
+	err := t.insert(p, slot)
+	if err != nil {
+		t.slots.release(slot)
+	}
+	return err
+}
+
 func (t *flowTable) putLocked(p *flowPut) error {
 	slot, exists := t.slots.lookup(p.key)
 	if !exists && p.flags&(datapath.PutModify|datapath.PutResetStats) == 0 {
 		// Most puts install a new flow (an upcall's miss): one
 		// update creates it.
-		slot, ok := t.slots.take(p.key, p.e.long != nil || readsLong(&p.e.fast))
-		if !ok {
-			return datapath.ErrTooManyFlows
-		}
-		err := t.insert(p, slot)
+		err := t.create(p)
 		if err == nil {
 			return nil
 		}
-		t.slots.release(slot)
 		if !errors.Is(err, datapath.ErrFlowExists) || p.flags&datapath.PutCreate != 0 {
 			return err
 		}
@@ -379,15 +383,7 @@ func (t *flowTable) putLocked(p *flowPut) error {
 		return datapath.ErrNoSuchFlow
 	case !exists:
 		// PutResetStats alone on a missing key creates it.
-		slot, ok := t.slots.take(p.key, p.e.long != nil || readsLong(&p.e.fast))
-		if !ok {
-			return datapath.ErrTooManyFlows
-		}
-		if err := t.insert(p, slot); err != nil {
-			t.slots.release(slot)
-			return err
-		}
-		return nil
+		return t.create(p)
 	}
 	err := t.modify(p, slot)
 	if errors.Is(err, datapath.ErrNoSuchFlow) && p.flags&datapath.PutModify == 0 {
@@ -417,10 +413,7 @@ func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, er
 		return 0, false, datapath.ErrTooManyFlows
 	}
 	v.Slot = s
-	if err := t.zero([]uint32{s}); err != nil {
-		t.slots.release(s)
-		return 0, false, err
-	}
+	t.zero(s)
 	if err := t.m.Update(keyBytes(bk), entryBytes(&v), ebpf.UpdateExist); err != nil {
 		t.slots.release(s)
 		return 0, false, mapUpdateError(err)
@@ -432,9 +425,7 @@ func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, er
 // kernel): its counters are zeroed first, so a reused slot never carries
 // the previous entry's packets.
 func (t *flowTable) insert(p *flowPut, slot uint32) error {
-	if err := t.zero([]uint32{slot}); err != nil {
-		return err
-	}
+	t.zero(slot)
 	if err := t.writeLong(p, true); err != nil {
 		return err
 	}
@@ -456,9 +447,7 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 // unless PutResetStats.
 func (t *flowTable) modify(p *flowPut, slot uint32) error {
 	if p.flags&datapath.PutResetStats != 0 {
-		if err := t.zero([]uint32{slot}); err != nil {
-			return err
-		}
+		t.zero(slot)
 	}
 	if err := t.writeLong(p, false); err != nil {
 		return err
@@ -572,13 +561,7 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, slots []uint32, errs []
 	if len(run) == 0 {
 		return
 	}
-	if err := t.zero(slots); err != nil {
-		for j, i := range run {
-			t.slots.release(slots[j])
-			errs[i] = err
-		}
-		return
-	}
+	t.zero(slots...)
 	// Scratch reused across batches (t.mu held): a batch's values are
 	// 784 bytes each.
 	if cap(t.runKeys) < len(run) {
@@ -601,10 +584,7 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, slots []uint32, errs []
 		}
 		// Element done failed: one by one.
 		i, slot := run[done], slots[done]
-		err = mapUpdateError(t.m.Update(keyBytes(&keys[done]), entryBytes(&vals[done]), ebpf.UpdateNoExist))
-		if errors.Is(err, datapath.ErrTooManyFlows) {
-			err = t.insert(&puts[i], slot) // retries a drained allocator
-		}
+		err = t.insert(&puts[i], slot) // retries a drained allocator
 		if err != nil {
 			t.slots.release(slot)
 			if errors.Is(err, datapath.ErrFlowExists) && puts[i].flags&datapath.PutCreate == 0 {
@@ -771,21 +751,9 @@ func (t *flowTable) flush() error {
 	if err != nil {
 		return err
 	}
-	var lk bpfKey
-	var kp any
-	var lkeys []bpfKey
-	for {
-		var next bpfKey
-		err := t.long.NextKey(kp, &next)
-		if errors.Is(err, ebpf.ErrKeyNotExist) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("long_lists: next key: %w", err)
-		}
-		lkeys = append(lkeys, next)
-		lk = next
-		kp = &lk
+	lkeys, err := mapKeys(t.long)
+	if err != nil {
+		return err
 	}
 	for i := range lkeys {
 		if err := t.long.Delete(&lkeys[i]); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {

@@ -169,11 +169,13 @@ func (p *portTable) remove(number uint32) (portRecord, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := p.in.Delete(r.ifindex); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-		return r, fmt.Errorf("ports_in: %w", err)
-	}
+	// The direct slot first: while it still names the device, port_of
+	// takes its packets for the port even with ports_in's entry gone.
 	if err := p.releaseSlot(r.ifindex); err != nil {
 		return r, err
+	}
+	if err := p.in.Delete(r.ifindex); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return r, fmt.Errorf("ports_in: %w", err)
 	}
 	if err := p.out.Delete(number); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 		return r, fmt.Errorf("ports_out: %w", err)

@@ -1,6 +1,7 @@
 package ebpf
 
 import (
+	"slices"
 	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
@@ -211,7 +212,16 @@ func (s *slotTable) reset() {
 // adopt rebuilds the table from the entries found in a pinned cache:
 // claims[slot] is the key that names it. The free list gets the slots
 // below the highest claimed one that nobody names.
+//
+// A rebuild keeps what the table knew that the map cannot say: a slot
+// still resting (freed less than slotGrace ago) and named by nobody goes
+// on resting, and adopted entries count as allocated before any pass
+// (born 0), so a pass under way still reports them.
 func (s *slotTable) adopt(claims map[uint32]adoptedEntry) {
+	resting := map[uint32]time.Time{}
+	for _, c := range s.cooling[s.coolHead:] {
+		resting[c.slot] = c.at
+	}
 	s.reset()
 	for slot := range claims {
 		s.next = max(s.next, slot+1)
@@ -219,12 +229,20 @@ func (s *slotTable) adopt(claims map[uint32]adoptedEntry) {
 	s.grow()
 	for slot, c := range claims {
 		s.set(slot, c.key, c.long)
+		s.born[slot] = 0
 	}
 	for slot := int(s.next) - 1; slot >= 0; slot-- {
-		if !s.used[slot] {
+		if s.used[slot] {
+			continue
+		}
+		if at, ok := resting[uint32(slot)]; ok {
+			s.cooling = append(s.cooling, cooled{uint32(slot), at})
+		} else {
 			s.free = append(s.free, uint32(slot))
 		}
 	}
+	// cooling is oldest first.
+	slices.SortFunc(s.cooling, func(a, b cooled) int { return a.at.Compare(b.at) })
 }
 
 type adoptedEntry struct {

@@ -107,3 +107,32 @@ func TestBatchDone(t *testing.T) {
 		t.Errorf("unsupported batch: %d done", got)
 	}
 }
+
+// TestSlotAdoptKeepsResting: rebuilding the table from the map (after a
+// management handle wrote) keeps a slot freed less than slotGrace ago
+// resting, so a packet still counting in the deleted entry cannot reach
+// the next one, and the adopted entries count as allocated before any
+// statistics pass, so a pass under way still reports them.
+func TestSlotAdoptKeepsResting(t *testing.T) {
+	clock := time.Unix(1000, 0)
+	s := newSlotTable(100, false)
+	s.now = func() time.Time { return clock }
+	for i := range 4 {
+		s.take(slotKey(i), false)
+	}
+	s.epoch = 5
+	s.release(1)
+	s.adopt(map[uint32]adoptedEntry{0: {key: slotKey(0)}, 2: {key: slotKey(2)}, 3: {key: slotKey(3)}})
+	for _, slot := range []uint32{0, 2, 3} {
+		if s.born[slot] != 0 {
+			t.Errorf("adopted slot %d born in pass %d, want 0", slot, s.born[slot])
+		}
+	}
+	if slot, _ := s.take(slotKey(50), false); slot == 1 {
+		t.Fatal("a slot freed just before the rebuild was handed out at once")
+	}
+	clock = clock.Add(slotGrace)
+	if slot, _ := s.take(slotKey(51), false); slot != 1 {
+		t.Errorf("after slotGrace took %d, want the rested slot 1", slot)
+	}
+}
