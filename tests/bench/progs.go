@@ -169,19 +169,40 @@ func (g *generator) send(n int) error {
 }
 
 // sendFor sends for about d at full speed and returns the frames sent.
+//
+// Each BPF_PROG_RUN of an XDP program adds it to the kernel's XDP
+// dispatcher and removes it at the end, and each change waits for an RCU
+// grace period (bpf_dispatcher_change_prog, synchronize_rcu): about 15 ms a
+// run here (perf sched timehist), during which the generator core idles.
+// Short runs would make that wait a share of the measured time, and one
+// that depends on how many frames a run carries. So one short run
+// calibrates, and the rest carry about genRun of frames each: the wait is
+// then a few per cent, the same for every switch.
 func (g *generator) sendFor(d time.Duration) (int, error) {
-	chunk, sent := 20000, 0
-	start := time.Now()
-	for time.Since(start) < d {
-		t0 := time.Now()
-		if err := g.send(chunk); err != nil {
+	const calib = 50000
+	t0 := time.Now()
+	if err := g.send(calib); err != nil {
+		return 0, err
+	}
+	sent := calib
+	perFrame := time.Since(t0) / calib
+	if perFrame <= 0 {
+		perFrame = 1
+	}
+	for left := d - time.Since(t0); left > 0; left = d - time.Since(t0) {
+		run := min(left, genRun)
+		n := min(max(int(run/perFrame), calib), 1<<24)
+		t1 := time.Now()
+		if err := g.send(n); err != nil {
 			return sent, err
 		}
-		sent += chunk
-		// Chunks of about 50 ms keep the end close to d.
-		if el := time.Since(t0); el < 25*time.Millisecond && chunk < 1<<24 {
-			chunk *= 2
+		sent += n
+		if el := time.Since(t1); el > 0 {
+			perFrame = max(el/time.Duration(n), 1)
 		}
 	}
 	return sent, nil
 }
+
+// genRun is how long one generator run lasts (sendFor).
+const genRun = 500 * time.Millisecond
