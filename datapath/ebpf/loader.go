@@ -210,14 +210,15 @@ func (o *objects) sharedMaps() map[string]*ebpf.Map {
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap, "tx_ports": o.tc.TxPorts,
 		"ports_direct": o.tc.PortsDirect, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites,
-		"upcall_bufs": o.tc.UpcallBufs,
+		"upcall_bufs": o.tc.UpcallBufs, "flow_gen": o.tc.FlowGen, "flow_emc": o.tc.FlowEmc,
 	}
 }
 
-// processMaps are not pinned: scratch space, the list Execute runs, and
-// the upcall ring with its assembly buffers, which only the process that
-// loaded the programs reads.
-var processMaps = map[string]bool{"scratch_map": true, "exec_map": true, "upcalls": true, "upcall_bufs": true}
+// processMaps are not pinned: scratch space, the list Execute runs, the
+// upcall ring with its assembly buffers, which only the process that
+// loaded the programs reads, and the programs' exact-match cache, which
+// starts empty with them.
+var processMaps = map[string]bool{"scratch_map": true, "exec_map": true, "upcalls": true, "upcall_bufs": true, "flow_emc": true}
 
 // verifierError keeps the end of a verifier log, where the reason is.
 func verifierError(err error) error {

@@ -22,6 +22,13 @@ type tcportAction struct {
 	Data [16]uint8
 }
 
+type tcportEmcEntry struct {
+	_     structs.HostLayout
+	Stamp uint64
+	Key   tcportFlowKey
+	E     tcportFlowEntry
+}
+
 type tcportExecReq struct {
 	_          structs.HostLayout
 	InPort     uint32
@@ -154,6 +161,8 @@ type tcportScratch struct {
 	L4Off   uint16
 	EthType uint16
 	Cut     uint16
+	EmcTick uint32
+	Pad     uint32
 }
 
 type tcportUpcallBuf struct {
@@ -192,6 +201,8 @@ const (
 	tcportMapDpStats       = "dp_stats"
 	tcportMapExecMap       = "exec_map"
 	tcportMapFlowCounters  = "flow_counters"
+	tcportMapFlowEmc       = "flow_emc"
+	tcportMapFlowGen       = "flow_gen"
 	tcportMapFlowWrites    = "flow_writes"
 	tcportMapFlows         = "flows"
 	tcportMapLongLists     = "long_lists"
@@ -261,6 +272,8 @@ type tcportMapSpecs struct {
 	DpStats      *ebpf.MapSpec `ebpf:"dp_stats"`
 	ExecMap      *ebpf.MapSpec `ebpf:"exec_map"`
 	FlowCounters *ebpf.MapSpec `ebpf:"flow_counters"`
+	FlowEmc      *ebpf.MapSpec `ebpf:"flow_emc"`
+	FlowGen      *ebpf.MapSpec `ebpf:"flow_gen"`
 	FlowWrites   *ebpf.MapSpec `ebpf:"flow_writes"`
 	Flows        *ebpf.MapSpec `ebpf:"flows"`
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
@@ -304,6 +317,8 @@ type tcportMaps struct {
 	DpStats      *ebpf.Map `ebpf:"dp_stats"`
 	ExecMap      *ebpf.Map `ebpf:"exec_map"`
 	FlowCounters *ebpf.Map `ebpf:"flow_counters"`
+	FlowEmc      *ebpf.Map `ebpf:"flow_emc"`
+	FlowGen      *ebpf.Map `ebpf:"flow_gen"`
 	FlowWrites   *ebpf.Map `ebpf:"flow_writes"`
 	Flows        *ebpf.Map `ebpf:"flows"`
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
@@ -323,6 +338,8 @@ func (m *tcportMaps) Close() error {
 		m.DpStats,
 		m.ExecMap,
 		m.FlowCounters,
+		m.FlowEmc,
+		m.FlowGen,
 		m.FlowWrites,
 		m.Flows,
 		m.LongLists,

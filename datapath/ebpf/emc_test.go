@@ -1,0 +1,114 @@
+package ebpf
+
+import (
+	"sync/atomic"
+	"testing"
+
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/packet"
+)
+
+// emcCopies counts the CPUs whose flow_emc holds a copy of key's entry in
+// the current generation.
+func emcCopies(t *testing.T, d *Datapath, key datapath.FlowKey) int {
+	t.Helper()
+	want := keyToBPFUnchecked(key)
+	stamp := atomic.LoadUint64(d.flows.gen) + 1
+	n := 0
+	for i := uint32(0); i < d.objs.tc.FlowEmc.MaxEntries(); i++ {
+		var per []tcportEmcEntry
+		if err := d.objs.tc.FlowEmc.Lookup(i, &per); err != nil {
+			t.Fatalf("flow_emc lookup %d: %v", i, err)
+		}
+		for _, c := range per {
+			if c.Stamp == stamp && c.Key == want {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestEMCFollowsChanges: packets of a cached flow are served from the
+// per-CPU exact-match cache once copied there, are counted in the entry's
+// counters all the same, and every change to the entry (modify, delete,
+// a management handle's delete through the pins) reaches the next packet.
+func TestEMCFollowsChanges(t *testing.T) {
+	for _, h := range hooks {
+		t.Run(h.name, func(t *testing.T) {
+			d := newTestDatapath(t)
+			fakePorts(t, d)
+			prog := h.prog(d)
+			frame := udp64(t)
+			key := packet.Extract(frame, inPort)
+			out := []datapath.Action{datapath.Output{Port: outPort}}
+			send := func(n int, want uint32, why string) {
+				t.Helper()
+				for range n {
+					if ret, _ := run(t, prog, frame); ret != want {
+						t.Fatalf("%s: verdict %d, want %d", why, ret, want)
+					}
+				}
+			}
+
+			if err := d.Put(key, out, 0); err != nil {
+				t.Fatal(err)
+			}
+			send(8, h.redirect, "cached output")
+			if emcCopies(t, d, key) == 0 {
+				t.Fatal("flow_emc holds no copy of the entry after 8 packets")
+			}
+			send(8, h.redirect, "cached output, from flow_emc")
+			f, err := d.Get(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Stats.Packets != 16 || f.Stats.Bytes != 16*uint64(len(frame)) {
+				t.Errorf("entry counted %d packets, %d bytes; want 16, %d", f.Stats.Packets, f.Stats.Bytes, 16*len(frame))
+			}
+
+			gen := atomic.LoadUint64(d.flows.gen)
+			if err := d.Put(key, nil, datapath.PutModify); err != nil {
+				t.Fatal(err)
+			}
+			if atomic.LoadUint64(d.flows.gen) == gen {
+				t.Fatal("modify left the cache's generation as it was")
+			}
+			if n := emcCopies(t, d, key); n != 0 {
+				t.Fatalf("%d copies still current after a modify", n)
+			}
+			send(3, h.drop, "modified to drop")
+			if err := d.Put(key, out, datapath.PutModify); err != nil {
+				t.Fatal(err)
+			}
+			send(3, h.redirect, "modified back to output")
+
+			if _, err := d.Delete(key); err != nil {
+				t.Fatal(err)
+			}
+			send(1, h.drop, "deleted")
+			if u := nextUpcall(t, d); u.Reason != datapath.ReasonMiss {
+				t.Fatalf("after delete: upcall %v, want a miss", u.Reason)
+			}
+
+			// A management handle (dpctl) on the pins shares the
+			// generation.
+			if err := d.Put(key, out, 0); err != nil {
+				t.Fatal(err)
+			}
+			send(8, h.redirect, "cached again")
+			m, err := Open(d.PinDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			if _, err := m.Delete(key); err != nil {
+				t.Fatal(err)
+			}
+			send(1, h.drop, "deleted by a management handle")
+			if u := nextUpcall(t, d); u.Reason != datapath.ReasonMiss {
+				t.Fatalf("after the handle's delete: upcall %v, want a miss", u.Reason)
+			}
+		})
+	}
+}
