@@ -3,6 +3,7 @@ package ebpf
 import (
 	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
@@ -110,5 +111,34 @@ func TestEMCFollowsChanges(t *testing.T) {
 				t.Fatalf("after the handle's delete: upcall %v, want a miss", u.Reason)
 			}
 		})
+	}
+}
+
+// TestEMCBits: the exact-match cache keeps within its memory budget on
+// any number of CPUs, and its largest size is the C side's.
+func TestEMCBits(t *testing.T) {
+	spec, err := loadTcport()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var def uint32
+	if err := spec.Variables["emc_bits"].Get(&def); err != nil {
+		t.Fatal(err)
+	}
+	if def != maxEMCBits {
+		t.Fatalf("emc_bits defaults to %d in C, maxEMCBits is %d", def, maxEMCBits)
+	}
+	size := int(unsafe.Sizeof(tcportEmcEntry{}))
+	for _, c := range []struct {
+		ncpu int
+		bits uint32
+	}{{1, 10}, {2, 10}, {32, 10}, {64, 9}, {256, 7}, {100000, 6}} {
+		got := emcBits(c.ncpu)
+		if got != c.bits {
+			t.Errorf("emcBits(%d) = %d, want %d", c.ncpu, got, c.bits)
+		}
+		if got > 6 && c.ncpu<<got*size > emcBudget {
+			t.Errorf("emcBits(%d) = %d: %d bytes, over the budget", c.ncpu, got, c.ncpu<<got*size)
+		}
 	}
 }

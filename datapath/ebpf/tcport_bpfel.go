@@ -217,6 +217,7 @@ const (
 	tcportMapUpcalls       = "upcalls"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
+	tcportVarEmcBits       = "emc_bits"
 )
 
 // loadTcport returns the embedded CollectionSpec for tcport.
@@ -292,6 +293,7 @@ type tcportMapSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type tcportVariableSpecs struct {
+	EmcBits *ebpf.VariableSpec `ebpf:"emc_bits"`
 }
 
 // tcportObjects contains all objects after they have been loaded into the kernel.
@@ -359,6 +361,7 @@ func (m *tcportMaps) Close() error {
 //
 // It can be passed to loadTcportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tcportVariables struct {
+	EmcBits *ebpf.Variable `ebpf:"emc_bits"`
 }
 
 // tcportPrograms contains all programs after they have been loaded into the kernel.

@@ -34,6 +34,7 @@ const (
 	xdpportMapUpcallBufs     = "upcall_bufs"
 	xdpportMapUpcalls        = "upcalls"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
+	xdpportVarEmcBits        = "emc_bits"
 )
 
 // loadXdpport returns the embedded CollectionSpec for xdpport.
@@ -108,6 +109,7 @@ type xdpportMapSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type xdpportVariableSpecs struct {
+	EmcBits *ebpf.VariableSpec `ebpf:"emc_bits"`
 }
 
 // xdpportObjects contains all objects after they have been loaded into the kernel.
@@ -175,6 +177,7 @@ func (m *xdpportMaps) Close() error {
 //
 // It can be passed to loadXdpportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type xdpportVariables struct {
+	EmcBits *ebpf.Variable `ebpf:"emc_bits"`
 }
 
 // xdpportPrograms contains all programs after they have been loaded into the kernel.

@@ -11,7 +11,7 @@
 
 #define XVS_MAX_ACTIONS 32
 #define XVS_MAX_PORTS 1024
-/* flow_emc's entries per CPU (a power of two). */
+/* flow_emc's entries per CPU at most: 1 << XVS_EMC_BITS (emc.h). */
 #define XVS_EMC_BITS 10
 #define XVS_EMC_SIZE (1 << XVS_EMC_BITS)
 #define XVS_MAX_VLAN 2

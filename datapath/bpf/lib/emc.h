@@ -8,6 +8,11 @@
 
 typedef __u64 __attribute__((may_alias)) emc_w64;
 
+/* log2 of flow_emc's entries per CPU: the loader sets both (fewer on hosts
+ * with many CPUs, so the cache stays within a memory budget). The
+ * verifier knows a read-only global's value: the shift is a constant. */
+volatile const __u32 emc_bits = XVS_EMC_BITS;
+
 #define KEY_WORDS (sizeof(struct flow_key) / 8)
 _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key is whole words");
 
@@ -21,7 +26,7 @@ static __always_inline __u32 emc_index(const struct flow_key *k)
 	__u64 h = w[0] ^ w[2] ^ (w[3] << 5) ^ w[6] ^ (w[7] << 9) ^ (w[8] << 13) ^
 		  (w[9] << 19) ^ (w[14] << 23) ^ w[15];
 	h *= 0x9e3779b97f4a7c15ULL; /* Fibonacci hashing: the top bits mix all */
-	return h >> (64 - XVS_EMC_BITS);
+	return h >> (64 - emc_bits);
 }
 
 static __always_inline int emc_key_eq(const struct flow_key *a, const struct flow_key *b)
