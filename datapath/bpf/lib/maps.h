@@ -217,12 +217,10 @@ static __always_inline void flow_count(struct flow_entry *e, __u32 len, __u16 tc
 	__sync_fetch_and_add(&st->packets, 1);
 	__sync_fetch_and_add(&st->bytes, len);
 	st->used_ns = bpf_ktime_get_coarse_ns();
-	/* A plain OR, written only when it adds a flag: bpf2go's -mcpu=v1
-	 * has no atomic OR. Two CPUs adding different flags to one exact
-	 * flow at the same instant could lose one; packets and bytes, which
-	 * must be exact, use atomic adds. */
+	/* An atomic OR (BPF ISA v3), issued only when it adds a flag: most
+	 * packets of a connection repeat the flags already seen. */
 	if ((st->tcp_flags | tcp_flags) != st->tcp_flags)
-		st->tcp_flags |= tcp_flags;
+		__sync_fetch_and_or(&st->tcp_flags, tcp_flags);
 }
 
 static __always_inline struct port_stats *port_stats_of(__u32 port)
