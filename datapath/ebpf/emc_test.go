@@ -1,6 +1,8 @@
 package ebpf
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 	"unsafe"
@@ -141,4 +143,88 @@ func TestEMCBits(t *testing.T) {
 			t.Errorf("emcBits(%d) = %d: %d bytes, over the budget", c.ncpu, got, c.ncpu<<got*size)
 		}
 	}
+}
+
+// TestEMCRandomChanges runs random puts, modifies, deletes and packets
+// over more flows than the exact-match cache has entries per CPU (so that
+// flows share entries and replace each other), and checks every packet's
+// verdict against what the flows map holds at that moment.
+func TestEMCRandomChanges(t *testing.T) {
+	for _, h := range hooks {
+		t.Run(h.name, func(t *testing.T) {
+			d := newTestDatapath(t)
+			fakePorts(t, d)
+			prog := h.prog(d)
+			rnd := rand.New(rand.NewPCG(1, 2))
+			nflows := int(d.objs.tc.FlowEmc.MaxEntries()) * 3 / 2
+			frames := make([][]byte, nflows)
+			keys := make([]datapath.FlowKey, nflows)
+			for i := range frames {
+				f := udp64(t)
+				binary.BigEndian.PutUint16(f[34:], uint16(1024+i)) // UDP source port
+				frames[i], keys[i] = f, packet.Extract(f, inPort)
+			}
+			// model: 0 absent, 1 output, 2 drop.
+			model := make([]int, nflows)
+			out := []datapath.Action{datapath.Output{Port: outPort}}
+			hot := nflows / 8 // most packets go to a few flows, as in real traffic
+			for op := 0; op < 20000; op++ {
+				i := rnd.IntN(nflows)
+				if rnd.IntN(4) != 0 {
+					i = rnd.IntN(hot)
+				}
+				switch r := rnd.IntN(20); {
+				case r == 0:
+					if _, err := d.Delete(keys[i]); (err == nil) != (model[i] != 0) {
+						t.Fatalf("op %d: delete of flow %d (state %d): %v", op, i, model[i], err)
+					}
+					model[i] = 0
+				case r <= 2:
+					acts, m := out, 1
+					if rnd.IntN(2) == 0 {
+						acts, m = nil, 2
+					}
+					if err := d.Put(keys[i], acts, 0); err != nil {
+						t.Fatalf("op %d: put of flow %d: %v", op, i, err)
+					}
+					model[i] = m
+				default:
+					want := h.drop
+					if model[i] == 1 {
+						want = h.redirect
+					}
+					if ret, _ := run(t, prog, frames[i]); ret != want {
+						t.Fatalf("op %d: flow %d (state %d): verdict %d, want %d", op, i, model[i], ret, want)
+					}
+					if model[i] == 0 {
+						if u := nextUpcall(t, d); u.Reason != datapath.ReasonMiss {
+							t.Fatalf("op %d: upcall %v, want a miss", op, u.Reason)
+						}
+					}
+				}
+			}
+			if emcCopiesAny(t, d) == 0 {
+				t.Fatal("flow_emc never held a current copy")
+			}
+		})
+	}
+}
+
+// emcCopiesAny counts the current copies in flow_emc over all CPUs.
+func emcCopiesAny(t *testing.T, d *Datapath) int {
+	t.Helper()
+	stamp := atomic.LoadUint64(d.flows.gen) + 1
+	n := 0
+	for i := uint32(0); i < d.objs.tc.FlowEmc.MaxEntries(); i++ {
+		var per []tcportEmcEntry
+		if err := d.objs.tc.FlowEmc.Lookup(i, &per); err != nil {
+			t.Fatalf("flow_emc lookup %d: %v", i, err)
+		}
+		for _, c := range per {
+			if c.Stamp == stamp {
+				n++
+			}
+		}
+	}
+	return n
 }
