@@ -233,7 +233,7 @@ func TestInteropMonitor(t *testing.T) {
 		if r.err != nil || !strings.Contains(r.out, "OFPT_PACKET_IN") || !strings.Contains(r.out, "in_port=1") {
 			t.Fatalf("xvs ofctl monitor: %v\n%s", r.err, r.out)
 		}
-	case <-time.After(testTimeout):
+	case <-time.After(monitorTimeout):
 		t.Fatal("xvs ofctl monitor printed nothing")
 	}
 }

@@ -5,7 +5,7 @@ package connmgr
 // transactions of its own (GET_CONFIG, SET_CONFIG and a barrier for the
 // miss_send_len argument, then NXT_SET_PACKET_IN_FORMAT), and while it
 // waits for a reply it discards every other message it receives
-// (vconn_recv_xid in Open vSwitch's lib/vconn.c). A packet-in the switch
+// (vconn_recv_xid() in Open vSwitch's lib/vconn.c). A packet-in the switch
 // sends in that window is lost without a trace, which a loaded machine
 // widens from microseconds to seconds. With --detach, the command's first
 // process exits only once the daemon has created its control socket,
@@ -68,6 +68,11 @@ func startOVSMonitor(t testing.TB, args ...string) *ovsMonitor {
 	select {
 	case err := <-exited:
 		if err != nil {
+			// No daemon is left to hold the pipe: read to its end.
+			select {
+			case <-m.done:
+			case <-time.After(monitorTimeout):
+			}
 			t.Fatalf("ovs-ofctl %s: %v\n%s", strings.Join(args, " "), err, m.output())
 		}
 	case <-time.After(monitorTimeout):
@@ -83,6 +88,8 @@ func startOVSMonitor(t testing.TB, args ...string) *ovsMonitor {
 	if err != nil || pid <= 0 {
 		t.Fatalf("ovs-ofctl monitor's pidfile holds %q", b)
 	}
+	// Should the test process die instead, the daemon exits as soon as the
+	// switch's socket closes under it (a receive error is fatal to it).
 	t.Cleanup(func() {
 		syscall.Kill(pid, syscall.SIGKILL)
 		// Its end of the pipe closes when it is gone.
