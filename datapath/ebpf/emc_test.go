@@ -11,11 +11,14 @@ import (
 	"github.com/xvs-switch/xvs/datapath/packet"
 )
 
-// emcCopies counts the CPUs whose flow_emc holds a copy of key's entry in
-// the current generation.
-func emcCopies(t *testing.T, d *Datapath, key datapath.FlowKey) int {
+// emcCopies counts the copies in flow_emc, over all CPUs, that are
+// current (made in this generation) and of key (any key if nil).
+func emcCopies(t *testing.T, d *Datapath, key *datapath.FlowKey) int {
 	t.Helper()
-	want := keyToBPFUnchecked(key)
+	var want bpfKey
+	if key != nil {
+		want = keyToBPFUnchecked(*key)
+	}
 	stamp := atomic.LoadUint64(d.flows.gen) + 1
 	n := 0
 	for i := uint32(0); i < d.objs.tc.FlowEmc.MaxEntries(); i++ {
@@ -24,7 +27,7 @@ func emcCopies(t *testing.T, d *Datapath, key datapath.FlowKey) int {
 			t.Fatalf("flow_emc lookup %d: %v", i, err)
 		}
 		for _, c := range per {
-			if c.Stamp == stamp && c.Key == want {
+			if c.Stamp == stamp && (key == nil || c.Key == want) {
 				n++
 			}
 		}
@@ -58,7 +61,7 @@ func TestEMCFollowsChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 			send(8, h.redirect, "cached output")
-			if emcCopies(t, d, key) == 0 {
+			if emcCopies(t, d, &key) == 0 {
 				t.Fatal("flow_emc holds no copy of the entry after 8 packets")
 			}
 			send(8, h.redirect, "cached output, from flow_emc")
@@ -77,7 +80,7 @@ func TestEMCFollowsChanges(t *testing.T) {
 			if atomic.LoadUint64(d.flows.gen) == gen {
 				t.Fatal("modify left the cache's generation as it was")
 			}
-			if n := emcCopies(t, d, key); n != 0 {
+			if n := emcCopies(t, d, &key); n != 0 {
 				t.Fatalf("%d copies still current after a modify", n)
 			}
 			send(3, h.drop, "modified to drop")
@@ -112,6 +115,18 @@ func TestEMCFollowsChanges(t *testing.T) {
 			if u := nextUpcall(t, d); u.Reason != datapath.ReasonMiss {
 				t.Fatalf("after the handle's delete: upcall %v, want a miss", u.Reason)
 			}
+
+			// The handle's mirror is as old as its last change: a
+			// batch of what it takes for new keys overwrites the
+			// process's entry, and must outdate the copies too.
+			if err := d.Put(key, out, 0); err != nil {
+				t.Fatal(err)
+			}
+			send(8, h.redirect, "cached once more")
+			if errs := m.PutBatch([]datapath.FlowPut{{Key: key}}); errs[0] != nil {
+				t.Fatal(errs[0])
+			}
+			send(1, h.drop, "made a drop by a management handle's batch")
 		})
 	}
 }
@@ -127,15 +142,15 @@ func TestEMCBits(t *testing.T) {
 	if err := spec.Variables["emc_bits"].Get(&def); err != nil {
 		t.Fatal(err)
 	}
-	if def != maxEMCBits {
-		t.Fatalf("emc_bits defaults to %d in C, maxEMCBits is %d", def, maxEMCBits)
+	if def != 10 {
+		t.Fatalf("emc_bits defaults to %d in C; the cases below assume 10", def)
 	}
 	size := int(unsafe.Sizeof(tcportEmcEntry{}))
 	for _, c := range []struct {
 		ncpu int
 		bits uint32
-	}{{1, 10}, {2, 10}, {32, 10}, {64, 9}, {256, 7}, {100000, 6}} {
-		got := emcBits(c.ncpu)
+	}{{1, 10}, {2, 10}, {35, 10}, {36, 9}, {64, 9}, {256, 7}, {100000, 6}} {
+		got := emcBits(c.ncpu, def)
 		if got != c.bits {
 			t.Errorf("emcBits(%d) = %d, want %d", c.ncpu, got, c.bits)
 		}
@@ -168,26 +183,77 @@ func TestEMCRandomChanges(t *testing.T) {
 			model := make([]int, nflows)
 			out := []datapath.Action{datapath.Output{Port: outPort}}
 			hot := nflows / 8 // most packets go to a few flows, as in real traffic
+			mgmt, err := Open(d.PinDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mgmt.Close()
 			for op := 0; op < 20000; op++ {
 				i := rnd.IntN(nflows)
 				if rnd.IntN(4) != 0 {
 					i = rnd.IntN(hot)
 				}
-				switch r := rnd.IntN(20); {
+				pick := func() ([]datapath.Action, int) {
+					if rnd.IntN(2) == 0 {
+						return nil, 2
+					}
+					return out, 1
+				}
+				switch r := rnd.IntN(40); {
 				case r == 0:
 					if _, err := d.Delete(keys[i]); (err == nil) != (model[i] != 0) {
 						t.Fatalf("op %d: delete of flow %d (state %d): %v", op, i, model[i], err)
 					}
 					model[i] = 0
-				case r <= 2:
-					acts, m := out, 1
-					if rnd.IntN(2) == 0 {
-						acts, m = nil, 2
-					}
+				case r <= 3:
+					acts, m := pick()
 					if err := d.Put(keys[i], acts, 0); err != nil {
 						t.Fatalf("op %d: put of flow %d: %v", op, i, err)
 					}
 					model[i] = m
+				case r == 4 && model[i] != 0:
+					acts, m := pick()
+					if err := d.Put(keys[i], acts, datapath.PutModify|datapath.PutResetStats); err != nil {
+						t.Fatalf("op %d: reset of flow %d: %v", op, i, err)
+					}
+					model[i] = m
+				case r == 5, r == 6:
+					// A batch of puts or deletes, through this
+					// process or a management handle on the pins.
+					w := datapath.Datapath(d)
+					if r == 6 {
+						w = mgmt
+					}
+					js := []int{i, rnd.IntN(hot), rnd.IntN(nflows)}
+					if rnd.IntN(2) == 0 {
+						puts := make([]datapath.FlowPut, 0, len(js))
+						ms := make([]int, 0, len(js))
+						for _, j := range js {
+							acts, m := pick()
+							puts = append(puts, datapath.FlowPut{Key: keys[j], Actions: acts})
+							ms = append(ms, m)
+						}
+						for k, err := range w.PutBatch(puts) {
+							if err != nil {
+								t.Fatalf("op %d: batch put of flow %d: %v", op, js[k], err)
+							}
+							model[js[k]] = ms[k]
+						}
+					} else {
+						ks := make([]datapath.FlowKey, 0, len(js))
+						for _, j := range js {
+							ks = append(ks, keys[j])
+						}
+						w.DeleteBatch(ks) // a repeated key's second delete fails
+						for _, j := range js {
+							model[j] = 0
+						}
+					}
+				case r == 7 && op%50 == 0:
+					if err := d.Flush(); err != nil {
+						t.Fatal(err)
+					}
+					clear(model)
 				default:
 					want := h.drop
 					if model[i] == 1 {
@@ -203,28 +269,9 @@ func TestEMCRandomChanges(t *testing.T) {
 					}
 				}
 			}
-			if emcCopiesAny(t, d) == 0 {
+			if emcCopies(t, d, nil) == 0 {
 				t.Fatal("flow_emc never held a current copy")
 			}
 		})
 	}
-}
-
-// emcCopiesAny counts the current copies in flow_emc over all CPUs.
-func emcCopiesAny(t *testing.T, d *Datapath) int {
-	t.Helper()
-	stamp := atomic.LoadUint64(d.flows.gen) + 1
-	n := 0
-	for i := uint32(0); i < d.objs.tc.FlowEmc.MaxEntries(); i++ {
-		var per []tcportEmcEntry
-		if err := d.objs.tc.FlowEmc.Lookup(i, &per); err != nil {
-			t.Fatalf("flow_emc lookup %d: %v", i, err)
-		}
-		for _, c := range per {
-			if c.Stamp == stamp {
-				n++
-			}
-		}
-	}
-	return n
 }

@@ -162,6 +162,10 @@ func (t *flowTable) syncLocked() error {
 	if err := t.adoptLocked(); err != nil {
 		return err
 	}
+	// Whatever the handle changed, copies made before it are outdated
+	// (a handle moves the generation itself, unless it is an older xvs
+	// that knows no flow_gen).
+	t.changed()
 	t.seen = n
 	return nil
 }
@@ -316,17 +320,19 @@ func (t *flowTable) adoptLocked() error {
 		return err
 	}
 	t.slots.adopt(claims)
-	for _, r := range again {
+	for i, r := range again {
 		s, ok := t.slots.take(keyFromBPF(r.k), readsLong(&r.e.Acts))
 		if !ok {
 			return errors.New("flows: no free slot while adopting the pinned cache")
 		}
 		r.e.Slot = s
 		t.zero(s)
+		if i == 0 {
+			defer t.changed() // entries' slots move
+		}
 		if err := t.m.Update(&r.k, entryBytes(&r.e), ebpf.UpdateExist); err != nil {
 			return fmt.Errorf("flows: re-slot an adopted entry: %w", err)
 		}
-		t.changed()
 	}
 	return nil
 }
@@ -588,15 +594,16 @@ func (t *flowTable) putBatch(puts []flowPut, errs []error) {
 }
 
 // insertRun creates the entries puts[run] in slots (taken for them, not
-// yet in the kernel). The kernel's batch update takes no BPF_NOEXIST (elem_flags accepts only
-// BPF_F_LOCK): every element is BPF_ANY, which is NOEXIST here because the
-// mirror said the keys were not cached (putBatch synced it first; a
-// management handle inserting the same key in between is the two writers
-// at once that flowTable does not support). So the generation stays:
-// inserting new keys outdates no copy in flow_emc. It stops at the first element that
-// fails and reports how many it did: that element then goes in one by one
-// (which retries ENOMEM and maps errors as put does), and the batch
-// carries on after it.
+// yet in the kernel). The kernel's batch update takes no BPF_NOEXIST
+// (elem_flags accepts only BPF_F_LOCK): every element is BPF_ANY, which is
+// NOEXIST in the process running the datapath because the mirror said the
+// keys were not cached (putBatch synced it first), so the generation
+// stays: inserting new keys outdates no copy in flow_emc. A management
+// handle's mirror is as old as the handle, and the running process may
+// have added any of its keys since: after its batches the generation
+// moves. The kernel stops at the first element that fails and reports how
+// many it did: that element then goes in one by one (which retries ENOMEM
+// and maps errors as put does), and the batch carries on after it.
 func (t *flowTable) insertRun(puts []flowPut, run []int, slots []uint32, errs []error) {
 	if len(run) == 0 {
 		return
@@ -611,6 +618,9 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, slots []uint32, errs []
 	for j, i := range run {
 		keys[j] = puts[i].bk
 		vals[j] = tcportFlowEntry{Slot: slots[j], Acts: puts[i].e.fast}
+	}
+	if t.manage {
+		defer t.changed()
 	}
 	for done := 0; done < len(run); {
 		n, err := t.m.BatchUpdate(keys[done:], vals[done:], nil)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unsafe"
 
@@ -64,10 +65,21 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 		spec.Maps["upcalls"].MaxEntries = ringBytes
 	}
 	spec.Maps["upcall_bufs"].MaxEntries = uint32(ncpu)
-	bits := emcBits(ncpu)
+	var maxBits uint32
+	if err := spec.Variables["emc_bits"].Get(&maxBits); err != nil {
+		return nil, fmt.Errorf("load: emc_bits: %w", err)
+	}
+	bits := emcBits(ncpu, maxBits)
 	spec.Maps["flow_emc"].MaxEntries = 1 << bits
 	if err := spec.Variables["emc_bits"].Set(bits); err != nil {
 		return nil, fmt.Errorf("load: emc_bits: %w", err)
+	}
+	emcOn := uint32(0)
+	if loadsInOrder {
+		emcOn = 1
+	}
+	if err := spec.Variables["emc_on"].Set(emcOn); err != nil {
+		return nil, fmt.Errorf("load: emc_on: %w", err)
 	}
 
 	opts := &ebpf.CollectionOptions{}
@@ -119,6 +131,10 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 		o.tc.Close()
 		return nil, fmt.Errorf("load: emc_bits: %w", err)
 	}
+	if err := xspec.Variables["emc_on"].Set(emcOn); err != nil {
+		o.tc.Close()
+		return nil, fmt.Errorf("load: emc_on: %w", err)
+	}
 	repl := o.sharedMaps()
 	// Every map the XDP object declares is the TC object's: one it would
 	// create for itself (a map added to the C but not here) would split
@@ -139,22 +155,24 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 
 // emcBudget bounds the memory of the exact-match cache (flow_emc) over
 // all CPUs: an entry is ~920 bytes a CPU, so 1,024 entries on 2 CPUs take
-// 1.8 MB, and a host with 64 CPUs gets 512 entries a CPU.
+// 1.8 MB, and a host with 36 CPUs or more gets 512 entries a CPU or fewer.
 const emcBudget = 32 << 20
 
 // emcBits is log2 of flow_emc's entries per CPU on ncpu CPUs: at most
-// 1 << XVS_EMC_BITS, halved until the cache fits emcBudget, at least 64.
-func emcBits(ncpu int) uint32 {
+// maxBits (the C side's XVS_EMC_BITS), halved until the cache fits
+// emcBudget, at least 64 entries.
+func emcBits(ncpu int, maxBits uint32) uint32 {
 	size := int(unsafe.Sizeof(tcportEmcEntry{}))
-	bits := uint32(maxEMCBits)
+	bits := maxBits
 	for bits > 6 && ncpu<<bits*size > emcBudget {
 		bits--
 	}
 	return bits
 }
 
-// maxEMCBits is XVS_EMC_BITS (common.h).
-const maxEMCBits = 10
+// loadsInOrder says whether this host's CPUs keep loads in order (x86's
+// TSO), which flow_emc's generation check relies on (emc.h, emc_on).
+const loadsInOrder = runtime.GOARCH == "amd64" || runtime.GOARCH == "386"
 
 // rebuiltMaps are pinned maps whose contents the datapath can do without
 // or rebuilds from its port records (reattach): a pin of an earlier build

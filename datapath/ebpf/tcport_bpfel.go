@@ -218,6 +218,7 @@ const (
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
 	tcportVarEmcBits       = "emc_bits"
+	tcportVarEmcOn         = "emc_on"
 )
 
 // loadTcport returns the embedded CollectionSpec for tcport.
@@ -294,6 +295,7 @@ type tcportMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type tcportVariableSpecs struct {
 	EmcBits *ebpf.VariableSpec `ebpf:"emc_bits"`
+	EmcOn   *ebpf.VariableSpec `ebpf:"emc_on"`
 }
 
 // tcportObjects contains all objects after they have been loaded into the kernel.
@@ -362,6 +364,7 @@ func (m *tcportMaps) Close() error {
 // It can be passed to loadTcportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tcportVariables struct {
 	EmcBits *ebpf.Variable `ebpf:"emc_bits"`
+	EmcOn   *ebpf.Variable `ebpf:"emc_on"`
 }
 
 // tcportPrograms contains all programs after they have been loaded into the kernel.

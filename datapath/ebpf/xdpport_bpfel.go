@@ -35,6 +35,7 @@ const (
 	xdpportMapUpcalls        = "upcalls"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
 	xdpportVarEmcBits        = "emc_bits"
+	xdpportVarEmcOn          = "emc_on"
 )
 
 // loadXdpport returns the embedded CollectionSpec for xdpport.
@@ -110,6 +111,7 @@ type xdpportMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type xdpportVariableSpecs struct {
 	EmcBits *ebpf.VariableSpec `ebpf:"emc_bits"`
+	EmcOn   *ebpf.VariableSpec `ebpf:"emc_on"`
 }
 
 // xdpportObjects contains all objects after they have been loaded into the kernel.
@@ -178,6 +180,7 @@ func (m *xdpportMaps) Close() error {
 // It can be passed to loadXdpportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type xdpportVariables struct {
 	EmcBits *ebpf.Variable `ebpf:"emc_bits"`
+	EmcOn   *ebpf.Variable `ebpf:"emc_on"`
 }
 
 // xdpportPrograms contains all programs after they have been loaded into the kernel.

@@ -311,7 +311,7 @@ struct scratch {
 	__u16 l4_off;    /* offset of the transport header, 0 if none */
 	__u16 eth_type;  /* the current ethertype after the VLAN tags */
 	__u16 cut;       /* a header ran past the readable data (parse_frame) */
-	__u32 emc_tick;  /* counts flow_emc refills of live entries (emc_lookup) */
+	__u32 emc_tick;  /* counts flow_emc refills of live entries (flow_lookup) */
 	__u32 pad;
 };
 

@@ -13,6 +13,13 @@ typedef __u64 __attribute__((may_alias)) emc_w64;
  * verifier knows a read-only global's value: the shift is a constant. */
 volatile const __u32 emc_bits = XVS_EMC_BITS;
 
+/* Whether the programs use flow_emc at all. The loader turns it off on
+ * hosts whose CPUs may reorder loads (arm64): flow_lookup relies on its
+ * read of flow_gen coming before its read of the flows entry, which x86
+ * guarantees; elsewhere that needs a load-acquire (BPF ISA, kernel 6.15
+ * and clang 21) or a full barrier on every miss. */
+volatile const __u32 emc_on = 1;
+
 #define KEY_WORDS (sizeof(struct flow_key) / 8)
 _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key is whole words");
 
@@ -47,10 +54,13 @@ static __always_inline int emc_key_eq(const struct flow_key *a, const struct flo
  * only after its change. Only entries both hooks run whole (no flags) are
  * copied. A live entry of another key is replaced one time in eight, so
  * that more flows than entries do not copy 900 bytes a packet. The copy
- * needs no guard: a CPU runs one program at a time (XDP and TC both run
- * in softirq context), and an entry is only its CPU's. */
+ * needs no guard: an entry is only its CPU's, and a CPU runs one of these
+ * programs at a time (XDP runs in softirq context, TC ingress in softirq
+ * context or with bottom halves disabled; scratch_map assumes the same). */
 static __always_inline struct flow_entry *flow_lookup(struct scratch *s)
 {
+	if (!emc_on)
+		return bpf_map_lookup_elem(&flows, &s->key);
 	__u32 zero = 0;
 	__u64 *gen = bpf_map_lookup_elem(&flow_gen, &zero);
 	if (!gen)
