@@ -98,16 +98,18 @@ func cmdDumpFlows(e *env, args []string) error {
 	// headers and statistics for --no-stats).
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	var werr error
+	var text []byte // reused: one part's text at a time
 	each := func(h ofp.Header, m ofp.Message) {
 		if werr != nil {
 			return
 		}
-		text := ofp.Format(h, m)
+		text = ofp.AppendFormat(text[:0], h, m)
 		if !e.noStats {
-			_, werr = fmt.Fprintln(out, text)
+			text = append(text, '\n')
+			_, werr = out.Write(text)
 			return
 		}
-		lines := strings.Split(text, "\n")
+		lines := strings.Split(string(text), "\n")
 		for _, l := range lines[1:] {
 			l = statsRE.ReplaceAllString(l, "")
 			if !strings.HasPrefix(l, " ") {

@@ -20,7 +20,9 @@ import (
 // "memory after round 2". It takes about half a minute, so it runs only
 // when XVS_BENCH_CONTROL is set (to the flow count, or 1 for 100,000).
 // With XVS_BENCH_HEAPPROFILE=FILE it then loads the flows into xvs again
-// and logs `xvs appctl memory/show FILE` (FILE: a heap profile).
+// and logs `xvs appctl memory/show FILE` (FILE: a heap profile). With
+// XVS_BENCH_SMAPS=1 it logs each daemon's largest resident mappings when
+// its VmRSS is read.
 func TestControlPlane(t *testing.T) {
 	testenv.RequireRoot(t)
 	v := os.Getenv("XVS_BENCH_CONTROL")
@@ -53,6 +55,16 @@ func TestControlPlane(t *testing.T) {
 			defer sw.Stop()
 			var log bytes.Buffer
 			e := &env{t: topo, sw: sw, d: Durations{FlowMods: n}, log: &log}
+			if os.Getenv("XVS_BENCH_SMAPS") != "" {
+				e.atRSS = func(pid int) {
+					s, err := residentMappings(pid, 12)
+					if err != nil {
+						t.Errorf("%s: smaps: %v", sw.Name(), err)
+						return
+					}
+					t.Logf("%s daemon after the dump: %s", sw.Name(), s)
+				}
+			}
 			e.controlPlane(out)
 			if x, ok := sw.(*xvsSwitch); ok && os.Getenv("XVS_BENCH_HEAPPROFILE") != "" {
 				// The flows again, and what vswitchd says it holds.
