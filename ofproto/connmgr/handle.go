@@ -130,6 +130,13 @@ func validThen(m interface{ Validate() error }, f func() error) error {
 	return f()
 }
 
+// flowStatsTLVs is implemented by a Switch (the *ofproto.Switch) that can
+// answer a flow-stats request with its matches in wire form, which a 1.3
+// session encodes as they are instead of decoding every flow's match.
+type flowStatsTLVs interface {
+	FlowStatsTLVs(r *ofp.FlowStatsRequest) (*ofp.FlowStatsReply, error)
+}
+
 // multipart answers a whole (reassembled) multipart request, splitting a
 // long reply into messages of at most 64 KiB (§7.3.5).
 func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
@@ -142,7 +149,14 @@ func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
 		s.sendError(xid, newError(ofp.ETBadRequest, ofp.BRCIsSlave, "the controller is a slave"), raw, false)
 		return
 	}
-	body, err := s.m.sw.Multipart(req.Body)
+	var body ofp.MultipartBody
+	var err error
+	fr, isFlow := req.Body.(*ofp.FlowStatsRequest)
+	if w, ok := s.m.sw.(flowStatsTLVs); ok && isFlow && s.version == ofp.Version13 {
+		body, err = w.FlowStatsTLVs(fr)
+	} else {
+		body, err = s.m.sw.Multipart(req.Body)
+	}
 	if err != nil {
 		s.sendError(xid, err, raw, false)
 		return

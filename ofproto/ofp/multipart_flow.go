@@ -95,6 +95,12 @@ type FlowStats struct {
 	ByteCount    uint64        `json:"byte_count"`
 	Match        Match         `json:"match"`
 	Instructions []Instruction `json:"instructions"`
+	// MatchTLVs, when not nil, is the match in wire form (Match.AppendTLVs)
+	// and encoding writes it instead of Match: a switch that keeps its
+	// flows' matches in that form answers a dump of every flow without
+	// decoding them all (ofproto.Switch.FlowStatsTLVs). Decoding fills
+	// Match only.
+	MatchTLVs []byte `json:"-"`
 }
 
 // FlowStatsReply is the body of an OFPMP_FLOW reply.
@@ -106,7 +112,11 @@ func (r *FlowStatsReply) numEntries() int { return len(r.Entries) }
 
 func (r *FlowStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
 	e := &r.Entries[i]
-	if err := e.Match.checkEncodable(); err != nil {
+	if e.MatchTLVs != nil {
+		if len(e.MatchTLVs) > 0xffff-4 {
+			return b, fmt.Errorf("match of %d bytes", 4+len(e.MatchTLVs))
+		}
+	} else if err := e.Match.checkEncodable(); err != nil {
 		return b, err
 	}
 	start := len(b)
@@ -121,7 +131,11 @@ func (r *FlowStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
 	b = binary.BigEndian.AppendUint64(b, e.Cookie)
 	b = binary.BigEndian.AppendUint64(b, e.PacketCount)
 	b = binary.BigEndian.AppendUint64(b, e.ByteCount)
-	b = e.Match.appendTo(b)
+	if e.MatchTLVs != nil {
+		b = appendMatchTLVs(b, e.MatchTLVs)
+	} else {
+		b = e.Match.appendTo(b)
+	}
 	b, err := appendInstructions(b, e.Instructions)
 	if err != nil {
 		return b[:start], err
