@@ -45,6 +45,25 @@ func BenchmarkFlowStats100k(b *testing.B) {
 	}
 }
 
+// BenchmarkFlowStatsTLVs100k: the same as a 1.3 session asks for it,
+// the matches left in wire form (FlowStatsTLVs).
+func BenchmarkFlowStatsTLVs100k(b *testing.B) {
+	sw := benchSwitch(b)
+	benchFlows(b, sw, 100000)
+	req := &ofp.FlowStatsRequest{TableID: ofp.TableAll, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		rep, err := sw.FlowStatsTLVs(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(rep.Entries); n != 100000 {
+			b.Fatalf("%d entries", n)
+		}
+	}
+}
+
 // BenchmarkDumpFlows100k: DumpFlows (bridge/dump-flows) of 100,000 flows.
 func BenchmarkDumpFlows100k(b *testing.B) {
 	sw := benchSwitch(b)
