@@ -184,37 +184,44 @@ func (r *FlowStatsReply) formatMP() string { return string(r.appendMPText(nil)) 
 func (r *FlowStatsReply) appendMPText(b []byte) []byte {
 	for i := range r.Entries {
 		e := &r.Entries[i]
-		b = append(b, "\n cookie=0x"...)
-		b = strconv.AppendUint(b, e.Cookie, 16)
-		b = append(b, ", duration="...)
-		b = appendDuration(b, e.DurationSec, e.DurationNsec)
-		b = append(b, ", table="...)
-		b = strconv.AppendUint(b, uint64(e.TableID), 10)
-		b = append(b, ", n_packets="...)
-		b = appendStat(b, e.PacketCount)
-		b = append(b, ", n_bytes="...)
-		b = appendStat(b, e.ByteCount)
-		b = append(b, ", "...)
-		if e.IdleTimeout != 0 {
-			b = append(b, "idle_timeout="...)
-			b = strconv.AppendUint(b, uint64(e.IdleTimeout), 10)
-			b = append(b, ", "...)
-		}
-		if e.HardTimeout != 0 {
-			b = append(b, "hard_timeout="...)
-			b = strconv.AppendUint(b, uint64(e.HardTimeout), 10)
-			b = append(b, ", "...)
-		}
-		if e.Flags != 0 {
-			b = append(b, formatFlowFlags(e.Flags)...)
-		}
-		n := len(b)
-		if b = appendMatchPriority(b, &e.Match, e.Priority); len(b) > n {
-			b = append(b, ' ')
-		}
-		b = append(b, "actions="...)
+		b = appendFlowStatsHead(b, e)
 		b = appendInstructionsText(b, e.Instructions)
 	}
+	return b
+}
+
+// appendFlowStatsHead appends an entry's line up to and including
+// "actions=": its instructions' text follows.
+func appendFlowStatsHead(b []byte, e *FlowStats) []byte {
+	b = append(b, "\n cookie=0x"...)
+	b = strconv.AppendUint(b, e.Cookie, 16)
+	b = append(b, ", duration="...)
+	b = appendDuration(b, e.DurationSec, e.DurationNsec)
+	b = append(b, ", table="...)
+	b = strconv.AppendUint(b, uint64(e.TableID), 10)
+	b = append(b, ", n_packets="...)
+	b = appendStat(b, e.PacketCount)
+	b = append(b, ", n_bytes="...)
+	b = appendStat(b, e.ByteCount)
+	b = append(b, ", "...)
+	if e.IdleTimeout != 0 {
+		b = append(b, "idle_timeout="...)
+		b = strconv.AppendUint(b, uint64(e.IdleTimeout), 10)
+		b = append(b, ", "...)
+	}
+	if e.HardTimeout != 0 {
+		b = append(b, "hard_timeout="...)
+		b = strconv.AppendUint(b, uint64(e.HardTimeout), 10)
+		b = append(b, ", "...)
+	}
+	if e.Flags != 0 {
+		b = append(b, formatFlowFlags(e.Flags)...)
+	}
+	n := len(b)
+	if b = appendMatchPriority(b, &e.Match, e.Priority); len(b) > n {
+		b = append(b, ' ')
+	}
+	b = append(b, "actions="...)
 	return b
 }
 
