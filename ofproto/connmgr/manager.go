@@ -40,8 +40,8 @@ type Switch interface {
 }
 
 var (
-	_ Switch        = (*ofproto.Switch)(nil)
-	_ flowStatsTLVs = (*ofproto.Switch)(nil)
+	_ Switch            = (*ofproto.Switch)(nil)
+	_ flowStatsMessages = (*ofproto.Switch)(nil)
 )
 
 // Config configures a Manager.

@@ -98,7 +98,7 @@ type FlowStats struct {
 	// MatchTLVs, when not nil, is the match in wire form (Match.AppendTLVs)
 	// and encoding writes it instead of Match: a switch that keeps its
 	// flows' matches in that form answers a dump of every flow without
-	// decoding them all (ofproto.Switch.FlowStatsTLVs). Decoding fills
+	// decoding them all (ofproto.Switch.FlowStatsMessages). Decoding fills
 	// Match only.
 	MatchTLVs []byte `json:"-"`
 }
@@ -111,7 +111,11 @@ type FlowStatsReply struct {
 func (r *FlowStatsReply) numEntries() int { return len(r.Entries) }
 
 func (r *FlowStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
-	e := &r.Entries[i]
+	return appendFlowStats(b, &r.Entries[i])
+}
+
+// appendFlowStats appends one ofp_flow_stats.
+func appendFlowStats(b []byte, e *FlowStats) ([]byte, error) {
 	if e.MatchTLVs != nil {
 		if len(e.MatchTLVs) > 0xffff-4 {
 			return b, fmt.Errorf("match of %d bytes", 4+len(e.MatchTLVs))

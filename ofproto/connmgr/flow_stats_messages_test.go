@@ -7,10 +7,10 @@ import (
 	"github.com/xvs-switch/xvs/ofproto/ofp"
 )
 
-// A 1.3 session's flow-stats reply is built from the rules' matches in
-// wire form (Switch.FlowStatsTLVs): the entries it sends are those of the
-// Switch's decoded reply (Multipart), matches included, byte for byte.
-func TestFlowStatsTLVsReply(t *testing.T) {
+// A 1.3 session's flow-stats reply is encoded rule by rule, matches in
+// wire form (Switch.FlowStatsMessages): the entries it sends are those of
+// the Switch's decoded reply (Multipart), matches included, byte for byte.
+func TestFlowStatsMessagesReply(t *testing.T) {
 	h := newHarness(t)
 	p := h.mgmt(ofp.Version13)
 	for _, f := range []string{
