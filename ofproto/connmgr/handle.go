@@ -179,18 +179,25 @@ func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
 		}
 		parts = ofp.SplitMultipart(s.version, xid, &ofp.MultipartReply{Body: body13(body)})
 	}
+	// Each part is queued once the next is encoded, so that the last one
+	// is known: a large reply returns its memory before it goes out.
 	sent := 0
-	defer func() { releaseAfterReply(sent) }()
+	var held []byte
 	for b, err := range parts {
 		if err != nil {
 			s.m.log.Error("multipart reply does not encode", "err", err)
 			s.sendError(xid, newError(ofp.ETBadRequest, ofp.BRCEperm, "reply: %v", err), raw, false)
 			return
 		}
-		sent += len(b)
-		if !s.out.push(b) {
+		if held != nil && !s.out.push(held) {
 			return
 		}
+		sent += len(b)
+		held = b
+	}
+	if held != nil {
+		releaseBeforeLast(sent)
+		s.out.push(held)
 	}
 }
 
