@@ -66,6 +66,11 @@ func TestControlPlane(t *testing.T) {
 						return
 					}
 					t.Logf("%s daemon after the dump: %s", sw.Name(), s)
+					if x, ok := sw.(*xvsSwitch); ok {
+						// What the Go heap says of it at that moment.
+						o, err := x.cmd(time.Minute, "appctl", "memory/show")
+						t.Logf("xvs appctl memory/show: %s %v", o, err)
+					}
 				}
 			}
 			e.controlPlane(out)

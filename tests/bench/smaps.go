@@ -11,9 +11,10 @@ import (
 
 // residentMappings summarises /proc/PID/smaps: the n mappings with the
 // most resident memory (Rss), largest first, one line each with the
-// mapping's name and size. It says where a daemon's VmRSS lives: Go heap
-// arenas (anonymous), BPF maps mapped into it ("anon_inode:bpf-map" or
-// "anon_inode:bpf-ringbuf"), the binary's own pages.
+// mapping's name and size (and its transparent huge pages). It says where
+// a daemon's VmRSS lives: Go heap arenas (anonymous), BPF maps mapped into
+// it ("anon_inode:bpf-map" or "anon_inode:bpf-ringbuf"), the binary's own
+// pages.
 func residentMappings(pid, n int) (string, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps", pid))
 	if err != nil {
@@ -21,9 +22,9 @@ func residentMappings(pid, n int) (string, error) {
 	}
 	defer f.Close()
 	type mapping struct {
-		head       string
-		size, rss  int
-		anon, swap int
+		head      string
+		size, rss int
+		anon, thp int
 	}
 	var ms []mapping
 	sc := bufio.NewScanner(f)
@@ -43,6 +44,8 @@ func residentMappings(pid, n int) (string, error) {
 				m.rss = kb
 			case "Anonymous":
 				m.anon = kb
+			case "AnonHugePages":
+				m.thp = kb
 			}
 			continue
 		}
@@ -69,7 +72,7 @@ func residentMappings(pid, n int) (string, error) {
 		if name == "" {
 			name = "[anon]"
 		}
-		fmt.Fprintf(&sb, "  rss %7d kB  anon %7d kB  size %8d kB  %s %s\n", m.rss, m.anon, m.size, strings.Fields(m.head)[0], name)
+		fmt.Fprintf(&sb, "  rss %7d kB  anon %7d kB  huge %7d kB  size %8d kB  %s %s\n", m.rss, m.anon, m.thp, m.size, strings.Fields(m.head)[0], name)
 	}
 	return sb.String(), nil
 }
