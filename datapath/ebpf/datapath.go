@@ -131,7 +131,7 @@ func New(cfg Config) (*Datapath, error) {
 		upcalls:  upcalls,
 		links:    map[uint32][]link.Link{},
 	}
-	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, cfg.Manage); err != nil {
+	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, objs.tc.FlowGen, cfg.Manage); err != nil {
 		objs.Close()
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package ebpf
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +46,13 @@ type flowTable struct {
 	// atomic loads.
 	cmem *counterMem
 
+	// gen is flow_gen mapped into the process: the cache's generation,
+	// which the programs' exact-match cache (flow_emc) checks its copies
+	// against. changed moves it after each change that modifies or
+	// removes entries.
+	gen    *uint64
+	genRaw []byte
+
 	// mu serialises changes to the cache (a kernel update and the mirror
 	// change that goes with it are one step) and guards slots.
 	mu    sync.Mutex
@@ -54,7 +62,7 @@ type flowTable struct {
 	runVals []tcportFlowEntry // insertRun's scratch
 }
 
-func newFlowTable(flows, counters, long, writes *ebpf.Map, manage bool) (*flowTable, error) {
+func newFlowTable(flows, counters, long, writes, gen *ebpf.Map, manage bool) (*flowTable, error) {
 	t := &flowTable{m: flows, counters: counters, long: long, writes: writes, manage: manage,
 		slots: newSlotTable(flows.MaxEntries(), manage)}
 	if counters.MaxEntries() != flows.MaxEntries() || int(counters.ValueSize()) != statsSize {
@@ -64,6 +72,15 @@ func newFlowTable(flows, counters, long, writes *ebpf.Map, manage bool) (*flowTa
 	if t.cmem, err = mapCounters(counters.FD(), counters.MaxEntries()); err != nil {
 		return nil, err
 	}
+	if gen.MaxEntries() != 1 || gen.ValueSize() != 8 {
+		t.close()
+		return nil, fmt.Errorf("flow_gen: %d values of %d bytes, not one of 8", gen.MaxEntries(), gen.ValueSize())
+	}
+	if t.genRaw, err = unix.Mmap(gen.FD(), 0, os.Getpagesize(), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED); err != nil {
+		t.close()
+		return nil, fmt.Errorf("flow_gen: mmap: %w", err)
+	}
+	t.gen = (*uint64)(unsafe.Pointer(&t.genRaw[0]))
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.seen, err = t.readWrites(); err != nil {
@@ -84,6 +101,22 @@ func (t *flowTable) close() {
 	if t.cmem != nil {
 		t.cmem.close()
 		t.cmem = nil
+	}
+	if t.genRaw != nil {
+		unix.Munmap(t.genRaw)
+		t.genRaw, t.gen = nil, nil
+	}
+}
+
+// changed moves the cache's generation after a change that modified or
+// removed entries of flows (after it: a packet that reads the old
+// generation looks flows up before the change, or copies what it finds
+// under the old generation, which the new one outdates). Every process
+// with the cache pinned shares the value; an atomic add loses none of
+// their changes.
+func (t *flowTable) changed() {
+	if t.gen != nil {
+		atomic.AddUint64(t.gen, 1)
 	}
 }
 
@@ -290,6 +323,7 @@ func (t *flowTable) adoptLocked() error {
 		if err := t.m.Update(&r.k, entryBytes(&r.e), ebpf.UpdateExist); err != nil {
 			return fmt.Errorf("flows: re-slot an adopted entry: %w", err)
 		}
+		t.changed()
 	}
 	return nil
 }
@@ -419,6 +453,7 @@ func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, er
 		t.slots.release(s)
 		return 0, false, mapUpdateError(err)
 	}
+	t.changed() // its slot moved
 	return s, true, nil
 }
 
@@ -455,6 +490,9 @@ func (t *flowTable) modify(p *flowPut, slot uint32) error {
 	}
 	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
 	err := mapUpdateError(t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateExist))
+	if err == nil {
+		t.changed()
+	}
 	if errors.Is(err, datapath.ErrNoSuchFlow) {
 		t.slots.release(slot) // deleted behind the mirror's back
 	}
@@ -554,7 +592,10 @@ func (t *flowTable) putBatch(puts []flowPut, errs []error) {
 // insertRun creates the entries puts[run] in slots (taken for them, not
 // yet in the kernel). The kernel's batch update takes no BPF_NOEXIST (elem_flags accepts only
 // BPF_F_LOCK): every element is BPF_ANY, which is NOEXIST here because the
-// mirror said the keys were not cached. It stops at the first element that
+// mirror said the keys were not cached (putBatch synced it first; a
+// management handle inserting the same key in between is the two writers
+// at once that flowTable does not support). So the generation stays:
+// inserting new keys outdates no copy in flow_emc. It stops at the first element that
 // fails and reports how many it did: that element then goes in one by one
 // (which retries ENOMEM and maps errors as put does), and the batch
 // carries on after it.
@@ -643,6 +684,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 			}
 			return tcportFlowStats{}, fmt.Errorf("flows: delete: %w", err)
 		}
+		t.changed()
 	} else {
 		// Not in the mirror: another writer's entry, if any.
 		var v tcportFlowEntry
@@ -652,6 +694,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 			}
 			return tcportFlowStats{}, fmt.Errorf("flows: delete: %w", err)
 		}
+		t.changed()
 		slot, long = v.Slot, true
 	}
 	st, err := t.read(slot)
@@ -711,6 +754,9 @@ func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []b
 		// batch[done] failed: one by one below.
 		done++
 	}
+	if len(batch) > 0 {
+		t.changed()
+	}
 	b := 0
 	for _, i := range idx {
 		if i < 0 {
@@ -748,6 +794,7 @@ func (t *flowTable) flush() error {
 	defer t.mu.Unlock()
 	defer t.wrote()
 	err := t.walk(true, func([]bpfKey, []tcportFlowEntry) error { return nil })
+	t.changed()
 	t.slots.clearAll()
 	if err != nil {
 		return err

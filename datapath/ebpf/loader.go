@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -63,6 +64,11 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 		spec.Maps["upcalls"].MaxEntries = ringBytes
 	}
 	spec.Maps["upcall_bufs"].MaxEntries = uint32(ncpu)
+	bits := emcBits(ncpu)
+	spec.Maps["flow_emc"].MaxEntries = 1 << bits
+	if err := spec.Variables["emc_bits"].Set(bits); err != nil {
+		return nil, fmt.Errorf("load: emc_bits: %w", err)
+	}
 
 	opts := &ebpf.CollectionOptions{}
 	if pinDir != "" {
@@ -84,7 +90,8 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 			}
 		}
 		for name, m := range spec.Maps {
-			if processMaps[name] {
+			// .rodata (emc_bits) is the object's own.
+			if processMaps[name] || strings.HasPrefix(name, ".") {
 				continue
 			}
 			m.Pinning = ebpf.PinByName
@@ -107,6 +114,11 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 	xspec.Maps["flow_counters"].MaxEntries = spec.Maps["flows"].MaxEntries
 	xspec.Maps["upcalls"].MaxEntries = spec.Maps["upcalls"].MaxEntries
 	xspec.Maps["upcall_bufs"].MaxEntries = spec.Maps["upcall_bufs"].MaxEntries
+	xspec.Maps["flow_emc"].MaxEntries = spec.Maps["flow_emc"].MaxEntries
+	if err := xspec.Variables["emc_bits"].Set(bits); err != nil {
+		o.tc.Close()
+		return nil, fmt.Errorf("load: emc_bits: %w", err)
+	}
 	repl := o.sharedMaps()
 	// Every map the XDP object declares is the TC object's: one it would
 	// create for itself (a map added to the C but not here) would split
@@ -124,6 +136,25 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 	}
 	return o, nil
 }
+
+// emcBudget bounds the memory of the exact-match cache (flow_emc) over
+// all CPUs: an entry is ~920 bytes a CPU, so 1,024 entries on 2 CPUs take
+// 1.8 MB, and a host with 64 CPUs gets 512 entries a CPU.
+const emcBudget = 32 << 20
+
+// emcBits is log2 of flow_emc's entries per CPU on ncpu CPUs: at most
+// 1 << XVS_EMC_BITS, halved until the cache fits emcBudget, at least 64.
+func emcBits(ncpu int) uint32 {
+	size := int(unsafe.Sizeof(tcportEmcEntry{}))
+	bits := uint32(maxEMCBits)
+	for bits > 6 && ncpu<<bits*size > emcBudget {
+		bits--
+	}
+	return bits
+}
+
+// maxEMCBits is XVS_EMC_BITS (common.h).
+const maxEMCBits = 10
 
 // rebuiltMaps are pinned maps whose contents the datapath can do without
 // or rebuilds from its port records (reattach): a pin of an earlier build
@@ -210,14 +241,15 @@ func (o *objects) sharedMaps() map[string]*ebpf.Map {
 		"upcalls": o.tc.Upcalls, "meters": o.tc.Meters, "scratch_map": o.tc.ScratchMap,
 		"exec_map": o.tc.ExecMap, "tx_ports": o.tc.TxPorts,
 		"ports_direct": o.tc.PortsDirect, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites,
-		"upcall_bufs": o.tc.UpcallBufs,
+		"upcall_bufs": o.tc.UpcallBufs, "flow_gen": o.tc.FlowGen, "flow_emc": o.tc.FlowEmc,
 	}
 }
 
-// processMaps are not pinned: scratch space, the list Execute runs, and
-// the upcall ring with its assembly buffers, which only the process that
-// loaded the programs reads.
-var processMaps = map[string]bool{"scratch_map": true, "exec_map": true, "upcalls": true, "upcall_bufs": true}
+// processMaps are not pinned: scratch space, the list Execute runs, the
+// upcall ring with its assembly buffers, which only the process that
+// loaded the programs reads, and the programs' exact-match cache, which
+// starts empty with them.
+var processMaps = map[string]bool{"scratch_map": true, "exec_map": true, "upcalls": true, "upcall_bufs": true, "flow_emc": true}
 
 // verifierError keeps the end of a verifier log, where the reason is.
 func verifierError(err error) error {

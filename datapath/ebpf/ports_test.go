@@ -42,6 +42,7 @@ func TestSystemPortTypes(t *testing.T) {
 		t.Fatalf("internal port's datapath side: %v", err)
 	}
 	netns.Run(t, "ip", "link", "set", internal, "netns", nsA.Name)
+	nsA.DisableIPv6(t, internal) // as netns.Veth does: no chatter of its own
 	nsA.Run(t, "ip", "addr", "add", subnet+".1/24", "dev", internal)
 	nsA.Run(t, "ip", "link", "set", internal, "up")
 

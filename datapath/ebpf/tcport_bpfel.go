@@ -22,6 +22,13 @@ type tcportAction struct {
 	Data [16]uint8
 }
 
+type tcportEmcEntry struct {
+	_     structs.HostLayout
+	Stamp uint64
+	Key   tcportFlowKey
+	E     tcportFlowEntry
+}
+
 type tcportExecReq struct {
 	_          structs.HostLayout
 	InPort     uint32
@@ -154,6 +161,8 @@ type tcportScratch struct {
 	L4Off   uint16
 	EthType uint16
 	Cut     uint16
+	EmcTick uint32
+	Pad     uint32
 }
 
 type tcportUpcallBuf struct {
@@ -192,6 +201,8 @@ const (
 	tcportMapDpStats       = "dp_stats"
 	tcportMapExecMap       = "exec_map"
 	tcportMapFlowCounters  = "flow_counters"
+	tcportMapFlowEmc       = "flow_emc"
+	tcportMapFlowGen       = "flow_gen"
 	tcportMapFlowWrites    = "flow_writes"
 	tcportMapFlows         = "flows"
 	tcportMapLongLists     = "long_lists"
@@ -206,6 +217,7 @@ const (
 	tcportMapUpcalls       = "upcalls"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
+	tcportVarEmcBits       = "emc_bits"
 )
 
 // loadTcport returns the embedded CollectionSpec for tcport.
@@ -261,6 +273,8 @@ type tcportMapSpecs struct {
 	DpStats      *ebpf.MapSpec `ebpf:"dp_stats"`
 	ExecMap      *ebpf.MapSpec `ebpf:"exec_map"`
 	FlowCounters *ebpf.MapSpec `ebpf:"flow_counters"`
+	FlowEmc      *ebpf.MapSpec `ebpf:"flow_emc"`
+	FlowGen      *ebpf.MapSpec `ebpf:"flow_gen"`
 	FlowWrites   *ebpf.MapSpec `ebpf:"flow_writes"`
 	Flows        *ebpf.MapSpec `ebpf:"flows"`
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
@@ -279,6 +293,7 @@ type tcportMapSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type tcportVariableSpecs struct {
+	EmcBits *ebpf.VariableSpec `ebpf:"emc_bits"`
 }
 
 // tcportObjects contains all objects after they have been loaded into the kernel.
@@ -304,6 +319,8 @@ type tcportMaps struct {
 	DpStats      *ebpf.Map `ebpf:"dp_stats"`
 	ExecMap      *ebpf.Map `ebpf:"exec_map"`
 	FlowCounters *ebpf.Map `ebpf:"flow_counters"`
+	FlowEmc      *ebpf.Map `ebpf:"flow_emc"`
+	FlowGen      *ebpf.Map `ebpf:"flow_gen"`
 	FlowWrites   *ebpf.Map `ebpf:"flow_writes"`
 	Flows        *ebpf.Map `ebpf:"flows"`
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
@@ -323,6 +340,8 @@ func (m *tcportMaps) Close() error {
 		m.DpStats,
 		m.ExecMap,
 		m.FlowCounters,
+		m.FlowEmc,
+		m.FlowGen,
 		m.FlowWrites,
 		m.Flows,
 		m.LongLists,
@@ -342,6 +361,7 @@ func (m *tcportMaps) Close() error {
 //
 // It can be passed to loadTcportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tcportVariables struct {
+	EmcBits *ebpf.Variable `ebpf:"emc_bits"`
 }
 
 // tcportPrograms contains all programs after they have been loaded into the kernel.

@@ -19,6 +19,8 @@ const (
 	xdpportMapDpStats        = "dp_stats"
 	xdpportMapExecMap        = "exec_map"
 	xdpportMapFlowCounters   = "flow_counters"
+	xdpportMapFlowEmc        = "flow_emc"
+	xdpportMapFlowGen        = "flow_gen"
 	xdpportMapFlowWrites     = "flow_writes"
 	xdpportMapFlows          = "flows"
 	xdpportMapLongLists      = "long_lists"
@@ -32,6 +34,7 @@ const (
 	xdpportMapUpcallBufs     = "upcall_bufs"
 	xdpportMapUpcalls        = "upcalls"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
+	xdpportVarEmcBits        = "emc_bits"
 )
 
 // loadXdpport returns the embedded CollectionSpec for xdpport.
@@ -86,6 +89,8 @@ type xdpportMapSpecs struct {
 	DpStats      *ebpf.MapSpec `ebpf:"dp_stats"`
 	ExecMap      *ebpf.MapSpec `ebpf:"exec_map"`
 	FlowCounters *ebpf.MapSpec `ebpf:"flow_counters"`
+	FlowEmc      *ebpf.MapSpec `ebpf:"flow_emc"`
+	FlowGen      *ebpf.MapSpec `ebpf:"flow_gen"`
 	FlowWrites   *ebpf.MapSpec `ebpf:"flow_writes"`
 	Flows        *ebpf.MapSpec `ebpf:"flows"`
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
@@ -104,6 +109,7 @@ type xdpportMapSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type xdpportVariableSpecs struct {
+	EmcBits *ebpf.VariableSpec `ebpf:"emc_bits"`
 }
 
 // xdpportObjects contains all objects after they have been loaded into the kernel.
@@ -129,6 +135,8 @@ type xdpportMaps struct {
 	DpStats      *ebpf.Map `ebpf:"dp_stats"`
 	ExecMap      *ebpf.Map `ebpf:"exec_map"`
 	FlowCounters *ebpf.Map `ebpf:"flow_counters"`
+	FlowEmc      *ebpf.Map `ebpf:"flow_emc"`
+	FlowGen      *ebpf.Map `ebpf:"flow_gen"`
 	FlowWrites   *ebpf.Map `ebpf:"flow_writes"`
 	Flows        *ebpf.Map `ebpf:"flows"`
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
@@ -148,6 +156,8 @@ func (m *xdpportMaps) Close() error {
 		m.DpStats,
 		m.ExecMap,
 		m.FlowCounters,
+		m.FlowEmc,
+		m.FlowGen,
 		m.FlowWrites,
 		m.Flows,
 		m.LongLists,
@@ -167,6 +177,7 @@ func (m *xdpportMaps) Close() error {
 //
 // It can be passed to loadXdpportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type xdpportVariables struct {
+	EmcBits *ebpf.Variable `ebpf:"emc_bits"`
 }
 
 // xdpportPrograms contains all programs after they have been loaded into the kernel.

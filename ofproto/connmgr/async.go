@@ -10,6 +10,7 @@ package connmgr
 import (
 	"github.com/xvs-switch/xvs/ofproto"
 	"github.com/xvs-switch/xvs/ofproto/ofp"
+	"sync/atomic"
 )
 
 // Kinds of asynchronous message, indexing the pairs of ofp.AsyncConfig.
@@ -65,9 +66,20 @@ func (s *session) wants(kind int, reason uint8) bool {
 }
 
 // offer queues an asynchronous message without waiting.
-func (s *session) offer(b []byte) bool {
+//
+// sent counts the message as sent before it is queued, and is taken back
+// if the queue refuses it: counted after, the count could lag the
+// controller's answer to the message (a packet-out of a packet-in), which
+// a reader of both would see out of order.
+func (s *session) offer(b []byte, sent *atomic.Uint64) bool {
+	if sent != nil {
+		sent.Add(1)
+	}
 	if s.out.tryPush(b) {
 		return true
+	}
+	if sent != nil {
+		sent.Add(^uint64(0))
 	}
 	s.c.ctr.queueDropped.Add(1)
 	return false
@@ -97,8 +109,8 @@ func (m *Manager) FlowRemoved(fr *ofp.FlowRemoved) {
 			}
 			msg = fr10
 		}
-		if b, err := ofp.Marshal(s.version, 0, msg); err == nil && s.offer(b) {
-			s.c.ctr.flowRemoveds.Add(1)
+		if b, err := ofp.Marshal(s.version, 0, msg); err == nil {
+			s.offer(b, &s.c.ctr.flowRemoveds)
 		}
 	}
 }
@@ -118,8 +130,8 @@ func (m *Manager) PortStatus(ps *ofp.PortStatus) {
 			}
 			msg = ps10
 		}
-		if b, err := ofp.Marshal(s.version, 0, msg); err == nil && s.offer(b) {
-			s.c.ctr.portStatuses.Add(1)
+		if b, err := ofp.Marshal(s.version, 0, msg); err == nil {
+			s.offer(b, &s.c.ctr.portStatuses)
 		}
 	}
 }
@@ -171,7 +183,9 @@ func (s *session) packetIn(ev *ofproto.PacketInEvent) {
 		s.m.log.Debug("packet-in does not encode", "err", err)
 		return
 	}
-	if s.offer(b) && int(reason) < len(s.c.ctr.packetIns) {
-		s.c.ctr.packetIns[reason].Add(1)
+	var sent *atomic.Uint64
+	if int(reason) < len(s.c.ctr.packetIns) {
+		sent = &s.c.ctr.packetIns[reason]
 	}
+	s.offer(b, sent)
 }

@@ -176,7 +176,7 @@ func (g *generator) send(n int) error {
 // run here (perf sched timehist), during which the generator core idles.
 // Short runs would make that wait a share of the measured time, and one
 // that depends on how many frames a run carries. So one short run
-// calibrates, and the rest carry about genRun of frames each: the wait is
+// calibrates, and the rest carry up to genRun of frames each: the wait is
 // then a few per cent, the same for every switch.
 func (g *generator) sendFor(d time.Duration) (int, error) {
 	const calib = 50000
@@ -205,4 +205,4 @@ func (g *generator) sendFor(d time.Duration) (int, error) {
 }
 
 // genRun is how long one generator run lasts (sendFor).
-const genRun = 500 * time.Millisecond
+const genRun = time.Second

@@ -153,7 +153,9 @@ func (e *env) warm(n int) (float64, error) {
 
 // rate warms the switch up with n flows (so that caches hold them), then
 // sends them round-robin at full speed and returns the frames per second
-// counted in VM B, with a remark when the warm-up did not succeed.
+// counted in VM B, with a remark when the warm-up did not succeed. The
+// rate is the best of ratePasses passes sharing the scenario's time: the
+// machine is shared, and another process's work only ever lowers a pass.
 func (e *env) rate(n int) (float64, string, error) {
 	if err := e.gen.setFlows(uint64(n), 0); err != nil {
 		return 0, "", err
@@ -166,21 +168,29 @@ func (e *env) rate(n int) (float64, string, error) {
 	if warm < 0.99 {
 		remark = fmt.Sprintf("the switch still lost %.0f%% of the last warm-up pass at %d frames/s: not all %d flows were cached", 100*(1-warm), warmRate, n)
 	}
-	before, err := e.cnt.read()
-	if err != nil {
-		return 0, "", err
+	best := 0.0
+	for range ratePasses {
+		before, err := e.cnt.read()
+		if err != nil {
+			return 0, "", err
+		}
+		start := time.Now()
+		if _, err := e.gen.sendFor(e.d.Rate / ratePasses); err != nil {
+			return 0, "", err
+		}
+		after, end := e.settle(before)
+		if el := end.Sub(start).Seconds(); after > before && el > 0 {
+			best = max(best, float64(after-before)/el)
+		}
 	}
-	start := time.Now()
-	if _, err := e.gen.sendFor(e.d.Rate); err != nil {
-		return 0, "", err
-	}
-	after, end := e.settle(before)
-	el := end.Sub(start).Seconds()
-	if after == before {
+	if best == 0 {
 		return 0, "", errors.New("nothing arrived")
 	}
-	return float64(after-before) / el, remark, nil
+	return best, remark, nil
 }
+
+// ratePasses is how many passes a packet rate is the best of.
+const ratePasses = 3
 
 // settle waits until the counter stops growing (queues drained) and
 // returns its value and when it last grew.

@@ -4,7 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -76,16 +80,64 @@ func (n *NS) Start(t testing.TB, args ...string) *exec.Cmd {
 // Veth creates a veth pair: host stays in the current namespace (up, no
 // address), the other end moves into n as inner with addr (CIDR) and mac.
 // Deleting the host end (at cleanup) deletes both.
+//
+// Neither end has IPv6 unless addr is an IPv6 prefix (then inner keeps
+// it): a device that comes up with IPv6 sends duplicate address
+// detection, MLD reports and router solicitations of its own (RFC 4862
+// §5.4, RFC 3810 §6, RFC 4861 §6.3.7) at random times over the next
+// seconds, which a switch port floods and a test that counts frames or
+// flows would count. IPv6 is turned off while both ends are still down,
+// before the first of them could go out.
 func (n *NS) Veth(t testing.TB, host, inner, mac, addr string) {
 	t.Helper()
 	Run(t, "ip", "link", "add", host, "type", "veth", "peer", "name", inner, "netns", n.Name)
 	t.Cleanup(func() { exec.Command("ip", "link", "del", host).Run() })
+	if err := disableIPv6(host); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := netip.ParsePrefix(addr); err != nil || !p.Addr().Is6() {
+		if err := n.Do(func() error { return disableIPv6(inner) }); err != nil {
+			t.Fatal(err)
+		}
+	}
 	Run(t, "ip", "link", "set", host, "up")
 	n.Run(t, "ip", "link", "set", inner, "address", mac)
 	if addr != "" {
 		n.Run(t, "ip", "addr", "add", addr, "dev", inner)
 	}
 	n.Run(t, "ip", "link", "set", inner, "up")
+}
+
+// DisableIPv6 turns IPv6 off on dev inside n (see Veth for why).
+func (n *NS) DisableIPv6(t testing.TB, dev string) {
+	t.Helper()
+	if err := n.Do(func() error { return disableIPv6(dev) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// DisableIPv6 turns IPv6 off on dev in the test's own namespace.
+func DisableIPv6(t testing.TB, dev string) {
+	t.Helper()
+	if err := disableIPv6(dev); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// disableIPv6 writes dev's disable_ipv6 sysctl. /proc/sys/net shows the
+// calling thread's network namespace, so inside Do it reaches the
+// namespace's device. A kernel without IPv6 has nothing to turn off.
+func disableIPv6(dev string) error {
+	err := os.WriteFile("/proc/sys/net/ipv6/conf/"+dev+"/disable_ipv6", []byte("1"), 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat("/proc/sys/net/ipv6"); errors.Is(serr, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("disable IPv6 on %s: %w", dev, err)
+	}
+	return nil
 }
 
 // Do runs fn with the calling goroutine's thread inside the namespace;

@@ -11,6 +11,9 @@
 
 #define XVS_MAX_ACTIONS 32
 #define XVS_MAX_PORTS 1024
+/* flow_emc's entries per CPU at most: 1 << XVS_EMC_BITS (emc.h). */
+#define XVS_EMC_BITS 10
+#define XVS_EMC_SIZE (1 << XVS_EMC_BITS)
 #define XVS_MAX_VLAN 2
 #define XVS_MAX_IPV6_EXT 8
 /* Upcalls copy at most this much of the frame: the largest frame an MTU of
@@ -308,6 +311,8 @@ struct scratch {
 	__u16 l4_off;    /* offset of the transport header, 0 if none */
 	__u16 eth_type;  /* the current ethertype after the VLAN tags */
 	__u16 cut;       /* a header ran past the readable data (parse_frame) */
+	__u32 emc_tick;  /* counts flow_emc refills of live entries (emc_lookup) */
+	__u32 pad;
 };
 
 /* The execute program's input: one action list and its in_port. */

@@ -6,6 +6,7 @@
 
 #include "ctx.h"
 #include "maps.h"
+#include "emc.h"
 #include "parse.h"
 #include "actions.h"
 #include "upcall.h"
@@ -50,7 +51,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	}
 #endif
 
-	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
+	struct flow_entry *e = flow_lookup(s);
 #ifndef XVS_TC
 	if (e && (e->acts.flags & FLOW_F_XDP_SLOW) && !(e->acts.flags & (FLOW_F_SLOWPATH | FLOW_F_USERSPACE)))
 		return XDP_PASS;
