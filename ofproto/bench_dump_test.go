@@ -45,6 +45,25 @@ func BenchmarkFlowStats100k(b *testing.B) {
 	}
 }
 
+// BenchmarkFlowStatsMessages100k: the same as a 1.3 session asks for it,
+// encoded into messages (FlowStatsMessages).
+func BenchmarkFlowStatsMessages100k(b *testing.B) {
+	sw := benchSwitch(b)
+	benchFlows(b, sw, 100000)
+	req := &ofp.FlowStatsRequest{TableID: ofp.TableAll, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		msgs, err := sw.FlowStatsMessages(req, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(msgs); n < 100 {
+			b.Fatalf("%d messages", n)
+		}
+	}
+}
+
 // BenchmarkDumpFlows100k: DumpFlows (bridge/dump-flows) of 100,000 flows.
 func BenchmarkDumpFlows100k(b *testing.B) {
 	sw := benchSwitch(b)

@@ -43,6 +43,7 @@ func (s *Switch) DumpFlows(hidden bool) []FlowInfo {
 		n += t.cls.Len()
 	}
 	out := make([]FlowInfo, 0, n)
+	slab := make([]ofp.OXM, 0, min(4*n, 1<<16)) // as flowStats
 	for _, t := range s.tables {
 		if t.cls.Len() == 0 {
 			continue
@@ -52,7 +53,8 @@ func (s *Switch) DumpFlows(hidden bool) []FlowInfo {
 			if r.hidden && !hidden {
 				continue
 			}
-			fs := r.flowStats(s.since(now, r.created))
+			var fs ofp.FlowStats
+			fs, slab = r.flowStats(s.since(now, r.created), slab)
 			if r.hidden {
 				fs.Priority = 0xffff
 			}

@@ -137,14 +137,19 @@ func (s *Switch) checkActions(as []ofp.Action, packetOut bool) error {
 	return nil
 }
 
-// newRule builds the rule of an add.
-func (s *Switch) newRule(fm *ofp.FlowMod) *rule {
+// newRule builds the rule of an add. Its match is kept in wire form.
+func (s *Switch) newRule(fm *ofp.FlowMod) (*rule, error) {
+	m, err := fm.Match.AppendTLVs(make([]byte, 0, fm.Match.TLVLen()))
+	if err != nil {
+		// Validate refuses what does not encode; this is a backstop.
+		return nil, ofp.NewError(ofp.ETBadMatch, ofp.BMCBadLen, nil)
+	}
 	now := s.now()
 	r := &rule{table: fm.TableID, priority: int32(fm.Priority), cookie: fm.Cookie, flags: fm.Flags,
-		idle: fm.IdleTimeout, hard: fm.HardTimeout, match: fm.Match,
+		idle: fm.IdleTimeout, hard: fm.HardTimeout, match: m,
 		created: s.stamp(now), lastUsed: s.stamp(now)}
 	r.setInstructions(s.instLists.get(fm.Instructions))
-	return r
+	return r, nil
 }
 
 func (s *Switch) addFlow(fm *ofp.FlowMod, b *FlowModBatch) error {
@@ -166,7 +171,10 @@ func (s *Switch) addFlow(fm *ofp.FlowMod, b *FlowModBatch) error {
 		affected = s.entriesMatching(fm.TableID, &cm)
 		s.pull(affected)
 	}
-	r := s.newRule(fm)
+	r, err := s.newRule(fm)
+	if err != nil {
+		return err
+	}
 	if old != nil {
 		// §6.4: an identical flow is replaced; its counters carry over
 		// unless OFPFF_RESET_COUNTS.
@@ -395,16 +403,16 @@ func (s *Switch) unlinkRule(r *rule, reason uint8, now time.Time) bool {
 
 // flowRemoved queues OFPT_FLOW_REMOVED for r (spec 1.3.5 §7.4.2).
 func (s *Switch) flowRemoved(r *rule, reason uint8, now time.Time) {
-	fs := r.flowStats(s.since(now, r.created))
+	fs, _ := r.flowStats(s.since(now, r.created), nil)
 	fr := &ofp.FlowRemoved{Cookie: r.cookie, Priority: uint16(r.priority), Reason: reason, TableID: r.table,
 		DurationSec: fs.DurationSec, DurationNsec: fs.DurationNsec, IdleTimeout: r.idle, HardTimeout: r.hard,
-		PacketCount: fs.PacketCount, ByteCount: fs.ByteCount, Match: r.match}
+		PacketCount: fs.PacketCount, ByteCount: fs.ByteCount, Match: fs.Match}
 	s.emitEvent(func(l Listener) { l.FlowRemoved(fr) })
 }
 
 // isTableMiss reports whether r is its table's table-miss flow entry
 // (spec 1.3.5 §5.4: wildcards all fields, priority 0).
-func (r *rule) isTableMiss() bool { return r.priority == 0 && len(r.match.Fields) == 0 }
+func (r *rule) isTableMiss() bool { return r.priority == 0 && len(r.match) == 0 }
 
 // rulesWhere returns every visible rule for which pred holds.
 func (s *Switch) rulesWhere(pred func(*rule) bool) []*rule {

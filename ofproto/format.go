@@ -24,7 +24,8 @@ func formatFlowStats(fs ofp.FlowStats) string {
 // formatRuleMatch prints a rule's match and priority as ofproto/trace
 // does: "ip,nw_dst=10.0.0.2, priority 100, cookie 0x5".
 func formatRuleMatch(r *rule) string {
-	line := formatFlowStats(ofp.FlowStats{Priority: uint16(r.priority), Match: r.match})
+	match, _ := r.decodedMatch(nil)
+	line := formatFlowStats(ofp.FlowStats{Priority: uint16(r.priority), Match: match})
 	// "cookie=0x0, duration=0s, table=0, n_packets=0, n_bytes=0, MATCH actions=drop"
 	if i := strings.Index(line, "n_bytes=0, "); i >= 0 {
 		line = line[i+len("n_bytes=0, "):]

@@ -26,9 +26,13 @@ type rule struct {
 	hidden   bool // fail-open flow: not dumped to controllers
 
 	// match and insts are kept as the flow-mod sent them: flow stats and
-	// flow-removed echo them back unchanged. The instructions, decoded
-	// once, are shared by every rule with the same ones (instLists).
-	match ofp.Match
+	// flow-removed echo them back unchanged. The match is kept in wire
+	// form (its OXM TLVs: ~32 bytes where the decoded ofp.Match took ~290
+	// and nine pointers, half of a rule's memory and most of what the
+	// collector scans) and decoded when reported (flowStats). The
+	// instructions, decoded once, are shared by every rule with the same
+	// ones (instLists).
+	match []byte
 	*instList
 
 	created  stamp
@@ -105,9 +109,36 @@ func (r *rule) usesGroup(g uint32) bool {
 	return false
 }
 
-// flowStats returns the rule as a flow-stats entry.
-// age is how long the rule has existed (Switch.since of r.created).
-func (r *rule) flowStats(d time.Duration) ofp.FlowStats {
+// decodedMatch returns the rule's match decoded, its fields appended to
+// slab (ofp.DecodeMatchTLVs), and the slab.
+func (r *rule) decodedMatch(slab []ofp.OXM) (ofp.Match, []ofp.OXM) {
+	// r.match was written by AppendTLVs, whose framing always decodes.
+	m, slab, _ := ofp.DecodeMatchTLVs(slab, r.match)
+	return m, slab
+}
+
+// flowStats returns the rule as a flow-stats entry, its match's fields
+// appended to slab (decodedMatch), and the slab. d is how long the rule
+// has existed (Switch.since of r.created).
+func (r *rule) flowStats(d time.Duration, slab []ofp.OXM) (ofp.FlowStats, []ofp.OXM) {
+	fs := r.statsEntry(d)
+	fs.Match, slab = r.decodedMatch(slab)
+	return fs, slab
+}
+
+// flowStatsTLVs is flowStats with the match left in wire form
+// (ofp.FlowStats.MatchTLVs, shared with the rule: read only).
+func (r *rule) flowStatsTLVs(d time.Duration) ofp.FlowStats {
+	fs := r.statsEntry(d)
+	fs.MatchTLVs = r.match
+	if fs.MatchTLVs == nil {
+		fs.MatchTLVs = []byte{} // no fields, still the wire form
+	}
+	return fs
+}
+
+// statsEntry is the rule's flow-stats entry without its match.
+func (r *rule) statsEntry(d time.Duration) ofp.FlowStats {
 	if d < 0 {
 		d = 0
 	}
@@ -121,7 +152,7 @@ func (r *rule) flowStats(d time.Duration) ofp.FlowStats {
 	return ofp.FlowStats{
 		TableID: r.table, DurationSec: uint32(d / time.Second), DurationNsec: uint32(d % time.Second),
 		Priority: uint16(r.priority), IdleTimeout: r.idle, HardTimeout: r.hard, Flags: r.flags,
-		Cookie: r.cookie, PacketCount: pk, ByteCount: by, Match: r.match, Instructions: r.insts,
+		Cookie: r.cookie, PacketCount: pk, ByteCount: by, Instructions: r.insts,
 	}
 }
 

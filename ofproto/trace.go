@@ -97,7 +97,9 @@ func (s *Switch) TraceKey(key datapath.FlowKey) (*Trace, error) {
 	t.Final = x.key
 	t.Consulted, t.Mask = wcFields(&res.wc), wcMask(&res.wc)
 	pk := pipeKey(&key, in, 0)
-	t.Megaflow = formatRuleMatch(&rule{match: wcMatch(&pk, &res.wc)})
+	mf := wcMatch(&pk, &res.wc)
+	tlvs, _ := mf.AppendTLVs(nil) // built from a flow key: encodable
+	t.Megaflow = formatRuleMatch(&rule{match: tlvs})
 	t.Megaflow = strings.TrimSuffix(t.Megaflow, ", priority 0, cookie 0x0")
 	if e := s.cache.entries[key]; e != nil {
 		t.Cached, t.CachedAs = true, e.actions

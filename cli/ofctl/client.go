@@ -47,7 +47,7 @@ type client struct {
 	waiters map[uint32]chan reply
 	// streams take the parts of a multipart reply one by one as they
 	// arrive (requestEach), instead of the reply being joined.
-	streams map[uint32]func(ofp.Header, ofp.Message)
+	streams map[uint32]func(raw []byte) error
 	errs    map[uint32]*ofp.Error // errors for xids nobody waits on
 	async   chan reply            // unsolicited messages, when monitoring
 	readErr error
@@ -94,7 +94,7 @@ func dial(target, dir string, versions []uint8, timeout time.Duration) (*client,
 		return nil, fmt.Errorf("%s: %w", target, err)
 	}
 	c := &client{nc: nc, timeout: timeout, bw: bufio.NewWriterSize(nc, 64<<10),
-		waiters: map[uint32]chan reply{}, errs: map[uint32]*ofp.Error{}, streams: map[uint32]func(ofp.Header, ofp.Message){},
+		waiters: map[uint32]chan reply{}, errs: map[uint32]*ofp.Error{}, streams: map[uint32]func([]byte) error{},
 		closing: make(chan struct{}), done: make(chan struct{})}
 	if err := c.hello(versions); err != nil {
 		nc.Close()
@@ -160,13 +160,16 @@ func (c *client) read() {
 	var ra10 ofp.StatsAssembler10
 	parts := map[uint32][]reply{}
 	br := bufio.NewReaderSize(c.nc, 64<<10)
+	var spare []byte // a streamed part's buffer, which the stream did not keep
 	for {
-		raw, err := ofp.ReadMessage(br, nil)
+		raw, err := ofp.ReadMessage(br, spare)
+		spare = nil
 		if err != nil {
 			c.fail(err)
 			return
 		}
 		if c.streamPart(raw) {
+			spare = raw[:0]
 			continue
 		}
 		h, m, done, err := ra.Add(raw)
@@ -240,7 +243,7 @@ func (c *client) read() {
 // multipart reply that requestEach asked for, and reports whether it did.
 // The last part (no OFPMPF_REPLY_MORE / OFPSF_REPLY_MORE, both bit 0 of
 // the flags after the type, spec 1.3.5 §7.3.5, 1.0 §5.3.5) also answers
-// the request.
+// the request, with its header only: the stream had the message.
 func (c *client) streamPart(raw []byte) bool {
 	h, err := ofp.DecodeHeader(raw)
 	if err != nil || !isMultipartReply(h) || len(raw) < 12 {
@@ -252,12 +255,10 @@ func (c *client) streamPart(raw []byte) bool {
 	if fn == nil {
 		return false
 	}
-	ph, pm, err := ofp.Unmarshal(raw)
-	if err != nil {
-		c.fail(fmt.Errorf("decoding %s: %w", ofp.Name(h.Version, h.Type), err))
+	if err := fn(raw); err != nil {
+		c.fail(err)
 		return true
 	}
-	fn(ph, pm)
 	if binary.BigEndian.Uint16(raw[10:12])&1 != 0 {
 		return true // more parts follow
 	}
@@ -267,7 +268,7 @@ func (c *client) streamPart(raw []byte) bool {
 	delete(c.waiters, h.Xid)
 	c.mu.Unlock()
 	if ok {
-		w <- reply{h: ph, m: pm}
+		w <- reply{h: h}
 	}
 	return true
 }
@@ -324,7 +325,7 @@ func (c *client) sendWait(m ofp.Message) (uint32, chan reply, error) {
 
 // sendWaitEach is sendWait; a multipart reply's parts also go to each
 // (when not nil) as they arrive, and the channel gets the last part.
-func (c *client) sendWaitEach(m ofp.Message, each func(ofp.Header, ofp.Message)) (uint32, chan reply, error) {
+func (c *client) sendWaitEach(m ofp.Message, each func(raw []byte) error) (uint32, chan reply, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.xid++
@@ -386,9 +387,12 @@ func (c *client) request(m ofp.Message) (reply, error) {
 // requestEach sends a multipart request and hands each part of the reply
 // to each as it arrives (in the reader goroutine), without joining them:
 // a dump of 100,000 flows is printed while the switch still sends it, and
-// the client holds one part at a time. It returns the last part; an
-// OFPT_ERROR answer is returned as an error, as by request.
-func (c *client) requestEach(m ofp.Message, each func(ofp.Header, ofp.Message)) (reply, error) {
+// the client holds one part at a time. each gets a part's bytes, which
+// it must not keep (the buffer is reused), and decodes them itself; an
+// error it returns ends the session's reading. requestEach returns the
+// last part's header; an OFPT_ERROR answer is returned as an error, as
+// by request.
+func (c *client) requestEach(m ofp.Message, each func(raw []byte) error) (reply, error) {
 	xid, ch, err := c.sendWaitEach(m, each)
 	if err != nil {
 		return reply{}, err

@@ -95,28 +95,41 @@ func cmdDumpFlows(e *env, args []string) error {
 	}
 	// Each part of the reply is printed as it arrives, as ovs-ofctl
 	// prints each reply message (with its own header line, or without
-	// headers and statistics for --no-stats).
+	// headers and statistics for --no-stats); OpenFlow 1.3 flow-stats
+	// parts straight from their bytes (ofp.FlowStatsText), anything else
+	// decoded.
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	var werr error
-	each := func(h ofp.Header, m ofp.Message) {
+	var text []byte // reused: one part's text at a time
+	var fst ofp.FlowStatsText
+	each := func(raw []byte) error {
+		var ok bool
+		if text, ok = fst.AppendMessage(text[:0], raw); !ok {
+			h, m, err := ofp.Unmarshal(raw)
+			if err != nil {
+				return fmt.Errorf("decoding %s: %w", ofp.Name(h.Version, h.Type), err)
+			}
+			text = ofp.AppendFormat(text[:0], h, m)
+		}
 		if werr != nil {
-			return
+			return nil // the error is returned once the reply is read
 		}
-		text := ofp.Format(h, m)
 		if !e.noStats {
-			_, werr = fmt.Fprintln(out, text)
-			return
+			text = append(text, '\n')
+			_, werr = out.Write(text)
+			return nil
 		}
-		lines := strings.Split(text, "\n")
+		lines := strings.Split(string(text), "\n")
 		for _, l := range lines[1:] {
 			l = statsRE.ReplaceAllString(l, "")
 			if !strings.HasPrefix(l, " ") {
 				l = " " + l
 			}
 			if _, werr = fmt.Fprintln(out, l); werr != nil {
-				return
+				return nil
 			}
 		}
+		return nil
 	}
 	if _, err := c.requestEach(req, each); err != nil {
 		out.Flush()

@@ -105,6 +105,12 @@ func New(cfg Config) (*Datapath, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	// The queue first, before loading the objects leaves garbage: a
+	// large allocation that overlaps memory the heap used before is
+	// zeroed at once, and all its pages become resident (vswitchd's
+	// 131,072 upcalls are 25 MB, meant to be touched only by a burst).
+	// Fresh memory needs no zeroing.
+	upcalls := make(chan datapath.Upcall, cfg.UpcallQueue)
 	if err := ensureBPFFS(cfg.PinDir); err != nil {
 		return nil, err
 	}
@@ -122,7 +128,7 @@ func New(cfg Config) (*Datapath, error) {
 		objs:     objs,
 		counters: &counterTable{m: objs.tc.DpStats},
 		meters:   &meterTable{m: objs.tc.Meters},
-		upcalls:  make(chan datapath.Upcall, cfg.UpcallQueue),
+		upcalls:  upcalls,
 		links:    map[uint32][]link.Link{},
 	}
 	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, objs.tc.FlowGen, cfg.Manage); err != nil {

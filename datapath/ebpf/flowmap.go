@@ -40,11 +40,11 @@ type flowTable struct {
 	manage bool
 	seen   uint64
 
-	// mem is flow_counters mapped into the process (BPF_F_MMAPABLE):
-	// slot i's counters are mem[i]. The programs add to them with atomic
-	// instructions; Go reads them with atomic loads.
-	mem []tcportFlowStats
-	raw []byte // the mapping, for munmap
+	// cmem is flow_counters mapped into the process (BPF_F_MMAPABLE), a
+	// chunk at a time as slots are used (countermem.go). The programs
+	// add to the counters with atomic instructions; Go reads them with
+	// atomic loads.
+	cmem *counterMem
 
 	// gen is flow_gen mapped into the process: the cache's generation,
 	// which the programs' exact-match cache (flow_emc) checks its copies
@@ -68,13 +68,10 @@ func newFlowTable(flows, counters, long, writes, gen *ebpf.Map, manage bool) (*f
 	if counters.MaxEntries() != flows.MaxEntries() || int(counters.ValueSize()) != statsSize {
 		return nil, fmt.Errorf("flow_counters: %d slots of %d bytes for %d flows", counters.MaxEntries(), counters.ValueSize(), flows.MaxEntries())
 	}
-	size := int(counters.MaxEntries()) * statsSize
-	raw, err := unix.Mmap(counters.FD(), 0, (size+os.Getpagesize()-1)&^(os.Getpagesize()-1), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	if err != nil {
-		return nil, fmt.Errorf("flow_counters: mmap: %w", err)
+	var err error
+	if t.cmem, err = mapCounters(counters.FD(), counters.MaxEntries()); err != nil {
+		return nil, err
 	}
-	t.raw = raw
-	t.mem = unsafe.Slice((*tcportFlowStats)(unsafe.Pointer(&raw[0])), counters.MaxEntries())
 	if gen.MaxEntries() != 1 || gen.ValueSize() != 8 {
 		t.close()
 		return nil, fmt.Errorf("flow_gen: %d values of %d bytes, not one of 8", gen.MaxEntries(), gen.ValueSize())
@@ -101,9 +98,9 @@ func newFlowTable(flows, counters, long, writes, gen *ebpf.Map, manage bool) (*f
 func (t *flowTable) close() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.raw != nil {
-		unix.Munmap(t.raw)
-		t.raw, t.mem = nil, nil
+	if t.cmem != nil {
+		t.cmem.close()
+		t.cmem = nil
 	}
 	if t.genRaw != nil {
 		unix.Munmap(t.genRaw)
@@ -342,7 +339,12 @@ func (t *flowTable) adoptLocked() error {
 // atomic adds may reach meanwhile: atomic stores, so no counter is torn.
 func (t *flowTable) zero(slots ...uint32) {
 	for _, s := range slots {
-		c := &t.mem[s]
+		c, err := t.cmem.slot(s)
+		if err != nil {
+			// Its chunk does not map: zero the slot through the map.
+			t.counters.Update(s, tcportFlowStats{}, ebpf.UpdateAny)
+			continue
+		}
 		atomic.StoreUint64(&c.Packets, 0)
 		atomic.StoreUint64(&c.Bytes, 0)
 		atomic.StoreUint64(&c.UsedNs, 0)
@@ -352,10 +354,10 @@ func (t *flowTable) zero(slots ...uint32) {
 
 // read returns the counters of a slot.
 func (t *flowTable) read(slot uint32) (tcportFlowStats, error) {
-	if slot >= uint32(len(t.mem)) {
-		return tcportFlowStats{}, fmt.Errorf("flow_counters: slot %d out of range", slot)
+	c, err := t.cmem.slot(slot)
+	if err != nil {
+		return tcportFlowStats{}, err
 	}
-	c := &t.mem[slot]
 	return tcportFlowStats{Packets: atomic.LoadUint64(&c.Packets), Bytes: atomic.LoadUint64(&c.Bytes),
 		UsedNs: atomic.LoadUint64(&c.UsedNs), TcpFlags: atomic.LoadUint32(&c.TcpFlags)}, nil
 }

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"math"
 	"slices"
 	"sort"
 )
@@ -317,6 +318,61 @@ func Compare[T any](a, b *Rule[T]) int {
 	return 0
 }
 
+// sortRules sorts rs in Compare's order; maxSeq bounds their seq. Each
+// rule's priority and age are packed into one integer next to its
+// pointer, and a large set is radix-sorted on it: comparing through
+// 100,000 pointers to rules spread over the heap took ~25 ms (the first
+// dump-flows after loading 100,000 flows sorts them all).
+func sortRules[T any](rs []*Rule[T], maxSeq uint64) {
+	if maxSeq > math.MaxUint32 || len(rs) < 256 {
+		slices.SortFunc(rs, Compare[T]) // the age needs more than 32 bits, or few rules
+		return
+	}
+	ks := make([]sortKey[T], len(rs))
+	for i, r := range rs {
+		// Ascending: higher priority first, then older.
+		ks[i] = sortKey[T]{uint64(uint32(math.MaxInt32-int64(r.Priority)))<<32 | r.seq, r}
+	}
+	ks = radixSort(ks, make([]sortKey[T], len(ks)))
+	for i := range ks {
+		rs[i] = ks[i].r
+	}
+}
+
+type sortKey[T any] struct {
+	key uint64
+	r   *Rule[T]
+}
+
+// radixSort sorts ks by key (least significant byte first, each pass
+// stable), using tmp (as long as ks) as the other buffer, and returns the
+// one that holds the result. A byte that is the same in every key costs
+// no pass: 100,000 rules vary in four or five of the eight.
+func radixSort[T any](ks, tmp []sortKey[T]) []sortKey[T] {
+	var count [256]int
+	for shift := 0; shift < 64; shift += 8 {
+		count = [256]int{}
+		for i := range ks {
+			count[byte(ks[i].key>>shift)]++
+		}
+		if count[byte(ks[0].key>>shift)] == len(ks) {
+			continue
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for i := range ks {
+			d := byte(ks[i].key >> shift)
+			tmp[count[d]] = ks[i]
+			count[d]++
+		}
+		ks, tmp = tmp, ks
+	}
+	return ks
+}
+
 // noteChange records an inserted rule (nil: none) and whether one went
 // away, for Sorted. When the changes outnumber the rules, merging would
 // gain nothing: the cache is dropped, which also bounds what it holds.
@@ -352,14 +408,14 @@ func (c *Classifier[T]) Sorted() []*Rule[T] {
 			out = append(out, r)
 			return true
 		})
-		slices.SortFunc(out, Compare[T])
+		sortRules(out, c.seq)
 		c.sorted = out
 		return out
 	}
 	if len(c.added) == 0 && c.removed == 0 {
 		return c.sorted
 	}
-	slices.SortFunc(c.added, Compare[T])
+	sortRules(c.added, c.seq)
 	out := make([]*Rule[T], 0, c.n)
 	old, add := c.sorted, c.added
 	for len(old) > 0 || len(add) > 0 {

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -276,6 +277,45 @@ func TestSortedRandom(t *testing.T) {
 			slices.SortFunc(want, Compare[int])
 			if got := c.Sorted(); !slices.Equal(got, want) {
 				t.Fatalf("step %d: Sorted has %d rules, a fresh sort %d, or their order differs", step, len(got), len(want))
+			}
+		}
+	}
+}
+
+// BenchmarkSorted100k: Sorted after 100,000 inserts (a full sort: what
+// the first dump-flows after a large add-flows does).
+func BenchmarkSorted100k(b *testing.B) {
+	c, _ := build100k(100000)
+	b.ResetTimer()
+	for range b.N {
+		c.sorted = nil // as after many changes
+		if len(c.Sorted()) != c.n {
+			b.Fatal("short")
+		}
+	}
+}
+
+// Sorted's keyed sort orders as Compare does, also for priorities and
+// ages at the ends of their ranges.
+func TestSortRules(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	prios := []int32{math.MinInt32, -1, 0, 1, 7, 0xffff, math.MaxInt32}
+	for _, maxSeq := range []uint64{100, 1<<32 - 1, 1 << 32, math.MaxUint64} {
+		var rs []*Rule[int]
+		for i := range 2000 {
+			seq := maxSeq - rng.Uint64N(min(maxSeq, 500)+1) // up to maxSeq
+			if i%3 == 0 {
+				seq = rng.Uint64N(min(maxSeq, 500) + 1)
+			}
+			rs = append(rs, &Rule[int]{Priority: prios[rng.IntN(len(prios))], seq: seq, Value: i})
+		}
+		want := slices.Clone(rs)
+		slices.SortStableFunc(want, Compare[int])
+		got := slices.Clone(rs)
+		sortRules(got, maxSeq)
+		for i := range got {
+			if Compare(got[i], want[i]) != 0 {
+				t.Fatalf("max seq %d: position %d: priority %d seq %d, want %d %d", maxSeq, i, got[i].Priority, got[i].seq, want[i].Priority, want[i].seq)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ package connmgr
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"runtime/debug"
 
 	"github.com/xvs-switch/xvs/ofproto/ofp"
@@ -130,6 +131,13 @@ func validThen(m interface{ Validate() error }, f func() error) error {
 	return f()
 }
 
+// flowStatsMessages is implemented by a Switch (the *ofproto.Switch)
+// that encodes an OpenFlow 1.3 flow-stats reply's messages itself, flow
+// by flow, instead of returning a reply of every entry to split.
+type flowStatsMessages interface {
+	FlowStatsMessages(r *ofp.FlowStatsRequest, xid uint32) ([][]byte, error)
+}
+
 // multipart answers a whole (reassembled) multipart request, splitting a
 // long reply into messages of at most 64 KiB (§7.3.5).
 func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
@@ -142,23 +150,54 @@ func (s *session) multipart(xid uint32, req *ofp.MultipartRequest, raw []byte) {
 		s.sendError(xid, newError(ofp.ETBadRequest, ofp.BRCIsSlave, "the controller is a slave"), raw, false)
 		return
 	}
-	body, err := s.m.sw.Multipart(req.Body)
-	if err != nil {
-		s.sendError(xid, err, raw, false)
-		return
+	var parts iter.Seq2[[]byte, error]
+	if fr, ok := req.Body.(*ofp.FlowStatsRequest); ok && s.version == ofp.Version13 {
+		if w, ok := s.m.sw.(flowStatsMessages); ok {
+			msgs, err := w.FlowStatsMessages(fr, xid)
+			if e, ok := err.(*ofp.Error); ok {
+				s.sendError(xid, e, raw, false)
+				return
+			}
+			parts = func(yield func([]byte, error) bool) {
+				if err != nil {
+					yield(nil, err) // does not encode: as below
+					return
+				}
+				for _, b := range msgs {
+					if !yield(b, nil) {
+						return
+					}
+				}
+			}
+		}
 	}
+	if parts == nil {
+		body, err := s.m.sw.Multipart(req.Body)
+		if err != nil {
+			s.sendError(xid, err, raw, false)
+			return
+		}
+		parts = ofp.SplitMultipart(s.version, xid, &ofp.MultipartReply{Body: body13(body)})
+	}
+	// Each part is queued once the next is encoded, so that the last one
+	// is known: a large reply returns its memory before it goes out.
 	sent := 0
-	defer func() { releaseAfterReply(sent) }()
-	for b, err := range ofp.SplitMultipart(s.version, xid, &ofp.MultipartReply{Body: body13(body)}) {
+	var held []byte
+	for b, err := range parts {
 		if err != nil {
 			s.m.log.Error("multipart reply does not encode", "err", err)
 			s.sendError(xid, newError(ofp.ETBadRequest, ofp.BRCEperm, "reply: %v", err), raw, false)
 			return
 		}
-		sent += len(b)
-		if !s.out.push(b) {
+		if held != nil && !s.out.push(held) {
 			return
 		}
+		sent += len(b)
+		held = b
+	}
+	if held != nil {
+		releaseBeforeLast(sent)
+		s.out.push(held)
 	}
 }
 

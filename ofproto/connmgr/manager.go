@@ -39,7 +39,10 @@ type Switch interface {
 	SetControllers(configured, connected int)
 }
 
-var _ Switch = (*ofproto.Switch)(nil)
+var (
+	_ Switch            = (*ofproto.Switch)(nil)
+	_ flowStatsMessages = (*ofproto.Switch)(nil)
+)
 
 // Config configures a Manager.
 type Config struct {

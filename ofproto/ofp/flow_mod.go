@@ -5,6 +5,7 @@ package ofp
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -145,14 +146,20 @@ func formatFlowFlags(f uint16) string {
 // formatMatchPriority prints the match preceded by "priority=N" when the
 // priority is not the default, as ovs-ofctl's match_format does.
 func formatMatchPriority(m Match, priority uint16) string {
-	s := formatMatch(m)
-	if priority != DefaultPriority {
-		if s != "" {
-			s = "," + s
-		}
-		s = fmt.Sprintf("priority=%d", priority) + s
+	return string(appendMatchPriority(nil, &m, priority))
+}
+
+func appendMatchPriority(b []byte, m *Match, priority uint16) []byte {
+	if priority == DefaultPriority {
+		return appendMatch(b, m)
 	}
-	return s
+	b = strconv.AppendUint(append(b, "priority="...), uint64(priority), 10)
+	n := len(b)
+	b = appendMatch(append(b, ','), m)
+	if len(b) == n+1 {
+		b = b[:n] // an empty match: no comma
+	}
+	return b
 }
 
 func (m *FlowMod) formatBody(uint8) string {

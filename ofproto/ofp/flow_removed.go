@@ -105,7 +105,8 @@ func appendDuration(b []byte, sec, nsec uint32) []byte {
 		// %09d: zero-padded to 9 digits (more for an nsec out of range).
 		var tmp [10]byte
 		d := strconv.AppendUint(tmp[:0], uint64(nsec), 10)
-		frac := append(make([]byte, 0, 10), "000000000"[:max(0, 9-len(d))]...)
+		var fb [20]byte
+		frac := append(fb[:0], "000000000"[:max(0, 9-len(d))]...)
 		frac = append(frac, d...)
 		for len(frac) > 3 && frac[len(frac)-1] == '0' {
 			frac = frac[:len(frac)-1]

@@ -20,9 +20,20 @@ type messageNamer interface {
 	messageName(v uint8) string
 }
 
+// bodyAppender is implemented by messages whose body is long enough to
+// be worth appending to a buffer instead of returning as a string (a
+// flow-stats reply: up to 64 KiB of text).
+type bodyAppender interface {
+	appendBodyText(b []byte, v uint8) []byte
+}
+
 // Format prints a decoded message as `ovs-ofctl ofp-print` does:
 // "OFPT_NAME (OF1.3) (xid=0x1):" followed by the body.
-func Format(h Header, m Message) string {
+func Format(h Header, m Message) string { return string(AppendFormat(nil, h, m)) }
+
+// AppendFormat appends Format's text to b: a client printing many
+// messages reuses one buffer.
+func AppendFormat(b []byte, h Header, m Message) []byte {
 	name := Name(h.Version, h.Type)
 	if h.Type == typeHello {
 		name = "OFPT_HELLO"
@@ -34,14 +45,18 @@ func Format(h Header, m Message) string {
 		name = fmt.Sprintf("OFPT_UNKNOWN_%d", h.Type)
 	}
 	// ovs-ofctl names the version of every message but OpenFlow 1.0's.
-	s := fmt.Sprintf("%s (%s) (xid=%#x):", name, VersionString(h.Version), h.Xid)
 	if h.Version == Version10 {
-		s = fmt.Sprintf("%s (xid=%#x):", name, h.Xid)
+		b = fmt.Appendf(b, "%s (xid=%#x):", name, h.Xid)
+	} else {
+		b = fmt.Appendf(b, "%s (%s) (xid=%#x):", name, VersionString(h.Version), h.Xid)
 	}
-	if f, ok := m.(bodyFormatter); ok {
-		s += f.formatBody(h.Version)
+	switch f := m.(type) {
+	case bodyAppender:
+		b = f.appendBodyText(b, h.Version)
+	case bodyFormatter:
+		b = append(b, f.formatBody(h.Version)...)
 	}
-	return s
+	return b
 }
 
 // jsonMessage is the JSON form of a message.

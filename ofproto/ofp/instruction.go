@@ -6,7 +6,7 @@ package ofp
 import (
 	"encoding/binary"
 	"fmt"
-	"strings"
+	"strconv"
 )
 
 // InstructionType is ofp_instruction_type.
@@ -257,8 +257,17 @@ func ValidateInstructions(is []Instruction, tableID uint8) error {
 // "actions=": in its fixed order (meter, applied actions, clear_actions,
 // write_actions(...), write_metadata, goto_table), "drop" when nothing
 // outputs.
-func formatInstructions(is []Instruction) string {
-	var parts []string
+func formatInstructions(is []Instruction) string { return string(appendInstructionsText(nil, is)) }
+
+// appendInstructionsText appends formatInstructions's text to b.
+func appendInstructionsText(b []byte, is []Instruction) []byte {
+	start := len(b)
+	sep := func(b []byte) []byte {
+		if len(b) > start {
+			return append(b, ',')
+		}
+		return b
+	}
 	byType := func(t InstructionType) Instruction {
 		for _, in := range is {
 			if in != nil && in.Type() == t {
@@ -268,34 +277,34 @@ func formatInstructions(is []Instruction) string {
 		return nil
 	}
 	if in, ok := byType(ITMeter).(*InstMeter); ok {
-		parts = append(parts, fmt.Sprintf("meter:%d", in.MeterID))
+		b = strconv.AppendUint(append(sep(b), "meter:"...), uint64(in.MeterID), 10)
 	}
 	if in, ok := byType(ITApplyActions).(*InstApplyActions); ok && len(in.Actions) > 0 {
-		parts = append(parts, formatActions(in.Actions))
+		b = appendActionsText(sep(b), in.Actions)
 	}
 	if byType(ITClearActions) != nil {
-		parts = append(parts, "clear_actions")
+		b = append(sep(b), "clear_actions"...)
 	}
 	if in, ok := byType(ITWriteActions).(*InstWriteActions); ok {
-		parts = append(parts, "write_actions("+formatActions(in.Actions)+")")
+		b = appendActionsText(append(sep(b), "write_actions("...), in.Actions)
+		b = append(b, ')')
 	}
 	if in, ok := byType(ITWriteMetadata).(*InstWriteMetadata); ok {
-		s := "write_metadata:" + cHex(in.Metadata)
+		b = appendCHex(append(sep(b), "write_metadata:"...), in.Metadata)
 		if in.Mask != ^uint64(0) {
-			s += "/" + cHex(in.Mask)
+			b = appendCHex(append(b, '/'), in.Mask)
 		}
-		parts = append(parts, s)
 	}
 	if in, ok := byType(ITGotoTable).(*InstGotoTable); ok {
-		parts = append(parts, fmt.Sprintf("goto_table:%d", in.TableID))
+		b = strconv.AppendUint(append(sep(b), "goto_table:"...), uint64(in.TableID), 10)
 	}
 	for _, in := range is {
 		if e, ok := in.(*InstExperimenter); ok {
-			parts = append(parts, fmt.Sprintf("experimenter_instruction(%#x,%x)", e.Experimenter, e.Data))
+			b = fmt.Appendf(sep(b), "experimenter_instruction(%#x,%x)", e.Experimenter, e.Data)
 		}
 	}
-	if len(parts) == 0 {
-		return "drop"
+	if len(b) == start {
+		return append(b, "drop"...)
 	}
-	return strings.Join(parts, ",")
+	return b
 }

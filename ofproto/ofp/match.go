@@ -91,6 +91,62 @@ func (m *Match) appendTo(b []byte) []byte {
 	return appendPad8(b, n)
 }
 
+// TLVLen is the size of the match's OXM TLVs on the wire (AppendTLVs).
+func (m *Match) TLVLen() int { return m.oxmLen() - 4 }
+
+// AppendTLVs appends the match's OXM TLVs as they are on the wire,
+// without the ofp_match header and padding: the compact form in which a
+// switch keeps its flows' matches (a few dozen bytes where the decoded
+// TLVs take 64 bytes each). DecodeMatchTLVs reads it back.
+func (m *Match) AppendTLVs(b []byte) ([]byte, error) {
+	if err := m.checkEncodable(); err != nil {
+		return b, err
+	}
+	for i := range m.Fields {
+		b = m.Fields[i].appendTo(b)
+	}
+	return b, nil
+}
+
+// appendMatchTLVs appends an ofp_match of the given TLVs (AppendTLVs's
+// form) with its header and padding, as appendTo would.
+func appendMatchTLVs(b, tlvs []byte) []byte {
+	n := 4 + len(tlvs)
+	b = binary.BigEndian.AppendUint16(b, matchTypeOXM)
+	b = binary.BigEndian.AppendUint16(b, uint16(n))
+	b = append(b, tlvs...)
+	return appendPad8(b, n)
+}
+
+// DecodeMatchTLVs decodes the TLVs AppendTLVs wrote. The fields are
+// appended to slab, which is returned grown, so that a caller decoding
+// many matches (a flow-stats reply of every flow) allocates a few slabs
+// instead of a slice per match; Value and Mask alias b, which must not
+// change while the match is in use. No TLVs give a match without fields.
+func DecodeMatchTLVs(slab []OXM, b []byte) (Match, []OXM, error) {
+	if len(b) == 0 {
+		return Match{}, slab, nil
+	}
+	start := len(slab)
+	for rest := b; len(rest) > 0; {
+		var o OXM
+		k, err := decodeOXM(rest, &o)
+		if err != nil {
+			return Match{}, slab[:start], err
+		}
+		if len(slab) == cap(slab) {
+			// A new slab as large as the last: this match's fields
+			// move to it, the earlier matches keep the old one.
+			grown := make([]OXM, len(slab)-start, max(cap(slab), 2*(len(slab)-start), 16))
+			copy(grown, slab[start:])
+			slab, start = grown, 0
+		}
+		slab = append(slab, o)
+		rest = rest[k:]
+	}
+	return Match{Fields: slab[start:len(slab):len(slab)]}, slab, nil
+}
+
 // decodeMatch reads a match from the start of b and returns it and the
 // bytes it takes, padding included. The TLVs are copied (into one buffer).
 func decodeMatch(b []byte) (Match, int, error) {

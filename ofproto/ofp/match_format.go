@@ -15,9 +15,20 @@ import (
 
 // formatMatch prints a match as ovs-ofctl does; an empty match is "".
 // TLVs ovs-ofctl has no name for are printed last as oxm(class,field)=hex.
-func formatMatch(m Match) string {
-	var out []string
-	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+func formatMatch(m Match) string { return string(appendMatch(nil, &m)) }
+
+// appendMatch appends formatMatch's text to b. It appends rather than
+// joins strings: dump-flows prints a match per flow, and the strings and
+// fmt calls of each field were most of the client's time.
+func appendMatch(b []byte, m *Match) []byte {
+	start := len(b)
+	// sep starts a field: a comma unless it is the first.
+	sep := func(b []byte) []byte {
+		if len(b) > start {
+			return append(b, ',')
+		}
+		return b
+	}
 	// The first TLV of each basic field, indexed once: formatting asks
 	// for every field ovs-ofctl knows, most of them absent.
 	var byField [128]*OXM
@@ -79,128 +90,136 @@ func formatMatch(m Match) string {
 			name = "mplsm"
 		}
 		if name != "" {
-			out = append(out, name)
+			b = append(b, name...)
 			skipType = true
 			skipProto = name != "ip" && name != "ipv6" && name != "arp" && name != "rarp" && name != "mpls" && name != "mplsm"
 		}
+	}
+	// field appends ",name=" (or "name=" first).
+	field := func(b []byte, name string) []byte {
+		b = sep(b)
+		b = append(b, name...)
+		return append(b, '=')
 	}
 	// Open vSwitch's registers (NXM class 1, fields 0-7), which its flow
 	// statistics carry in 1.3 matches too.
 	for i := range m.Fields {
 		if o := &m.Fields[i]; isNXMReg(o) {
-			add("reg%d=%s", o.Field, hexMasked(o))
+			b = append(sep(b), "reg"...)
+			b = strconv.AppendUint(b, uint64(o.Field), 10)
+			b = appendHexMasked(append(b, '='), o)
 		}
 	}
 	if o := get(OXMTunnelIDField); o != nil {
-		out = append(out, "tun_id="+hexMasked(o))
+		b = appendHexMasked(field(b, "tun_id"), o)
 	}
 	if o := get(OXMMetadataField); o != nil {
-		out = append(out, "metadata="+hexMasked(o))
+		b = appendHexMasked(field(b, "metadata"), o)
 	}
 	if o := get(OXMInPortField); o != nil {
-		out = append(out, "in_port="+PortNo(o.Uint()).String())
+		b = PortNo(o.Uint()).appendText(field(b, "in_port"))
 	}
 	if s := formatVLAN(get(OXMVlanVIDField), get(OXMVlanPCPField)); s != "" {
-		out = append(out, s)
+		b = append(sep(b), s...)
 	}
 	if o := get(OXMEthSrcField); o != nil {
-		out = append(out, "dl_src="+macMasked(o))
+		b = appendMACMasked(field(b, "dl_src"), o)
 	}
 	if o := get(OXMEthDstField); o != nil {
-		out = append(out, "dl_dst="+macMasked(o))
+		b = appendMACMasked(field(b, "dl_dst"), o)
 	}
 	if ethType != nil && !skipType {
-		add("dl_type=0x%04x", dlType)
+		b = appendHexWidth(field(b, "dl_type"), dlType, 4)
 	}
 	switch dlType {
 	case 0x86dd:
 		if o := get(OXMIPv6SrcField); o != nil {
-			out = append(out, "ipv6_src="+ipMasked(o))
+			b = appendIPMasked(field(b, "ipv6_src"), o)
 		}
 		if o := get(OXMIPv6DstField); o != nil {
-			out = append(out, "ipv6_dst="+ipMasked(o))
+			b = appendIPMasked(field(b, "ipv6_dst"), o)
 		}
 		if o := get(OXMIPv6FlabelField); o != nil {
-			out = append(out, "ipv6_label="+hexMaskedWidth(o, 5))
+			b = appendHexMaskedWidth(field(b, "ipv6_label"), o, 5)
 		}
 	case 0x0806, 0x8035:
 		if o := get(OXMARPSPAField); o != nil {
-			out = append(out, "arp_spa="+ipMasked(o))
+			b = appendIPMasked(field(b, "arp_spa"), o)
 		}
 		if o := get(OXMARPTPAField); o != nil {
-			out = append(out, "arp_tpa="+ipMasked(o))
+			b = appendIPMasked(field(b, "arp_tpa"), o)
 		}
 	default:
 		if o := get(OXMIPv4SrcField); o != nil {
-			out = append(out, "nw_src="+ipMasked(o))
+			b = appendIPMasked(field(b, "nw_src"), o)
 		}
 		if o := get(OXMIPv4DstField); o != nil {
-			out = append(out, "nw_dst="+ipMasked(o))
+			b = appendIPMasked(field(b, "nw_dst"), o)
 		}
 	}
 	if dlType == 0x0806 || dlType == 0x8035 {
 		if o := get(OXMARPOpField); o != nil {
-			out = append(out, "arp_op="+strconv.FormatUint(o.Uint(), 10))
+			b = strconv.AppendUint(field(b, "arp_op"), o.Uint(), 10)
 		}
 		if o := get(OXMARPSHAField); o != nil {
-			out = append(out, "arp_sha="+macMasked(o))
+			b = appendMACMasked(field(b, "arp_sha"), o)
 		}
 		if o := get(OXMARPTHAField); o != nil {
-			out = append(out, "arp_tha="+macMasked(o))
+			b = appendMACMasked(field(b, "arp_tha"), o)
 		}
 	} else if proto != nil && !skipProto {
-		add("nw_proto=%d", proto.Uint())
+		b = strconv.AppendUint(field(b, "nw_proto"), proto.Uint(), 10)
 	}
 	if o := get(OXMIPDSCPField); o != nil {
-		out = append(out, "nw_tos="+strconv.FormatUint(o.Uint()<<2, 10))
+		b = strconv.AppendUint(field(b, "nw_tos"), o.Uint()<<2, 10)
 	}
 	if o := get(OXMIPECNField); o != nil {
-		out = append(out, "nw_ecn="+strconv.FormatUint(o.Uint(), 10))
+		b = strconv.AppendUint(field(b, "nw_ecn"), o.Uint(), 10)
 	}
 	if o := get(OXMMPLSLabelField); o != nil {
-		out = append(out, "mpls_label="+strconv.FormatUint(o.Uint(), 10))
+		b = strconv.AppendUint(field(b, "mpls_label"), o.Uint(), 10)
 	}
 	if o := get(OXMMPLSTCField); o != nil {
-		out = append(out, "mpls_tc="+strconv.FormatUint(o.Uint(), 10))
+		b = strconv.AppendUint(field(b, "mpls_tc"), o.Uint(), 10)
 	}
 	if o := get(OXMMPLSBOSField); o != nil {
-		out = append(out, "mpls_bos="+strconv.FormatUint(o.Uint(), 10))
+		b = strconv.AppendUint(field(b, "mpls_bos"), o.Uint(), 10)
 	}
 	for _, f := range [][2]uint8{
 		{OXMICMPv4TypeField, OXMICMPv4CodeField}, {OXMICMPv6TypeField, OXMICMPv6CodeField},
 	} {
 		if o := get(f[0]); o != nil {
-			out = append(out, "icmp_type="+strconv.FormatUint(o.Uint(), 10))
+			b = strconv.AppendUint(field(b, "icmp_type"), o.Uint(), 10)
 		}
 		if o := get(f[1]); o != nil {
-			out = append(out, "icmp_code="+strconv.FormatUint(o.Uint(), 10))
+			b = strconv.AppendUint(field(b, "icmp_code"), o.Uint(), 10)
 		}
 	}
 	if o := get(OXMIPv6NDTargetField); o != nil {
-		out = append(out, "nd_target="+ipMasked(o))
+		b = appendIPMasked(field(b, "nd_target"), o)
 	}
 	if o := get(OXMIPv6NDSLLField); o != nil {
-		out = append(out, "nd_sll="+macMasked(o))
+		b = appendMACMasked(field(b, "nd_sll"), o)
 	}
 	if o := get(OXMIPv6NDTLLField); o != nil {
-		out = append(out, "nd_tll="+macMasked(o))
+		b = appendMACMasked(field(b, "nd_tll"), o)
 	}
 	for _, f := range [][2]uint8{
 		{OXMTCPSrcField, OXMTCPDstField}, {OXMUDPSrcField, OXMUDPDstField}, {OXMSCTPSrcField, OXMSCTPDstField},
 	} {
 		if o := get(f[0]); o != nil {
-			out = append(out, "tp_src="+decMasked(o))
+			b = appendDecMasked(field(b, "tp_src"), o)
 		}
 		if o := get(f[1]); o != nil {
-			out = append(out, "tp_dst="+decMasked(o))
+			b = appendDecMasked(field(b, "tp_dst"), o)
 		}
 	}
 	for i := range m.Fields {
 		if o := &m.Fields[i]; isONFTCPFlags(o) {
 			if isFullMask(o) || o.MaskUint()&0xfff == 0xfff {
-				out = append(out, "tcp_flags="+tcpFlagsString(uint16(o.Uint())))
+				b = append(field(b, "tcp_flags"), tcpFlagsString(uint16(o.Uint()))...)
 			} else {
-				add("tcp_flags=0x%03x/0x%03x", o.Uint(), o.MaskUint())
+				b = fmt.Appendf(field(b, "tcp_flags"), "0x%03x/0x%03x", o.Uint(), o.MaskUint())
 			}
 		}
 	}
@@ -210,16 +229,16 @@ func formatMatch(m Match) string {
 		switch {
 		case isNXMReg(o), isONFTCPFlags(o):
 		case o.IsBasic() && o.Field == OXMInPhyPortField:
-			out = append(out, "in_phy_port="+PortNo(o.Uint()).String())
+			b = PortNo(o.Uint()).appendText(field(b, "in_phy_port"))
 		case o.IsBasic() && o.Field == OXMPBBISIDField:
-			out = append(out, "pbb_isid="+hexMasked(o))
+			b = appendHexMasked(field(b, "pbb_isid"), o)
 		case o.IsBasic() && o.Field == OXMIPv6ExthdrField:
-			out = append(out, "ipv6_exthdr="+hexMasked(o))
+			b = appendHexMasked(field(b, "ipv6_exthdr"), o)
 		case !o.IsBasic() || int(o.Field) >= len(oxmFields):
-			out = append(out, o.String())
+			b = append(sep(b), o.String()...)
 		}
 	}
-	return strings.Join(out, ",")
+	return b
 }
 
 // isNXMReg reports an Open vSwitch register TLV (NXM_NX_REG0..7).
@@ -281,46 +300,107 @@ func isFullMask(o *OXM) bool {
 }
 
 // hexMasked prints value[/mask] as ovs-ofctl's C "%#x" does: zero is "0".
-func hexMasked(o *OXM) string {
+func hexMasked(o *OXM) string { return string(appendHexMasked(nil, o)) }
+
+func appendHexMasked(b []byte, o *OXM) []byte {
+	b = appendCHex(b, o.Uint())
 	if isFullMask(o) {
-		return cHex(o.Uint())
+		return b
 	}
-	return cHex(o.Uint()) + "/" + cHex(o.MaskUint())
+	return appendCHex(append(b, '/'), o.MaskUint())
 }
 
-func hexMaskedWidth(o *OXM, w int) string {
-	if isFullMask(o) {
-		return fmt.Sprintf("0x%0*x", w, o.Uint())
+// appendCHex appends v as C's "%#x": "0x" and lowercase hex digits, but
+// zero is "0".
+func appendCHex(b []byte, v uint64) []byte {
+	if v == 0 {
+		return append(b, '0')
 	}
-	return fmt.Sprintf("0x%0*x/0x%0*x", w, o.Uint(), w, o.MaskUint())
+	return strconv.AppendUint(append(b, "0x"...), v, 16)
 }
 
-func decMasked(o *OXM) string {
-	if isFullMask(o) {
-		return fmt.Sprintf("%d", o.Uint())
+// appendHexWidth appends v as "0x%0*x": at least w hex digits.
+func appendHexWidth(b []byte, v uint64, w int) []byte {
+	b = append(b, "0x"...)
+	var tmp [16]byte
+	d := strconv.AppendUint(tmp[:0], v, 16)
+	for i := len(d); i < w; i++ {
+		b = append(b, '0')
 	}
-	return fmt.Sprintf("%#x/%#x", o.Uint(), o.MaskUint())
+	return append(b, d...)
 }
 
-func macMasked(o *OXM) string {
-	s := net.HardwareAddr(o.Value).String()
+func appendHexMaskedWidth(b []byte, o *OXM, w int) []byte {
+	b = appendHexWidth(b, o.Uint(), w)
+	if isFullMask(o) {
+		return b
+	}
+	return appendHexWidth(append(b, '/'), o.MaskUint(), w)
+}
+
+func decMasked(o *OXM) string { return string(appendDecMasked(nil, o)) }
+
+// appendDecMasked appends a value in decimal, or value/mask as Go's
+// "%#x/%#x" (zero is "0x0" there) when masked.
+func appendDecMasked(b []byte, o *OXM) []byte {
+	if isFullMask(o) {
+		return strconv.AppendUint(b, o.Uint(), 10)
+	}
+	b = strconv.AppendUint(append(b, "0x"...), o.Uint(), 16)
+	return strconv.AppendUint(append(b, "/0x"...), o.MaskUint(), 16)
+}
+
+func macMasked(o *OXM) string { return string(appendMACMasked(nil, o)) }
+
+func appendMACMasked(b []byte, o *OXM) []byte {
+	b = appendMAC(b, o.Value)
 	if !isFullMask(o) {
-		s += "/" + net.HardwareAddr(o.Mask).String()
+		b = appendMAC(append(b, '/'), o.Mask)
 	}
-	return s
+	return b
+}
+
+// appendMAC appends bytes as net.HardwareAddr's String does: two lowercase
+// hex digits each, colon-separated.
+func appendMAC(b, a []byte) []byte {
+	const hex = "0123456789abcdef"
+	for i, c := range a {
+		if i > 0 {
+			b = append(b, ':')
+		}
+		b = append(b, hex[c>>4], hex[c&0xf])
+	}
+	return b
 }
 
 // ipMasked prints an address with a prefix length when the mask is a
 // prefix, else with the mask itself.
-func ipMasked(o *OXM) string {
-	s := net.IP(o.Value).String()
+func ipMasked(o *OXM) string { return string(appendIPMasked(nil, o)) }
+
+func appendIPMasked(b []byte, o *OXM) []byte {
+	b = appendIP(b, o.Value)
 	if isFullMask(o) {
-		return s
+		return b
 	}
 	if ones, ok := prefixLen(o.Mask); ok {
-		return fmt.Sprintf("%s/%d", s, ones)
+		return strconv.AppendUint(append(b, '/'), uint64(ones), 10)
 	}
-	return s + "/" + net.IP(o.Mask).String()
+	return appendIP(append(b, '/'), o.Mask)
+}
+
+// appendIP appends an address as net.IP's String does; IPv4 (the common
+// case) without going through a string.
+func appendIP(b, ip []byte) []byte {
+	if len(ip) != 4 {
+		return append(b, net.IP(ip).String()...)
+	}
+	for i, c := range ip {
+		if i > 0 {
+			b = append(b, '.')
+		}
+		b = strconv.AppendUint(b, uint64(c), 10)
+	}
+	return b
 }
 
 func prefixLen(mask []byte) (int, bool) {
@@ -362,26 +442,28 @@ var ovsFieldNames = map[uint8]string{
 }
 
 // formatSetFieldValue prints "value->field" as ovs-ofctl's set_field.
-func formatSetFieldValue(o *OXM) string {
+func formatSetFieldValue(o *OXM) string { return string(appendSetFieldValue(nil, o)) }
+
+func appendSetFieldValue(b []byte, o *OXM) []byte {
 	name, ok := ovsFieldNames[o.Field]
 	if !o.IsBasic() || !ok {
-		return o.String()
+		return append(b, o.String()...)
 	}
-	var v string
 	switch o.Field {
 	case OXMEthDstField, OXMEthSrcField, OXMARPSHAField, OXMARPTHAField, OXMIPv6NDSLLField, OXMIPv6NDTLLField:
-		v = macMasked(o)
+		b = appendMACMasked(b, o)
 	case OXMIPv4SrcField, OXMIPv4DstField, OXMARPSPAField, OXMARPTPAField,
 		OXMIPv6SrcField, OXMIPv6DstField, OXMIPv6NDTargetField:
-		v = ipMasked(o)
+		b = appendIPMasked(b, o)
 	case OXMMetadataField, OXMTunnelIDField, OXMPBBISIDField, OXMIPv6ExthdrField, OXMIPv6FlabelField:
-		v = hexMasked(o)
+		b = appendHexMasked(b, o)
 	case OXMEthTypeField:
-		v = fmt.Sprintf("0x%04x", o.Uint())
+		b = appendHexWidth(b, o.Uint(), 4)
 	case OXMInPortField:
-		v = PortNo(o.Uint()).String()
+		b = PortNo(o.Uint()).appendText(b)
 	default:
-		v = decMasked(o)
+		b = appendDecMasked(b, o)
 	}
-	return v + "->" + name
+	b = append(b, "->"...)
+	return append(b, name...)
 }

@@ -251,7 +251,21 @@ func mpName(body MultipartBody, reply bool) string {
 func (m *MultipartRequest) formatBody(uint8) string {
 	return formatMPFlags(m.Flags) + m.Body.formatMP()
 }
-func (m *MultipartReply) formatBody(uint8) string { return formatMPFlags(m.Flags) + m.Body.formatMP() }
+func (m *MultipartReply) formatBody(v uint8) string { return string(m.appendBodyText(nil, v)) }
+
+// mpTextAppender is implemented by multipart bodies that append their
+// text (formatMP's) to a buffer.
+type mpTextAppender interface {
+	appendMPText(b []byte) []byte
+}
+
+func (m *MultipartReply) appendBodyText(b []byte, _ uint8) []byte {
+	b = append(b, formatMPFlags(m.Flags)...)
+	if t, ok := m.Body.(mpTextAppender); ok {
+		return t.appendMPText(b)
+	}
+	return append(b, m.Body.formatMP()...)
+}
 
 // formatMPFlags prints the flags as ovs-ofctl's ofp_print_stats.
 func formatMPFlags(flags uint16) string {

@@ -95,6 +95,12 @@ type FlowStats struct {
 	ByteCount    uint64        `json:"byte_count"`
 	Match        Match         `json:"match"`
 	Instructions []Instruction `json:"instructions"`
+	// MatchTLVs, when not nil, is the match in wire form (Match.AppendTLVs)
+	// and encoding writes it instead of Match: a switch that keeps its
+	// flows' matches in that form answers a dump of every flow without
+	// decoding them all (ofproto.Switch.FlowStatsMessages). Decoding fills
+	// Match only.
+	MatchTLVs []byte `json:"-"`
 }
 
 // FlowStatsReply is the body of an OFPMP_FLOW reply.
@@ -105,8 +111,16 @@ type FlowStatsReply struct {
 func (r *FlowStatsReply) numEntries() int { return len(r.Entries) }
 
 func (r *FlowStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
-	e := &r.Entries[i]
-	if err := e.Match.checkEncodable(); err != nil {
+	return appendFlowStats(b, &r.Entries[i])
+}
+
+// appendFlowStats appends one ofp_flow_stats.
+func appendFlowStats(b []byte, e *FlowStats) ([]byte, error) {
+	if e.MatchTLVs != nil {
+		if len(e.MatchTLVs) > 0xffff-4 {
+			return b, fmt.Errorf("match of %d bytes", 4+len(e.MatchTLVs))
+		}
+	} else if err := e.Match.checkEncodable(); err != nil {
 		return b, err
 	}
 	start := len(b)
@@ -121,7 +135,11 @@ func (r *FlowStatsReply) appendEntry(b []byte, i int) ([]byte, error) {
 	b = binary.BigEndian.AppendUint64(b, e.Cookie)
 	b = binary.BigEndian.AppendUint64(b, e.PacketCount)
 	b = binary.BigEndian.AppendUint64(b, e.ByteCount)
-	b = e.Match.appendTo(b)
+	if e.MatchTLVs != nil {
+		b = appendMatchTLVs(b, e.MatchTLVs)
+	} else {
+		b = e.Match.appendTo(b)
+	}
 	b, err := appendInstructions(b, e.Instructions)
 	if err != nil {
 		return b[:start], err
@@ -159,46 +177,56 @@ func (r *FlowStatsReply) unmarshalMP(b []byte) error {
 	})
 }
 
-// formatMP prints each flow as ovs-ofctl's ofputil_flow_stats_format.
-// formatMP prints one line per entry. The fixed part of each line is
-// appended without fmt: ovs-ofctl dump-flows of 100,000 flows formats
-// them all, and fmt's reflection was a fifth of that.
-func (r *FlowStatsReply) formatMP() string {
-	b := make([]byte, 0, 160*len(r.Entries))
+// formatMP prints each flow as ovs-ofctl's ofputil_flow_stats_format,
+// one line per entry.
+func (r *FlowStatsReply) formatMP() string { return string(r.appendMPText(nil)) }
+
+// appendMPText appends formatMP's text to b. Nothing on the way goes
+// through fmt or a string of its own: ovs-ofctl dump-flows of 100,000
+// flows formats them all, and the strings of each field were most of
+// the client's time.
+func (r *FlowStatsReply) appendMPText(b []byte) []byte {
 	for i := range r.Entries {
 		e := &r.Entries[i]
-		b = append(b, "\n cookie=0x"...)
-		b = strconv.AppendUint(b, e.Cookie, 16)
-		b = append(b, ", duration="...)
-		b = appendDuration(b, e.DurationSec, e.DurationNsec)
-		b = append(b, ", table="...)
-		b = strconv.AppendUint(b, uint64(e.TableID), 10)
-		b = append(b, ", n_packets="...)
-		b = appendStat(b, e.PacketCount)
-		b = append(b, ", n_bytes="...)
-		b = appendStat(b, e.ByteCount)
-		b = append(b, ", "...)
-		if e.IdleTimeout != 0 {
-			b = append(b, "idle_timeout="...)
-			b = strconv.AppendUint(b, uint64(e.IdleTimeout), 10)
-			b = append(b, ", "...)
-		}
-		if e.HardTimeout != 0 {
-			b = append(b, "hard_timeout="...)
-			b = strconv.AppendUint(b, uint64(e.HardTimeout), 10)
-			b = append(b, ", "...)
-		}
-		if e.Flags != 0 {
-			b = append(b, formatFlowFlags(e.Flags)...)
-		}
-		if m := formatMatchPriority(e.Match, e.Priority); m != "" {
-			b = append(b, m...)
-			b = append(b, ' ')
-		}
-		b = append(b, "actions="...)
-		b = append(b, formatInstructions(e.Instructions)...)
+		b = appendFlowStatsHead(b, e)
+		b = appendInstructionsText(b, e.Instructions)
 	}
-	return string(b)
+	return b
+}
+
+// appendFlowStatsHead appends an entry's line up to and including
+// "actions=": its instructions' text follows.
+func appendFlowStatsHead(b []byte, e *FlowStats) []byte {
+	b = append(b, "\n cookie=0x"...)
+	b = strconv.AppendUint(b, e.Cookie, 16)
+	b = append(b, ", duration="...)
+	b = appendDuration(b, e.DurationSec, e.DurationNsec)
+	b = append(b, ", table="...)
+	b = strconv.AppendUint(b, uint64(e.TableID), 10)
+	b = append(b, ", n_packets="...)
+	b = appendStat(b, e.PacketCount)
+	b = append(b, ", n_bytes="...)
+	b = appendStat(b, e.ByteCount)
+	b = append(b, ", "...)
+	if e.IdleTimeout != 0 {
+		b = append(b, "idle_timeout="...)
+		b = strconv.AppendUint(b, uint64(e.IdleTimeout), 10)
+		b = append(b, ", "...)
+	}
+	if e.HardTimeout != 0 {
+		b = append(b, "hard_timeout="...)
+		b = strconv.AppendUint(b, uint64(e.HardTimeout), 10)
+		b = append(b, ", "...)
+	}
+	if e.Flags != 0 {
+		b = append(b, formatFlowFlags(e.Flags)...)
+	}
+	n := len(b)
+	if b = appendMatchPriority(b, &e.Match, e.Priority); len(b) > n {
+		b = append(b, ' ')
+	}
+	b = append(b, "actions="...)
+	return b
 }
 
 // AggregateReply is the body of an OFPMP_AGGREGATE reply.

@@ -49,6 +49,14 @@ func (p PortNo) String() string {
 	return strconv.FormatUint(uint64(p), 10)
 }
 
+// appendText appends String's text to b.
+func (p PortNo) appendText(b []byte) []byte {
+	if p >= PortInPort {
+		return append(b, reservedPortNames[p-PortInPort]...)
+	}
+	return strconv.AppendUint(b, uint64(p), 10)
+}
+
 // String names reserved 1.0 ports as ovs-ofctl does: OFPP_NONE prints as
 // ANY, the name 1.3 gave it.
 func (p PortNo10) String() string {

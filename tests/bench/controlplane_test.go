@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,11 @@ import (
 // "memory after round 2". It takes about half a minute, so it runs only
 // when XVS_BENCH_CONTROL is set (to the flow count, or 1 for 100,000).
 // With XVS_BENCH_HEAPPROFILE=FILE it then loads the flows into xvs again
-// and logs `xvs appctl memory/show FILE` (FILE: a heap profile).
+// and logs `xvs appctl memory/show FILE` (FILE: a heap profile), after
+// XVS_BENCH_DUMPS=K more dumps, each logged with the CPU time the client
+// and vswitchd spent on it. With
+// XVS_BENCH_SMAPS=1 it logs each daemon's largest resident mappings when
+// its VmRSS is read.
 func TestControlPlane(t *testing.T) {
 	testenv.RequireRoot(t)
 	v := os.Getenv("XVS_BENCH_CONTROL")
@@ -53,6 +58,21 @@ func TestControlPlane(t *testing.T) {
 			defer sw.Stop()
 			var log bytes.Buffer
 			e := &env{t: topo, sw: sw, d: Durations{FlowMods: n}, log: &log}
+			if os.Getenv("XVS_BENCH_SMAPS") != "" {
+				e.atRSS = func(pid int) {
+					s, err := residentMappings(pid, 12)
+					if err != nil {
+						t.Errorf("%s: smaps: %v", sw.Name(), err)
+						return
+					}
+					t.Logf("%s daemon after the dump: %s", sw.Name(), s)
+					if x, ok := sw.(*xvsSwitch); ok {
+						// What the Go heap says of it at that moment.
+						o, err := x.cmd(time.Minute, "appctl", "memory/show")
+						t.Logf("xvs appctl memory/show: %s %v", o, err)
+					}
+				}
+			}
 			e.controlPlane(out)
 			if x, ok := sw.(*xvsSwitch); ok && os.Getenv("XVS_BENCH_HEAPPROFILE") != "" {
 				// The flows again, and what vswitchd says it holds.
@@ -65,6 +85,9 @@ func TestControlPlane(t *testing.T) {
 				}
 				if kb, err := rssKB(x.PID()); err == nil {
 					t.Logf("xvs vswitchd RSS right after loading the flows again (no dump): %.1f MiB", float64(kb)/1024)
+				}
+				if k, _ := strconv.Atoi(os.Getenv("XVS_BENCH_DUMPS")); k > 0 {
+					logDumps(t, x, k)
 				}
 				o, err := x.cmd(time.Minute, "appctl", "memory/show", os.Getenv("XVS_BENCH_HEAPPROFILE"))
 				if err != nil {
@@ -114,4 +137,48 @@ func TestControlPlane(t *testing.T) {
 		t.Logf("%s, %d flows: add-flows %.3f s, dump-flows %.3f s, RSS %.1f MiB", sw.Name(), n,
 			out[KeyFlowMods].V, out[KeyDump].V, out[KeyRSS].V)
 	}
+}
+
+// logDumps runs k dump-flows against x and logs, for each, the time, the
+// client's CPU time and vswitchd's (from /proc/PID/stat), the third
+// figure showing how the work is shared.
+func logDumps(t *testing.T, x *xvsSwitch, k int) {
+	for range k {
+		before, err := procCPU(x.PID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := exec.Command(x.bin, "ofctl", "-O", "OpenFlow13", "dump-flows", x.mgmt())
+		c.Env = x.env()
+		var out bytes.Buffer
+		c.Stdout = &out
+		start := time.Now()
+		if err := c.Run(); err != nil {
+			t.Fatalf("dump-flows: %v", err)
+		}
+		wall := time.Since(start)
+		after, _ := procCPU(x.PID())
+		t.Logf("dump-flows: %.3f s, client CPU %.3f s (user %.3f), vswitchd CPU %.3f s, %d bytes",
+			wall.Seconds(), (c.ProcessState.UserTime() + c.ProcessState.SystemTime()).Seconds(),
+			c.ProcessState.UserTime().Seconds(), (after - before).Seconds(), out.Len())
+	}
+}
+
+// procCPU is a process's user and system CPU time so far.
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name (which may hold spaces): utime and
+	// stime are the 14th and 15th fields of the line, in clock ticks
+	// (USER_HZ, 100 on Linux).
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+2:]))
+	if len(f) < 13 {
+		return 0, os.ErrInvalid
+	}
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return time.Duration(u+s) * 10 * time.Millisecond, nil
 }

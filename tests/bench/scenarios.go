@@ -48,6 +48,10 @@ type env struct {
 	gen   *generator
 	pacer *pacer
 	cnt   *counter
+	// atRSS, when set, is called with the daemon's pid right after the
+	// control-plane scenario reads its VmRSS (TestControlPlane logs the
+	// resident mappings there).
+	atRSS func(pid int)
 }
 
 // Measurement keys (rows of the table).
@@ -407,6 +411,9 @@ func (e *env) controlPlane(out map[string]Value) {
 		out[KeyRSS] = none(err.Error())
 	} else {
 		out[KeyRSS] = val(float64(kb)/1024, "MiB")
+	}
+	if e.atRSS != nil {
+		e.atRSS(d.PID())
 	}
 	if err := d.DelFlows(); err != nil {
 		fmt.Fprintf(e.log, "  %s: del-flows: %v\n", e.sw.Name(), err)
