@@ -252,7 +252,9 @@ func (e *env) setup(out map[string]Value) {
 	out[KeySetupLoss] = val(100*(1-got/float64(e.d.Setup)), "%")
 }
 
-// tcp runs iperf3 from VM A to VM B with 1 and 4 streams.
+// tcp runs iperf3 from VM A to VM B with 1 and 4 streams: the best of
+// tcpPasses runs each, as packet rates are the best of their passes (the
+// machine is shared; another process's work only lowers a run).
 func (e *env) tcp(out map[string]Value) {
 	for _, c := range []struct {
 		key string
@@ -261,14 +263,28 @@ func (e *env) tcp(out map[string]Value) {
 		if e.skip(out, c.key) {
 			continue
 		}
-		bps, err := e.iperf(c.n)
-		if err != nil {
+		best, err := 0.0, error(nil)
+		for range tcpPasses {
+			bps, perr := e.iperf(c.n)
+			if perr != nil {
+				err = perr
+				break // a switch that does not carry TCP fails every run
+			}
+			best = max(best, bps)
+		}
+		if best == 0 {
+			if err == nil {
+				err = errors.New("iperf3 reported no throughput")
+			}
 			out[c.key] = none(err.Error())
 			continue
 		}
-		out[c.key] = val(bps/1e9, "Gbit/s")
+		out[c.key] = val(best/1e9, "Gbit/s")
 	}
 }
+
+// tcpPasses is how many iperf3 runs a TCP figure is the best of.
+const tcpPasses = 3
 
 func (e *env) iperf(streams int) (float64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(e.d.TCP+15)*time.Second)
