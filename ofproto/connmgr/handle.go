@@ -89,6 +89,10 @@ func (s *session) handle13(h ofp.Header, raw []byte) {
 		c := m.AsyncConfig
 		s.async.Store(&c)
 	case *ofp.FlowMod:
+		if len(raw) > maxFlowModLen {
+			fail(newError(ofp.ETBadRequest, ofp.BRCBadLen, "flow mod of %d bytes: its flow could not be reported (a flow stats entry of that length and a reply's 16 bytes of headers exceed %d)", len(raw), ofp.MaxMessageLen))
+			return
+		}
 		fail(s.modify(func() error { return s.flowMod(m) }))
 	case *ofp.GroupMod:
 		fail(s.modify(func() error { return s.m.sw.GroupMod(m) }))
@@ -278,6 +282,13 @@ func (s *session) sendError(xid uint32, err error, raw []byte, numbered10 bool) 
 	}
 	s.out.push(b)
 }
+
+// maxFlowModLen is the longest flow-mod whose flow a flow stats reply can
+// carry: an entry is as long as the flow-mod (the same fixed part, match
+// and instructions), and one entry cannot span messages, whose headers
+// (OpenFlow and multipart) take 16 bytes. A longer one would make every
+// dump-flows fail.
+const maxFlowModLen = ofp.MaxMessageLen - 16
 
 func newError(t ofp.ErrorType, code uint16, format string, args ...any) *ofp.Error {
 	return &ofp.Error{Type: t, Code: code, Reason: fmt.Sprintf(format, args...)}
