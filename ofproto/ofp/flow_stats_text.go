@@ -66,18 +66,7 @@ func (p *FlowStatsText) AppendMessage(b, raw []byte) ([]byte, bool) {
 // appendEntry appends one entry's line, decoding what unmarshalMP decodes.
 func (p *FlowStatsText) appendEntry(b, e []byte) ([]byte, bool) {
 	s := &p.entry
-	*s = FlowStats{
-		TableID:      e[2],
-		DurationSec:  binary.BigEndian.Uint32(e[4:8]),
-		DurationNsec: binary.BigEndian.Uint32(e[8:12]),
-		Priority:     binary.BigEndian.Uint16(e[12:14]),
-		IdleTimeout:  binary.BigEndian.Uint16(e[14:16]),
-		HardTimeout:  binary.BigEndian.Uint16(e[16:18]),
-		Flags:        binary.BigEndian.Uint16(e[18:20]),
-		Cookie:       binary.BigEndian.Uint64(e[24:32]),
-		PacketCount:  binary.BigEndian.Uint64(e[32:40]),
-		ByteCount:    binary.BigEndian.Uint64(e[40:48]),
-	}
+	*s = flowStatsFixed(e)
 	m := e[flowStatsLen:]
 	// decodeMatch's checks, then its TLVs read in place.
 	if binary.BigEndian.Uint16(m[0:2]) != matchTypeOXM {

@@ -149,21 +149,28 @@ func appendFlowStats(b []byte, e *FlowStats) ([]byte, error) {
 
 func (r *FlowStatsReply) appendMP(b []byte) ([]byte, error) { return appendAll(b, r) }
 
+// flowStatsFixed decodes the fixed part of an ofp_flow_stats entry (e is
+// at least flowStatsLen bytes): everything but the match and the
+// instructions.
+func flowStatsFixed(e []byte) FlowStats {
+	return FlowStats{
+		TableID:      e[2],
+		DurationSec:  binary.BigEndian.Uint32(e[4:8]),
+		DurationNsec: binary.BigEndian.Uint32(e[8:12]),
+		Priority:     binary.BigEndian.Uint16(e[12:14]),
+		IdleTimeout:  binary.BigEndian.Uint16(e[14:16]),
+		HardTimeout:  binary.BigEndian.Uint16(e[16:18]),
+		Flags:        binary.BigEndian.Uint16(e[18:20]),
+		Cookie:       binary.BigEndian.Uint64(e[24:32]),
+		PacketCount:  binary.BigEndian.Uint64(e[32:40]),
+		ByteCount:    binary.BigEndian.Uint64(e[40:48]),
+	}
+}
+
 func (r *FlowStatsReply) unmarshalMP(b []byte) error {
 	r.Entries = make([]FlowStats, 0, countEntries(b, 0, flowStatsLen+8))
 	return decodeEntries(b, "flow stats", 0, flowStatsLen+8, func(e []byte) error {
-		s := FlowStats{
-			TableID:      e[2],
-			DurationSec:  binary.BigEndian.Uint32(e[4:8]),
-			DurationNsec: binary.BigEndian.Uint32(e[8:12]),
-			Priority:     binary.BigEndian.Uint16(e[12:14]),
-			IdleTimeout:  binary.BigEndian.Uint16(e[14:16]),
-			HardTimeout:  binary.BigEndian.Uint16(e[16:18]),
-			Flags:        binary.BigEndian.Uint16(e[18:20]),
-			Cookie:       binary.BigEndian.Uint64(e[24:32]),
-			PacketCount:  binary.BigEndian.Uint64(e[32:40]),
-			ByteCount:    binary.BigEndian.Uint64(e[40:48]),
-		}
+		s := flowStatsFixed(e)
 		m, n, err := decodeMatch(e[flowStatsLen:])
 		if err != nil {
 			return err
