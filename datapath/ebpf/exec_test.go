@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
-	"github.com/xvs-switch/xvs/tests/netns"
 )
 
 // TestSystemExecuteReusesExecMap: runBPF writes exec_map only when the
@@ -16,15 +15,7 @@ import (
 // write must never run a stale list.
 func TestSystemExecuteReusesExecMap(t *testing.T) {
 	tp := newTopo(t, 3)
-	socks := make([]*netns.Sock, 3)
-	for i, ns := range tp.ns {
-		s, err := ns.Listen("eth0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		socks[i] = s
-	}
+	socks := tp.listen(t)
 	base := testFrames(t)["ipv4-udp"]
 	for step, out := range []uint32{2, 2, 3, 2} {
 		frame := append([]byte(nil), base...)

@@ -197,6 +197,21 @@ func (c *patchCtrl) missCount() int {
 	return c.misses
 }
 
+// listen opens a raw socket on each VM's eth0, closed at cleanup.
+func (tp *topo) listen(t *testing.T) []*netns.Sock {
+	t.Helper()
+	socks := make([]*netns.Sock, len(tp.ns))
+	for i, ns := range tp.ns {
+		s, err := ns.Listen("eth0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		socks[i] = s
+	}
+	return socks
+}
+
 func (tp *topo) ping(t *testing.T, from, to int) {
 	t.Helper()
 	out, err := tp.ns[from].Try(10*time.Second, "ping", "-c", "3", "-i", "0.2", "-W", "2", tp.ips[to])
@@ -323,15 +338,7 @@ func TestSystemPinnedRestart(t *testing.T) {
 // the fast path; a miss comes up with the exact bytes sent.
 func TestSystemFloodAndExecute(t *testing.T) {
 	tp := newTopo(t, 3)
-	socks := make([]*netns.Sock, 3)
-	for i, ns := range tp.ns {
-		s, err := ns.Listen("eth0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		socks[i] = s
-	}
+	socks := tp.listen(t)
 	frame := testFrames(t)["ipv4-udp"]
 	frame = append([]byte(nil), frame...)
 	copy(frame[0:6], []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
