@@ -323,7 +323,9 @@ func (t *flowTable) adoptLocked() error {
 			return errors.New("flows: no free slot while adopting the pinned cache")
 		}
 		r.e.Slot = s
-		t.zero(s)
+		if err := t.zero(s); err != nil {
+			return err
+		}
 		if i == 0 {
 			defer t.changed() // entries' slots move
 		}
@@ -337,12 +339,14 @@ func (t *flowTable) adoptLocked() error {
 // zero clears the counters of slots: a new entry's (which no program
 // counts in yet) or, for PutResetStats, a live one's, which the programs'
 // atomic adds may reach meanwhile: atomic stores, so no counter is torn.
-func (t *flowTable) zero(slots ...uint32) {
+func (t *flowTable) zero(slots ...uint32) error {
 	for _, s := range slots {
 		c, err := t.cmem.slot(s)
 		if err != nil {
 			// Its chunk does not map: zero the slot through the map.
-			t.counters.Update(s, tcportFlowStats{}, ebpf.UpdateAny)
+			if uerr := t.counters.Update(s, tcportFlowStats{}, ebpf.UpdateAny); uerr != nil {
+				return fmt.Errorf("%w; zeroing it through the map: %w", err, uerr)
+			}
 			continue
 		}
 		atomic.StoreUint64(&c.Packets, 0)
@@ -350,6 +354,7 @@ func (t *flowTable) zero(slots ...uint32) {
 		atomic.StoreUint64(&c.UsedNs, 0)
 		atomic.StoreUint32(&c.TcpFlags, 0)
 	}
+	return nil
 }
 
 // read returns the counters of a slot.
@@ -454,7 +459,10 @@ func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, er
 		return 0, false, datapath.ErrTooManyFlows
 	}
 	v.Slot = s
-	t.zero(s)
+	if err := t.zero(s); err != nil {
+		t.slots.release(s)
+		return 0, false, err
+	}
 	if err := t.m.Update(keyBytes(bk), entryBytes(&v), ebpf.UpdateExist); err != nil {
 		t.slots.release(s)
 		return 0, false, mapUpdateError(err)
@@ -467,7 +475,9 @@ func (t *flowTable) adoptOne(key datapath.FlowKey, bk *bpfKey) (uint32, bool, er
 // kernel): its counters are zeroed first, so a reused slot never carries
 // the previous entry's packets.
 func (t *flowTable) insert(p *flowPut, slot uint32) error {
-	t.zero(slot)
+	if err := t.zero(slot); err != nil {
+		return err
+	}
 	if err := t.writeLong(p, true); err != nil {
 		return err
 	}
@@ -489,7 +499,9 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 // unless PutResetStats.
 func (t *flowTable) modify(p *flowPut, slot uint32) error {
 	if p.flags&datapath.PutResetStats != 0 {
-		t.zero(slot)
+		if err := t.zero(slot); err != nil {
+			return err
+		}
 	}
 	if err := t.writeLong(p, false); err != nil {
 		return err
@@ -610,7 +622,13 @@ func (t *flowTable) insertRun(puts []flowPut, run []int, slots []uint32, errs []
 	if len(run) == 0 {
 		return
 	}
-	t.zero(slots...)
+	if err := t.zero(slots...); err != nil {
+		for j, i := range run {
+			t.slots.release(slots[j])
+			errs[i] = err
+		}
+		return
+	}
 	// Scratch reused across batches (t.mu held): a batch's values are
 	// 784 bytes each.
 	if cap(t.runKeys) < len(run) {
@@ -853,7 +871,11 @@ func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.Flo
 			if !t.slots.used[slot] || t.slots.born[slot] >= pass {
 				continue
 			}
-			c, _ := t.read(slot)
+			c, err := t.read(slot)
+			if err != nil {
+				t.mu.Unlock()
+				return err
+			}
 			keys = append(keys, t.slots.keys[slot])
 			stats = append(stats, now.stats(&c))
 		}
