@@ -5,9 +5,10 @@ package ofp
 
 import "encoding/binary"
 
-// maxCachedInstructions bounds FlowStatsText's cache of instruction texts:
-// when full it starts again empty.
-const maxCachedInstructions = 1 << 14
+// maxCachedBytes bounds FlowStatsText's cache of instruction texts, keys
+// and texts counted: when full it starts again empty. By bytes, not
+// entries: a switch may send lists of up to 64 KiB each.
+const maxCachedBytes = 8 << 20
 
 // FlowStatsText prints OpenFlow 1.3 OFPMP_FLOW reply messages as Format
 // prints the decoded message, without decoding them into FlowStats: the
@@ -18,9 +19,10 @@ const maxCachedInstructions = 1 << 14
 // match was half of `xvs ofctl dump-flows`'s time and most of its
 // garbage. The zero value is ready; not safe for concurrent use.
 type FlowStatsText struct {
-	slab  []OXM
-	insts map[string][]byte // instruction TLVs -> their text
-	entry FlowStats         // scratch
+	slab   []OXM
+	insts  map[string][]byte // instruction TLVs -> their text
+	cached int               // bytes of insts' keys and texts
+	entry  FlowStats         // scratch
 }
 
 // AppendMessage appends the text of raw, a whole message, to b and
@@ -41,7 +43,7 @@ func (p *FlowStatsText) AppendMessage(b, raw []byte) ([]byte, bool) {
 	start := len(b)
 	// The header line, as Format prints it for this message.
 	b = AppendFormat(b, h, &MultipartReply{Flags: binary.BigEndian.Uint16(raw[10:12]), Body: &FlowStatsReply{}})
-	if p.insts == nil || len(p.insts) >= maxCachedInstructions {
+	if p.insts == nil {
 		p.insts = make(map[string][]byte)
 	}
 	// The framing checks of FlowStatsReply.unmarshalMP (decodeEntries).
@@ -89,6 +91,10 @@ func (p *FlowStatsText) appendEntry(b, e []byte) ([]byte, bool) {
 			return b, false
 		}
 		text = appendInstructionsText(nil, is)
+		if p.cached += len(insts) + len(text); p.cached > maxCachedBytes {
+			clear(p.insts)
+			p.cached = len(insts) + len(text)
+		}
 		p.insts[string(insts)] = text
 	}
 	b = appendFlowStatsHead(b, s)

@@ -144,3 +144,33 @@ func FuzzFlowStatsText(f *testing.F) {
 		}
 	})
 }
+
+// FlowStatsText's cache of instruction texts stays within maxCachedBytes
+// when every entry carries a long list of its own (as a hostile switch
+// may send), and prints each entry right across the cache's restarts.
+func TestFlowStatsTextCacheBound(t *testing.T) {
+	var p FlowStatsText
+	for i := range 200 {
+		acts := make([]Action, 3000)
+		for j := range acts {
+			acts[j] = &ActionOutput{Port: PortNo(i*3000 + j + 1)}
+		}
+		e := FlowStats{Priority: uint16(i), Match: NewMatch(), Instructions: []Instruction{&InstApplyActions{Actions: acts}}}
+		raw := mustMarshal(Version13, uint32(i), &MultipartReply{Body: &FlowStatsReply{Entries: []FlowStats{e}}})
+		h, m, err := Unmarshal(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := p.AppendMessage(nil, raw)
+		if !ok || string(got) != Format(h, m) {
+			t.Fatalf("entry %d: printed %v %.200q, want %.200q", i, ok, got, Format(h, m))
+		}
+		size := 0
+		for k, v := range p.insts {
+			size += len(k) + len(v)
+		}
+		if size > maxCachedBytes || size != p.cached {
+			t.Fatalf("entry %d: cache holds %d bytes (counted %d), bound %d", i, size, p.cached, maxCachedBytes)
+		}
+	}
+}
