@@ -20,6 +20,12 @@
  * 64 KiB can carry, minus the perf sample's own header. */
 #define XVS_UPCALL_MAX 65000
 
+/* Word access to the key that the compiler knows may alias its fields
+ * (parse_fast writes it, the exact-match cache reads it, by words). */
+typedef __u64 __attribute__((may_alias)) w64;
+typedef __u32 __attribute__((may_alias)) w32;
+typedef __u16 __attribute__((may_alias)) w16;
+
 /* Ethertypes (IEEE 802, IANA). */
 #define ETH_P_IPV4 0x0800
 #define ETH_P_ARP_ 0x0806

@@ -6,8 +6,6 @@
 
 #include "maps.h"
 
-typedef __u64 __attribute__((may_alias)) emc_w64;
-
 /* log2 of flow_emc's entries per CPU: the loader sets both (fewer on hosts
  * with many CPUs, so the cache stays within a memory budget). The
  * verifier knows a read-only global's value: the shift is a constant. */
@@ -29,7 +27,7 @@ _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key is whole words");
  * collision only costs a miss: the whole key is compared. */
 static __always_inline __u32 emc_index(const struct flow_key *k)
 {
-	const emc_w64 *w = (const emc_w64 *)k;
+	const w64 *w = (const w64 *)k;
 	__u64 h = w[0] ^ w[2] ^ (w[3] << 5) ^ w[6] ^ (w[7] << 9) ^ (w[8] << 13) ^
 		  (w[9] << 19) ^ (w[14] << 23) ^ w[15];
 	h *= 0x9e3779b97f4a7c15ULL; /* Fibonacci hashing: the top bits mix all */
@@ -38,7 +36,7 @@ static __always_inline __u32 emc_index(const struct flow_key *k)
 
 static __always_inline int emc_key_eq(const struct flow_key *a, const struct flow_key *b)
 {
-	const emc_w64 *x = (const emc_w64 *)a, *y = (const emc_w64 *)b;
+	const w64 *x = (const w64 *)a, *y = (const w64 *)b;
 	__u64 d = 0;
 #pragma clang loop unroll(full)
 	for (int i = 0; i < KEY_WORDS; i++)

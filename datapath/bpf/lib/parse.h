@@ -385,10 +385,6 @@ static __always_inline void parse_arp(struct scratch *s, void *data, void *data_
 	k->fields |= F_ARP;
 }
 
-/* Word access to the key that the compiler knows may alias its fields. */
-typedef __u64 __attribute__((may_alias)) w64;
-typedef __u32 __attribute__((may_alias)) w32;
-typedef __u16 __attribute__((may_alias)) w16;
 
 /* parse_fast fills the key of the packet-rate case in one pass: an
  * untagged IPv4 frame without options, not a fragment, or an IPv6 frame
