@@ -149,7 +149,7 @@ func TestEMCBits(t *testing.T) {
 	for _, c := range []struct {
 		ncpu int
 		bits uint32
-	}{{1, 10}, {2, 10}, {35, 10}, {36, 9}, {64, 9}, {256, 7}, {100000, 6}} {
+	}{{1, 10}, {2, 10}, {34, 10}, {35, 9}, {68, 9}, {69, 8}, {256, 7}, {100000, 6}} {
 		got := emcBits(c.ncpu, def)
 		if got != c.bits {
 			t.Errorf("emcBits(%d) = %d, want %d", c.ncpu, got, c.bits)

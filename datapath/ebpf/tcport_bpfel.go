@@ -25,6 +25,7 @@ type tcportAction struct {
 type tcportEmcEntry struct {
 	_     structs.HostLayout
 	Stamp uint64
+	Fast  [5]uint64
 	Key   tcportFlowKey
 	E     tcportFlowEntry
 }

@@ -14,6 +14,8 @@
 /* flow_emc's entries per CPU at most: 1 << XVS_EMC_BITS (emc.h). */
 #define XVS_EMC_BITS 10
 #define XVS_EMC_SIZE (1 << XVS_EMC_BITS)
+/* The words of a frame's fast key (emc.h, fast_key). */
+#define FAST_WORDS 5
 #define XVS_MAX_VLAN 2
 #define XVS_MAX_IPV6_EXT 8
 /* Upcalls copy at most this much of the frame: the largest frame an MTU of
@@ -38,6 +40,20 @@ typedef __u16 __attribute__((may_alias)) w16;
 /* Frames whose length/type field is below 0x600 are 802.3 frames: OVS keys
  * them on this value, and so does xvs. */
 #define ETH_TYPE_NONE 0x05ff
+
+/* IP protocol numbers (IANA). */
+#define IPPROTO_HOPOPTS_ 0
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+#define IPPROTO_ROUTING_ 43
+#define IPPROTO_FRAGMENT_ 44
+#define IPPROTO_ESP_ 50
+#define IPPROTO_AH_ 51
+#define IPPROTO_ICMPV6_ 58
+#define IPPROTO_NONE_ 59
+#define IPPROTO_DSTOPTS_ 60
+#define IPPROTO_SCTP_ 132
 
 /* key.nw_frag: the fragment state (datapath.Frag). */
 #define FRAG_NONE 0

@@ -44,39 +44,122 @@ static __always_inline int emc_key_eq(const struct flow_key *a, const struct flo
 	return d == 0;
 }
 
+/* The fast key of a frame: the bytes parse_fast makes an untagged IPv4
+ * key of, taken from the frame as they are, with the in_port and the TCP
+ * flags. Equal fast keys mean equal flow keys: every byte parse_fast reads
+ * is in it, and how much of the frame it needs (fast_key checks the
+ * same). The reverse does not hold (bytes parse_fast only checks are
+ * here whole), which costs only a miss. What a fast key leaves out is
+ * what varies within a flow: the IPv4 total length, ID and checksum, and
+ * what follows the ports (TCP sequence numbers and window, the UDP
+ * length and checksum). With it, a packet of a cached flow finds its
+ * entry without being parsed: flow_emc keeps, for a frame whose key
+ * parse_fast made, its fast key next to its flow key, in the entry the
+ * fast key's hash picks. */
+struct fast_key {
+	__u64 w[FAST_WORDS];
+};
+
+/* emc_stamp returns the stamp of entries filled in the current generation
+ * of flows (0 if flow_gen cannot be read: no entry has it). */
+static __always_inline __u64 emc_stamp(void)
+{
+	__u32 zero = 0;
+	__u64 *gen = bpf_map_lookup_elem(&flow_gen, &zero);
+	return gen ? *(volatile __u64 *)gen + 1 : 0;
+}
+
+/* emc_fill looks s->key up in flows and copies the entry into c, under the
+ * fast key f if there is one. Only entries both hooks run whole (no
+ * flags) are copied. A live entry of another key is replaced one time in
+ * eight, so that more flows than entries do not copy 900 bytes a packet.
+ * The copy needs no guard: an entry is only its CPU's, and a CPU runs one
+ * of these programs at a time (XDP runs in softirq context, TC ingress in
+ * softirq context or with bottom halves disabled; scratch_map assumes the
+ * same). */
+static __always_inline struct flow_entry *emc_fill(struct scratch *s, struct emc_entry *c,
+						   __u64 stamp, const struct fast_key *f)
+{
+	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
+	if (!e || !c || !stamp || e->acts.flags || (c->stamp == stamp && (++s->emc_tick & 7)))
+		return e;
+	if (f)
+		__builtin_memcpy(c->fast, f->w, sizeof(c->fast));
+	else
+		c->fast[FAST_WORDS - 1] = 0;
+	__builtin_memcpy(&c->key, &s->key, sizeof(c->key));
+	__builtin_memcpy(&c->e, e, sizeof(c->e));
+	c->stamp = stamp;
+	return e;
+}
+
 /* flow_lookup returns the flows entry of s->key, through flow_emc. An
  * entry comes from flow_emc when it was copied there in the current
  * generation of flows: a packet that meets a change under way sees the
  * entry as it was just before or just after, as with the flows lookup,
  * because the generation is read before flows is and userspace moves it
- * only after its change. Only entries both hooks run whole (no flags) are
- * copied. A live entry of another key is replaced one time in eight, so
- * that more flows than entries do not copy 900 bytes a packet. The copy
- * needs no guard: an entry is only its CPU's, and a CPU runs one of these
- * programs at a time (XDP runs in softirq context, TC ingress in softirq
- * context or with bottom halves disabled; scratch_map assumes the same). */
+ * only after its change. */
 static __always_inline struct flow_entry *flow_lookup(struct scratch *s)
 {
 	if (!emc_on)
 		return bpf_map_lookup_elem(&flows, &s->key);
-	__u32 zero = 0;
-	__u64 *gen = bpf_map_lookup_elem(&flow_gen, &zero);
-	if (!gen)
-		return bpf_map_lookup_elem(&flows, &s->key);
-	__u64 stamp = *(volatile __u64 *)gen + 1;
+	__u64 stamp = emc_stamp();
 	__u32 idx = emc_index(&s->key);
 	struct emc_entry *c = bpf_map_lookup_elem(&flow_emc, &idx);
-	if (!c)
-		return bpf_map_lookup_elem(&flows, &s->key);
-	if (c->stamp == stamp && emc_key_eq(&c->key, &s->key))
+	if (c && stamp && c->stamp == stamp && emc_key_eq(&c->key, &s->key))
 		return &c->e;
-	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
-	if (e && !e->acts.flags && (c->stamp != stamp || !(++s->emc_tick & 7))) {
-		__builtin_memcpy(&c->key, &s->key, sizeof(c->key));
-		__builtin_memcpy(&c->e, e, sizeof(c->e));
-		c->stamp = stamp;
+	return emc_fill(s, c, stamp, 0);
+}
+
+
+/* fast_key fills f from an untagged frame that parse_fast keys as IPv4
+ * (TCP or UDP, no options, not a fragment), and returns 0 for any
+ * other. */
+static __always_inline int fast_key(void *data, void *data_end, __u32 in_port, struct fast_key *f)
+{
+	if (data + 42 > data_end)
+		return 0;
+	__u64 w1 = *(__u64 *)(data + 8); /* eth_src[2..5], type, version/IHL, TOS */
+	if (((w1 >> 32) & 0xffffff) != 0x450008)
+		return 0;
+	if (*(__be16 *)(data + 20) & bpf_htons(0x3fff)) /* a fragment */
+		return 0;
+	__u8 proto = *(__u8 *)(data + 23);
+	__u64 flags = 0;
+	if (proto == IPPROTO_TCP_) {
+		if (data + 54 > data_end)
+			return 0;
+		flags = bpf_ntohs(*(__be16 *)(data + 46)) & 0x0fff;
+	} else if (proto != IPPROTO_UDP_) {
+		return 0;
 	}
-	return e;
+	f->w[0] = *(__u64 *)data;                                          /* eth_dst, eth_src[0..1] */
+	f->w[1] = w1;
+	f->w[2] = *(__u32 *)(data + 20) | (__u64)*(__u32 *)(data + 26) << 32; /* frag, TTL, proto; saddr */
+	f->w[3] = *(__u64 *)(data + 30);                                   /* daddr, ports */
+	f->w[4] = in_port | flags << 32 | 1ULL << 63;                      /* never 0 */
+	return 1;
+}
+
+static __always_inline __u32 fast_index(const struct fast_key *f)
+{
+	__u64 h = f->w[0] ^ (f->w[1] << 7) ^ (f->w[2] << 17) ^ f->w[3] ^ (f->w[4] << 29);
+	h *= 0x9e3779b97f4a7c15ULL;
+	return h >> (64 - emc_bits);
+}
+
+/* fast_hit returns the flow_emc entry filled under f in the current
+ * generation (stamp), if it is in c. */
+static __always_inline struct flow_entry *fast_hit(struct emc_entry *c, __u64 stamp,
+						   const struct fast_key *f)
+{
+	if (!c || !stamp || c->stamp != stamp)
+		return 0;
+	__u64 d = 0;
+#pragma clang loop unroll(full)
+	for (int i = 0; i < FAST_WORDS; i++)
+		d |= c->fast[i] ^ f->w[i];
+	return d ? 0 : &c->e;
 }
 
 #endif

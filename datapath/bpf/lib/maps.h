@@ -61,6 +61,9 @@ struct {
  * of programs has its own, empty at load. */
 struct emc_entry {
 	__u64 stamp; /* flow_gen + 1 when filled; 0: empty */
+	/* The frame's fast key (emc.h), if filled from one; otherwise
+	 * fast[FAST_WORDS-1] is 0, which no fast key is. */
+	__u64 fast[FAST_WORDS];
 	struct flow_key key;
 	struct flow_entry e;
 };

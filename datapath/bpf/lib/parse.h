@@ -78,19 +78,6 @@ struct icmphdr_ {
 	__be32 rest;
 };
 
-#define IPPROTO_HOPOPTS_ 0
-#define IPPROTO_ICMP_ 1
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
-#define IPPROTO_ROUTING_ 43
-#define IPPROTO_FRAGMENT_ 44
-#define IPPROTO_ESP_ 50
-#define IPPROTO_AH_ 51
-#define IPPROTO_ICMPV6_ 58
-#define IPPROTO_NONE_ 59
-#define IPPROTO_DSTOPTS_ 60
-#define IPPROTO_SCTP_ 132
-
 #define ETH_P_RARP_ 0x8035
 
 /* The bounded loops' limits: datapath/packet's MaxIPv6ExtHdrs and
@@ -486,14 +473,15 @@ static __always_inline int parse_fast(struct scratch *s, void *data, void *data_
 /* parse_frame fills s->key (zeroed here) from the frame, following the
  * rules of datapath/packet.Extract to the letter. skb_tpid/skb_tci describe
  * a VLAN tag the kernel already took out of the data (TC on an skb whose
- * tag was offloaded); 0 when there is none. */
-static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data, void *data_end,
-					__u32 in_port, __u16 skb_tpid, __u16 skb_tci)
+ * tag was offloaded); 0 when there is none. It returns 1 when parse_fast
+ * made the key, 0 when the general parser did. */
+static __always_inline int parse_frame(CTX *ctx, struct scratch *s, void *data, void *data_end,
+				       __u32 in_port, __u16 skb_tpid, __u16 skb_tci)
 {
 	struct flow_key *k = &s->key;
 
 	if (!skb_tpid && parse_fast(s, data, data_end, in_port))
-		return;
+		return 1;
 	__builtin_memset(k, 0, sizeof(*k));
 	s->l3_off = 0;
 	s->l4_off = 0;
@@ -503,7 +491,7 @@ static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data,
 
 	struct ethhdr_ *eth = data;
 	if ((void *)(eth + 1) > data_end)
-		return; /* rule 1: a runt is keyed on its in_port alone */
+		return 0; /* rule 1: a runt is keyed on its in_port alone */
 	copy6(k->eth_dst, eth->dst);
 	copy6(k->eth_src, eth->src);
 	k->fields |= F_ETH;
@@ -543,7 +531,7 @@ static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data,
 	}
 	if (proto < 0x600) {
 		k->eth_type = ETH_TYPE_NONE;
-		return;
+		return 0;
 	}
 	k->eth_type = proto;
 	s->eth_type = proto;
@@ -566,7 +554,7 @@ static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data,
 		__be32 *lse = data + off;
 		if ((void *)(lse + 1) > data_end) {
 			s->cut = 1;
-			return;
+			return 0;
 		}
 		k->mpls_lse = bpf_ntohl(*lse);
 		k->fields |= F_MPLS;
@@ -576,13 +564,14 @@ static __always_inline void parse_frame(CTX *ctx, struct scratch *s, void *data,
 		__be32 *itag = data + off;
 		if ((void *)(itag + 1) > data_end) {
 			s->cut = 1;
-			return;
+			return 0;
 		}
 		k->pbb_isid = bpf_ntohl(*itag) & 0xffffff;
 		k->fields |= F_PBB;
 		break;
 	}
 	}
+	return 0;
 }
 
 #endif

@@ -37,8 +37,36 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	if (!s)
 		return VERDICT_DROP;
 	__u32 len = ctx_len(ctx);
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	struct flow_entry *e = 0;
+	struct emc_entry *c = 0;
+	__u64 stamp = 0;
+	__u16 tcp_flags;
 
-	parse_frame(ctx, s, (void *)(long)ctx->data, (void *)(long)ctx->data_end, port, tpid, tci);
+	/* An untagged IPv4 frame first tries flow_emc by its fast key, which
+	 * spares the parse (emc.h). */
+	struct fast_key f;
+	int fast = emc_on && !tpid && fast_key(data, data_end, port, &f);
+	if (fast) {
+		stamp = emc_stamp();
+		__u32 idx = fast_index(&f);
+		c = bpf_map_lookup_elem(&flow_emc, &idx);
+		e = fast_hit(c, stamp, &f);
+	}
+	if (e) {
+		/* What the actions read of a parse: the offsets always, the
+		 * key only when the list is more than one output. */
+		s->l3_off = 14;
+		s->l4_off = 34;
+		s->eth_type = ETH_P_IPV4;
+		s->cut = 0;
+		if (c && (e->acts.n != 1 || e->acts.a[0].kind != ACT_OUTPUT))
+			__builtin_memcpy(&s->key, &c->key, sizeof(s->key));
+		tcp_flags = f.w[FAST_WORDS - 1] >> 32;
+		goto hit;
+	}
+
+	int parsed_fast = parse_frame(ctx, s, data, data_end, port, tpid, tci);
 #ifdef XVS_TC
 	/* A header ran past the skb's linear area while more of the packet
 	 * sits in fragments: pull up to the parser's reach and parse again,
@@ -47,11 +75,19 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	__u32 lin = ctx->data_end - ctx->data;
 	if (s->cut && len > lin && lin < XVS_PULL_MAX) {
 		bpf_skb_pull_data(ctx, len < XVS_PULL_MAX ? len : XVS_PULL_MAX);
-		parse_frame(ctx, s, (void *)(long)ctx->data, (void *)(long)ctx->data_end, port, tpid, tci);
+		parsed_fast = parse_frame(ctx, s, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+					  port, tpid, tci);
 	}
 #endif
-
-	struct flow_entry *e = flow_lookup(s);
+	tcp_flags = s->key.tcp_flags;
+	/* A frame whose fast key missed fills the entry its fast key picks,
+	 * if parse_fast keyed it as IPv4: its fast key then says all its
+	 * flow key does. */
+	if (fast && parsed_fast && s->eth_type == ETH_P_IPV4)
+		e = emc_fill(s, c, stamp, &f);
+	else
+		e = flow_lookup(s);
+hit:;
 #ifndef XVS_TC
 	if (e && (e->acts.flags & FLOW_F_XDP_SLOW) && !(e->acts.flags & (FLOW_F_SLOWPATH | FLOW_F_USERSPACE)))
 		return XDP_PASS;
@@ -67,7 +103,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 		return VERDICT_DROP;
 	}
 	dp_count(DP_HIT);
-	flow_count(e, len, s->key.tcp_flags);
+	flow_count(e, len, tcp_flags);
 	if (e->acts.flags & slow_mask) {
 		dp_count(DP_SLOWPATH);
 		upcall(ctx, s, (e->acts.flags & FLOW_F_SLOWPATH) ? UPCALL_SLOWPATH : UPCALL_INTERNAL, 0);
