@@ -47,4 +47,20 @@ int xvs_tc_exec(struct __sk_buff *skb)
 	return run_actions(skb, s, &req->acts, 1, req->standin_len);
 }
 
+/* xvs_clock reads the kernel's tick count and the monotonic time of its
+ * last tick, for userspace, which has neither, to convert the jiffies in
+ * flow_stats.used. BPF_PROG_RUN only: it writes a struct clock_sample over
+ * the start of the packet it is given (a TC program: a test run of XDP
+ * waits for RCU grace periods, and a syscall program has no coarse clock). */
+SEC("tc")
+int xvs_clock(struct __sk_buff *skb)
+{
+	struct clock_sample *c = (void *)(long)skb->data;
+	if ((void *)(c + 1) > (void *)(long)skb->data_end)
+		return 2;
+	c->jiffies = bpf_jiffies64();
+	c->coarse_ns = bpf_ktime_get_coarse_ns();
+	return 0;
+}
+
 char __license[] SEC("license") = "Dual BSD/GPL";

@@ -59,7 +59,7 @@ type Datapath struct {
 	ports    *portTable
 	counters *counterTable
 	meters   *meterTable
-	clock    monoClock
+	clock    kernelClock
 
 	reader   *ringbuf.Reader
 	upcalls  chan datapath.Upcall
@@ -135,6 +135,13 @@ func New(cfg Config) (*Datapath, error) {
 		objs.Close()
 		return nil, err
 	}
+	tick, err := calibrateTick(objs.tc.XvsClock)
+	if err != nil {
+		d.flows.close()
+		objs.Close()
+		return nil, fmt.Errorf("datapath: %w", err)
+	}
+	d.clock = kernelClock{prog: objs.tc.XvsClock, tick: tick}
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
 		d.flows.close()

@@ -1,6 +1,7 @@
 package ebpf
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -351,7 +352,7 @@ func (t *flowTable) zero(slots ...uint32) error {
 		}
 		atomic.StoreUint64(&c.Packets, 0)
 		atomic.StoreUint64(&c.Bytes, 0)
-		atomic.StoreUint64(&c.UsedNs, 0)
+		atomic.StoreUint64(&c.Used, 0)
 		atomic.StoreUint32(&c.TcpFlags, 0)
 	}
 	return nil
@@ -364,7 +365,7 @@ func (t *flowTable) read(slot uint32) (tcportFlowStats, error) {
 		return tcportFlowStats{}, err
 	}
 	return tcportFlowStats{Packets: atomic.LoadUint64(&c.Packets), Bytes: atomic.LoadUint64(&c.Bytes),
-		UsedNs: atomic.LoadUint64(&c.UsedNs), TcpFlags: atomic.LoadUint32(&c.TcpFlags)}, nil
+		Used: atomic.LoadUint64(&c.Used), TcpFlags: atomic.LoadUint32(&c.TcpFlags)}, nil
 }
 
 // readsLong reports whether flow looks an entry's list up in long_lists.
@@ -853,7 +854,7 @@ func (t *flowTable) count() uint64 {
 // keeps. Slots are visited in order, t.mu held while a batch fills and
 // released for fn: an entry present for the whole pass keeps its slot and
 // is seen once.
-func (t *flowTable) dumpStats(batch int, clock monoClock, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
+func (t *flowTable) dumpStats(batch int, clock kernelClock, fn func([]datapath.FlowKey, []datapath.FlowStats) error) error {
 	now := clock.now()
 	keys := make([]datapath.FlowKey, 0, batch)
 	stats := make([]datapath.FlowStats, 0, batch)
@@ -928,39 +929,127 @@ func (t *flowTable) dump(fn func(fks []datapath.FlowKey, keys []bpfKey, vals []t
 	})
 }
 
-// monoClock converts bpf_ktime_get_coarse_ns (CLOCK_MONOTONIC, at tick
-// resolution) to wall time.
-type monoClock struct{}
-
-// clockNow is one reading of both clocks, to convert many times.
-type clockNow struct {
-	mono uint64
-	wall time.Time
+// kernelClock converts flow_stats.used, the kernel's tick count (jiffies)
+// of an entry's last packet, to wall time. userspace cannot read jiffies:
+// xvs_clock reads them for it, with the monotonic time of the last tick.
+type kernelClock struct {
+	prog *ebpf.Program // xvs_clock
+	tick uint64        // ns a jiffy (calibrateTick)
 }
 
-func (monoClock) now() clockNow {
+// clockNow is one reading of the clocks, to convert many times.
+type clockNow struct {
+	jiffies uint64
+	coarse  uint64 // CLOCK_MONOTONIC at the tick that made jiffies
+	mono    uint64 // CLOCK_MONOTONIC now
+	tick    uint64
+	wall    time.Time
+}
+
+// clockSample is xvs_clock's struct clock_sample.
+type clockSample struct {
+	Jiffies  uint64
+	CoarseNs uint64
+}
+
+// readClock runs xvs_clock on a minimal frame and reads the sample it
+// wrote over the frame's start.
+func readClock(prog *ebpf.Program) (clockSample, error) {
+	var c clockSample
+	var in, out [64]byte
+	ret, err := prog.Run(&ebpf.RunOptions{Data: in[:], DataOut: out[:]})
+	if err != nil {
+		return c, fmt.Errorf("xvs_clock: %w", err)
+	}
+	if ret != 0 {
+		return c, fmt.Errorf("xvs_clock: verdict %d", ret)
+	}
+	c.Jiffies = binary.NativeEndian.Uint64(out[0:])
+	c.CoarseNs = binary.NativeEndian.Uint64(out[8:])
+	return c, nil
+}
+
+// now reads the clocks; a zero clockNow (every time zero) if it cannot.
+func (k kernelClock) now() clockNow {
+	if k.prog == nil || k.tick == 0 {
+		return clockNow{}
+	}
+	c, err := readClock(k.prog)
+	if err != nil {
+		return clockNow{}
+	}
 	var ts unix.Timespec
 	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
 		return clockNow{}
 	}
-	return clockNow{mono: uint64(ts.Nano()), wall: time.Now()}
+	return clockNow{jiffies: c.Jiffies, coarse: c.CoarseNs, mono: uint64(ts.Nano()), tick: k.tick, wall: time.Now()}
 }
 
-func (c clockNow) toTime(ns uint64) time.Time {
+// toTime converts a jiffies value. A value ahead of the reading (a packet
+// counted since) is now.
+func (c clockNow) toTime(j uint64) time.Time {
 	if c.wall.IsZero() {
 		return time.Time{}
 	}
-	if ns > c.mono {
+	if j >= c.jiffies {
 		return c.wall
 	}
-	return c.wall.Add(-time.Duration(c.mono - ns))
+	age := (c.jiffies - j) * c.tick
+	if c.mono > c.coarse {
+		age += c.mono - c.coarse
+	}
+	return c.wall.Add(-time.Duration(age))
+}
+
+// hzs are the tick rates Linux builds with (CONFIG_HZ).
+var hzs = []uint64{100, 250, 300, 1000}
+
+var tickOnce struct {
+	sync.Mutex
+	ns uint64
+}
+
+// calibrateTick measures the length of a jiffy, once a process: two
+// readings of xvs_clock a tick or more apart, whose tick times differ by
+// whole ticks. A measure within 2% of a CONFIG_HZ choice is taken as it.
+func calibrateTick(prog *ebpf.Program) (uint64, error) {
+	tickOnce.Lock()
+	defer tickOnce.Unlock()
+	if tickOnce.ns != 0 {
+		return tickOnce.ns, nil
+	}
+	a, err := readClock(prog)
+	if err != nil {
+		return 0, err
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		time.Sleep(200 * time.Microsecond)
+		b, err := readClock(prog)
+		if err != nil {
+			return 0, err
+		}
+		if b.Jiffies > a.Jiffies && b.CoarseNs > a.CoarseNs {
+			ns := (b.CoarseNs - a.CoarseNs) / (b.Jiffies - a.Jiffies)
+			for _, hz := range hzs {
+				if want := uint64(time.Second) / hz; ns > want*98/100 && ns < want*102/100 {
+					ns = want
+				}
+			}
+			tickOnce.ns = ns
+			return ns, nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("xvs_clock: jiffies did not move in a second (%d)", a.Jiffies)
+		}
+	}
 }
 
 // stats converts an entry's counters.
 func (c clockNow) stats(st *tcportFlowStats) datapath.FlowStats {
 	s := datapath.FlowStats{Packets: st.Packets, Bytes: st.Bytes, TCPFlags: uint16(st.TcpFlags)}
-	if st.UsedNs != 0 {
-		s.Used = c.toTime(st.UsedNs)
+	if st.Used != 0 {
+		s.Used = c.toTime(st.Used)
 	}
 	return s
 }

@@ -21,7 +21,7 @@ func TestEntryBytesLayout(t *testing.T) {
 	if got := entryBytes(&e); !bytes.Equal(got, want) {
 		t.Errorf("entryBytes differs from encoding/binary (padding in tcportFlowEntry?)")
 	}
-	st := []tcportFlowStats{{Packets: 1, Bytes: 2, UsedNs: 3, TcpFlags: 4}, {Packets: 5}}
+	st := []tcportFlowStats{{Packets: 1, Bytes: 2, Used: 3, TcpFlags: 4}, {Packets: 5}}
 	want, err = binary.Append(nil, binary.NativeEndian, st)
 	if err != nil {
 		t.Fatal(err)

@@ -85,7 +85,7 @@ type tcportFlowStats struct {
 	_        structs.HostLayout
 	Packets  uint64
 	Bytes    uint64
-	UsedNs   uint64
+	Used     uint64
 	TcpFlags uint32
 	Pad      uint32
 }
@@ -216,6 +216,7 @@ const (
 	tcportMapTxPorts       = "tx_ports"
 	tcportMapUpcallBufs    = "upcall_bufs"
 	tcportMapUpcalls       = "upcalls"
+	tcportProgXvsClock     = "xvs_clock"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
 	tcportVarEmcBits       = "emc_bits"
@@ -264,6 +265,7 @@ type tcportSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type tcportProgramSpecs struct {
+	XvsClock     *ebpf.ProgramSpec `ebpf:"xvs_clock"`
 	XvsTcExec    *ebpf.ProgramSpec `ebpf:"xvs_tc_exec"`
 	XvsTcIngress *ebpf.ProgramSpec `ebpf:"xvs_tc_ingress"`
 }
@@ -372,12 +374,14 @@ type tcportVariables struct {
 //
 // It can be passed to loadTcportObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tcportPrograms struct {
+	XvsClock     *ebpf.Program `ebpf:"xvs_clock"`
 	XvsTcExec    *ebpf.Program `ebpf:"xvs_tc_exec"`
 	XvsTcIngress *ebpf.Program `ebpf:"xvs_tc_ingress"`
 }
 
 func (p *tcportPrograms) Close() error {
 	return _TcportClose(
+		p.XvsClock,
 		p.XvsTcExec,
 		p.XvsTcIngress,
 	)

@@ -215,9 +215,17 @@ struct long_actions {
 struct flow_stats {
 	__u64 packets;
 	__u64 bytes;
-	__u64 used_ns;  /* bpf_ktime_get_coarse_ns() of the last packet */
+	__u64 used;     /* bpf_jiffies64() of the last packet */
 	__u32 tcp_flags;
 	__u32 pad;
+};
+
+/* xvs_clock's context: the kernel's tick count and the monotonic time of
+ * its last tick, read together, for userspace to convert flow_stats.used
+ * (ebpf.kernelClock). */
+struct clock_sample {
+	__u64 jiffies;
+	__u64 coarse_ns;
 };
 
 /* The value of the flows map: the action list and the slot of the entry's

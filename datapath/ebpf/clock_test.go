@@ -1,0 +1,55 @@
+package ebpf
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/xvs-switch/xvs/datapath"
+	"github.com/xvs-switch/xvs/datapath/packet"
+)
+
+// TestFlowUsedClock: an entry's last-used time, kept by the programs in
+// jiffies, reads back as the wall time of the packet, to within the tick
+// it came in; the tick is one of the rates Linux builds with; and an older
+// jiffies value reads that many ticks earlier.
+func TestFlowUsedClock(t *testing.T) {
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	tick := d.clock.tick
+	if !slices.ContainsFunc(hzs, func(hz uint64) bool { return uint64(time.Second)/hz == tick }) {
+		t.Fatalf("calibrated tick %d ns is not 1/HZ for any HZ of %v", tick, hzs)
+	}
+	frame := udp64(t)
+	key := packet.Extract(frame, inPort)
+	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now()
+	if ret, _ := run(t, d.objs.tc.XvsTcIngress, frame); ret != 7 {
+		t.Fatalf("verdict %d, want a redirect", ret)
+	}
+	after := time.Now()
+	f, err := d.Get(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slack := time.Millisecond
+	lo, hi := before.Add(-time.Duration(tick)-slack), after.Add(slack)
+	if f.Stats.Used.Before(lo) || f.Stats.Used.After(hi) {
+		t.Errorf("used %v, want within [%v, %v] (the packet's tick)", f.Stats.Used, lo, hi)
+	}
+
+	now := d.clock.now()
+	if now.wall.IsZero() || now.jiffies == 0 {
+		t.Fatalf("clock reading %+v", now)
+	}
+	old := now.toTime(now.jiffies - 100)
+	age := now.wall.Sub(old)
+	if age < 100*time.Duration(tick) || age > 101*time.Duration(tick) {
+		t.Errorf("100 jiffies ago reads %v ago, want 100 to 101 ticks of %v", age, time.Duration(tick))
+	}
+	if got := now.toTime(now.jiffies + 5); !got.Equal(now.wall) {
+		t.Errorf("a jiffies value ahead of the reading converts to %v, want the reading's %v", got, now.wall)
+	}
+}
