@@ -67,6 +67,12 @@ func (s *replySwitch) serve() {
 
 func (s *replySwitch) session(c net.Conn) {
 	defer c.Close()
+	// Each session patches xids into its own copy: sessions overlap (a
+	// client's connection is still closing when the next one comes).
+	parts := make([][]byte, len(s.parts))
+	for i, p := range s.parts {
+		parts[i] = append([]byte(nil), p...)
+	}
 	hello, _ := ofp.Marshal(ofp.Version13, 0, ofp.NewHello(ofp.Version13))
 	if _, err := c.Write(hello); err != nil {
 		return
@@ -80,7 +86,7 @@ func (s *replySwitch) session(c net.Conn) {
 		if err != nil || h.Type != 18 { // OFPT_MULTIPART_REQUEST
 			continue
 		}
-		for _, p := range s.parts {
+		for _, p := range parts {
 			binary.BigEndian.PutUint32(p[4:8], h.Xid)
 			if _, err := c.Write(p); err != nil {
 				return
