@@ -354,6 +354,9 @@ func (t *flowTable) zero(slots ...uint32) error {
 		atomic.StoreUint64(&c.Bytes, 0)
 		atomic.StoreUint64(&c.Used, 0)
 		atomic.StoreUint32(&c.TcpFlags, 0)
+		atomic.StoreUint32(&c.Owner, 0)
+		atomic.StoreUint64(&c.SharedPackets, 0)
+		atomic.StoreUint64(&c.SharedBytes, 0)
 	}
 	return nil
 }
@@ -364,8 +367,11 @@ func (t *flowTable) read(slot uint32) (tcportFlowStats, error) {
 	if err != nil {
 		return tcportFlowStats{}, err
 	}
-	return tcportFlowStats{Packets: atomic.LoadUint64(&c.Packets), Bytes: atomic.LoadUint64(&c.Bytes),
-		Used: atomic.LoadUint64(&c.Used), TcpFlags: atomic.LoadUint32(&c.TcpFlags)}, nil
+	return tcportFlowStats{
+		Packets:  atomic.LoadUint64(&c.Packets) + atomic.LoadUint64(&c.SharedPackets),
+		Bytes:    atomic.LoadUint64(&c.Bytes) + atomic.LoadUint64(&c.SharedBytes),
+		Used:     atomic.LoadUint64(&c.Used),
+		TcpFlags: atomic.LoadUint32(&c.TcpFlags)}, nil
 }
 
 // readsLong reports whether flow looks an entry's list up in long_lists.
@@ -497,23 +503,45 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 }
 
 // modify replaces the actions of the entry in slot, keeping its counters
-// unless PutResetStats.
+// unless PutResetStats. A reset moves the entry to a fresh, zeroed slot:
+// the CPU that owns a live slot's counters adds to them with plain
+// stores (flow_count), so zeroing them under it could be undone by its
+// next store. The old slot rests as a deleted entry's does.
 func (t *flowTable) modify(p *flowPut, slot uint32) error {
+	long := p.e.long != nil || readsLong(&p.e.fast)
+	old := slot
 	if p.flags&datapath.PutResetStats != 0 {
-		if err := t.zero(slot); err != nil {
+		fresh, ok := t.slots.take(p.key, long)
+		if !ok {
+			return datapath.ErrTooManyFlows
+		}
+		if err := t.zero(fresh); err != nil {
+			t.slots.release(fresh)
+			t.slots.index[p.key] = old
 			return err
 		}
+		slot = fresh
 	}
 	if err := t.writeLong(p, false); err != nil {
+		if slot != old {
+			t.slots.release(slot)
+			t.slots.index[p.key] = old
+		}
 		return err
 	}
 	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
 	err := mapUpdateError(t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateExist))
 	if err == nil {
 		t.changed()
+		if slot != old {
+			t.slots.release(old)
+		}
+	} else if slot != old {
+		t.slots.release(slot)
+		t.slots.index[p.key] = old
 	}
 	if errors.Is(err, datapath.ErrNoSuchFlow) {
-		t.slots.release(slot) // deleted behind the mirror's back
+		t.slots.release(old) // deleted behind the mirror's back
 	}
 	if err == nil && (p.e.long != nil || readsLong(&p.e.fast)) {
 		t.slots.long[slot] = true

@@ -26,8 +26,8 @@ func TestEntryBytesLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := statsBytes(st); !bytes.Equal(got, want) || statsSize != 32 {
-		t.Errorf("statsBytes differs from encoding/binary, or flow_stats is not 32 bytes (%d)", statsSize)
+	if got := statsBytes(st); !bytes.Equal(got, want) || statsSize != 64 {
+		t.Errorf("statsBytes differs from encoding/binary, or flow_stats is not a 64-byte cache line (%d)", statsSize)
 	}
 	if n := binary.Size(tcportUpcallMeta{}); n != int(unsafe.Sizeof(tcportUpcallMeta{})) || n != metaSize {
 		t.Errorf("upcall_meta: binary size %d, memory size %d", n, unsafe.Sizeof(tcportUpcallMeta{}))

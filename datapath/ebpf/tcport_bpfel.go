@@ -82,12 +82,15 @@ type tcportFlowKey struct {
 }
 
 type tcportFlowStats struct {
-	_        structs.HostLayout
-	Packets  uint64
-	Bytes    uint64
-	Used     uint64
-	TcpFlags uint32
-	Pad      uint32
+	_             structs.HostLayout
+	Packets       uint64
+	Bytes         uint64
+	Used          uint64
+	TcpFlags      uint32
+	Owner         uint32
+	SharedPackets uint64
+	SharedBytes   uint64
+	Pad           [2]uint64
 }
 
 type tcportLongActions struct {

@@ -217,8 +217,20 @@ static __always_inline void flow_count(struct flow_entry *e, __u32 len, __u16 tc
 	struct flow_stats *st = bpf_map_lookup_elem(&flow_counters, &slot);
 	if (!st)
 		return;
-	__sync_fetch_and_add(&st->packets, 1);
-	__sync_fetch_and_add(&st->bytes, len);
+	__u32 me = bpf_get_smp_processor_id() + 1; /* inlined: a per-CPU load */
+	__u32 owner = st->owner;
+	if (!owner) {
+		owner = __sync_val_compare_and_swap(&st->owner, 0, me);
+		if (!owner)
+			owner = me;
+	}
+	if (owner == me) {
+		st->packets++;
+		st->bytes += len;
+	} else {
+		__sync_fetch_and_add(&st->shared_packets, 1);
+		__sync_fetch_and_add(&st->shared_bytes, len);
+	}
 	/* The tick count: the verifier inlines bpf_jiffies64 into a load,
 	 * where bpf_ktime_get_coarse_ns is a call (3 ns a packet). */
 	st->used = bpf_jiffies64();
