@@ -64,6 +64,18 @@ static __always_inline void count_tx(__u32 port, __u32 len, long err)
 	ps->tx_bytes += len;
 }
 
+#ifndef XVS_TC
+/* xdp_output redirects to port through tx_ports and counts it there. A
+ * port without a tx_ports slot went away: drop, count nothing. */
+static __always_inline int xdp_output(CTX *ctx, __u32 port)
+{
+	long v = bpf_redirect_map(&tx_ports, port, XDP_DROP);
+	if (v == XDP_REDIRECT)
+		count_tx(port, ctx_len(ctx), 0);
+	return v;
+}
+#endif
+
 static __always_inline void act_output(struct act_state *st, struct action *a)
 {
 	__u32 port = a->w;
@@ -712,11 +724,7 @@ static __always_inline int run_actions(CTX *ctx, struct scratch *s, struct flow_
 		return bpf_redirect_peer(st.out_ifindex, 0);
 	return bpf_redirect(st.out_ifindex, 0);
 #else
-	/* A port without a tx_ports slot went away: drop, count nothing. */
-	long v = bpf_redirect_map(&tx_ports, st.out_port, XDP_DROP);
-	if (v == XDP_REDIRECT)
-		count_tx(st.out_port, ctx_len(ctx), 0);
-	return v;
+	return xdp_output(ctx, st.out_port);
 #endif
 }
 

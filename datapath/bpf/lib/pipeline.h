@@ -27,15 +27,24 @@ static __always_inline struct scratch *scratch_get(void)
  * behind it: entries XDP cannot run (several outputs, or an output to a
  * veth, tap or internal port, which needs an skb) pass to TC untouched and
  * uncounted, so TC counts them once. */
+/* count_hit counts a packet of cached entry e that came in on port. */
+static __always_inline void count_hit(__u32 port, __u32 len, struct flow_entry *e, __u16 tcp_flags)
+{
+	struct port_stats *ps = port_stats_of(port);
+	if (ps) {
+		ps->rx_packets++;
+		ps->rx_bytes += len;
+	}
+	dp_count(DP_HIT);
+	flow_count(e, len, tcp_flags);
+}
+
 static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u16 tci,
 					__u32 slow_mask)
 {
 	__u32 port = port_of(ifindex);
 	if (!port)
 		return VERDICT_PASS;
-	struct scratch *s = scratch_get();
-	if (!s)
-		return VERDICT_DROP;
 	__u32 len = ctx_len(ctx);
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct flow_entry *e = 0;
@@ -53,6 +62,17 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 		c = bpf_map_lookup_elem(&flow_emc, &idx);
 		e = fast_hit(c, stamp, &f);
 	}
+#ifndef XVS_TC
+	/* XDP's common case, a lone output found by its fast key, needs
+	 * neither the parse's state nor the action interpreter. */
+	if (e && e->acts.n == 1 && e->acts.a[0].kind == ACT_OUTPUT) {
+		count_hit(port, len, e, f.w[FAST_WORDS - 1] >> 32);
+		return xdp_output(ctx, e->acts.a[0].w);
+	}
+#endif
+	struct scratch *s = scratch_get();
+	if (!s)
+		return VERDICT_DROP;
 	if (e) {
 		/* What the actions read of a parse: the offsets always, the
 		 * key only when the list is more than one output. */
@@ -92,18 +112,17 @@ hit:;
 	if (e && (e->acts.flags & FLOW_F_XDP_SLOW) && !(e->acts.flags & (FLOW_F_SLOWPATH | FLOW_F_USERSPACE)))
 		return XDP_PASS;
 #endif
-	struct port_stats *ps = port_stats_of(port);
-	if (ps) {
-		ps->rx_packets++;
-		ps->rx_bytes += len;
-	}
 	if (!e) {
+		struct port_stats *ps = port_stats_of(port);
+		if (ps) {
+			ps->rx_packets++;
+			ps->rx_bytes += len;
+		}
 		dp_count(DP_MISSED);
 		upcall(ctx, s, UPCALL_MISS, 0);
 		return VERDICT_DROP;
 	}
-	dp_count(DP_HIT);
-	flow_count(e, len, tcp_flags);
+	count_hit(port, len, e, tcp_flags);
 	if (e->acts.flags & slow_mask) {
 		dp_count(DP_SLOWPATH);
 		upcall(ctx, s, (e->acts.flags & FLOW_F_SLOWPATH) ? UPCALL_SLOWPATH : UPCALL_INTERNAL, 0);
