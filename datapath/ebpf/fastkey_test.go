@@ -1,12 +1,17 @@
 package ebpf
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"net"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/sys/unix"
+
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
 )
@@ -191,5 +196,74 @@ func TestFastKeyHitRunsActions(t *testing.T) {
 				t.Fatal("the flow was never copied under a fast key")
 			}
 		})
+	}
+}
+
+// fastIndex is emc.h's fast_index of an untagged IPv4 UDP frame: the
+// test's own copy, to find flows whose entries meet.
+func fastIndex(frame []byte, port, bits uint32) uint32 {
+	le := binary.LittleEndian
+	w0, w1 := le.Uint64(frame[0:]), le.Uint64(frame[8:])
+	w2 := uint64(le.Uint32(frame[20:])) | uint64(le.Uint32(frame[26:]))<<32
+	w3 := le.Uint64(frame[30:])
+	w4 := uint64(port) | 1<<63
+	h := w0 ^ w1<<7 ^ w2<<17 ^ w3 ^ w4<<29
+	h *= 0x9e3779b97f4a7c15
+	return uint32(h >> (64 - bits))
+}
+
+// TestEMCTwoWays: flow_emc is two-way set associative. Two flows whose
+// fast keys hash to the same entry are both cached (one in its
+// neighbour); a third takes the place of one of them (a set holds two),
+// after the few packets it takes to replace a live entry.
+func TestEMCTwoWays(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var one unix.CPUSet
+	one.Set(0)
+	if err := unix.SchedSetaffinity(0, &one); err != nil {
+		t.Fatal(err) // one CPU's flow_emc, so that copies are counted once
+	}
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	prog := d.objs.xdp.XvsXdpIngress
+	ebits := uint32(bits.Len32(d.objs.tc.FlowEmc.MaxEntries()) - 1)
+	base := udp64(t)
+	idx := fastIndex(base, inPort, ebits)
+	var frames [][]byte
+	for sport := 1024; len(frames) < 3 && sport < 1<<16; sport++ {
+		f := append([]byte(nil), base...)
+		binary.BigEndian.PutUint16(f[34:], uint16(sport))
+		if fastIndex(f, inPort, ebits) == idx {
+			frames = append(frames, f)
+		}
+	}
+	if len(frames) < 3 {
+		t.Fatal("no three flows with one index")
+	}
+	keys := make([]datapath.FlowKey, 3)
+	for i, f := range frames {
+		keys[i] = packet.Extract(f, inPort)
+		if err := d.Put(keys[i], []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send := func(i, n int) {
+		t.Helper()
+		for range n {
+			if ret, _ := run(t, prog, frames[i]); ret != 4 {
+				t.Fatalf("flow %d: verdict %d, want a redirect", i, ret)
+			}
+		}
+	}
+	send(0, 2)
+	send(1, 2)
+	if a, b := emcCopies(t, d, &keys[0]), emcCopies(t, d, &keys[1]); a != 1 || b != 1 {
+		t.Fatalf("copies of two flows in one set: %d and %d, want 1 each", a, b)
+	}
+	send(2, 16)
+	a, b, c := emcCopies(t, d, &keys[0]), emcCopies(t, d, &keys[1]), emcCopies(t, d, &keys[2])
+	if c != 1 || a+b != 1 {
+		t.Fatalf("after a third flow's packets: copies %d, %d and %d; want the third cached in place of one", a, b, c)
 	}
 }

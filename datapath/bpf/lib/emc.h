@@ -69,19 +69,38 @@ static __always_inline __u64 emc_stamp(void)
 	return gen ? *(volatile __u64 *)gen + 1 : 0;
 }
 
-/* emc_fill looks s->key up in flows and copies the entry into c, under the
- * fast key f if there is one. Only entries both hooks run whole (no
- * flags) are copied. A live entry of another key is replaced one time in
- * eight, so that more flows than entries do not copy 900 bytes a packet.
- * The copy needs no guard: an entry is only its CPU's, and a CPU runs one
- * of these programs at a time (XDP runs in softirq context, TC ingress in
- * softirq context or with bottom halves disabled; scratch_map assumes the
- * same). */
+/* flow_emc is two-way set associative: a key may sit in the entry its hash
+ * picks or in that entry's neighbour (index ^ 1), so two flows whose
+ * hashes meet can both stay. emc_victim picks which of a set's entries,
+ * a and b, a miss fills: an empty or outdated one; of two live ones
+ * (other keys), one time in eight, either in turn, so that more flows
+ * than entries do not copy 900 bytes a packet; otherwise none. */
+static __always_inline struct emc_entry *emc_victim(struct scratch *s, struct emc_entry *a,
+						    struct emc_entry *b, __u64 stamp)
+{
+	if (!a || !b)
+		return 0;
+	if (a->stamp != stamp)
+		return a;
+	if (b->stamp != stamp)
+		return b;
+	__u32 t = ++s->emc_tick;
+	if (t & 7)
+		return 0;
+	return (t & 8) ? a : b;
+}
+
+/* emc_fill looks s->key up in flows and copies the entry into c (if any),
+ * under the fast key f if there is one. Only entries both hooks run whole
+ * (no flags) are copied. The copy needs no guard: an entry is only its
+ * CPU's, and a CPU runs one of these programs at a time (XDP runs in
+ * softirq context, TC ingress in softirq context or with bottom halves
+ * disabled; scratch_map assumes the same). */
 static __always_inline struct flow_entry *emc_fill(struct scratch *s, struct emc_entry *c,
 						   __u64 stamp, const struct fast_key *f)
 {
 	struct flow_entry *e = bpf_map_lookup_elem(&flows, &s->key);
-	if (!e || !c || !stamp || e->acts.flags || (c->stamp == stamp && (++s->emc_tick & 7)))
+	if (!e || !c || !stamp || e->acts.flags)
 		return e;
 	if (f)
 		__builtin_memcpy(c->fast, f->w, sizeof(c->fast));
@@ -108,7 +127,11 @@ static __always_inline struct flow_entry *flow_lookup(struct scratch *s)
 	struct emc_entry *c = bpf_map_lookup_elem(&flow_emc, &idx);
 	if (c && stamp && c->stamp == stamp && emc_key_eq(&c->key, &s->key))
 		return &c->e;
-	return emc_fill(s, c, stamp, 0);
+	idx ^= 1;
+	struct emc_entry *c2 = bpf_map_lookup_elem(&flow_emc, &idx);
+	if (c2 && stamp && c2->stamp == stamp && emc_key_eq(&c2->key, &s->key))
+		return &c2->e;
+	return emc_fill(s, emc_victim(s, c, c2, stamp), stamp, 0);
 }
 
 

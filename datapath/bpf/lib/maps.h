@@ -52,8 +52,9 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 } flow_gen SEC(".maps");
 
-/* The exact-match cache in front of flows, per CPU, direct-mapped by a
- * hash of the key's busiest words (emc_index): a hit costs a multiply and
+/* The exact-match cache in front of flows, per CPU, two-way set associative
+ * by a hash of the key's busiest words (emc_index, emc_victim), or of its
+ * fast key (fast_index): a hit costs a multiply and
  * a compare of the key, where a flows lookup hashes all 128 bytes of it
  * (jhash2: ~50 ns a packet, most of the XDP fast path's cost). Entries are
  * copies of flows entries, tagged with the generation they were copied

@@ -48,7 +48,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	__u32 len = ctx_len(ctx);
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct flow_entry *e = 0;
-	struct emc_entry *c = 0;
+	struct emc_entry *c = 0, *c2 = 0;
 	__u64 stamp = 0;
 	__u16 tcp_flags;
 
@@ -61,6 +61,13 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 		__u32 idx = fast_index(&f);
 		c = bpf_map_lookup_elem(&flow_emc, &idx);
 		e = fast_hit(c, stamp, &f);
+		if (!e) { /* the set's other entry (emc_victim) */
+			idx ^= 1;
+			c2 = bpf_map_lookup_elem(&flow_emc, &idx);
+			e = fast_hit(c2, stamp, &f);
+			if (e)
+				c = c2;
+		}
 	}
 #ifndef XVS_TC
 	/* XDP's common case, a lone output found by its fast key, needs
@@ -104,7 +111,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	 * if parse_fast keyed it as IPv4: its fast key then says all its
 	 * flow key does. */
 	if (fast && parsed_fast && s->eth_type == ETH_P_IPV4)
-		e = emc_fill(s, c, stamp, &f);
+		e = emc_fill(s, emc_victim(s, c, c2, stamp), stamp, &f);
 	else
 		e = flow_lookup(s);
 hit:;
