@@ -26,8 +26,8 @@ type tcportEmcEntry struct {
 	_     structs.HostLayout
 	Stamp uint64
 	Fast  [5]uint64
-	Key   tcportFlowKey
 	E     tcportFlowEntry
+	Key   tcportFlowKey
 }
 
 type tcportExecReq struct {

@@ -65,8 +65,10 @@ struct emc_entry {
 	/* The frame's fast key (emc.h), if filled from one; otherwise
 	 * fast[FAST_WORDS-1] is 0, which no fast key is. */
 	__u64 fast[FAST_WORDS];
-	struct flow_key key;
+	/* The copy next to the fast key: a fast-key hit with a lone output
+	 * reads the first two cache lines only. */
 	struct flow_entry e;
+	struct flow_key key;
 };
 
 struct {
