@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"net"
+	"runtime"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -151,9 +152,26 @@ func (g *generator) setFlows(nflows, start uint64) error {
 	return g.conf.Update(uint32(0), benchprogGenConf{Nflows: nflows, Next: start}, ebpf.UpdateAny)
 }
 
+// genCPU is the core every generator run is pinned to: the last one, away
+// from CPU 0's housekeeping. Frames are sent, switched and counted on the
+// core that sends them, so one core for every run keeps a flow on one CPU
+// from pass to pass, as a NIC's RSS queue does; a switch with per-CPU
+// state (xvs's flow counters have an owning CPU) is then measured in its
+// steady state, not in the state the scheduler's last move left.
+func genCPU() int { return runtime.NumCPU() - 1 }
+
 // send transmits n frames as fast as one core can.
 func (g *generator) send(n int) error {
 	return inNS(g.ns, func() error {
+		var prev, one unix.CPUSet
+		if err := unix.SchedGetaffinity(0, &prev); err != nil {
+			return fmt.Errorf("generator: %w", err)
+		}
+		one.Set(genCPU())
+		if err := unix.SchedSetaffinity(0, &one); err != nil {
+			return fmt.Errorf("generator: pin to CPU %d: %w", genCPU(), err)
+		}
+		defer unix.SchedSetaffinity(0, &prev)
 		ctx := xdpMD{DataEnd: uint32(len(g.frame)), IngressIfindex: g.ifindex}
 		_, err := g.prog.Run(&ebpf.RunOptions{
 			Data:    g.frame,
