@@ -47,19 +47,18 @@ int xvs_tc_exec(struct __sk_buff *skb)
 	return run_actions(skb, s, &req->acts, 1, req->standin_len);
 }
 
-/* xvs_clock reads the kernel's tick count and the monotonic time of its
- * last tick, for userspace, which has neither, to convert the jiffies in
- * flow_stats.used. BPF_PROG_RUN only: it writes a struct clock_sample over
- * the start of the packet it is given (a TC program: a test run of XDP
- * waits for RCU grace periods, and a syscall program has no coarse clock). */
+/* xvs_clock reads the kernel's tick count for userspace, which cannot, to
+ * pair it with CLOCK_MONOTONIC and convert the jiffies in flow_stats.used
+ * (ebpf.calibrateClock). BPF_PROG_RUN only: it writes them over the start
+ * of the packet it is given (a TC program: a test run of XDP waits for RCU
+ * grace periods). */
 SEC("tc")
 int xvs_clock(struct __sk_buff *skb)
 {
-	struct clock_sample *c = (void *)(long)skb->data;
-	if ((void *)(c + 1) > (void *)(long)skb->data_end)
+	__u64 *j = (void *)(long)skb->data;
+	if ((void *)(j + 1) > (void *)(long)skb->data_end)
 		return 2;
-	c->jiffies = bpf_jiffies64();
-	c->coarse_ns = bpf_ktime_get_coarse_ns();
+	*j = bpf_jiffies64();
 	return 0;
 }
 

@@ -135,13 +135,11 @@ func New(cfg Config) (*Datapath, error) {
 		objs.Close()
 		return nil, err
 	}
-	tick, err := calibrateTick(objs.tc.XvsClock)
-	if err != nil {
+	if d.clock, err = calibrateClock(objs.tc.XvsClock); err != nil {
 		d.flows.close()
 		objs.Close()
 		return nil, fmt.Errorf("datapath: %w", err)
 	}
-	d.clock = kernelClock{prog: objs.tc.XvsClock, tick: tick}
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
 		d.flows.close()

@@ -219,11 +219,15 @@ func fastIndex(frame []byte, port, bits uint32) uint32 {
 func TestEMCTwoWays(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	var one unix.CPUSet
+	var prev, one unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &prev); err != nil {
+		t.Fatal(err)
+	}
 	one.Set(0)
 	if err := unix.SchedSetaffinity(0, &one); err != nil {
 		t.Fatal(err) // one CPU's flow_emc, so that copies are counted once
 	}
+	defer unix.SchedSetaffinity(0, &prev)
 	d := newTestDatapath(t)
 	fakePorts(t, d)
 	prog := d.objs.xdp.XvsXdpIngress

@@ -43,8 +43,9 @@ type flowTable struct {
 
 	// cmem is flow_counters mapped into the process (BPF_F_MMAPABLE), a
 	// chunk at a time as slots are used (countermem.go). The programs
-	// add to the counters with atomic instructions; Go reads them with
-	// atomic loads.
+	// add to the counters plainly (the owning CPU) or with atomic
+	// instructions (the others); Go reads them with atomic loads and
+	// sums the two pairs (read).
 	cmem *counterMem
 
 	// gen is flow_gen mapped into the process: the cache's generation,
@@ -337,9 +338,13 @@ func (t *flowTable) adoptLocked() error {
 	return nil
 }
 
-// zero clears the counters of slots: a new entry's (which no program
-// counts in yet) or, for PutResetStats, a live one's, which the programs'
-// atomic adds may reach meanwhile: atomic stores, so no counter is torn.
+// zero clears the counters of slots taken for new entries. A slot that
+// rested slotGrace since its entry went (or was never used) has no
+// program counting in it: plain zeroes. One the table handed out before
+// it rested (a full cache) may still get a late add from a packet of the
+// old entry, and if that packet's CPU owned the slot, its plain store
+// would bring the old entry's whole count back: such a slot is reset as
+// a live one is (resetCounters).
 func (t *flowTable) zero(slots ...uint32) error {
 	for _, s := range slots {
 		c, err := t.cmem.slot(s)
@@ -350,15 +355,52 @@ func (t *flowTable) zero(slots ...uint32) error {
 			}
 			continue
 		}
+		if t.slots.unrested(s) {
+			resetCounters(c)
+			continue
+		}
 		atomic.StoreUint64(&c.Packets, 0)
 		atomic.StoreUint64(&c.Bytes, 0)
 		atomic.StoreUint64(&c.Used, 0)
 		atomic.StoreUint32(&c.TcpFlags, 0)
-		atomic.StoreUint32(&c.Owner, 0)
 		atomic.StoreUint64(&c.SharedPackets, 0)
 		atomic.StoreUint64(&c.SharedBytes, 0)
+		atomic.StoreUint32(&c.Owner, 0)
 	}
 	return nil
+}
+
+// resetLive resets the counters of a live entry's slot (PutResetStats).
+func (t *flowTable) resetLive(slot uint32) error {
+	c, err := t.cmem.slot(slot)
+	if err != nil {
+		return err
+	}
+	resetCounters(c)
+	return nil
+}
+
+// ownerNone in flow_stats.owner is no CPU's number: every CPU then counts
+// in the shared pair (flow_count).
+const ownerNone = ^uint32(0)
+
+// resetCounters makes the counts of a slot read zero while programs may
+// be counting in it. The CPU owning the slot adds to its pair with plain
+// stores, so a zero written there could be undone by a store of the value
+// it loaded before. Instead the slot loses its owner (every CPU then adds
+// atomically to the shared pair) and the shared pair is moved down by
+// what both pairs hold: the owner pair is frozen from then on, but for an
+// add under way, and what a reader sums (read) counts from zero, that add
+// included if it lands after the owner pair was read. Counting after a
+// reset is with atomic adds until the slot is freed.
+func resetCounters(c *tcportFlowStats) {
+	atomic.StoreUint32(&c.Owner, ownerNone)
+	p, b := atomic.LoadUint64(&c.Packets), atomic.LoadUint64(&c.Bytes)
+	sp, sb := atomic.LoadUint64(&c.SharedPackets), atomic.LoadUint64(&c.SharedBytes)
+	atomic.AddUint64(&c.SharedPackets, -(p + sp))
+	atomic.AddUint64(&c.SharedBytes, -(b + sb))
+	atomic.StoreUint64(&c.Used, 0)
+	atomic.StoreUint32(&c.TcpFlags, 0)
 }
 
 // read returns the counters of a slot.
@@ -503,45 +545,23 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 }
 
 // modify replaces the actions of the entry in slot, keeping its counters
-// unless PutResetStats. A reset moves the entry to a fresh, zeroed slot:
-// the CPU that owns a live slot's counters adds to them with plain
-// stores (flow_count), so zeroing them under it could be undone by its
-// next store. The old slot rests as a deleted entry's does.
+// unless PutResetStats, which resets them in place (resetCounters).
 func (t *flowTable) modify(p *flowPut, slot uint32) error {
-	long := p.e.long != nil || readsLong(&p.e.fast)
-	old := slot
 	if p.flags&datapath.PutResetStats != 0 {
-		fresh, ok := t.slots.take(p.key, long)
-		if !ok {
-			return datapath.ErrTooManyFlows
-		}
-		if err := t.zero(fresh); err != nil {
-			t.slots.release(fresh)
-			t.slots.index[p.key] = old
+		if err := t.resetLive(slot); err != nil {
 			return err
 		}
-		slot = fresh
 	}
 	if err := t.writeLong(p, false); err != nil {
-		if slot != old {
-			t.slots.release(slot)
-			t.slots.index[p.key] = old
-		}
 		return err
 	}
 	e := tcportFlowEntry{Slot: slot, Acts: p.e.fast}
 	err := mapUpdateError(t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateExist))
 	if err == nil {
 		t.changed()
-		if slot != old {
-			t.slots.release(old)
-		}
-	} else if slot != old {
-		t.slots.release(slot)
-		t.slots.index[p.key] = old
 	}
 	if errors.Is(err, datapath.ErrNoSuchFlow) {
-		t.slots.release(old) // deleted behind the mirror's back
+		t.slots.release(slot) // deleted behind the mirror's back
 	}
 	if err == nil && (p.e.long != nil || readsLong(&p.e.fast)) {
 		t.slots.long[slot] = true
@@ -958,59 +978,42 @@ func (t *flowTable) dump(fn func(fks []datapath.FlowKey, keys []bpfKey, vals []t
 }
 
 // kernelClock converts flow_stats.used, the kernel's tick count (jiffies)
-// of an entry's last packet, to wall time. userspace cannot read jiffies:
-// xvs_clock reads them for it, with the monotonic time of the last tick.
+// of an entry's last packet, to wall time. The kernel advances jiffies by
+// its monotonic clock, one tick every TICK_NSEC of CLOCK_MONOTONIC, so one
+// pairing of the two (j0 at c0) and the tick's length convert any value
+// with no further reading of jiffies, which userspace can only do through
+// a program (xvs_clock).
 type kernelClock struct {
-	prog *ebpf.Program // xvs_clock
-	tick uint64        // ns a jiffy (calibrateTick)
+	j0   uint64 // a jiffies value
+	c0   uint64 // CLOCK_MONOTONIC ns when jiffies became j0
+	tick uint64 // ns a jiffy
 }
 
 // clockNow is one reading of the clocks, to convert many times.
 type clockNow struct {
-	jiffies uint64
-	coarse  uint64 // CLOCK_MONOTONIC at the tick that made jiffies
-	mono    uint64 // CLOCK_MONOTONIC now
-	tick    uint64
-	wall    time.Time
-}
-
-// clockSample is xvs_clock's struct clock_sample.
-type clockSample struct {
-	Jiffies  uint64
-	CoarseNs uint64
-}
-
-// readClock runs xvs_clock on a minimal frame and reads the sample it
-// wrote over the frame's start.
-func readClock(prog *ebpf.Program) (clockSample, error) {
-	var c clockSample
-	var in, out [64]byte
-	ret, err := prog.Run(&ebpf.RunOptions{Data: in[:], DataOut: out[:]})
-	if err != nil {
-		return c, fmt.Errorf("xvs_clock: %w", err)
-	}
-	if ret != 0 {
-		return c, fmt.Errorf("xvs_clock: verdict %d", ret)
-	}
-	c.Jiffies = binary.NativeEndian.Uint64(out[0:])
-	c.CoarseNs = binary.NativeEndian.Uint64(out[8:])
-	return c, nil
+	k    kernelClock
+	mono uint64 // CLOCK_MONOTONIC now
+	wall time.Time
 }
 
 // now reads the clocks; a zero clockNow (every time zero) if it cannot.
 func (k kernelClock) now() clockNow {
-	if k.prog == nil || k.tick == 0 {
+	if k.tick == 0 {
 		return clockNow{}
 	}
-	c, err := readClock(k.prog)
+	m, err := monoNow()
 	if err != nil {
 		return clockNow{}
 	}
+	return clockNow{k: k, mono: m, wall: time.Now()}
+}
+
+func monoNow() (uint64, error) {
 	var ts unix.Timespec
 	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
-		return clockNow{}
+		return 0, err
 	}
-	return clockNow{jiffies: c.Jiffies, coarse: c.CoarseNs, mono: uint64(ts.Nano()), tick: k.tick, wall: time.Now()}
+	return uint64(ts.Nano()), nil
 }
 
 // toTime converts a jiffies value. A value ahead of the reading (a packet
@@ -1019,58 +1022,109 @@ func (c clockNow) toTime(j uint64) time.Time {
 	if c.wall.IsZero() {
 		return time.Time{}
 	}
-	if j >= c.jiffies {
+	k := c.k
+	var at uint64 // CLOCK_MONOTONIC of tick j
+	if j >= k.j0 {
+		d := j - k.j0
+		if d > (c.mono-min(c.mono, k.c0))/k.tick {
+			return c.wall // ahead of the reading
+		}
+		at = k.c0 + d*k.tick
+	} else {
+		d := k.j0 - j
+		if d > k.c0/k.tick {
+			return time.Unix(0, 0) // before the clock started: garbage
+		}
+		at = k.c0 - d*k.tick
+	}
+	if at >= c.mono {
 		return c.wall
 	}
-	age := (c.jiffies - j) * c.tick
-	if c.mono > c.coarse {
-		age += c.mono - c.coarse
+	return c.wall.Add(-time.Duration(c.mono - at))
+}
+
+// readJiffies runs xvs_clock on a minimal frame and reads the jiffies it
+// wrote over the frame's start.
+func readJiffies(prog *ebpf.Program) (uint64, error) {
+	var in, out [64]byte
+	ret, err := prog.Run(&ebpf.RunOptions{Data: in[:], DataOut: out[:]})
+	if err != nil {
+		return 0, fmt.Errorf("xvs_clock: %w", err)
 	}
-	return c.wall.Add(-time.Duration(age))
+	if ret != 0 {
+		return 0, fmt.Errorf("xvs_clock: verdict %d", ret)
+	}
+	return binary.NativeEndian.Uint64(out[0:]), nil
 }
 
 // hzs are the tick rates Linux builds with (CONFIG_HZ).
 var hzs = []uint64{100, 250, 300, 1000}
 
-var tickOnce struct {
+// tickNsec is the kernel's TICK_NSEC for hz.
+func tickNsec(hz uint64) uint64 { return (uint64(time.Second) + hz/2) / hz }
+
+var clockOnce struct {
 	sync.Mutex
-	ns uint64
+	k kernelClock
 }
 
-// calibrateTick measures the length of a jiffy, once a process: two
-// readings of xvs_clock a tick or more apart, whose tick times differ by
-// whole ticks. A measure within 2% of a CONFIG_HZ choice is taken as it.
-func calibrateTick(prog *ebpf.Program) (uint64, error) {
-	tickOnce.Lock()
-	defer tickOnce.Unlock()
-	if tickOnce.ns != 0 {
-		return tickOnce.ns, nil
+// calibrateClock pairs jiffies with CLOCK_MONOTONIC and measures the
+// tick, once a process. It reads jiffies in a loop until they change, and
+// notes CLOCK_MONOTONIC right after the reading that shows the change;
+// then again at a change 20 ms or more later. The tick is the time between
+// over the jiffies between; the nearest TICK_NSEC of a CONFIG_HZ choice
+// within 5% is taken for it (a reading's delay, microseconds, is then of
+// no account), and the later change is the pairing.
+func calibrateClock(prog *ebpf.Program) (kernelClock, error) {
+	clockOnce.Lock()
+	defer clockOnce.Unlock()
+	if clockOnce.k.tick != 0 {
+		return clockOnce.k, nil
 	}
-	a, err := readClock(prog)
-	if err != nil {
-		return 0, err
-	}
-	deadline := time.Now().Add(time.Second)
-	for {
-		time.Sleep(200 * time.Microsecond)
-		b, err := readClock(prog)
+	change := func(after uint64, notBefore uint64) (uint64, uint64, error) {
+		prev, err := readJiffies(prog)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		if b.Jiffies > a.Jiffies && b.CoarseNs > a.CoarseNs {
-			ns := (b.CoarseNs - a.CoarseNs) / (b.Jiffies - a.Jiffies)
-			for _, hz := range hzs {
-				if want := uint64(time.Second) / hz; ns > want*98/100 && ns < want*102/100 {
-					ns = want
-				}
+		start, err := monoNow()
+		if err != nil {
+			return 0, 0, err
+		}
+		for {
+			j, err := readJiffies(prog)
+			if err != nil {
+				return 0, 0, err
 			}
-			tickOnce.ns = ns
-			return ns, nil
-		}
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("xvs_clock: jiffies did not move in a second (%d)", a.Jiffies)
+			m, err := monoNow()
+			if err != nil {
+				return 0, 0, err
+			}
+			if j != prev && j > after && m >= notBefore {
+				return j, m, nil
+			}
+			prev = j
+			if m-start > uint64(time.Second) {
+				return 0, 0, fmt.Errorf("xvs_clock: jiffies did not move in a second (%d)", j)
+			}
 		}
 	}
+	j1, m1, err := change(0, 0)
+	if err != nil {
+		return kernelClock{}, err
+	}
+	j2, m2, err := change(j1, m1+uint64(20*time.Millisecond))
+	if err != nil {
+		return kernelClock{}, err
+	}
+	tick := (m2 - m1) / (j2 - j1)
+	for _, hz := range hzs {
+		if want := tickNsec(hz); tick > want*95/100 && tick < want*105/100 {
+			tick = want
+			break
+		}
+	}
+	clockOnce.k = kernelClock{j0: j2, c0: m2, tick: tick}
+	return clockOnce.k, nil
 }
 
 // stats converts an entry's counters.

@@ -154,8 +154,8 @@ func loadObjects(pinDir string, maxFlows uint32, prealloc, recreate bool, ringBy
 }
 
 // emcBudget bounds the memory of the exact-match cache (flow_emc) over
-// all CPUs: an entry is ~920 bytes a CPU, so 1,024 entries on 2 CPUs take
-// 1.8 MB, and a host with 36 CPUs or more gets 512 entries a CPU or fewer.
+// all CPUs: an entry is 960 bytes a CPU, so 1,024 entries on 2 CPUs take
+// 1.9 MB, and a host with 35 CPUs or more gets 512 entries a CPU or fewer.
 const emcBudget = 32 << 20
 
 // emcBits is log2 of flow_emc's entries per CPU on ncpu CPUs: at most

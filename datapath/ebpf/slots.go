@@ -38,6 +38,9 @@ type slotTable struct {
 	used     []bool             // slot in use
 	long     []bool             // the entry may have a long_lists entry
 	born     []uint32           // the pass epoch when the slot was allocated
+	// early marks slots handed out before they rested slotGrace (a full
+	// table): a late add from the previous entry's packets may reach one.
+	early []bool
 	// epoch counts statistics passes: a pass skips slots allocated since
 	// it began, so a key deleted and created again meanwhile (in another
 	// slot) is not seen twice.
@@ -73,6 +76,9 @@ func (s *slotTable) take(key datapath.FlowKey, long bool) (uint32, bool) {
 		// Full but for slots still resting: the oldest.
 		slot = s.cooling[s.coolHead].slot
 		s.coolHead++
+		s.set(slot, key, long)
+		s.early[slot] = true
+		return slot, true
 	default:
 		return 0, false
 	}
@@ -118,18 +124,20 @@ func (s *slotTable) grow() {
 		s.used = append(make([]bool, 0, c), s.used...)
 		s.long = append(make([]bool, 0, c), s.long...)
 		s.born = append(make([]uint32, 0, c), s.born...)
+		s.early = append(make([]bool, 0, c), s.early...)
 	}
 	old := len(s.keys)
-	s.keys, s.used, s.long, s.born = s.keys[:n], s.used[:n], s.long[:n], s.born[:n]
+	s.keys, s.used, s.long, s.born, s.early = s.keys[:n], s.used[:n], s.long[:n], s.born[:n], s.early[:n]
 	// Below the capacity lie the contents of slots before a reset.
 	clear(s.keys[old:])
 	clear(s.used[old:])
 	clear(s.long[old:])
 	clear(s.born[old:])
+	clear(s.early[old:])
 }
 
 func (s *slotTable) set(slot uint32, key datapath.FlowKey, long bool) {
-	s.keys[slot], s.used[slot], s.long[slot], s.born[slot] = key, true, long, s.epoch
+	s.keys[slot], s.used[slot], s.long[slot], s.born[slot], s.early[slot] = key, true, long, s.epoch, false
 	s.index[key] = slot
 	s.n++
 }
@@ -153,12 +161,17 @@ func (s *slotTable) claim(slot uint32, key datapath.FlowKey, long bool) bool {
 				break
 			}
 		}
+		resting := false
 		for i := s.coolHead; i < len(s.cooling); i++ {
 			if s.cooling[i].slot == slot {
 				s.cooling = append(s.cooling[:i], s.cooling[i+1:]...)
+				resting = true
 				break
 			}
 		}
+		s.set(slot, key, long)
+		s.early[slot] = resting
+		return true
 	}
 	s.set(slot, key, long)
 	return true
@@ -183,6 +196,9 @@ func (s *slotTable) lookup(key datapath.FlowKey) (uint32, bool) {
 	return slot, ok
 }
 
+// unrested reports whether slot, in use, was handed out before it rested.
+func (s *slotTable) unrested(slot uint32) bool { return slot < s.next && s.used[slot] && s.early[slot] }
+
 // inUse reports whether slot is allocated.
 func (s *slotTable) inUse(slot uint32) bool { return slot < s.next && s.used[slot] }
 
@@ -205,7 +221,7 @@ func (s *slotTable) reset() {
 	s.next, s.n = 0, 0
 	s.free = s.free[:0]
 	s.cooling, s.coolHead = s.cooling[:0], 0
-	s.keys, s.used, s.long, s.born = s.keys[:0], s.used[:0], s.long[:0], s.born[:0]
+	s.keys, s.used, s.long, s.born, s.early = s.keys[:0], s.used[:0], s.long[:0], s.born[:0], s.early[:0]
 	clear(s.index)
 }
 

@@ -33,8 +33,11 @@ func TestSlotTable(t *testing.T) {
 	s.release(7)
 	s.release(2)
 	// Full: the oldest resting slot goes, rested or not.
-	if slot, _ := s.take(slotKey(9000), false); slot != 7 {
-		t.Errorf("full, after freeing 7 and 2, took %d", slot)
+	if slot, _ := s.take(slotKey(9000), false); slot != 7 || !s.unrested(7) {
+		t.Errorf("full, after freeing 7 and 2, took %d (unrested %v)", slot, s.unrested(7))
+	}
+	if s.unrested(8) {
+		t.Error("a slot taken in turn reads as unrested")
 	}
 	if got, ok := s.lookup(slotKey(9000)); !ok || got != 7 || s.n != 2999 {
 		t.Errorf("lookup %d %v, n %d", got, ok, s.n)
@@ -61,8 +64,8 @@ func TestSlotTable(t *testing.T) {
 		t.Errorf("with 3 resting took %d, want 7", slot)
 	}
 	clock = clock.Add(slotGrace)
-	if slot, _ := s.take(slotKey(201), false); slot != 3 {
-		t.Errorf("with 3 rested took %d, want 3", slot)
+	if slot, _ := s.take(slotKey(201), false); slot != 3 || s.unrested(3) {
+		t.Errorf("with 3 rested took %d (unrested %v), want 3, rested", slot, s.unrested(3))
 	}
 	// Emptied: every slot rests, new entries go above them meanwhile.
 	s.clearAll()

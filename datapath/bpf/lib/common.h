@@ -222,18 +222,10 @@ struct flow_stats {
 	__u64 bytes;
 	__u64 used;           /* bpf_jiffies64() of the last packet */
 	__u32 tcp_flags;
-	__u32 owner;          /* the claiming CPU's number + 1; 0: none yet */
+	__u32 owner;          /* the claiming CPU's number + 1; 0: none yet; ~0: none ever (a reset) */
 	__u64 shared_packets; /* the other CPUs' */
 	__u64 shared_bytes;
 	__u64 pad[2];
-};
-
-/* xvs_clock's context: the kernel's tick count and the monotonic time of
- * its last tick, read together, for userspace to convert flow_stats.used
- * (ebpf.kernelClock). */
-struct clock_sample {
-	__u64 jiffies;
-	__u64 coarse_ns;
 };
 
 /* The value of the flows map: the action list and the slot of the entry's
