@@ -19,6 +19,13 @@ func emcCopies(t *testing.T, d *Datapath, key *datapath.FlowKey) int {
 	if key != nil {
 		want = keyToBPFUnchecked(*key)
 	}
+	return emcCopiesWhere(t, d, func(c *tcportEmcEntry) bool { return key == nil || c.Key == want })
+}
+
+// emcCopiesWhere counts the current copies in flow_emc, over all CPUs,
+// that match.
+func emcCopiesWhere(t *testing.T, d *Datapath, match func(*tcportEmcEntry) bool) int {
+	t.Helper()
 	stamp := atomic.LoadUint64(d.flows.gen) + 1
 	n := 0
 	for i := uint32(0); i < d.objs.tc.FlowEmc.MaxEntries(); i++ {
@@ -26,8 +33,8 @@ func emcCopies(t *testing.T, d *Datapath, key *datapath.FlowKey) int {
 		if err := d.objs.tc.FlowEmc.Lookup(i, &per); err != nil {
 			t.Fatalf("flow_emc lookup %d: %v", i, err)
 		}
-		for _, c := range per {
-			if c.Stamp == stamp && (key == nil || c.Key == want) {
+		for k := range per {
+			if per[k].Stamp == stamp && match(&per[k]) {
 				n++
 			}
 		}

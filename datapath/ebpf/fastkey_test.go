@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"math/bits"
 	"net"
-	"runtime"
-	"sync/atomic"
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
-	"golang.org/x/sys/unix"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
@@ -20,20 +17,7 @@ import (
 // were filled under a fast key (emc.h): the last word is never 0 in one.
 func fastCopies(t *testing.T, d *Datapath) int {
 	t.Helper()
-	stamp := atomic.LoadUint64(d.flows.gen) + 1
-	n := 0
-	for i := uint32(0); i < d.objs.tc.FlowEmc.MaxEntries(); i++ {
-		var per []tcportEmcEntry
-		if err := d.objs.tc.FlowEmc.Lookup(i, &per); err != nil {
-			t.Fatalf("flow_emc lookup %d: %v", i, err)
-		}
-		for _, c := range per {
-			if c.Stamp == stamp && c.Fast[len(c.Fast)-1] != 0 {
-				n++
-			}
-		}
-	}
-	return n
+	return emcCopiesWhere(t, d, func(c *tcportEmcEntry) bool { return c.Fast[len(c.Fast)-1] != 0 })
 }
 
 // TestFastKeyByteByByte: a packet of an untagged IPv4 TCP or UDP flow
@@ -217,17 +201,7 @@ func fastIndex(frame []byte, port, bits uint32) uint32 {
 // neighbour); a third takes the place of one of them (a set holds two),
 // after the few packets it takes to replace a live entry.
 func TestEMCTwoWays(t *testing.T) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var prev, one unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &prev); err != nil {
-		t.Fatal(err)
-	}
-	one.Set(0)
-	if err := unix.SchedSetaffinity(0, &one); err != nil {
-		t.Fatal(err) // one CPU's flow_emc, so that copies are counted once
-	}
-	defer unix.SchedSetaffinity(0, &prev)
+	defer pinCPU(t, 0)() // one CPU's flow_emc, so that copies are counted once
 	d := newTestDatapath(t)
 	fakePorts(t, d)
 	prog := d.objs.xdp.XvsXdpIngress

@@ -1081,21 +1081,23 @@ func calibrateClock(prog *ebpf.Program) (kernelClock, error) {
 	if clockOnce.k.tick != 0 {
 		return clockOnce.k, nil
 	}
-	change := func(after uint64, notBefore uint64) (uint64, uint64, error) {
-		prev, err := readJiffies(prog)
+	sample := func() (uint64, uint64, error) {
+		j, err := readJiffies(prog)
 		if err != nil {
 			return 0, 0, err
 		}
-		start, err := monoNow()
+		m, err := monoNow()
+		return j, m, err
+	}
+	// change returns the first jiffies value above after that a reading
+	// shows changed, at notBefore or later, and CLOCK_MONOTONIC then.
+	change := func(after, notBefore uint64) (uint64, uint64, error) {
+		prev, start, err := sample()
 		if err != nil {
 			return 0, 0, err
 		}
 		for {
-			j, err := readJiffies(prog)
-			if err != nil {
-				return 0, 0, err
-			}
-			m, err := monoNow()
+			j, m, err := sample()
 			if err != nil {
 				return 0, 0, err
 			}

@@ -461,14 +461,7 @@ func TestFlowCountersTwoCPUs(t *testing.T) {
 	}
 	for _, h := range hooks {
 		t.Run(h.name, func(t *testing.T) {
-			d := newTestDatapath(t)
-			fakePorts(t, d)
-			prog := h.prog(d)
-			frame := udp64(t)
-			key := packet.Extract(frame, inPort)
-			if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
-				t.Fatal(err)
-			}
+			d, prog, frame, key := oneFlow(t, h)
 			// One packet a run: a run of several that a signal
 			// interrupts (EINTR: Go preempts with signals) is
 			// started again whole by ebpf.Program.Run, having

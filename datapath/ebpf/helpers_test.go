@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
 	"github.com/cilium/ebpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
@@ -135,4 +137,39 @@ func datapathKey(t *testing.T, frame []byte, port uint32) datapath.FlowKey {
 
 func contextUntil(t time.Time) (context.Context, context.CancelFunc) {
 	return context.WithDeadline(context.Background(), t)
+}
+
+// pinCPU keeps the calling goroutine on its thread and the thread on cpu
+// until the returned function restores both.
+func pinCPU(tb testing.TB, cpu int) func() {
+	tb.Helper()
+	runtime.LockOSThread()
+	var prev, one unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &prev); err != nil {
+		runtime.UnlockOSThread()
+		tb.Fatal(err)
+	}
+	one.Set(cpu)
+	if err := unix.SchedSetaffinity(0, &one); err != nil {
+		runtime.UnlockOSThread()
+		tb.Fatal(err)
+	}
+	return func() {
+		unix.SchedSetaffinity(0, &prev)
+		runtime.UnlockOSThread()
+	}
+}
+
+// oneFlow is a test datapath with its fake ports and one cached flow, a
+// 64-byte UDP frame's, with one output; and hook h's program.
+func oneFlow(t *testing.T, h hook) (*Datapath, *ebpf.Program, []byte, datapath.FlowKey) {
+	t.Helper()
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	frame := udp64(t)
+	key := packet.Extract(frame, inPort)
+	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	return d, h.prog(d), frame, key
 }

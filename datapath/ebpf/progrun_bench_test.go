@@ -3,7 +3,6 @@ package ebpf
 import (
 	"net"
 	"os"
-	"runtime"
 	"testing"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"golang.org/x/sys/unix"
 
 	"github.com/xvs-switch/xvs/datapath"
 	"github.com/xvs-switch/xvs/datapath/packet"
@@ -48,17 +46,7 @@ func udp64(t testing.TB) []byte {
 // more, so a thread the scheduler moves would measure either.
 func progRunNs(b *testing.B, p *ebpf.Program, frame []byte, want uint32) float64 {
 	b.Helper()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var prev, one unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &prev); err != nil {
-		b.Fatal(err)
-	}
-	one.Set(0)
-	if err := unix.SchedSetaffinity(0, &one); err != nil {
-		b.Fatal(err)
-	}
-	defer unix.SchedSetaffinity(0, &prev)
+	defer pinCPU(b, 0)()
 	best := time.Duration(1 << 62)
 	for range b.N {
 		ret, d, err := p.Benchmark(frame, progRunRepeat, nil)
