@@ -38,6 +38,8 @@ var parseFlowGood = []struct{ in, want string }{
 		"arp,arp_spa=1.2.3.4,arp_tpa=1.2.3.5,arp_op=1,arp_sha=00:00:00:00:00:01 actions=drop"},
 	{"ipv6,ipv6_src=2001:db8::/32,ipv6_dst=::1,ipv6_label=0x12345,actions=drop",
 		"ipv6,ipv6_src=2001:db8::/32,ipv6_dst=::1,ipv6_label=0x12345 actions=drop"},
+	{"ipv6,ipv6_label=0x12345/0xfffff,actions=drop", "ipv6,ipv6_label=0x12345 actions=drop"},
+	{"ipv6,ipv6_label=0x12345/0xff,actions=drop", "ipv6,ipv6_label=0x00045/0x000ff actions=drop"},
 	{"icmp6,icmp_type=135,nd_target=::1,nd_sll=00:00:00:00:00:02,actions=drop",
 		"icmp6,icmp_type=135,nd_target=::1,nd_sll=00:00:00:00:00:02 actions=drop"},
 	{"tcp6,tp_dst=443,actions=output:3", "tcp6,tp_dst=443 actions=output:3"},

@@ -286,10 +286,20 @@ func formatVLAN(vid, pcp *OXM) string {
 	return fmt.Sprintf("vlan_tci=0x%04x/0x%04x", tci, mask)
 }
 
-// isFullMask reports a mask that matches every bit (or no mask at all).
+// narrowFields are the widths of the OXM basic fields whose values take
+// fewer bits than their bytes: a mask of all those bits is full, as
+// ovs-ofctl prints it (ipv6_label=0x12345, not 0x12345/0xfffff).
+var narrowFields = map[uint8]uint{OXMIPv6FlabelField: 20, OXMIPv6ExthdrField: 9}
+
+// isFullMask reports a mask that matches every bit of the field's value
+// (or no mask at all).
 func isFullMask(o *OXM) bool {
 	if !o.HasMask {
 		return true
+	}
+	if bits, ok := narrowFields[o.Field]; ok && o.IsBasic() {
+		all := uint64(1)<<bits - 1
+		return o.MaskUint()&all == all
 	}
 	for _, c := range o.Mask {
 		if c != 0xff {
