@@ -151,9 +151,11 @@ func matchKey(m *ofp.Match) (classifier.Match, error) {
 			return classifier.Match{}, ofp.NewError(ofp.ETBadMatch, ofp.BMCBadLen, nil)
 		}
 		put(&v, o.Field, o.Value)
-		if o.HasMask {
+		if o.HasMask && !o.IsExact() {
 			put(&mask, o.Field, o.Mask)
 		} else {
+			// Exact, or masked by all of a narrow field's bits
+			// (ipv6_label=0x12345/0xfffff): one rule, as in OVS.
 			fieldMask(&mask, o.Field)
 		}
 	}

@@ -355,7 +355,9 @@ func (t *flowTable) zero(slots ...uint32) error {
 			}
 			continue
 		}
-		if t.slots.unrested(s) {
+		// A management handle knows only its own freed slots: one the
+		// running process freed a moment ago may look rested to it.
+		if t.slots.unrested(s) || t.slots.top {
 			resetCounters(c)
 			continue
 		}
@@ -395,12 +397,13 @@ const ownerNone = ^uint32(0)
 // reset is with atomic adds until the slot is freed.
 func resetCounters(c *tcportFlowStats) {
 	atomic.StoreUint32(&c.Owner, ownerNone)
+	// First, so that a packet counted from here on leaves its time.
+	atomic.StoreUint64(&c.Used, 0)
+	atomic.StoreUint32(&c.TcpFlags, 0)
 	p, b := atomic.LoadUint64(&c.Packets), atomic.LoadUint64(&c.Bytes)
 	sp, sb := atomic.LoadUint64(&c.SharedPackets), atomic.LoadUint64(&c.SharedBytes)
 	atomic.AddUint64(&c.SharedPackets, -(p + sp))
 	atomic.AddUint64(&c.SharedBytes, -(b + sb))
-	atomic.StoreUint64(&c.Used, 0)
-	atomic.StoreUint32(&c.TcpFlags, 0)
 }
 
 // read returns the counters of a slot.
@@ -547,11 +550,6 @@ func (t *flowTable) insert(p *flowPut, slot uint32) error {
 // modify replaces the actions of the entry in slot, keeping its counters
 // unless PutResetStats, which resets them in place (resetCounters).
 func (t *flowTable) modify(p *flowPut, slot uint32) error {
-	if p.flags&datapath.PutResetStats != 0 {
-		if err := t.resetLive(slot); err != nil {
-			return err
-		}
-	}
 	if err := t.writeLong(p, false); err != nil {
 		return err
 	}
@@ -559,6 +557,10 @@ func (t *flowTable) modify(p *flowPut, slot uint32) error {
 	err := mapUpdateError(t.m.Update(keyBytes(&p.bk), entryBytes(&e), ebpf.UpdateExist))
 	if err == nil {
 		t.changed()
+		// Reset once the put took: a failed one leaves the counters.
+		if p.flags&datapath.PutResetStats != 0 {
+			err = t.resetLive(slot)
+		}
 	}
 	if errors.Is(err, datapath.ErrNoSuchFlow) {
 		t.slots.release(slot) // deleted behind the mirror's back
@@ -1069,64 +1071,84 @@ var clockOnce struct {
 }
 
 // calibrateClock pairs jiffies with CLOCK_MONOTONIC and measures the
-// tick, once a process. It reads jiffies in a loop until they change, and
-// notes CLOCK_MONOTONIC right after the reading that shows the change;
-// then again at a change 20 ms or more later. The tick is the time between
-// over the jiffies between; the nearest TICK_NSEC of a CONFIG_HZ choice
-// within 5% is taken for it (a reading's delay, microseconds, is then of
-// no account), and the later change is the pairing.
+// tick, once a process. It reads jiffies in a loop, each reading between
+// two readings of CLOCK_MONOTONIC, until they change; the change happened
+// between the start of the reading before and the end of the one that
+// shows it, and is taken if that window is 100 µs or less (a thread the
+// scheduler or the hypervisor paused meanwhile waits for the next change),
+// at the window's middle. Then the same at a change 20 ms or more later.
+// The tick is the time between over the jiffies between, off by 0.5% at
+// most; the TICK_NSEC of a CONFIG_HZ choice within 2% of it is taken (one
+// always is, short of a kernel built with another HZ: the measure is kept
+// then, after five tries), and the later change is the pairing.
 func calibrateClock(prog *ebpf.Program) (kernelClock, error) {
 	clockOnce.Lock()
 	defer clockOnce.Unlock()
 	if clockOnce.k.tick != 0 {
 		return clockOnce.k, nil
 	}
-	sample := func() (uint64, uint64, error) {
-		j, err := readJiffies(prog)
-		if err != nil {
-			return 0, 0, err
+	type sample struct{ j, before, after uint64 }
+	read := func() (sample, error) {
+		var r sample
+		var err error
+		if r.before, err = monoNow(); err != nil {
+			return r, err
 		}
-		m, err := monoNow()
-		return j, m, err
+		if r.j, err = readJiffies(prog); err != nil {
+			return r, err
+		}
+		r.after, err = monoNow()
+		return r, err
 	}
-	// change returns the first jiffies value above after that a reading
-	// shows changed, at notBefore or later, and CLOCK_MONOTONIC then.
+	const window = 100 * time.Microsecond
+	// change returns a change of jiffies to a value above after, at
+	// notBefore or later, and its time.
 	change := func(after, notBefore uint64) (uint64, uint64, error) {
-		prev, start, err := sample()
+		prev, err := read()
 		if err != nil {
 			return 0, 0, err
 		}
+		start := prev.before
 		for {
-			j, m, err := sample()
+			r, err := read()
 			if err != nil {
 				return 0, 0, err
 			}
-			if j != prev && j > after && m >= notBefore {
-				return j, m, nil
+			if r.j != prev.j && r.j > after && r.after-prev.before <= uint64(window) {
+				if at := prev.before + (r.after-prev.before)/2; at >= notBefore {
+					return r.j, at, nil
+				}
 			}
-			prev = j
-			if m-start > uint64(time.Second) {
-				return 0, 0, fmt.Errorf("xvs_clock: jiffies did not move in a second (%d)", j)
+			prev = r
+			if r.after-start > uint64(time.Second) {
+				return 0, 0, fmt.Errorf("xvs_clock: no change of jiffies read within %v in a second (%d)", window, r.j)
 			}
 		}
 	}
-	j1, m1, err := change(0, 0)
-	if err != nil {
-		return kernelClock{}, err
-	}
-	j2, m2, err := change(j1, m1+uint64(20*time.Millisecond))
-	if err != nil {
-		return kernelClock{}, err
-	}
-	tick := (m2 - m1) / (j2 - j1)
-	for _, hz := range hzs {
-		if want := tickNsec(hz); tick > want*95/100 && tick < want*105/100 {
-			tick = want
+	var k kernelClock
+	for try := 0; try < 5; try++ {
+		j1, m1, err := change(0, 0)
+		if err != nil {
+			return kernelClock{}, err
+		}
+		j2, m2, err := change(j1, m1+uint64(20*time.Millisecond))
+		if err != nil {
+			return kernelClock{}, err
+		}
+		k = kernelClock{j0: j2, c0: m2, tick: (m2 - m1) / (j2 - j1)}
+		snapped := false
+		for _, hz := range hzs {
+			if want := tickNsec(hz); k.tick > want*98/100 && k.tick < want*102/100 {
+				k.tick, snapped = want, true
+				break
+			}
+		}
+		if snapped {
 			break
 		}
 	}
-	clockOnce.k = kernelClock{j0: j2, c0: m2, tick: tick}
-	return clockOnce.k, nil
+	clockOnce.k = k
+	return k, nil
 }
 
 // stats converts an entry's counters.

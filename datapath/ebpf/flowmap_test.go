@@ -582,3 +582,37 @@ func TestFlowSlotEarlyReuse(t *testing.T) {
 		t.Errorf("after 2 packets of its own the new entry reads %d, want 3", f.Stats.Packets)
 	}
 }
+
+// TestFlowHandleResetsSlot: a management handle knows only the slots it
+// freed itself, so a slot it takes may be one the running process freed a
+// moment ago: it resets the counters as a live slot's, and the entry
+// counts from zero.
+func TestFlowHandleResetsSlot(t *testing.T) {
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	m, err := Open(d.PinDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	frame := udp64(t)
+	key := packet.Extract(frame, inPort)
+	if err := m.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	slot, ok := m.flows.slots.lookup(key)
+	if !ok {
+		t.Fatal("the handle's mirror lacks its entry")
+	}
+	c, err := m.flows.cmem.slot(slot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Owner != ownerNone {
+		t.Errorf("owner %d in a slot a handle took, want none", c.Owner)
+	}
+	hit(t, d, frame, 3)
+	if f, err := d.Get(key); err != nil || f.Stats.Packets != 3 {
+		t.Errorf("%+v %v, want 3 packets", f.Stats, err)
+	}
+}

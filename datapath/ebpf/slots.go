@@ -231,12 +231,21 @@ func (s *slotTable) reset() {
 //
 // A rebuild keeps what the table knew that the map cannot say: a slot
 // still resting (freed less than slotGrace ago) and named by nobody goes
-// on resting, and adopted entries count as allocated before any pass
-// (born 0), so a pass under way still reports them.
+// on resting, as does one in use before that nobody names now (another
+// writer deleted its entry); adopted entries count as allocated before
+// any pass (born 0), so a pass under way still reports them.
 func (s *slotTable) adopt(claims map[uint32]adoptedEntry) {
 	resting := map[uint32]time.Time{}
 	for _, c := range s.cooling[s.coolHead:] {
 		resting[c.slot] = c.at
+	}
+	// A slot in use before and named by nobody now lost its entry to
+	// another writer a moment ago: it rests from now.
+	now := s.now()
+	for slot := range s.next {
+		if _, named := claims[slot]; s.used[slot] && !named {
+			resting[slot] = now
+		}
 	}
 	s.reset()
 	for slot := range claims {

@@ -139,3 +139,24 @@ func TestSlotAdoptKeepsResting(t *testing.T) {
 		t.Errorf("after slotGrace took %d, want the rested slot 1", slot)
 	}
 }
+
+// TestSlotAdoptRestsLost: a rebuild after another writer deleted entries
+// lets the slots they held rest, as the table's own frees do: a packet
+// may still be counting in one.
+func TestSlotAdoptRestsLost(t *testing.T) {
+	clock := time.Unix(1000, 0)
+	s := newSlotTable(8, false)
+	s.now = func() time.Time { return clock }
+	for i := range 3 {
+		s.take(slotKey(i), false)
+	}
+	s.adopt(map[uint32]adoptedEntry{0: {key: slotKey(0)}, 2: {key: slotKey(2)}})
+	if slot, _ := s.take(slotKey(10), false); slot == 1 {
+		t.Error("the slot of an entry another writer deleted was handed out before it rested")
+	}
+	clock = clock.Add(slotGrace)
+	s.release(3)
+	if slot, _ := s.take(slotKey(11), false); slot != 1 {
+		t.Errorf("after resting took %d, want 1", slot)
+	}
+}

@@ -291,6 +291,10 @@ func formatVLAN(vid, pcp *OXM) string {
 // ovs-ofctl prints it (ipv6_label=0x12345, not 0x12345/0xfffff).
 var narrowFields = map[uint8]uint{OXMIPv6FlabelField: 20, OXMIPv6ExthdrField: 9}
 
+// IsExact reports whether o matches every bit of its field's value: no
+// mask, or a mask that covers them all (for a narrow field, all its bits).
+func (o *OXM) IsExact() bool { return isFullMask(o) }
+
 // isFullMask reports a mask that matches every bit of the field's value
 // (or no mask at all).
 func isFullMask(o *OXM) bool {
