@@ -29,11 +29,7 @@ func benchFlows(b *testing.B, sw *Switch, n int) {
 // BenchmarkFlowStats100k: one flow-stats request for all of 100,000 flows
 // (the server's part of ovs-ofctl dump-flows before encoding).
 func BenchmarkFlowStats100k(b *testing.B) {
-	sw := benchSwitch(b)
-	benchFlows(b, sw, 100000)
-	req := &ofp.FlowStatsRequest{TableID: ofp.TableAll, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
-	b.ReportAllocs()
-	b.ResetTimer()
+	sw, req := benchDump100k(b)
 	for range b.N {
 		rep, err := sw.Multipart(req)
 		if err != nil {
@@ -48,11 +44,7 @@ func BenchmarkFlowStats100k(b *testing.B) {
 // BenchmarkFlowStatsMessages100k: the same as a 1.3 session asks for it,
 // encoded into messages (FlowStatsMessages).
 func BenchmarkFlowStatsMessages100k(b *testing.B) {
-	sw := benchSwitch(b)
-	benchFlows(b, sw, 100000)
-	req := &ofp.FlowStatsRequest{TableID: ofp.TableAll, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
-	b.ReportAllocs()
-	b.ResetTimer()
+	sw, req := benchDump100k(b)
 	for range b.N {
 		msgs, err := sw.FlowStatsMessages(req, 1)
 		if err != nil {
@@ -80,11 +72,7 @@ func BenchmarkDumpFlows100k(b *testing.B) {
 // BenchmarkFlowStats100kAfterChange: the same after a flow-mod changed
 // the table, so the table's order is rebuilt (the worst case).
 func BenchmarkFlowStats100kAfterChange(b *testing.B) {
-	sw := benchSwitch(b)
-	benchFlows(b, sw, 100000)
-	req := &ofp.FlowStatsRequest{TableID: ofp.TableAll, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
-	b.ReportAllocs()
-	b.ResetTimer()
+	sw, req := benchDump100k(b)
 	for i := range b.N {
 		b.StopTimer()
 		benchAdd(b, sw, fmt.Sprintf("priority=%d,udp,actions=output:3", i%1000))
@@ -93,4 +81,15 @@ func BenchmarkFlowStats100kAfterChange(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchDump100k is a switch with 100,000 flows and a request for all of
+// their stats, the timer reset after them.
+func benchDump100k(b *testing.B) (*Switch, *ofp.FlowStatsRequest) {
+	b.Helper()
+	sw := benchSwitch(b)
+	benchFlows(b, sw, 100000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	return sw, &ofp.FlowStatsRequest{TableID: ofp.TableAll, OutPort: ofp.PortAny, OutGroup: ofp.GroupAny}
 }

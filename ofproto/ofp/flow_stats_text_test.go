@@ -2,7 +2,6 @@ package ofp
 
 import (
 	"bytes"
-	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -91,16 +90,7 @@ func patch(b []byte, off int, v ...byte) []byte {
 // plane flows from their wire form (BenchmarkFlowStatsReplyFormat prints
 // them decoded).
 func BenchmarkFlowStatsText(b *testing.B) {
-	var es []FlowStats
-	for i := range 400 {
-		text := fmt.Sprintf("priority=%d,tcp,nw_dst=10.%d.%d.%d,tp_dst=%d,actions=mod_vlan_vid:%d,output:%d",
-			i%1000+100, (i/65536)%256, (i/256)%256, i%256, i%60000+1, i%4000+1, i%2+1)
-		fs, err := ParseFlow(text, FlowAdd)
-		if err != nil {
-			b.Fatal(err)
-		}
-		es = append(es, FlowStats{Priority: fs.Priority, Match: fs.Match, Instructions: fs.Instructions, DurationSec: 3, DurationNsec: 123456789})
-	}
+	es := benchFlowStatsEntries(b, 400)
 	raw := mustMarshal(Version13, 2, &MultipartReply{Body: &FlowStatsReply{Entries: es}})
 	var p FlowStatsText
 	var out []byte

@@ -33,8 +33,21 @@ func TestFormatDuration(t *testing.T) {
 // control-plane flows: what xvs ofctl dump-flows does with each 64 KiB
 // part of a reply.
 func BenchmarkFlowStatsReplyFormat(b *testing.B) {
+	es := benchFlowStatsEntries(b, 400)
+	m := &MultipartReply{Body: &FlowStatsReply{Entries: es}}
+	h := Header{Version: Version13, Type: 19}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Format(h, m)
+	}
+}
+
+// benchFlowStatsEntries makes n flow-stats entries like tests/bench's
+// control-plane flows.
+func benchFlowStatsEntries(b *testing.B, n int) []FlowStats {
+	b.Helper()
 	var es []FlowStats
-	for i := range 400 {
+	for i := range n {
 		text := fmt.Sprintf("priority=%d,tcp,nw_dst=10.%d.%d.%d,tp_dst=%d,actions=mod_vlan_vid:%d,output:%d",
 			i%1000+100, (i/65536)%256, (i/256)%256, i%256, i%60000+1, i%4000+1, i%2+1)
 		fs, err := ParseFlow(text, FlowAdd)
@@ -43,10 +56,5 @@ func BenchmarkFlowStatsReplyFormat(b *testing.B) {
 		}
 		es = append(es, FlowStats{Priority: fs.Priority, Match: fs.Match, Instructions: fs.Instructions, DurationSec: 3, DurationNsec: 123456789})
 	}
-	m := &MultipartReply{Body: &FlowStatsReply{Entries: es}}
-	h := Header{Version: Version13, Type: 19}
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = Format(h, m)
-	}
+	return es
 }

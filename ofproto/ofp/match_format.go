@@ -352,8 +352,6 @@ func appendHexMaskedWidth(b []byte, o *OXM, w int) []byte {
 	return appendHexWidth(append(b, '/'), o.MaskUint(), w)
 }
 
-func decMasked(o *OXM) string { return string(appendDecMasked(nil, o)) }
-
 // appendDecMasked appends a value in decimal, or value/mask as Go's
 // "%#x/%#x" (zero is "0x0" there) when masked.
 func appendDecMasked(b []byte, o *OXM) []byte {
@@ -363,8 +361,6 @@ func appendDecMasked(b []byte, o *OXM) []byte {
 	b = strconv.AppendUint(append(b, "0x"...), o.Uint(), 16)
 	return strconv.AppendUint(append(b, "/0x"...), o.MaskUint(), 16)
 }
-
-func macMasked(o *OXM) string { return string(appendMACMasked(nil, o)) }
 
 func appendMACMasked(b []byte, o *OXM) []byte {
 	b = appendMAC(b, o.Value)
@@ -389,7 +385,6 @@ func appendMAC(b, a []byte) []byte {
 
 // ipMasked prints an address with a prefix length when the mask is a
 // prefix, else with the mask itself.
-func ipMasked(o *OXM) string { return string(appendIPMasked(nil, o)) }
 
 func appendIPMasked(b []byte, o *OXM) []byte {
 	b = appendIP(b, o.Value)

@@ -185,4 +185,24 @@ static __always_inline struct flow_entry *fast_hit(struct emc_entry *c, __u64 st
 	return d ? 0 : &c->e;
 }
 
+/* fast_lookup returns the entry filled under f in the current generation
+ * (stamp), from either entry of its set. *c is the entry that holds it,
+ * or, on a miss, the set's first entry and *c2 the second (emc_victim
+ * picks which a fill takes). */
+static __always_inline struct flow_entry *fast_lookup(const struct fast_key *f, __u64 stamp,
+						      struct emc_entry **c, struct emc_entry **c2)
+{
+	__u32 idx = fast_index(f);
+	*c = bpf_map_lookup_elem(&flow_emc, &idx);
+	struct flow_entry *e = fast_hit(*c, stamp, f);
+	if (e)
+		return e;
+	idx ^= 1;
+	*c2 = bpf_map_lookup_elem(&flow_emc, &idx);
+	e = fast_hit(*c2, stamp, f);
+	if (e)
+		*c = *c2;
+	return e;
+}
+
 #endif

@@ -22,23 +22,28 @@ static __always_inline struct scratch *scratch_get(void)
  * plus the longest header it reads there. */
 #define XVS_PULL_MAX (XVS_MAX_HDR_OFF + 64)
 
-/* port_ingress runs a port's pipeline. slow_mask names the entry flags
- * this hook cannot run. An XDP port always has the TC program attached
- * behind it: entries XDP cannot run (several outputs, or an output to a
- * veth, tap or internal port, which needs an skb) pass to TC untouched and
- * uncounted, so TC counts them once. */
-/* count_hit counts a packet of cached entry e that came in on port. */
-static __always_inline void count_hit(__u32 port, __u32 len, struct flow_entry *e, __u16 tcp_flags)
+static __always_inline void count_rx(__u32 port, __u32 len)
 {
 	struct port_stats *ps = port_stats_of(port);
 	if (ps) {
 		ps->rx_packets++;
 		ps->rx_bytes += len;
 	}
+}
+
+/* count_hit counts a packet of cached entry e that came in on port. */
+static __always_inline void count_hit(__u32 port, __u32 len, struct flow_entry *e, __u16 tcp_flags)
+{
+	count_rx(port, len);
 	dp_count(DP_HIT);
 	flow_count(e, len, tcp_flags);
 }
 
+/* port_ingress runs a port's pipeline. slow_mask names the entry flags
+ * this hook cannot run. An XDP port always has the TC program attached
+ * behind it: entries XDP cannot run (several outputs, or an output to a
+ * veth, tap or internal port, which needs an skb) pass to TC untouched and
+ * uncounted, so TC counts them once. */
 static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u16 tci,
 					__u32 slow_mask)
 {
@@ -58,16 +63,7 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	int fast = emc_on && !tpid && fast_key(data, data_end, port, &f);
 	if (fast) {
 		stamp = emc_stamp();
-		__u32 idx = fast_index(&f);
-		c = bpf_map_lookup_elem(&flow_emc, &idx);
-		e = fast_hit(c, stamp, &f);
-		if (!e) { /* the set's other entry (emc_victim) */
-			idx ^= 1;
-			c2 = bpf_map_lookup_elem(&flow_emc, &idx);
-			e = fast_hit(c2, stamp, &f);
-			if (e)
-				c = c2;
-		}
+		e = fast_lookup(&f, stamp, &c, &c2);
 	}
 #ifndef XVS_TC
 	/* XDP's common case, a lone output found by its fast key, needs
@@ -120,11 +116,7 @@ hit:;
 		return XDP_PASS;
 #endif
 	if (!e) {
-		struct port_stats *ps = port_stats_of(port);
-		if (ps) {
-			ps->rx_packets++;
-			ps->rx_bytes += len;
-		}
+		count_rx(port, len);
 		dp_count(DP_MISSED);
 		upcall(ctx, s, UPCALL_MISS, 0);
 		return VERDICT_DROP;
