@@ -220,3 +220,20 @@ func TestParseLost(t *testing.T) {
 		t.Error("no counter, no error")
 	}
 }
+
+func TestPMDMask(t *testing.T) {
+	for _, c := range []struct {
+		ncpu, skip int
+		want       string
+	}{
+		{2, 1, "0x1"},
+		{1, 0, ""},
+		{4, 3, "0x7"},
+		{8, 0, "0xfe"},
+		{72, 71, "0x7fffffffffffffffff"},
+	} {
+		if got := pmdMask(c.ncpu, c.skip); got != c.want {
+			t.Errorf("pmdMask(%d, %d) = %q, want %q", c.ncpu, c.skip, got, c.want)
+		}
+	}
+}
