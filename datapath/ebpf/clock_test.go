@@ -16,7 +16,11 @@ import (
 func TestFlowUsedClock(t *testing.T) {
 	d := newTestDatapath(t)
 	fakePorts(t, d)
-	tick := d.clock.tick
+	k, err := d.kernelClock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := k.tick
 	if !slices.ContainsFunc(hzs, func(hz uint64) bool { return tickNsec(hz) == tick }) {
 		t.Fatalf("calibrated tick %d ns is not 1/HZ for any HZ of %v", tick, hzs)
 	}
@@ -40,7 +44,7 @@ func TestFlowUsedClock(t *testing.T) {
 		t.Errorf("used %v, want within [%v, %v] (the packet's tick)", f.Stats.Used, lo, hi)
 	}
 
-	now := d.clock.now()
+	now := k.now()
 	j, err := readJiffies(d.objs.tc.XvsClock)
 	if err != nil {
 		t.Fatal(err)
@@ -56,5 +60,62 @@ func TestFlowUsedClock(t *testing.T) {
 	}
 	if got := now.toTime(j + 5); !got.Equal(now.wall) {
 		t.Errorf("a jiffies value ahead of the reading converts to %v, want the reading's %v", got, now.wall)
+	}
+}
+
+// TestManageClockLazy: a management handle (dpctl) pairs the clocks only
+// when it first converts a last-used time, so that commands that print
+// none do not wait for it; the times it converts then are right.
+func TestManageClockLazy(t *testing.T) {
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	frame := udp64(t)
+	key := packet.Extract(frame, inPort)
+	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now()
+	if ret, _ := run(t, d.objs.tc.XvsTcIngress, frame); ret != 7 {
+		t.Fatalf("verdict %d, want a redirect", ret)
+	}
+
+	clockOnce.Lock()
+	saved := clockOnce.k
+	clockOnce.k = kernelClock{}
+	clockOnce.Unlock()
+	t.Cleanup(func() {
+		clockOnce.Lock()
+		if clockOnce.k.tick == 0 {
+			clockOnce.k = saved
+		}
+		clockOnce.Unlock()
+	})
+	m, err := New(Config{Name: "xbp-test", PinDir: d.pinDir, Manage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, err := m.Stats(); err != nil {
+		t.Fatal(err)
+	}
+	clockOnce.Lock()
+	calibrated := clockOnce.k.tick != 0
+	clockOnce.Unlock()
+	if calibrated {
+		t.Fatal("opening a management handle and reading its counters paired the clocks")
+	}
+	var used time.Time
+	if err := m.Dump(0, func(fs []datapath.Flow) error {
+		for _, f := range fs {
+			if f.Key == key {
+				used = f.Stats.Used
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if used.IsZero() || used.Before(before.Add(-time.Second)) || used.After(time.Now().Add(time.Millisecond)) {
+		t.Errorf("dumped last-used %v, want the packet's time (%v)", used, before)
 	}
 }

@@ -59,7 +59,6 @@ type Datapath struct {
 	ports    *portTable
 	counters *counterTable
 	meters   *meterTable
-	clock    kernelClock
 
 	reader   *ringbuf.Reader
 	upcalls  chan datapath.Upcall
@@ -135,10 +134,15 @@ func New(cfg Config) (*Datapath, error) {
 		objs.Close()
 		return nil, err
 	}
-	if d.clock, err = calibrateClock(objs.tc.XvsClock); err != nil {
-		d.flows.close()
-		objs.Close()
-		return nil, fmt.Errorf("datapath: %w", err)
+	// The process that runs the datapath pairs the clocks now; a
+	// management handle (dpctl) only when it first converts a time, so
+	// that commands printing none (show, add-if) do not wait 20-30 ms.
+	if !cfg.Manage {
+		if _, err := d.kernelClock(); err != nil {
+			d.flows.close()
+			objs.Close()
+			return nil, err
+		}
 	}
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
@@ -315,7 +319,11 @@ func (d *Datapath) get(key datapath.FlowKey) (datapath.Flow, error) {
 	if err != nil {
 		return datapath.Flow{}, err
 	}
-	return d.flow(key, &bk, &v, &st, d.clock.now())
+	now, err := d.clockNow()
+	if err != nil {
+		return datapath.Flow{}, err
+	}
+	return d.flow(key, &bk, &v, &st, now)
 }
 
 // flow builds a datapath.Flow from an entry and its counters.
@@ -348,11 +356,15 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 	if err != nil {
 		return datapath.FlowStats{}, datapath.ErrNoSuchFlow
 	}
+	now, err := d.clockNow()
+	if err != nil {
+		return datapath.FlowStats{}, err
+	}
 	st, err := d.flows.delete(key, &bk)
 	if err != nil {
 		return datapath.FlowStats{}, err
 	}
-	return d.clock.now().stats(&st), nil
+	return now.stats(&st), nil
 }
 
 // Dump implements datapath.Datapath. It reads the entries in batches
@@ -369,9 +381,12 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	if err := d.flows.sync(); err != nil {
 		return err
 	}
-	now := d.clock.now()
+	now, err := d.clockNow()
+	if err != nil {
+		return err
+	}
 	out := make([]datapath.Flow, 0, batch)
-	err := d.flows.dump(func(fks []datapath.FlowKey, keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error {
+	err = d.flows.dump(func(fks []datapath.FlowKey, keys []bpfKey, vals []tcportFlowEntry, st []tcportFlowStats) error {
 		for i := range keys {
 			f, err := d.flow(fks[i], &keys[i], &vals[i], &st[i], now)
 			if err != nil {
@@ -510,8 +525,15 @@ func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, [
 		bks[i], err = keyToBPF(keys[i])
 		valid[i] = err == nil
 	}
+	now, err := d.clockNow()
+	if err != nil {
+		errs := make([]error, len(keys))
+		for i := range errs {
+			errs[i] = err
+		}
+		return make([]datapath.FlowStats, len(keys)), errs
+	}
 	st, errs := d.flows.deleteBatch(keys, bks, valid)
-	now := d.clock.now()
 	stats := make([]datapath.FlowStats, len(keys))
 	for i := range st {
 		if errs[i] == nil {
@@ -534,7 +556,32 @@ func (d *Datapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.F
 	if err := d.flows.sync(); err != nil {
 		return err
 	}
-	return d.flows.dumpStats(batch, d.clock, fn)
+	k, err := d.kernelClock()
+	if err != nil {
+		return err
+	}
+	return d.flows.dumpStats(batch, k, fn)
+}
+
+// kernelClock returns the pairing of jiffies with CLOCK_MONOTONIC that
+// converts flow_stats.used, made on first use (calibrateClock: once a
+// process).
+func (d *Datapath) kernelClock() (kernelClock, error) {
+	k, err := calibrateClock(d.objs.tc.XvsClock)
+	if err != nil {
+		return kernelClock{}, fmt.Errorf("datapath: %w", err)
+	}
+	return k, nil
+}
+
+// clockNow reads the clocks, to convert the last-used times of a reading
+// of flow counters.
+func (d *Datapath) clockNow() (clockNow, error) {
+	k, err := d.kernelClock()
+	if err != nil {
+		return clockNow{}, err
+	}
+	return k.now(), nil
 }
 
 // ringSize is the upcall ring's size for perCPU bytes a possible CPU: a
