@@ -37,9 +37,8 @@ type daemon struct {
 
 	// Owned by the main loop.
 	db        *client.Client
-	applied   int64 // next_cfg last applied (cur_cfg written)
-	curCfgOK  bool  // cur_cfg written for applied
-	ovsUUID   string
+	applied   int64                   // next_cfg last applied (cur_cfg written)
+	curCfgOK  bool                    // cur_cfg written for applied
 	lastIface map[string]*ifaceStatus // Interface UUID -> status in the DB
 	lastCtrl  map[string]*ctrlStatus  // Controller UUID -> status in the DB
 	lastDPID  map[string]string       // Bridge UUID -> datapath_id in the DB

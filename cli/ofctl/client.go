@@ -312,12 +312,6 @@ func (c *client) send(m ofp.Message) (uint32, error) {
 	return c.xid, c.writeLocked(c.xid, m)
 }
 
-func (c *client) flush() error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	return c.bw.Flush()
-}
-
 // sendWait sends m and registers for its reply, returning the channel.
 func (c *client) sendWait(m ofp.Message) (uint32, chan reply, error) {
 	return c.sendWaitEach(m, nil)

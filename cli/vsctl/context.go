@@ -74,20 +74,6 @@ func (c *cmdCtx) ovs() *row {
 
 func (c *cmdCtx) table(name string) *table { return c.r.sch.Tables[name] }
 
-// byName returns the live row of table whose name column is name.
-func (c *cmdCtx) byName(tableName, name string) *row {
-	t := c.table(tableName)
-	if t == nil {
-		return nil
-	}
-	for _, rw := range c.r.list(t) {
-		if rw.getString("name") == name {
-			return rw
-		}
-	}
-	return nil
-}
-
 // refs returns the rows of table refTable that column col of rw points to,
 // in the column's (UUID) order.
 func (c *cmdCtx) refs(rw *row, col, refTable string) []*row {

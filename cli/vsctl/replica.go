@@ -198,16 +198,6 @@ func (r *replica) set(rw *row, col string, d datum) {
 
 func (r *replica) delete(rw *row) { rw.deleted = true }
 
-// dirty reports whether the commands changed anything.
-func (r *replica) dirty() bool {
-	for _, rw := range r.all {
-		if rw.isNew && !rw.deleted || !rw.isNew && (rw.deleted || len(rw.changed) > 0) {
-			return true
-		}
-	}
-	return false
-}
-
 // namedUUID is the uuid-name by which a transaction refers to a row it
 // inserts: a valid <id> derived from the temporary UUID.
 func namedUUID(u notation.UUID) notation.NamedUUID {

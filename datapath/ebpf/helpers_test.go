@@ -1,7 +1,6 @@
 package ebpf
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"os"
@@ -133,10 +132,6 @@ func noUpcall(t *testing.T, d *Datapath) {
 func datapathKey(t *testing.T, frame []byte, port uint32) datapath.FlowKey {
 	t.Helper()
 	return packet.Extract(frame, port)
-}
-
-func contextUntil(t time.Time) (context.Context, context.CancelFunc) {
-	return context.WithDeadline(context.Background(), t)
 }
 
 // pinCPU keeps the calling goroutine on its thread and the thread on cpu

@@ -88,16 +88,6 @@ func ovsCmd(t *testing.T, args ...string) (wall, cpu time.Duration, out string) 
 	return time.Since(start), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), o.String()
 }
 
-func timed(t *testing.T, tl tool, args ...string) (time.Duration, string) {
-	t.Helper()
-	start := time.Now()
-	out, err := tl.run(args...)
-	if err != nil {
-		t.Fatalf("%s %s: %v", tl.name, strings.Join(args, " "), err)
-	}
-	return time.Since(start), out
-}
-
 // TestCompareOVS loads 100,000 flows (the file tests/bench/ofctl_bench.sh
 // uses) with ovs-ofctl into ovs-vswitchd and with xvs ofctl into connmgr,
 // then dumps both with the same client. Targets (issue 6): add-flows in at

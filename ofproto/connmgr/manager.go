@@ -114,9 +114,9 @@ type Counters struct {
 
 // counters is Counters updated from several goroutines.
 type counters struct {
-	packetIns, rateDropped                                       [3]atomic.Uint64
-	queueDropped, flowRemoveds, portStatuses                     atomic.Uint64
-	connects, disconnects, probeTimeouts, slowDisconnect, others atomic.Uint64
+	packetIns, rateDropped                               [3]atomic.Uint64
+	queueDropped, flowRemoveds, portStatuses             atomic.Uint64
+	connects, disconnects, probeTimeouts, slowDisconnect atomic.Uint64
 }
 
 func (c *counters) snapshot() Counters {

@@ -2,7 +2,6 @@ package ofp
 
 import (
 	"encoding/hex"
-	"strings"
 	"testing"
 )
 
@@ -19,9 +18,6 @@ func mustHexInit(s string) []byte {
 	}
 	return b
 }
-
-// firstLine returns text up to its first newline.
-func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
 
 func TestPacketInInterop(t *testing.T) {
 	for _, m := range []Message{

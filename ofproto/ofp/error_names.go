@@ -3,17 +3,6 @@ package ofp
 // Names of the OpenFlow 1.3 error types and codes, as the spec and
 // ovs-ofctl print them.
 
-var errorTypeNames13 = map[ErrorType]string{
-	ETHelloFailed: "OFPET_HELLO_FAILED", ETBadRequest: "OFPET_BAD_REQUEST",
-	ETBadAction: "OFPET_BAD_ACTION", ETBadInstruction: "OFPET_BAD_INSTRUCTION",
-	ETBadMatch: "OFPET_BAD_MATCH", ETFlowModFailed: "OFPET_FLOW_MOD_FAILED",
-	ETGroupModFailed: "OFPET_GROUP_MOD_FAILED", ETPortModFailed: "OFPET_PORT_MOD_FAILED",
-	ETTableModFailed: "OFPET_TABLE_MOD_FAILED", ETQueueOpFailed: "OFPET_QUEUE_OP_FAILED",
-	ETSwitchConfigFailed: "OFPET_SWITCH_CONFIG_FAILED", ETRoleRequestFailed: "OFPET_ROLE_REQUEST_FAILED",
-	ETMeterModFailed: "OFPET_METER_MOD_FAILED", ETTableFeaturesFail: "OFPET_TABLE_FEATURES_FAILED",
-	ETExperimenter: "OFPET_EXPERIMENTER",
-}
-
 var errorCodeNames13 = map[ErrorType][]string{
 	ETHelloFailed: {"OFPHFC_INCOMPATIBLE", "OFPHFC_EPERM"},
 	ETBadRequest: {"OFPBRC_BAD_VERSION", "OFPBRC_BAD_TYPE", "OFPBRC_BAD_MULTIPART",

@@ -114,15 +114,6 @@ func (i *InstExperimenter) appendBody(b []byte) ([]byte, error) {
 	return append(binary.BigEndian.AppendUint32(b, i.Experimenter), i.Data...), nil
 }
 
-// instructionsLen is the wire size of an instruction list.
-func instructionsLen(is []Instruction) int {
-	n := 0
-	for _, i := range is {
-		n += i.wireLen()
-	}
-	return n
-}
-
 // AppendInstructions appends the wire form of an instruction list (as in a
 // flow-mod): two lists with the same bytes are the same instructions.
 func AppendInstructions(b []byte, is []Instruction) ([]byte, error) { return appendInstructions(b, is) }

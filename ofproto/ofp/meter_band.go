@@ -72,15 +72,6 @@ func (m *MeterBandExperimenter) appendBody(b []byte) []byte {
 	return append(binary.BigEndian.AppendUint32(b, m.Experimenter), m.Data...)
 }
 
-// meterBandsLen is the wire size of a band list.
-func meterBandsLen(bands []MeterBand) int {
-	n := 0
-	for _, m := range bands {
-		n += m.wireLen()
-	}
-	return n
-}
-
 // appendMeterBands appends a band list.
 func appendMeterBands(b []byte, bands []MeterBand) ([]byte, error) {
 	for i, m := range bands {
