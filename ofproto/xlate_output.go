@@ -131,9 +131,7 @@ func (x *xctx) group(id uint32) {
 		x.aset = actionSet{}
 		x.actions(b.Bucket.Actions)
 		x.stopped = false
-		for _, a := range restoreKey(&x.key, &saveKey) {
-			x.out = append(x.out, a)
-		}
+		x.out = append(x.out, restoreKey(&x.key, &saveKey)...)
 		x.key, x.metadata = saveKey, saveMD
 	}
 	x.aset = saveSet

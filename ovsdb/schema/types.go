@@ -97,7 +97,7 @@ func (t *ColumnType) Default() any {
 
 func (b *BaseType) defaultAtom() any {
 	a := DefaultAtom(b.Type)
-	if b.Enum != nil && len(b.Enum) > 0 && b.CheckAtom(a) != nil {
+	if len(b.Enum) > 0 && b.CheckAtom(a) != nil {
 		return b.Enum[0]
 	}
 	return a
