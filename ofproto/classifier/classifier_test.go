@@ -216,7 +216,7 @@ func BenchmarkMemoryPerRule(b *testing.B) {
 		c, _ := build100k(100000)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/100000, "bytes/rule")
+		b.ReportMetric((float64(after.HeapAlloc)-float64(before.HeapAlloc))/100000, "bytes/rule")
 		runtime.KeepAlive(c)
 	}
 }
