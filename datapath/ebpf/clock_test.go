@@ -24,16 +24,7 @@ func TestFlowUsedClock(t *testing.T) {
 	if !slices.ContainsFunc(hzs, func(hz uint64) bool { return tickNsec(hz) == tick }) {
 		t.Fatalf("calibrated tick %d ns is not 1/HZ for any HZ of %v", tick, hzs)
 	}
-	frame := udp64(t)
-	key := packet.Extract(frame, inPort)
-	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
-		t.Fatal(err)
-	}
-	before := time.Now()
-	if ret, _ := run(t, d.objs.tc.XvsTcIngress, frame); ret != 7 {
-		t.Fatalf("verdict %d, want a redirect", ret)
-	}
-	after := time.Now()
+	key, before, after := oneCountedPacket(t, d)
 	f, err := d.Get(key)
 	if err != nil {
 		t.Fatal(err)
@@ -69,15 +60,7 @@ func TestFlowUsedClock(t *testing.T) {
 func TestManageClockLazy(t *testing.T) {
 	d := newTestDatapath(t)
 	fakePorts(t, d)
-	frame := udp64(t)
-	key := packet.Extract(frame, inPort)
-	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
-		t.Fatal(err)
-	}
-	before := time.Now()
-	if ret, _ := run(t, d.objs.tc.XvsTcIngress, frame); ret != 7 {
-		t.Fatalf("verdict %d, want a redirect", ret)
-	}
+	key, before, _ := oneCountedPacket(t, d)
 
 	clockOnce.Lock()
 	saved := clockOnce.k
@@ -118,4 +101,20 @@ func TestManageClockLazy(t *testing.T) {
 	if used.IsZero() || used.Before(before.Add(-time.Second)) || used.After(time.Now().Add(time.Millisecond)) {
 		t.Errorf("dumped last-used %v, want the packet's time (%v)", used, before)
 	}
+}
+
+// oneCountedPacket caches a flow of a 64-byte UDP frame in d and sends
+// the frame through the TC program once, between before and after.
+func oneCountedPacket(t *testing.T, d *Datapath) (key datapath.FlowKey, before, after time.Time) {
+	t.Helper()
+	frame := udp64(t)
+	key = packet.Extract(frame, inPort)
+	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	before = time.Now()
+	if ret, _ := run(t, d.objs.tc.XvsTcIngress, frame); ret != 7 {
+		t.Fatalf("verdict %d, want a redirect", ret)
+	}
+	return key, before, time.Now()
 }
