@@ -56,7 +56,9 @@ func TestFlowUsedClock(t *testing.T) {
 
 // TestManageClockLazy: a management handle (dpctl) pairs the clocks only
 // when it first converts a last-used time, so that commands that print
-// none do not wait for it; the times it converts then are right.
+// none do not wait for it; the times it converts then are right. It
+// empties the process's pairing (clockOnce): it must not run in parallel
+// with other tests.
 func TestManageClockLazy(t *testing.T) {
 	d := newTestDatapath(t)
 	fakePorts(t, d)

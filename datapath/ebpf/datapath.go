@@ -356,7 +356,9 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 	if err != nil {
 		return datapath.FlowStats{}, datapath.ErrNoSuchFlow
 	}
-	now, err := d.clockNow()
+	// Paired before the delete (the step that can fail), read after
+	// it, as the counters are.
+	k, err := d.kernelClock()
 	if err != nil {
 		return datapath.FlowStats{}, err
 	}
@@ -364,7 +366,7 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 	if err != nil {
 		return datapath.FlowStats{}, err
 	}
-	return now.stats(&st), nil
+	return k.now().stats(&st), nil
 }
 
 // Dump implements datapath.Datapath. It reads the entries in batches
@@ -525,7 +527,7 @@ func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, [
 		bks[i], err = keyToBPF(keys[i])
 		valid[i] = err == nil
 	}
-	now, err := d.clockNow()
+	k, err := d.kernelClock()
 	if err != nil {
 		errs := make([]error, len(keys))
 		for i := range errs {
@@ -534,6 +536,7 @@ func (d *Datapath) DeleteBatch(keys []datapath.FlowKey) ([]datapath.FlowStats, [
 		return make([]datapath.FlowStats, len(keys)), errs
 	}
 	st, errs := d.flows.deleteBatch(keys, bks, valid)
+	now := k.now()
 	stats := make([]datapath.FlowStats, len(keys))
 	for i := range st {
 		if errs[i] == nil {

@@ -78,10 +78,10 @@ func (o *ovs) Start(t *Topo, _ *progs) error {
 		return err
 	}
 	o.pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-	// Its poll-mode threads (which poll afxdp ports) stay off the
+	// Its poll-mode thread (which polls afxdp ports) stays off the
 	// generator's core: a thread busy-polling there would take the core
 	// the frames are sent and switched on. OVS runs PMDs on cores of
-	// their own; with one CPU there is no choice.
+	// their own; one, as by default; with one CPU there is no choice.
 	mask := []string{}
 	if m := pmdMask(runtime.NumCPU(), genCPU()); m != "" {
 		mask = []string{"--", "set", "Open_vSwitch", ".", "other_config:pmd-cpu-mask=" + m}
@@ -157,17 +157,16 @@ func (o *ovs) Stop() error {
 	return nil
 }
 
-// pmdMask is Open vSwitch's pmd-cpu-mask for every CPU of ncpu but skip, in
-// hex: "" when no other CPU is left.
+// pmdMask is Open vSwitch's pmd-cpu-mask for one core of ncpu, the
+// lowest but skip, in hex: "" when there is no other. One core, as OVS
+// runs by default (a PMD a NUMA node), not one a core.
 func pmdMask(ncpu, skip int) string {
-	var m big.Int
 	for i := range ncpu {
 		if i != skip {
+			var m big.Int
 			m.SetBit(&m, i, 1)
+			return "0x" + m.Text(16)
 		}
 	}
-	if m.Sign() == 0 {
-		return ""
-	}
-	return "0x" + m.Text(16)
+	return ""
 }
