@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/xvs-switch/xvs/datapath"
-	"github.com/xvs-switch/xvs/datapath/packet"
 )
 
 // TestFlowUsedClock: an entry's last-used time, kept by the programs in
@@ -14,8 +13,7 @@ import (
 // it came in; the tick is one of the rates Linux builds with; and an older
 // jiffies value reads that many ticks earlier.
 func TestFlowUsedClock(t *testing.T) {
-	d := newTestDatapath(t)
-	fakePorts(t, d)
+	d, key, before, after := oneCountedPacket(t)
 	k, err := d.kernelClock()
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +22,6 @@ func TestFlowUsedClock(t *testing.T) {
 	if !slices.ContainsFunc(hzs, func(hz uint64) bool { return tickNsec(hz) == tick }) {
 		t.Fatalf("calibrated tick %d ns is not 1/HZ for any HZ of %v", tick, hzs)
 	}
-	key, before, after := oneCountedPacket(t, d)
 	f, err := d.Get(key)
 	if err != nil {
 		t.Fatal(err)
@@ -60,9 +57,7 @@ func TestFlowUsedClock(t *testing.T) {
 // empties the process's pairing (clockOnce): it must not run in parallel
 // with other tests.
 func TestManageClockLazy(t *testing.T) {
-	d := newTestDatapath(t)
-	fakePorts(t, d)
-	key, before, _ := oneCountedPacket(t, d)
+	d, key, before, _ := oneCountedPacket(t)
 
 	clockOnce.Lock()
 	saved := clockOnce.k
@@ -105,18 +100,15 @@ func TestManageClockLazy(t *testing.T) {
 	}
 }
 
-// oneCountedPacket caches a flow of a 64-byte UDP frame in d and sends
-// the frame through the TC program once, between before and after.
-func oneCountedPacket(t *testing.T, d *Datapath) (key datapath.FlowKey, before, after time.Time) {
+// oneCountedPacket is a test datapath with one cached flow, a 64-byte UDP
+// frame's, whose frame went through the TC program once, between before
+// and after.
+func oneCountedPacket(t *testing.T) (d *Datapath, key datapath.FlowKey, before, after time.Time) {
 	t.Helper()
-	frame := udp64(t)
-	key = packet.Extract(frame, inPort)
-	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
-		t.Fatal(err)
-	}
+	d, prog, frame, key := oneFlow(t, tcHook)
 	before = time.Now()
-	if ret, _ := run(t, d.objs.tc.XvsTcIngress, frame); ret != 7 {
+	if ret, _ := run(t, prog, frame); ret != tcHook.redirect {
 		t.Fatalf("verdict %d, want a redirect", ret)
 	}
-	return key, before, time.Now()
+	return d, key, before, time.Now()
 }

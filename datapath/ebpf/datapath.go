@@ -566,27 +566,6 @@ func (d *Datapath) DumpStats(batch int, fn func([]datapath.FlowKey, []datapath.F
 	return d.flows.dumpStats(batch, k, fn)
 }
 
-// kernelClock returns the pairing of jiffies with CLOCK_MONOTONIC that
-// converts flow_stats.used, made on first use (calibrateClock: once a
-// process).
-func (d *Datapath) kernelClock() (kernelClock, error) {
-	k, err := calibrateClock(d.objs.tc.XvsClock)
-	if err != nil {
-		return kernelClock{}, fmt.Errorf("datapath: %w", err)
-	}
-	return k, nil
-}
-
-// clockNow reads the clocks, to convert the last-used times of a reading
-// of flow counters.
-func (d *Datapath) clockNow() (clockNow, error) {
-	k, err := d.kernelClock()
-	if err != nil {
-		return clockNow{}, err
-	}
-	return k.now(), nil
-}
-
 // ringSize is the upcall ring's size for perCPU bytes a possible CPU: a
 // power of two of at least a page (the kernel's rule for ring buffers),
 // at most 1 GiB. A management handle reads no upcalls: its programs,

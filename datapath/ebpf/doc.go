@@ -12,7 +12,8 @@
 // slot) and flow_counters (slot -> counters), mapped into the process. The
 // slots are allocated here, with a mirror slot <-> key (slots.go), so that
 // a statistics pass (DumpStats) reads memory instead of the maps, and a new
-// entry costs one insert (flowmap.go).
+// entry costs one insert (flowmap.go). The counters' last-used times are
+// jiffies, converted by one pairing with CLOCK_MONOTONIC (clock.go).
 //
 // The C structs (flow key, action slots, statistics) are generated from
 // datapath/bpf by bpf2go; key.go and actions.go convert them to and from

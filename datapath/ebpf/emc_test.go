@@ -49,9 +49,7 @@ func emcCopiesWhere(t *testing.T, d *Datapath, match func(*tcportEmcEntry) bool)
 func TestEMCFollowsChanges(t *testing.T) {
 	for _, h := range hooks {
 		t.Run(h.name, func(t *testing.T) {
-			d := newTestDatapath(t)
-			fakePorts(t, d)
-			prog := h.prog(d)
+			d, prog := hookDatapath(t, h)
 			frame := udp64(t)
 			key := packet.Extract(frame, inPort)
 			out := []datapath.Action{datapath.Output{Port: outPort}}
@@ -174,9 +172,7 @@ func TestEMCBits(t *testing.T) {
 func TestEMCRandomChanges(t *testing.T) {
 	for _, h := range hooks {
 		t.Run(h.name, func(t *testing.T) {
-			d := newTestDatapath(t)
-			fakePorts(t, d)
-			prog := h.prog(d)
+			d, prog := hookDatapath(t, h)
 			rnd := rand.New(rand.NewPCG(1, 2))
 			nflows := int(d.objs.tc.FlowEmc.MaxEntries()) * 3 / 2
 			frames := make([][]byte, nflows)

@@ -35,9 +35,7 @@ func TestFastKeyByteByByte(t *testing.T) {
 	for _, h := range hooks {
 		for name, base := range bases {
 			t.Run(h.name+"/"+name, func(t *testing.T) {
-				d := newTestDatapath(t)
-				fakePorts(t, d)
-				prog := h.prog(d)
+				d, prog := hookDatapath(t, h)
 				key := packet.Extract(base, inPort)
 				if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
 					t.Fatal(err)
@@ -121,9 +119,7 @@ func TestFastKeyByteByByte(t *testing.T) {
 func TestFastKeyHitRunsActions(t *testing.T) {
 	for _, h := range hooks {
 		t.Run(h.name, func(t *testing.T) {
-			d := newTestDatapath(t)
-			fakePorts(t, d)
-			prog := h.prog(d)
+			d, prog := hookDatapath(t, h)
 			base := build(t, eth(layers.EthernetTypeIPv4), ipv4(layers.IPProtocolUDP), udp(), payload)
 			key := packet.Extract(base, inPort)
 			ip := ipv4(layers.IPProtocolUDP)

@@ -76,10 +76,11 @@ type hook struct {
 	drop     uint32
 }
 
-var hooks = []hook{
-	{"tc", func(d *Datapath) *ebpf.Program { return d.objs.tc.XvsTcIngress }, 7, 2},
-	{"xdp", func(d *Datapath) *ebpf.Program { return d.objs.xdp.XvsXdpIngress }, 4, 1},
-}
+var (
+	tcHook  = hook{"tc", func(d *Datapath) *ebpf.Program { return d.objs.tc.XvsTcIngress }, 7, 2}
+	xdpHook = hook{"xdp", func(d *Datapath) *ebpf.Program { return d.objs.xdp.XvsXdpIngress }, 4, 1}
+	hooks   = []hook{tcHook, xdpHook}
+)
 
 // run runs a program on frame and returns the verdict and the frame after.
 func run(t *testing.T, p *ebpf.Program, frame []byte) (uint32, []byte) {
@@ -157,14 +158,22 @@ func pinCPU(tb testing.TB, cpu int) func() {
 
 // oneFlow is a test datapath with its fake ports and one cached flow, a
 // 64-byte UDP frame's, with one output; and hook h's program.
-func oneFlow(t *testing.T, h hook) (*Datapath, *ebpf.Program, []byte, datapath.FlowKey) {
+func oneFlow(t testing.TB, h hook) (*Datapath, *ebpf.Program, []byte, datapath.FlowKey) {
 	t.Helper()
-	d := newTestDatapath(t)
-	fakePorts(t, d)
+	d, prog := hookDatapath(t, h)
 	frame := udp64(t)
 	key := packet.Extract(frame, inPort)
 	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
 		t.Fatal(err)
 	}
-	return d, h.prog(d), frame, key
+	return d, prog, frame, key
+}
+
+// hookDatapath is a test datapath with its fake ports, and hook h's
+// program.
+func hookDatapath(t testing.TB, h hook) (*Datapath, *ebpf.Program) {
+	t.Helper()
+	d := newTestDatapath(t)
+	fakePorts(t, d)
+	return d, h.prog(d)
 }

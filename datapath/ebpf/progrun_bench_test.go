@@ -70,14 +70,7 @@ func progRunNs(b *testing.B, p *ebpf.Program, frame []byte, want uint32) float64
 // duration of one run (ns/pkt), the best of b.N batches of
 // progRunRepeat runs.
 func BenchmarkXDPCachedFlow(b *testing.B) {
-	d := newTestDatapath(b)
-	fakePorts(b, d)
-	frame := udp64(b)
-	key := packet.Extract(frame, inPort)
-	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, 0); err != nil {
-		b.Fatal(err)
-	}
-	xdp := d.objs.xdp.XvsXdpIngress
+	d, xdp, frame, _ := oneFlow(b, xdpHook)
 	if obj := os.Getenv("XVS_BENCH_XDP_OBJ"); obj != "" {
 		xdp = loadXDPVariant(b, d, obj)
 	}

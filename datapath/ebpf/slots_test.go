@@ -19,9 +19,7 @@ func slotKey(i int) datapath.FlowKey {
 // beyond max, and a reset or an adoption leaves no trace of the slots
 // before it.
 func TestSlotTable(t *testing.T) {
-	clock := time.Unix(1000, 0)
-	s := newSlotTable(3000, false)
-	s.now = func() time.Time { return clock }
+	s, rest := clockedSlots(3000)
 	for i := range 3000 {
 		if slot, ok := s.take(slotKey(i), false); !ok || slot != uint32(i) {
 			t.Fatalf("take %d: slot %d %v", i, slot, ok)
@@ -63,7 +61,7 @@ func TestSlotTable(t *testing.T) {
 	if slot, _ := s.take(slotKey(200), false); slot != 7 {
 		t.Errorf("with 3 resting took %d, want 7", slot)
 	}
-	clock = clock.Add(slotGrace)
+	rest()
 	if slot, _ := s.take(slotKey(201), false); slot != 3 || s.unrested(3) {
 		t.Errorf("with 3 rested took %d (unrested %v), want 3, rested", slot, s.unrested(3))
 	}
@@ -72,7 +70,7 @@ func TestSlotTable(t *testing.T) {
 	if slot, _ := s.take(slotKey(300), false); slot != 8 || s.n != 1 {
 		t.Errorf("after clearAll took %d (n %d), want 8", slot, s.n)
 	}
-	clock = clock.Add(slotGrace)
+	rest()
 	if slot, _ := s.take(slotKey(301), false); slot >= 8 {
 		t.Errorf("after clearAll and a rest took %d, want a slot below 8", slot)
 	}
@@ -117,9 +115,7 @@ func TestBatchDone(t *testing.T) {
 // the next one, and the adopted entries count as allocated before any
 // statistics pass, so a pass under way still reports them.
 func TestSlotAdoptKeepsResting(t *testing.T) {
-	clock := time.Unix(1000, 0)
-	s := newSlotTable(100, false)
-	s.now = func() time.Time { return clock }
+	s, rest := clockedSlots(100)
 	for i := range 4 {
 		s.take(slotKey(i), false)
 	}
@@ -134,7 +130,7 @@ func TestSlotAdoptKeepsResting(t *testing.T) {
 	if slot, _ := s.take(slotKey(50), false); slot == 1 {
 		t.Fatal("a slot freed just before the rebuild was handed out at once")
 	}
-	clock = clock.Add(slotGrace)
+	rest()
 	if slot, _ := s.take(slotKey(51), false); slot != 1 {
 		t.Errorf("after slotGrace took %d, want the rested slot 1", slot)
 	}
@@ -144,9 +140,7 @@ func TestSlotAdoptKeepsResting(t *testing.T) {
 // lets the slots they held rest, as the table's own frees do: a packet
 // may still be counting in one.
 func TestSlotAdoptRestsLost(t *testing.T) {
-	clock := time.Unix(1000, 0)
-	s := newSlotTable(8, false)
-	s.now = func() time.Time { return clock }
+	s, rest := clockedSlots(8)
 	for i := range 3 {
 		s.take(slotKey(i), false)
 	}
@@ -154,9 +148,18 @@ func TestSlotAdoptRestsLost(t *testing.T) {
 	if slot, _ := s.take(slotKey(10), false); slot == 1 {
 		t.Error("the slot of an entry another writer deleted was handed out before it rested")
 	}
-	clock = clock.Add(slotGrace)
+	rest()
 	s.release(3)
 	if slot, _ := s.take(slotKey(11), false); slot != 1 {
 		t.Errorf("after resting took %d, want 1", slot)
 	}
+}
+
+// clockedSlots is a table of max slots on a clock of its own, which only
+// rest moves: by slotGrace, so that slots freed before have rested.
+func clockedSlots(max uint32) (*slotTable, func()) {
+	clock := time.Unix(1000, 0)
+	s := newSlotTable(max, false)
+	s.now = func() time.Time { return clock }
+	return s, func() { clock = clock.Add(slotGrace) }
 }

@@ -53,7 +53,7 @@ func newHeaderState(m *Match) headerState {
 		}
 		if o.Field == OXMVlanVIDField {
 			st.vlan = o.Uint()&uint64(VIDPresent) != 0 && o.MaskUint()&uint64(VIDPresent) != 0
-		} else if isFullMask(o) {
+		} else if o.IsExact() {
 			st.set(o.Field, o.Uint())
 		}
 	}

@@ -216,7 +216,7 @@ func appendMatch(b []byte, m *Match) []byte {
 	}
 	for i := range m.Fields {
 		if o := &m.Fields[i]; isONFTCPFlags(o) {
-			if isFullMask(o) || o.MaskUint()&0xfff == 0xfff {
+			if o.IsExact() || o.MaskUint()&0xfff == 0xfff {
 				b = append(field(b, "tcp_flags"), tcpFlagsString(uint16(o.Uint()))...)
 			} else {
 				b = fmt.Appendf(field(b, "tcp_flags"), "0x%03x/0x%03x", o.Uint(), o.MaskUint())
@@ -293,11 +293,7 @@ var narrowFields = map[uint8]uint{OXMIPv6FlabelField: 20, OXMIPv6ExthdrField: 9}
 
 // IsExact reports whether o matches every bit of its field's value: no
 // mask, or a mask that covers them all (for a narrow field, all its bits).
-func (o *OXM) IsExact() bool { return isFullMask(o) }
-
-// isFullMask reports a mask that matches every bit of the field's value
-// (or no mask at all).
-func isFullMask(o *OXM) bool {
+func (o *OXM) IsExact() bool {
 	if !o.HasMask {
 		return true
 	}
@@ -318,7 +314,7 @@ func hexMasked(o *OXM) string { return string(appendHexMasked(nil, o)) }
 
 func appendHexMasked(b []byte, o *OXM) []byte {
 	b = appendCHex(b, o.Uint())
-	if isFullMask(o) {
+	if o.IsExact() {
 		return b
 	}
 	return appendCHex(append(b, '/'), o.MaskUint())
@@ -346,7 +342,7 @@ func appendHexWidth(b []byte, v uint64, w int) []byte {
 
 func appendHexMaskedWidth(b []byte, o *OXM, w int) []byte {
 	b = appendHexWidth(b, o.Uint(), w)
-	if isFullMask(o) {
+	if o.IsExact() {
 		return b
 	}
 	return appendHexWidth(append(b, '/'), o.MaskUint(), w)
@@ -355,7 +351,7 @@ func appendHexMaskedWidth(b []byte, o *OXM, w int) []byte {
 // appendDecMasked appends a value in decimal, or value/mask as Go's
 // "%#x/%#x" (zero is "0x0" there) when masked.
 func appendDecMasked(b []byte, o *OXM) []byte {
-	if isFullMask(o) {
+	if o.IsExact() {
 		return strconv.AppendUint(b, o.Uint(), 10)
 	}
 	b = strconv.AppendUint(append(b, "0x"...), o.Uint(), 16)
@@ -364,7 +360,7 @@ func appendDecMasked(b []byte, o *OXM) []byte {
 
 func appendMACMasked(b []byte, o *OXM) []byte {
 	b = appendMAC(b, o.Value)
-	if !isFullMask(o) {
+	if !o.IsExact() {
 		b = appendMAC(append(b, '/'), o.Mask)
 	}
 	return b
@@ -383,12 +379,11 @@ func appendMAC(b, a []byte) []byte {
 	return b
 }
 
-// ipMasked prints an address with a prefix length when the mask is a
-// prefix, else with the mask itself.
-
+// appendIPMasked appends an address with a prefix length when the mask is
+// a prefix, else with the mask itself.
 func appendIPMasked(b []byte, o *OXM) []byte {
 	b = appendIP(b, o.Value)
-	if isFullMask(o) {
+	if o.IsExact() {
 		return b
 	}
 	if ones, ok := prefixLen(o.Mask); ok {

@@ -164,6 +164,12 @@ static __always_inline int fast_key(void *data, void *data_end, __u32 in_port, s
 	return 1;
 }
 
+/* fast_tcp_flags returns the TCP flags a fast key holds (0 for UDP). */
+static __always_inline __u16 fast_tcp_flags(const struct fast_key *f)
+{
+	return f->w[FAST_WORDS - 1] >> 32;
+}
+
 static __always_inline __u32 fast_index(const struct fast_key *f)
 {
 	__u64 h = f->w[0] ^ (f->w[1] << 7) ^ (f->w[2] << 17) ^ f->w[3] ^ (f->w[4] << 29);

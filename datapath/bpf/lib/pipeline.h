@@ -31,6 +31,12 @@ static __always_inline void count_rx(__u32 port, __u32 len)
 	}
 }
 
+/* lone_output says whether e's list is one output and nothing else. */
+static __always_inline int lone_output(const struct flow_entry *e)
+{
+	return e->acts.n == 1 && e->acts.a[0].kind == ACT_OUTPUT;
+}
+
 /* count_hit counts a packet of cached entry e that came in on port. */
 static __always_inline void count_hit(__u32 port, __u32 len, struct flow_entry *e, __u16 tcp_flags)
 {
@@ -68,8 +74,8 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 #ifndef XVS_TC
 	/* XDP's common case, a lone output found by its fast key, needs
 	 * neither the parse's state nor the action interpreter. */
-	if (e && e->acts.n == 1 && e->acts.a[0].kind == ACT_OUTPUT) {
-		count_hit(port, len, e, f.w[FAST_WORDS - 1] >> 32);
+	if (e && lone_output(e)) {
+		count_hit(port, len, e, fast_tcp_flags(&f));
 		return xdp_output(ctx, e->acts.a[0].w);
 	}
 #endif
@@ -83,9 +89,9 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 		s->l4_off = 34;
 		s->eth_type = ETH_P_IPV4;
 		s->cut = 0;
-		if (c && (e->acts.n != 1 || e->acts.a[0].kind != ACT_OUTPUT))
+		if (c && !lone_output(e))
 			__builtin_memcpy(&s->key, &c->key, sizeof(s->key));
-		tcp_flags = f.w[FAST_WORDS - 1] >> 32;
+		tcp_flags = fast_tcp_flags(&f);
 		goto hit;
 	}
 
