@@ -2,6 +2,7 @@ package datapath
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -96,6 +97,16 @@ const (
 	PutModify
 	// PutResetStats zeroes the statistics of a modified entry.
 	PutResetStats
+	// PutPortWide says the actions hold for every packet that arrives
+	// on key.InPort: the translation consulted nothing else of the
+	// packet, and the actions are one output. The datapath may then
+	// apply the entry to all of them (a port-wide entry, ahead of the
+	// exact-match lookup; Flow.Mask is PortMask) instead of to key
+	// alone. It is a hint: a datapath that cannot (another port-wide
+	// entry of the port, an action list it does not run port-wide)
+	// caches the key exactly. A modify without it makes a port-wide
+	// entry exact again.
+	PutPortWide
 )
 
 // FlowPut is one entry of PutBatch: Put's arguments.
@@ -121,12 +132,24 @@ type Stats struct {
 // Flow is one cache entry.
 type Flow struct {
 	Key     FlowKey
-	Mask    Mask // ExactMask for the exact-match cache
+	Mask    Mask // ExactMask, or PortMask for a port-wide entry (PutPortWide)
 	Actions []Action
 	// SlowPath is true when the fast path cannot run Actions and sends
 	// every packet of the flow to userspace instead.
 	SlowPath bool
 	Stats    FlowStats
+}
+
+// PortWide says whether f is a port-wide entry (PutPortWide).
+func (f *Flow) PortWide() bool { return f.Mask == PortMask() }
+
+// KeyString formats f's key as ovs-dpctl does a flow's match: the whole
+// key, or for a port-wide entry only what it matches, the in_port.
+func (f *Flow) KeyString() string {
+	if f.PortWide() {
+		return fmt.Sprintf("in_port(%d)", f.Key.InPort)
+	}
+	return f.Key.String()
 }
 
 // FlowStats are the counters of one entry.

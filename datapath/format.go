@@ -234,7 +234,7 @@ func TCPFlagsString(f uint16) string {
 
 // FormatFlow formats a whole entry as one ovs-dpctl dump-flows line.
 func FormatFlow(f Flow, now time.Time) string {
-	return f.Key.String() + ", " + FormatStats(f.Stats, now) + ", actions:" + FormatActions(f.Actions)
+	return f.KeyString() + ", " + FormatStats(f.Stats, now) + ", actions:" + FormatActions(f.Actions)
 }
 
 // hex prints as C's %#x does, which Open vSwitch uses for tos, tclass and

@@ -235,3 +235,18 @@ func TestExactMask(t *testing.T) {
 		t.Errorf("zero mask kept %+v", got)
 	}
 }
+
+// A port-wide entry prints only what it matches, as ovs-dpctl prints a
+// megaflow whose other fields are wildcarded.
+func TestFormatPortWideFlow(t *testing.T) {
+	now := time.Unix(1000, 0)
+	k := FlowKey{InPort: 3, Fields: FieldEth | FieldIPv4 | FieldUDP, EthType: EthTypeIPv4, IPProto: 17, TPSrc: 9}
+	f := Flow{Key: k, Mask: PortMask(), Actions: []Action{Output{4}}, Stats: FlowStats{Packets: 7, Bytes: 420, Used: now}}
+	if want, got := "in_port(3), packets:7, bytes:420, used:0.000s, actions:4", FormatFlow(f, now); got != want {
+		t.Fatalf("FormatFlow:\n got %s\nwant %s", got, want)
+	}
+	f.Mask = ExactMask()
+	if f.PortWide() || !strings.HasPrefix(FormatFlow(f, now), k.String()+", ") {
+		t.Fatalf("an exact entry printed as %s", FormatFlow(f, now))
+	}
+}

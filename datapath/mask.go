@@ -2,8 +2,26 @@ package datapath
 
 // Mask has the shape of a FlowKey; a set bit means the key bit mattered to
 // the decision that produced an entry's actions. The exact-match cache uses
-// ExactMask; a later megaflow tier will cache masked keys.
+// ExactMask; a port-wide entry (PutPortWide) PortMask.
 type Mask FlowKey
+
+// PortMask returns the mask of a port-wide entry (PutPortWide): the
+// in_port alone.
+func PortMask() Mask {
+	var m Mask
+	(*FlowKey)(&m).InPort = ^uint32(0)
+	return m
+}
+
+// PortWideOutput returns the port of a list that is one output and
+// nothing else: the only list a port-wide entry holds.
+func PortWideOutput(actions []Action) (uint32, bool) {
+	if len(actions) != 1 {
+		return 0, false
+	}
+	o, ok := actions[0].(Output)
+	return o.Port, ok
+}
 
 // ExactMask returns the mask with every bit set.
 func ExactMask() Mask {

@@ -148,6 +148,9 @@ func (b *FlowModBatch) affects(e *cacheEntry, tables *[numTables]bool, gen uint6
 			return true
 		}
 		if c := b.added[l.table]; c != nil {
+			if e.wide {
+				return true // a rule may match other packets of its port
+			}
 			k := b.s.lookupKey(l, &e.key)
 			if c.Lookup(&k, nil) != nil {
 				return true

@@ -20,6 +20,9 @@ import (
 type cacheEntry struct {
 	key     datapath.FlowKey
 	actions []datapath.Action
+	// wide: put port-wide (datapath.PutPortWide); a change to a table
+	// it looked up may then matter to packets other than key's.
+	wide    bool
 	deps    deps
 	last    datapath.FlowStats // the counters credited so far
 	created time.Time
@@ -170,7 +173,7 @@ func (s *Switch) install(key datapath.FlowKey, res xlateResult) {
 	if e == nil {
 		return
 	}
-	err := s.dp.Put(key, res.actions, 0)
+	err := s.dp.Put(key, res.actions, wideFlag(res.portWide))
 	s.cmu.Lock()
 	s.installDone(e, err)
 	s.cmu.Unlock()
@@ -193,7 +196,8 @@ func (s *Switch) installPrepare(key datapath.FlowKey, res xlateResult, last data
 		return nil, false
 	}
 	c.gen++
-	e = &cacheEntry{key: key, actions: res.actions, deps: res.deps, last: last, created: now, pending: true, gen: c.gen}
+	e = &cacheEntry{key: key, actions: res.actions, wide: res.portWide, deps: res.deps, last: last, created: now,
+		pending: true, gen: c.gen}
 	c.entries[key] = e
 	c.index(e)
 	c.installs++
@@ -336,17 +340,25 @@ func (s *Switch) retranslate(e *cacheEntry) {
 	s.cache.unindex(e)
 	e.deps = res.deps
 	s.cache.index(e)
-	if datapath.ActionsEqual(res.actions, e.actions) {
+	if datapath.ActionsEqual(res.actions, e.actions) && res.portWide == e.wide {
 		return
 	}
-	if err := s.dp.Put(e.key, res.actions, datapath.PutModify); err != nil {
+	if err := s.dp.Put(e.key, res.actions, datapath.PutModify|wideFlag(res.portWide)); err != nil {
 		// Whatever went wrong, a stale entry must not stay.
 		s.log.Warn("revalidate cache entry", "err", err)
 		s.deleteEntries([]*cacheEntry{e})
 		return
 	}
-	e.actions = res.actions
+	e.actions, e.wide = res.actions, res.portWide
 	s.cache.modified++
+}
+
+// wideFlag is the put flag of a translation that holds port-wide.
+func wideFlag(portWide bool) datapath.PutFlags {
+	if portWide {
+		return datapath.PutPortWide
+	}
+	return 0
 }
 
 // revalidate pulls the counters of es and re-translates them.
@@ -376,6 +388,12 @@ func (s *Switch) revalidateAll() { s.revalidate(s.selectEntries(nil)) }
 func (s *Switch) entriesMatching(t uint8, m *classifier.Match) []*cacheEntry {
 	var out []*cacheEntry
 	for e := range s.cache.byTable[t] {
+		if e.wide {
+			// It holds for every packet of its port, which the
+			// rule may match though its key does not.
+			out = append(out, e)
+			continue
+		}
 		for i := range e.deps.lookups {
 			l := &e.deps.lookups[i]
 			if l.table != t {

@@ -35,6 +35,7 @@ func (s *Switch) dpPortOf(ofport uint32) (uint32, bool) {
 
 // normal runs the NORMAL action on the packet as it is now.
 func (x *xctx) normal() {
+	x.impure = true
 	usesNormal(&x.wc)
 	views := x.s.portViews()
 	var d normal.Decision

@@ -158,7 +158,7 @@ func (s *Switch) handleShared(b *upcallBatch, us []datapath.Upcall) (int, bool, 
 		switch {
 		case e != nil:
 			x.entry = e
-			puts = append(puts, datapath.FlowPut{Key: x.u.Key, Actions: x.res.actions})
+			puts = append(puts, datapath.FlowPut{Key: x.u.Key, Actions: x.res.actions, Flags: wideFlag(x.res.portWide)})
 		case old:
 			slow = append(slow, i)
 		}

@@ -36,6 +36,18 @@ func wcFields(wc *classifier.Key) string {
 	return strings.Join(names, ",")
 }
 
+// portOnly says whether wc consulted nothing of the packet but its
+// ingress port: every word past the in_port's and the pipeline
+// metadata's is clear (field_layout.go).
+func portOnly(wc *classifier.Key) bool {
+	for _, w := range wc[2:] {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // usesNormal marks what the NORMAL action reads in wc.
 func usesNormal(wc *classifier.Key) {
 	for _, f := range []uint8{ofp.OXMInPortField, ofp.OXMEthSrcField, ofp.OXMEthDstField, ofp.OXMVlanVIDField, ofp.OXMVlanPCPField} {

@@ -94,6 +94,10 @@ type xctx struct {
 	pktOut   bool // translating a packet-out's actions
 	inTables bool // a packet-out's output:TABLE is running the tables
 	changes  []normal.Change
+	// impure: an action other than an output to ports ran (a header
+	// edit, a group, a meter, NORMAL, the controller), which may depend
+	// on more of the packet than the wildcards record.
+	impure bool
 }
 
 // xlateResult is a finished translation.
@@ -106,6 +110,9 @@ type xlateResult struct {
 	// the MAC table; it changed nothing, and the upcall must be
 	// translated again under s.mu.Lock.
 	needLock bool
+	// portWide: the actions hold for every packet of the ingress port
+	// (datapath.PutPortWide).
+	portWide bool
 }
 
 // newXlate prepares a translation of key, which arrived on datapath port
@@ -147,7 +154,13 @@ func (s *Switch) translateX(key datapath.FlowKey, learn, shared bool, tr *Trace)
 }
 
 func (x *xctx) result() xlateResult {
-	return xlateResult{actions: trimTrailingEdits(x.out), deps: x.d, wc: x.wc, changes: x.changes, needLock: x.needLock}
+	res := xlateResult{actions: trimTrailingEdits(x.out), deps: x.d, wc: x.wc, changes: x.changes, needLock: x.needLock}
+	res.portWide = !x.impure && !x.stopped && portOnly(&x.wc) && len(x.d.groups) == 0 && len(x.d.meters) == 0 &&
+		len(x.d.dsts) == 0 && len(x.d.learned) == 0
+	if _, lone := datapath.PortWideOutput(res.actions); !lone {
+		res.portWide = false
+	}
+	return res
 }
 
 // trimTrailingEdits drops header edits after the last action that lets the
@@ -243,6 +256,7 @@ func (x *xctx) lookup(t uint8) *rule {
 
 // meter sends the packet through meter id (instruction meter, §5.7).
 func (x *xctx) meter(id uint32) {
+	x.impure = true
 	x.d.meters = append(x.d.meters, id)
 	if dp, ok := x.s.meters.DatapathID(id); ok {
 		x.emit(datapath.Meter{ID: dp})
@@ -261,6 +275,9 @@ func (x *xctx) actions(list []ofp.Action) {
 }
 
 func (x *xctx) action(a ofp.Action) {
+	if _, ok := a.(*ofp.ActionOutput); !ok {
+		x.impure = true
+	}
 	k := &x.key
 	ip := k.Fields&(datapath.FieldIPv4|datapath.FieldIPv6) != 0
 	mpls := k.Fields.Has(datapath.FieldMPLS)

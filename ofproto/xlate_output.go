@@ -15,6 +15,7 @@ func (x *xctx) output(port ofp.PortNo, maxLen uint16) {
 	case ofp.PortInPort:
 		x.outputPort(x.inPort, true)
 	case ofp.PortTable:
+		x.impure = true
 		// Only meaningful in a packet-out (§4.5): submit the packet to
 		// the first flow table.
 		if x.pktOut && !x.inTables {
@@ -83,6 +84,7 @@ const portConfigNoFlood = ofp.PortConfigNoFlood10
 // userspace action whose cookie names the packet-in to build, so that a
 // cached entry sends packet-ins from the fast path too.
 func (x *xctx) controller(reason uint8, maxLen uint16, miss bool) {
+	x.impure = true
 	if p := x.s.ports[x.inPort]; p != nil && p.config&ofp.PortConfigNoPacketIn != 0 {
 		x.note("in_port has no_packet_in: no packet-in")
 		return
@@ -112,6 +114,7 @@ func (x *xctx) implicitMiss(t uint8) {
 // copy of the packet (spec 1.3.5 §5.6.1), bucket actions in order, as
 // Open vSwitch runs them.
 func (x *xctx) group(id uint32) {
+	x.impure = true
 	x.d.groups = append(x.d.groups, id)
 	if x.depth >= maxGroupDepth {
 		x.note("group:%d: too deeply nested, dropped", id)

@@ -16,6 +16,7 @@ type jsonFlow struct {
 	TCPFlags uint16   `json:"tcp_flags"`
 	Actions  string   `json:"actions"`
 	SlowPath bool     `json:"slow_path"`
+	PortWide bool     `json:"port_wide"` // the entry takes every packet of in_port
 }
 
 // dumpFlows prints one line per flow in the ovs-dpctl dump-flows form.
@@ -29,8 +30,9 @@ func dumpFlows(e *env, _ []string) error {
 				}
 				continue
 			}
-			j := jsonFlow{Key: f.Key.String(), InPort: f.Key.InPort, Packets: f.Stats.Packets, Bytes: f.Stats.Bytes,
-				TCPFlags: f.Stats.TCPFlags, Actions: datapath.FormatActions(f.Actions), SlowPath: f.SlowPath}
+			j := jsonFlow{Key: f.KeyString(), InPort: f.Key.InPort, Packets: f.Stats.Packets, Bytes: f.Stats.Bytes,
+				TCPFlags: f.Stats.TCPFlags, Actions: datapath.FormatActions(f.Actions), SlowPath: f.SlowPath,
+				PortWide: f.PortWide()}
 			if !f.Stats.Used.IsZero() {
 				s := max(e.now.Sub(f.Stats.Used).Seconds(), 0)
 				j.Used = &s

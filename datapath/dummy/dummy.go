@@ -32,6 +32,9 @@ type Datapath struct {
 	closed bool
 	ports  map[uint32]*port
 	flows  map[datapath.FlowKey]*entry
+	// wide holds each port's port-wide entry (PutPortWide): the key
+	// under which flows has it.
+	wide   map[uint32]datapath.FlowKey
 	meters map[uint32]*packet.MeterState
 	stats  datapath.Stats
 }
@@ -70,6 +73,7 @@ func New(cfg Config) *Datapath {
 		upcalls: make(chan datapath.Upcall, cfg.UpcallQueue),
 		ports:   map[uint32]*port{},
 		flows:   map[datapath.FlowKey]*entry{},
+		wide:    map[uint32]datapath.FlowKey{},
 		meters:  map[uint32]*packet.MeterState{},
 		stats:   datapath.Stats{MaxFlows: uint64(cfg.MaxFlows)},
 	}
@@ -129,6 +133,7 @@ func (d *Datapath) DeletePort(number uint32) error {
 		return fmt.Errorf("delete port %d: %w", number, datapath.ErrNoSuchPort)
 	}
 	delete(d.ports, number)
+	delete(d.wide, number)
 	return nil
 }
 
@@ -160,6 +165,12 @@ func (d *Datapath) Inject(portNo uint32, frame []byte) error {
 	p.info.Stats.RxBytes += uint64(len(frame))
 	key := packet.Extract(frame, portNo)
 	e := d.flows[key]
+	if wk, ok := d.wide[portNo]; ok {
+		// A port-wide entry takes every packet of its port, its own
+		// key's too, and gathers no TCP flags (as the eBPF one).
+		e = d.flows[wk]
+		key.TCPFlags = 0
+	}
 	if e == nil {
 		d.stats.Missed++
 		d.upcall(datapath.Upcall{Reason: datapath.ReasonMiss, InPort: portNo, Key: key, Frame: slices.Clone(frame)})

@@ -34,13 +34,38 @@ func (d *Datapath) Put(key datapath.FlowKey, actions []datapath.Action, flags da
 		e.stats = datapath.FlowStats{}
 	}
 	e.actions = slices.Clone(actions)
+	d.setWide(key, flags&datapath.PutPortWide != 0)
 	return nil
 }
 
-func (e *entry) flow(k datapath.FlowKey) datapath.Flow {
+// setWide makes the entry of key port-wide, or exact when it cannot be
+// or was not asked to be (PutPortWide); mu is held.
+func (d *Datapath) setWide(key datapath.FlowKey, wide bool) {
+	wk, has := d.wide[key.InPort]
+	if wide {
+		_, lone := datapath.PortWideOutput(d.flows[key].actions)
+		wide = lone && (!has || wk == key)
+	}
+	switch {
+	case wide:
+		d.wide[key.InPort] = key
+	case has && wk == key:
+		delete(d.wide, key.InPort)
+	}
+}
+
+// mask is the entry of k's mask; mu is held.
+func (d *Datapath) mask(k datapath.FlowKey) datapath.Mask {
+	if wk, ok := d.wide[k.InPort]; ok && wk == k {
+		return datapath.PortMask()
+	}
+	return datapath.ExactMask()
+}
+
+func (e *entry) flow(k datapath.FlowKey, m datapath.Mask) datapath.Flow {
 	return datapath.Flow{
 		Key:      k,
-		Mask:     datapath.ExactMask(),
+		Mask:     m,
 		Actions:  slices.Clone(e.actions),
 		SlowPath: datapath.HasAction(e.actions, datapath.KindSlowPath),
 		Stats:    e.stats,
@@ -55,7 +80,7 @@ func (d *Datapath) Get(key datapath.FlowKey) (datapath.Flow, error) {
 	if e == nil {
 		return datapath.Flow{}, fmt.Errorf("get: %w", datapath.ErrNoSuchFlow)
 	}
-	return e.flow(key), nil
+	return e.flow(key, d.mask(key)), nil
 }
 
 // Delete implements datapath.Datapath.
@@ -66,6 +91,7 @@ func (d *Datapath) Delete(key datapath.FlowKey) (datapath.FlowStats, error) {
 	if e == nil {
 		return datapath.FlowStats{}, fmt.Errorf("delete: %w", datapath.ErrNoSuchFlow)
 	}
+	d.setWide(key, false)
 	delete(d.flows, key)
 	return e.stats, nil
 }
@@ -80,7 +106,7 @@ func (d *Datapath) Dump(batch int, fn func([]datapath.Flow) error) error {
 	d.mu.Lock()
 	all := make([]datapath.Flow, 0, len(d.flows))
 	for k, e := range d.flows {
-		all = append(all, e.flow(k))
+		all = append(all, e.flow(k, d.mask(k)))
 	}
 	d.mu.Unlock()
 	slices.SortFunc(all, func(a, b datapath.Flow) int {
@@ -104,6 +130,7 @@ func (d *Datapath) Flush() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	clear(d.flows)
+	clear(d.wide)
 	return nil
 }
 

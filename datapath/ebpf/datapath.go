@@ -130,7 +130,7 @@ func New(cfg Config) (*Datapath, error) {
 		upcalls:  upcalls,
 		links:    map[uint32][]link.Link{},
 	}
-	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, objs.tc.FlowGen, cfg.Manage); err != nil {
+	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, objs.tc.FlowGen, objs.tc.PortWide, objs.tc.WideCounters, cfg.Manage); err != nil {
 		objs.Close()
 		return nil, err
 	}
@@ -329,6 +329,9 @@ func (d *Datapath) get(key datapath.FlowKey) (datapath.Flow, error) {
 // flow builds a datapath.Flow from an entry and its counters.
 func (d *Datapath) flow(fk datapath.FlowKey, k *bpfKey, v *tcportFlowEntry, st *tcportFlowStats, now clockNow) (datapath.Flow, error) {
 	f := datapath.Flow{Key: fk, Mask: datapath.ExactMask()}
+	if d.flows.wide.holds(fk.InPort, v.Slot) {
+		f.Mask = datapath.PortMask()
+	}
 	var long *tcportLongActions
 	if readsLong(&v.Acts) {
 		long = new(tcportLongActions)

@@ -54,6 +54,10 @@ type flowTable struct {
 	gen    *uint64
 	genRaw []byte
 
+	// wide is port_wide mapped into the process: which entries are
+	// port-wide (portwide.go).
+	wide *portWide
+
 	// mu serialises changes to the cache (a kernel update and the mirror
 	// change that goes with it are one step) and guards slots.
 	mu    sync.Mutex
@@ -63,7 +67,7 @@ type flowTable struct {
 	runVals []tcportFlowEntry // insertRun's scratch
 }
 
-func newFlowTable(flows, counters, long, writes, gen *ebpf.Map, manage bool) (*flowTable, error) {
+func newFlowTable(flows, counters, long, writes, gen, wide, wideCounters *ebpf.Map, manage bool) (*flowTable, error) {
 	t := &flowTable{m: flows, counters: counters, long: long, writes: writes, manage: manage,
 		slots: newSlotTable(flows.MaxEntries(), manage)}
 	if counters.MaxEntries() != flows.MaxEntries() || int(counters.ValueSize()) != statsSize {
@@ -82,6 +86,10 @@ func newFlowTable(flows, counters, long, writes, gen *ebpf.Map, manage bool) (*f
 		return nil, fmt.Errorf("flow_gen: mmap: %w", err)
 	}
 	t.gen = (*uint64)(unsafe.Pointer(&t.genRaw[0]))
+	if t.wide, err = mapPortWide(wide, wideCounters); err != nil {
+		t.close()
+		return nil, err
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.seen, err = t.readWrites(); err != nil {
@@ -92,7 +100,98 @@ func newFlowTable(flows, counters, long, writes, gen *ebpf.Map, manage bool) (*f
 		t.close()
 		return nil, err
 	}
+	t.checkWide()
 	return t, nil
+}
+
+// checkWide ends the port-wide entries that name no entry of the mirror
+// with their port (left by a process that stopped half way).
+func (t *flowTable) checkWide() {
+	for port := uint32(1); port <= maxPorts; port++ {
+		v := t.wide.load(port)
+		if v == 0 {
+			continue
+		}
+		slot := uint32(v >> 32)
+		if slot >= uint32(len(t.slots.used)) || !t.slots.used[slot] || t.slots.keys[slot].InPort != port {
+			t.wide.clearPort(port)
+		}
+	}
+}
+
+// endWide makes port's port-wide entry, if any, exact again.
+func (t *flowTable) endWide(port uint32) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v := t.wide.load(port); v != 0 {
+		return t.dropWide(port, uint32(v>>32))
+	}
+	return nil
+}
+
+// setWide makes p's entry (put, in the mirror) port-wide when it asked
+// to and can be, and exact otherwise. An entry becoming port-wide starts
+// its port's counters from zero; one staying so keeps them, unless the
+// put resets its counters (which, as resetCounters, may leave in an add
+// under way).
+func (t *flowTable) setWide(p *flowPut) error {
+	slot, ok := t.slots.lookup(p.key)
+	if !ok {
+		return nil
+	}
+	port := p.key.InPort
+	if out, ok := wideOutput(p); ok && t.wide.free(port, slot) {
+		if !t.wide.holds(port, slot) || p.flags&datapath.PutResetStats != 0 {
+			if err := t.wide.zero(port); err != nil {
+				return err // left exact: its packets miss, nothing is lost
+			}
+		}
+		t.wide.set(port, out, slot, p.e.fast.Flags&flowXDPSlow != 0)
+		return nil
+	}
+	return t.dropWide(port, slot)
+}
+
+// dropWide makes the entry counted in slot exact again if it is port's
+// port-wide entry, and adds what its packets counted in wide_counters to
+// its slot (with atomic adds, as a CPU not owning it). Packets that read
+// the entry before and count after the fold are not in it.
+func (t *flowTable) dropWide(port, slot uint32) error {
+	if !t.wide.holds(port, slot) {
+		return nil
+	}
+	t.wide.clearPort(port)
+	w, err := t.wide.sum(port)
+	if err != nil {
+		return err
+	}
+	c, err := t.cmem.slot(slot)
+	if err != nil {
+		return err
+	}
+	atomic.AddUint64(&c.SharedPackets, w.Packets)
+	atomic.AddUint64(&c.SharedBytes, w.Bytes)
+	if w.Used > atomic.LoadUint64(&c.Used) {
+		atomic.StoreUint64(&c.Used, w.Used)
+	}
+	return nil
+}
+
+// readEntry returns the counters of the entry of port counted in slot:
+// its slot's, plus its port's wide_counters while it is port-wide.
+func (t *flowTable) readEntry(port, slot uint32) (tcportFlowStats, error) {
+	st, err := t.read(slot)
+	if err != nil || !t.wide.holds(port, slot) {
+		return st, err
+	}
+	w, err := t.wide.sum(port)
+	if err != nil {
+		return st, err
+	}
+	st.Packets += w.Packets
+	st.Bytes += w.Bytes
+	st.Used = max(st.Used, w.Used)
+	return st, nil
 }
 
 // close unmaps the counters (the maps are closed with the objects).
@@ -106,6 +205,9 @@ func (t *flowTable) close() {
 	if t.genRaw != nil {
 		unix.Munmap(t.genRaw)
 		t.genRaw, t.gen = nil, nil
+	}
+	if t.wide != nil {
+		t.wide.close()
 	}
 }
 
@@ -323,6 +425,7 @@ func (t *flowTable) adoptLocked() error {
 		if !ok {
 			return errors.New("flows: no free slot while adopting the pinned cache")
 		}
+		t.wide.drop(keyFromBPF(r.k).InPort, r.e.Slot) // its wide counts go
 		r.e.Slot = s
 		if err := t.zero(s); err != nil {
 			return err
@@ -454,6 +557,15 @@ func (t *flowTable) create(p *flowPut) error {
 }
 
 func (t *flowTable) putLocked(p *flowPut) error {
+	err := t.putEntry(p)
+	if err == nil {
+		err = t.setWide(p)
+	}
+	return err
+}
+
+// putEntry is putLocked's change to flows.
+func (t *flowTable) putEntry(p *flowPut) error {
 	slot, exists := t.slots.lookup(p.key)
 	if !exists && p.flags&(datapath.PutModify|datapath.PutResetStats) == 0 {
 		// Most puts install a new flow (an upcall's miss): one
@@ -486,7 +598,7 @@ func (t *flowTable) putLocked(p *flowPut) error {
 	if errors.Is(err, datapath.ErrNoSuchFlow) && p.flags&datapath.PutModify == 0 {
 		// Deleted behind the mirror's back (modify released the
 		// slot): Put creates it.
-		return t.putLocked(p)
+		return t.putEntry(p)
 	}
 	return err
 }
@@ -739,7 +851,7 @@ func (t *flowTable) get(key datapath.FlowKey, bk *bpfKey) (tcportFlowEntry, tcpo
 	} else if err != nil {
 		return v, tcportFlowStats{}, fmt.Errorf("flows: lookup: %w", err)
 	}
-	st, err := t.read(v.Slot)
+	st, err := t.readEntry(key.InPort, v.Slot)
 	return v, st, err
 }
 
@@ -755,6 +867,9 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 	slot, ok := t.slots.lookup(key)
 	long := ok && t.slots.long[slot]
 	if ok {
+		if err := t.dropWide(key.InPort, slot); err != nil {
+			return tcportFlowStats{}, err
+		}
 		if err := t.m.Delete(keyBytes(bk)); err != nil {
 			if errors.Is(err, ebpf.ErrKeyNotExist) {
 				t.slots.release(slot) // deleted behind the mirror's back
@@ -773,6 +888,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 			return tcportFlowStats{}, fmt.Errorf("flows: delete: %w", err)
 		}
 		t.changed()
+		t.dropWide(key.InPort, v.Slot) // the counts of a packet between the two are lost
 		slot, long = v.Slot, true
 	}
 	st, err := t.read(slot)
@@ -809,6 +925,10 @@ func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []b
 		slot, ok := t.slots.lookup(keys[i])
 		if !ok || seen[slot] {
 			idx = append(idx, -1-i) // one by one, after the batch
+			continue
+		}
+		if err := t.dropWide(keys[i].InPort, slot); err != nil {
+			errs[i] = err
 			continue
 		}
 		seen[slot] = true
@@ -871,6 +991,7 @@ func (t *flowTable) flush() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	defer t.wrote()
+	t.wide.clearAll()
 	err := t.walk(true, func([]bpfKey, []tcportFlowEntry) error { return nil })
 	t.changed()
 	t.slots.clearAll()
@@ -921,7 +1042,7 @@ func (t *flowTable) dumpStats(batch int, clock kernelClock, fn func([]datapath.F
 			if !t.slots.used[slot] || t.slots.born[slot] >= pass {
 				continue
 			}
-			c, err := t.read(slot)
+			c, err := t.readEntry(t.slots.keys[slot].InPort, slot)
 			if err != nil {
 				t.mu.Unlock()
 				return err
@@ -966,7 +1087,7 @@ func (t *flowTable) dump(fn func(fks []datapath.FlowKey, keys []bpfKey, vals []t
 					s = m
 				}
 			}
-			c, err := t.read(s)
+			c, err := t.readEntry(fks[i].InPort, s)
 			if err != nil {
 				t.mu.Unlock()
 				return err

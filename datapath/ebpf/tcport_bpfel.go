@@ -198,6 +198,13 @@ const (
 	tcportUpcallReasonUPCALL_INTERNAL tcportUpcallReason = 4
 )
 
+type tcportWideStats struct {
+	_       structs.HostLayout
+	Packets uint64
+	Bytes   uint64
+	Used    uint64
+}
+
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
@@ -212,6 +219,7 @@ const (
 	tcportMapLongLists     = "long_lists"
 	tcportMapMeters        = "meters"
 	tcportMapPortCounters  = "port_counters"
+	tcportMapPortWide      = "port_wide"
 	tcportMapPortsDirect   = "ports_direct"
 	tcportMapPortsIn       = "ports_in"
 	tcportMapPortsOut      = "ports_out"
@@ -219,6 +227,7 @@ const (
 	tcportMapTxPorts       = "tx_ports"
 	tcportMapUpcallBufs    = "upcall_bufs"
 	tcportMapUpcalls       = "upcalls"
+	tcportMapWideCounters  = "wide_counters"
 	tcportProgXvsClock     = "xvs_clock"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
 	tcportProgXvsTcIngress = "xvs_tc_ingress"
@@ -287,6 +296,7 @@ type tcportMapSpecs struct {
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
+	PortWide     *ebpf.MapSpec `ebpf:"port_wide"`
 	PortsDirect  *ebpf.MapSpec `ebpf:"ports_direct"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
@@ -294,6 +304,7 @@ type tcportMapSpecs struct {
 	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.MapSpec `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
+	WideCounters *ebpf.MapSpec `ebpf:"wide_counters"`
 }
 
 // tcportVariableSpecs contains global variables before they are loaded into the kernel.
@@ -334,6 +345,7 @@ type tcportMaps struct {
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
+	PortWide     *ebpf.Map `ebpf:"port_wide"`
 	PortsDirect  *ebpf.Map `ebpf:"ports_direct"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
@@ -341,6 +353,7 @@ type tcportMaps struct {
 	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.Map `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
+	WideCounters *ebpf.Map `ebpf:"wide_counters"`
 }
 
 func (m *tcportMaps) Close() error {
@@ -355,6 +368,7 @@ func (m *tcportMaps) Close() error {
 		m.LongLists,
 		m.Meters,
 		m.PortCounters,
+		m.PortWide,
 		m.PortsDirect,
 		m.PortsIn,
 		m.PortsOut,
@@ -362,6 +376,7 @@ func (m *tcportMaps) Close() error {
 		m.TxPorts,
 		m.UpcallBufs,
 		m.Upcalls,
+		m.WideCounters,
 	)
 }
 

@@ -26,6 +26,7 @@ const (
 	xdpportMapLongLists      = "long_lists"
 	xdpportMapMeters         = "meters"
 	xdpportMapPortCounters   = "port_counters"
+	xdpportMapPortWide       = "port_wide"
 	xdpportMapPortsDirect    = "ports_direct"
 	xdpportMapPortsIn        = "ports_in"
 	xdpportMapPortsOut       = "ports_out"
@@ -33,6 +34,7 @@ const (
 	xdpportMapTxPorts        = "tx_ports"
 	xdpportMapUpcallBufs     = "upcall_bufs"
 	xdpportMapUpcalls        = "upcalls"
+	xdpportMapWideCounters   = "wide_counters"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
 	xdpportVarEmcBits        = "emc_bits"
 	xdpportVarEmcOn          = "emc_on"
@@ -97,6 +99,7 @@ type xdpportMapSpecs struct {
 	LongLists    *ebpf.MapSpec `ebpf:"long_lists"`
 	Meters       *ebpf.MapSpec `ebpf:"meters"`
 	PortCounters *ebpf.MapSpec `ebpf:"port_counters"`
+	PortWide     *ebpf.MapSpec `ebpf:"port_wide"`
 	PortsDirect  *ebpf.MapSpec `ebpf:"ports_direct"`
 	PortsIn      *ebpf.MapSpec `ebpf:"ports_in"`
 	PortsOut     *ebpf.MapSpec `ebpf:"ports_out"`
@@ -104,6 +107,7 @@ type xdpportMapSpecs struct {
 	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.MapSpec `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
+	WideCounters *ebpf.MapSpec `ebpf:"wide_counters"`
 }
 
 // xdpportVariableSpecs contains global variables before they are loaded into the kernel.
@@ -144,6 +148,7 @@ type xdpportMaps struct {
 	LongLists    *ebpf.Map `ebpf:"long_lists"`
 	Meters       *ebpf.Map `ebpf:"meters"`
 	PortCounters *ebpf.Map `ebpf:"port_counters"`
+	PortWide     *ebpf.Map `ebpf:"port_wide"`
 	PortsDirect  *ebpf.Map `ebpf:"ports_direct"`
 	PortsIn      *ebpf.Map `ebpf:"ports_in"`
 	PortsOut     *ebpf.Map `ebpf:"ports_out"`
@@ -151,6 +156,7 @@ type xdpportMaps struct {
 	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.Map `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
+	WideCounters *ebpf.Map `ebpf:"wide_counters"`
 }
 
 func (m *xdpportMaps) Close() error {
@@ -165,6 +171,7 @@ func (m *xdpportMaps) Close() error {
 		m.LongLists,
 		m.Meters,
 		m.PortCounters,
+		m.PortWide,
 		m.PortsDirect,
 		m.PortsIn,
 		m.PortsOut,
@@ -172,6 +179,7 @@ func (m *xdpportMaps) Close() error {
 		m.TxPorts,
 		m.UpcallBufs,
 		m.Upcalls,
+		m.WideCounters,
 	)
 }
 

@@ -135,6 +135,21 @@ func TestRemoteDatapath(t *testing.T) {
 	if err := rd.Dump(0, func(fs []datapath.Flow) error { n += len(fs); return nil }); err != nil || n != 1 {
 		t.Fatalf("Dump saw %d flows, %v", n, err)
 	}
+	// A port-wide entry travels as such.
+	if err := rd.Put(key, acts, datapath.PutModify|datapath.PutPortWide); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := rd.Get(key); err != nil || !got.PortWide() {
+		t.Fatalf("remote Get of a port-wide entry = %+v, %v", got, err)
+	}
+	if err := rd.Dump(0, func(fs []datapath.Flow) error {
+		if len(fs) != 1 || !fs[0].PortWide() {
+			t.Errorf("remote Dump of a port-wide entry: %+v", fs)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	st, err := rd.Stats()
 	if err != nil || st.Flows != 1 {
 		t.Fatalf("Stats = %+v, %v", st, err)

@@ -45,6 +45,7 @@ type Flow struct {
 	Key      datapath.FlowKey   `json:"key"`
 	Actions  string             `json:"actions"`
 	SlowPath bool               `json:"slow_path,omitempty"`
+	PortWide bool               `json:"port_wide,omitempty"` // Mask is datapath.PortMask
 	Stats    datapath.FlowStats `json:"stats"`
 }
 
@@ -73,7 +74,7 @@ type FlowStatsReply struct {
 }
 
 func toFlow(f datapath.Flow) Flow {
-	return Flow{Key: f.Key, Actions: datapath.FormatActions(f.Actions), SlowPath: f.SlowPath, Stats: f.Stats}
+	return Flow{Key: f.Key, Actions: datapath.FormatActions(f.Actions), SlowPath: f.SlowPath, PortWide: f.PortWide(), Stats: f.Stats}
 }
 
 func fromFlow(f Flow) (datapath.Flow, error) {
@@ -81,5 +82,9 @@ func fromFlow(f Flow) (datapath.Flow, error) {
 	if err != nil {
 		return datapath.Flow{}, err
 	}
-	return datapath.Flow{Key: f.Key, Mask: datapath.ExactMask(), Actions: acts, SlowPath: f.SlowPath, Stats: f.Stats}, nil
+	m := datapath.ExactMask()
+	if f.PortWide {
+		m = datapath.PortMask()
+	}
+	return datapath.Flow{Key: f.Key, Mask: m, Actions: acts, SlowPath: f.SlowPath, Stats: f.Stats}, nil
 }

@@ -76,6 +76,27 @@ static __always_inline int xdp_output(CTX *ctx, __u32 port)
 }
 #endif
 
+#ifdef XVS_TC
+/* tc_redirect sends the skb out of port (device ifindex, port_out flags),
+ * counting it there. */
+static __always_inline int tc_redirect(CTX *ctx, __u32 port, __u32 ifindex, __u32 flags)
+{
+	count_tx(port, ctx_len(ctx), 0);
+	if (flags & PORT_F_PEER)
+		return bpf_redirect_peer(ifindex, 0);
+	return bpf_redirect(ifindex, 0);
+}
+
+/* tc_output redirects to port. A port gone away drops, counting nothing. */
+static __always_inline int tc_output(CTX *ctx, __u32 port)
+{
+	struct port_out *po = bpf_map_lookup_elem(&ports_out, &port);
+	if (!po)
+		return VERDICT_DROP;
+	return tc_redirect(ctx, port, po->ifindex, po->flags);
+}
+#endif
+
 static __always_inline void act_output(struct act_state *st, struct action *a)
 {
 	__u32 port = a->w;
@@ -719,10 +740,7 @@ static __always_inline int run_actions(CTX *ctx, struct scratch *s, struct flow_
 	if (st.drop || !st.out_ifindex)
 		return VERDICT_DROP;
 #ifdef XVS_TC
-	count_tx(st.out_port, ctx_len(ctx), 0);
-	if (st.out_flags & PORT_F_PEER)
-		return bpf_redirect_peer(st.out_ifindex, 0);
-	return bpf_redirect(st.out_ifindex, 0);
+	return tc_redirect(ctx, st.out_port, st.out_ifindex, st.out_flags);
 #else
 	return xdp_output(ctx, st.out_port);
 #endif

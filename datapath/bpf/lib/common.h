@@ -187,6 +187,10 @@ struct action {
  * it, invisibly to its user (UPCALL_INTERNAL). */
 #define FLOW_F_USERSPACE (1 << 2)
 
+/* In port_wide's value (maps.h): the output needs an skb, so the XDP
+ * program passes the port's packets to TC, which runs the entry. */
+#define WIDE_XDP_PASS (1U << 31)
+
 /* action.b of ACT_OUTPUT */
 #define OUT_F_LAST (1 << 0) /* no output or userspace action follows */
 
@@ -226,6 +230,15 @@ struct flow_stats {
 	__u64 shared_packets; /* the other CPUs' */
 	__u64 shared_bytes;
 	__u64 pad[2];
+};
+
+/* The counters of a port's port-wide entry (wide_counters, maps.h), per
+ * CPU: plain adds, where a flow_stats slot shared by every packet of a
+ * port would take atomic ones on all CPUs but its owner. */
+struct wide_stats {
+	__u64 packets;
+	__u64 bytes;
+	__u64 used; /* bpf_jiffies64() of the last packet */
 };
 
 /* The value of the flows map: the action list and the slot of the entry's

@@ -127,6 +127,32 @@ struct {
 	__uint(max_entries, XVS_MAX_PORTS + 1);
 } tx_ports SEC(".maps");
 
+/* The port-wide entries (datapath.PutPortWide), by ingress port number:
+ * the output port in the low 32 bits (with WIDE_XDP_PASS), the counter
+ * slot of the entry's flows copy in the high 32 (which names the entry;
+ * its packets count in wide_counters); 0: none. A port-wide
+ * entry takes every packet of its port ahead of the flow cache: no key,
+ * no lookup. Userspace writes a value with one 8-byte store through its
+ * mapping, so a packet sees an entry whole, the old one or the new. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, XVS_MAX_PORTS + 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+} port_wide SEC(".maps");
+
+/* The counters of the port-wide entries, by ingress port number.
+ * Userspace zeroes a port's before it makes an entry port-wide, adds them
+ * to its flow_stats slot when the entry stops being port-wide, and in
+ * between reads them with the slot's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct wide_stats);
+	__uint(max_entries, XVS_MAX_PORTS + 1);
+} wide_counters SEC(".maps");
+
 /* Per-port counters, indexed by port number (1..XVS_MAX_PORTS: the loader
  * refuses others). An array, not a hash: the verifier inlines its lookup
  * into an index computation, where a hash lookup hashes and walks a bucket
@@ -213,10 +239,9 @@ static __always_inline __u32 port_of(__u32 ifindex)
 	return pi ? pi->port_no : 0;
 }
 
-/* flow_count counts a packet of a cached entry in its slot. */
-static __always_inline void flow_count(struct flow_entry *e, __u32 len, __u16 tcp_flags)
+/* flow_count counts a packet of a cached entry in its counter slot. */
+static __always_inline void flow_count(__u32 slot, __u32 len, __u16 tcp_flags)
 {
-	__u32 slot = e->slot;
 	struct flow_stats *st = bpf_map_lookup_elem(&flow_counters, &slot);
 	if (!st)
 		return;

@@ -42,7 +42,32 @@ static __always_inline void count_hit(__u32 port, __u32 len, struct flow_entry *
 {
 	count_rx(port, len);
 	dp_count(DP_HIT);
-	flow_count(e, len, tcp_flags);
+	flow_count(e->slot, len, tcp_flags);
+}
+
+/* wide_output runs port's port-wide entry w (port_wide) on a packet. It
+ * gathers no TCP flags: the packet is not parsed. */
+static __always_inline int wide_output(CTX *ctx, __u32 port, __u32 len, __u64 w)
+{
+	__u32 out = (__u32)w;
+#ifndef XVS_TC
+	if (out & WIDE_XDP_PASS)
+		return XDP_PASS; /* TC runs the entry, and counts the packet */
+#endif
+	out &= ~WIDE_XDP_PASS;
+	count_rx(port, len);
+	dp_count(DP_HIT);
+	struct wide_stats *ws = bpf_map_lookup_elem(&wide_counters, &port);
+	if (ws) {
+		ws->packets++;
+		ws->bytes += len;
+		ws->used = bpf_jiffies64();
+	}
+#ifdef XVS_TC
+	return tc_output(ctx, out);
+#else
+	return xdp_output(ctx, out);
+#endif
 }
 
 /* port_ingress runs a port's pipeline. slow_mask names the entry flags
@@ -57,6 +82,12 @@ static __always_inline int port_ingress(CTX *ctx, __u32 ifindex, __u16 tpid, __u
 	if (!port)
 		return VERDICT_PASS;
 	__u32 len = ctx_len(ctx);
+	/* A port-wide entry takes every packet of its port (read once:
+	 * userspace may replace it meanwhile). */
+	__u64 *wp = bpf_map_lookup_elem(&port_wide, &port);
+	__u64 w = wp ? *(volatile __u64 *)wp : 0;
+	if (w)
+		return wide_output(ctx, port, len, w);
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct flow_entry *e = 0;
 	struct emc_entry *c = 0, *c2 = 0;
