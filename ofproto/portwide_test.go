@@ -90,6 +90,23 @@ func TestPortWideOnlyWhenPortAlone(t *testing.T) {
 	}
 }
 
+// An action other than an output makes a translation exact even when
+// its list ends as one output and its mask holds only the port: the mask
+// does not record what actions read (flow-mod validation keeps most such
+// cases out, through the prerequisites it requires in the match).
+func TestPortWideNeedsOnlyOutputs(t *testing.T) {
+	r := newRig(t, 2, FailSecure)
+	x := r.sw.newXlate(datapath.FlowKey{InPort: 1}, 1, false, nil)
+	x.out = []datapath.Action{datapath.Output{Port: 2}}
+	if !x.result().portWide {
+		t.Fatal("a lone output under an empty mask is not port-wide")
+	}
+	x.impure = true
+	if x.result().portWide {
+		t.Fatal("a translation that ran another action is port-wide")
+	}
+}
+
 // A rule added later that reads more than the port takes the port-wide
 // entry back to exact, before the flow-mod returns: packets it matches
 // (which the entry's own key does not) no longer go by the entry.
