@@ -171,3 +171,39 @@ func TestPortOnlyLayout(t *testing.T) {
 		}
 	}
 }
+
+// A restarted switch adopts a port-wide entry as port-wide: a rule added
+// after the adoption that matches packets other than the entry's key
+// revalidates it, where an exact entry would stay.
+func TestPortWideAdoptedAfterRestart(t *testing.T) {
+	r := newRig(t, 3, FailSecure)
+	r.add("priority=1,in_port=1,actions=output:2")
+	r.send(1, udp(t, mac(1), mac(2), ip4(1), ip4(2), 1000, 2000))
+	r.counts(3)
+	r.sw.Close()
+
+	sw, err := New(Config{Name: "br0", Datapath: r.dp, FailMode: FailSecure, Now: r.clk.now, RevalidateInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sw.Close() })
+	for _, n := range []string{"p1", "p2", "p3"} {
+		if _, err := sw.AddPort(PortSpec{Name: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.sw = sw
+	r.add("priority=1,in_port=1,actions=output:2")
+	r.revalidate()
+	if r.wideFlows() != 1 {
+		t.Fatal("the adopted entry is not port-wide")
+	}
+	r.add("priority=5,udp,tp_dst=53,actions=output:3")
+	if n := r.wideFlows(); n != 0 {
+		t.Fatalf("%d port-wide entries after a rule reading udp_dst was added, want none", n)
+	}
+	r.send(1, udp(t, mac(1), mac(2), ip4(1), ip4(2), 1000, 53))
+	if got := r.counts(3); [3]int(got) != [3]int{0, 0, 1} {
+		t.Fatalf("DNS packet received by ports 1..3: %v, want [0 0 1]", got)
+	}
+}

@@ -199,14 +199,18 @@ func (s *Switch) adopt(f *datapath.Flow) *cacheEntry {
 		s.cache.deletes++
 		return nil
 	}
-	if !datapath.ActionsEqual(res.actions, f.Actions) {
-		if err := s.dp.Put(f.Key, res.actions, datapath.PutModify); err != nil {
+	// A port-wide entry that no longer translates port-wide (or the
+	// reverse) is put again, as one whose actions changed: revalidation
+	// must know what the entry covers.
+	if !datapath.ActionsEqual(res.actions, f.Actions) || res.portWide != f.PortWide() {
+		if err := s.dp.Put(f.Key, res.actions, datapath.PutModify|wideFlag(res.portWide)); err != nil {
 			s.log.Warn("adopt cache entry", "err", err)
 			return nil
 		}
 	}
 	s.cache.gen++
-	e := &cacheEntry{key: f.Key, actions: res.actions, deps: res.deps, last: f.Stats, created: s.now(), gen: s.cache.gen}
+	e := &cacheEntry{key: f.Key, actions: res.actions, wide: res.portWide, deps: res.deps, last: f.Stats, created: s.now(),
+		gen: s.cache.gen}
 	s.cache.entries[f.Key] = e
 	s.cache.index(e)
 	return e
