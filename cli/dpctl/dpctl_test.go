@@ -135,6 +135,42 @@ func TestFlowCommands(t *testing.T) {
 	}
 }
 
+// A port-wide entry prints as what it matches, "in_port(1)", and that
+// is how mod-flow and del-flow name it.
+func TestPortWideFlowCommands(t *testing.T) {
+	d := withDummy(t)
+	f := dptest.UDP4(t, 5000, 53)
+	if err := d.Put(packet.Extract(f, 1), []datapath.Action{datapath.Output{Port: 2}}, datapath.PutPortWide); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Inject(1, dptest.UDP4(t, 5001, 54)); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustRun(t, "dump-flows"); !strings.HasPrefix(out, "in_port(1), packets:1, bytes:60, used:") || !strings.HasSuffix(out, ", actions:2\n") {
+		t.Fatalf("dump-flows of a port-wide entry:\n%s", out)
+	}
+	var flows []jsonFlow
+	if err := json.Unmarshal([]byte(mustRun(t, "--format", "json", "dump-flows")), &flows); err != nil {
+		t.Fatal(err)
+	}
+	if len(flows) != 1 || flows[0].Key != "in_port(1)" || !flows[0].PortWide {
+		t.Fatalf("json dump-flows of a port-wide entry: %+v", flows)
+	}
+	mustRun(t, "mod-flow", "in_port(1)", "2")
+	if fl, err := d.Get(packet.Extract(f, 1)); err != nil || !fl.PortWide() {
+		t.Fatalf("mod-flow by the printed key: %+v, %v; want it still port-wide", fl, err)
+	}
+	if out := mustRun(t, "del-flow", "in_port(1)"); !strings.HasPrefix(out, "packets:1, bytes:60") {
+		t.Errorf("del-flow printed %q", out)
+	}
+	if out := mustRun(t, "dump-flows"); out != "" {
+		t.Errorf("dump-flows after delete: %q", out)
+	}
+	if _, errs, code := run(t, "del-flow", "in_port(1)"); code == 0 || !strings.Contains(errs, "no such flow") {
+		t.Errorf("second del-flow: exit %d, %q", code, errs)
+	}
+}
+
 func TestOptionalDatapathName(t *testing.T) {
 	withDummy(t)
 	mustRun(t, "add-flow", "xvs@test", flow1, "2")

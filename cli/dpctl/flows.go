@@ -85,12 +85,50 @@ func modFlow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	k, wide, err := resolveKey(e, k)
+	if err != nil {
+		return err
+	}
+	if wide {
+		flags |= datapath.PutPortWide // it stays port-wide if it can
+	}
 	return e.dp.Put(k, a, flags)
+}
+
+// resolveKey finds the entry a key names: the key itself, or, for a key
+// of the in_port alone as dump-flows prints a port-wide entry
+// ("in_port(1)"), the port's port-wide entry when no entry has that
+// bare key. wide says the entry found is port-wide.
+func resolveKey(e *env, k datapath.FlowKey) (datapath.FlowKey, bool, error) {
+	if k != (datapath.FlowKey{InPort: k.InPort}) {
+		return k, false, nil
+	}
+	if _, err := e.dp.Get(k); !errors.Is(err, datapath.ErrNoSuchFlow) {
+		return k, false, nil // that key's entry, or another error for the caller to meet
+	}
+	found, wide := k, false
+	errFound := errors.New("found")
+	err := e.dp.Dump(0, func(fs []datapath.Flow) error {
+		for _, f := range fs {
+			if f.Key.InPort == k.InPort && f.PortWide() {
+				found, wide = f.Key, true
+				return errFound
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFound) {
+		return k, false, err
+	}
+	return found, wide, nil
 }
 
 func delFlow(e *env, args []string) error {
 	k, err := datapath.ParseKey(args[0])
 	if err != nil {
+		return err
+	}
+	if k, _, err = resolveKey(e, k); err != nil {
 		return err
 	}
 	st, err := e.dp.Delete(k)

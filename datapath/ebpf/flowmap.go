@@ -105,8 +105,14 @@ func newFlowTable(flows, counters, long, writes, gen, wide, wideCounters *ebpf.M
 }
 
 // checkWide ends the port-wide entries that name no entry of the mirror
-// with their port (left by a process that stopped half way).
+// with their port (left by a process that stopped half way, or by a
+// management handle's change). Only the process running the datapath
+// checks, after it built its mirror: a management handle's mirror may
+// miss what the running process added since.
 func (t *flowTable) checkWide() {
+	if t.manage {
+		return
+	}
 	for port := uint32(1); port <= maxPorts; port++ {
 		v := t.wide.load(port)
 		if v == 0 {
@@ -120,61 +126,69 @@ func (t *flowTable) checkWide() {
 }
 
 // endWide makes port's port-wide entry, if any, exact again.
-func (t *flowTable) endWide(port uint32) error {
+func (t *flowTable) endWide(port uint32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if v := t.wide.load(port); v != 0 {
-		return t.dropWide(port, uint32(v>>32))
+		t.dropWide(port, uint32(v>>32), true)
 	}
-	return nil
 }
 
 // setWide makes p's entry (put, in the mirror) port-wide when it asked
-// to and can be, and exact otherwise. An entry becoming port-wide starts
-// its port's counters from zero; one staying so keeps them, unless the
-// put resets its counters (which, as resetCounters, may leave in an add
-// under way).
-func (t *flowTable) setWide(p *flowPut) error {
+// to and can be, and exact otherwise; the put itself has succeeded. An
+// entry becoming port-wide starts its port's counters from zero; one
+// staying so keeps them, unless the put resets its counters (zeroing
+// them, which, as resetCounters, may leave in an add under way). One
+// whose counters cannot be zeroed stays exact: its port's other keys
+// miss, nothing is lost.
+func (t *flowTable) setWide(p *flowPut) {
 	slot, ok := t.slots.lookup(p.key)
 	if !ok {
-		return nil
+		return
 	}
 	port := p.key.InPort
+	reset := p.flags&datapath.PutResetStats != 0
 	if out, ok := wideOutput(p); ok && t.wide.free(port, slot) {
-		if !t.wide.holds(port, slot) || p.flags&datapath.PutResetStats != 0 {
-			if err := t.wide.zero(port); err != nil {
-				return err // left exact: its packets miss, nothing is lost
+		if !t.wide.holds(port, slot) || reset {
+			if t.wide.zero(port) != nil {
+				t.dropWide(port, slot, !reset)
+				return
 			}
 		}
 		t.wide.set(port, out, slot, p.e.fast.Flags&flowXDPSlow != 0)
-		return nil
+		return
 	}
-	return t.dropWide(port, slot)
+	t.dropWide(port, slot, !reset)
 }
 
 // dropWide makes the entry counted in slot exact again if it is port's
-// port-wide entry, and adds what its packets counted in wide_counters to
-// its slot (with atomic adds, as a CPU not owning it). Packets that read
-// the entry before and count after the fold are not in it.
-func (t *flowTable) dropWide(port, slot uint32) error {
+// port-wide entry and, with fold, adds what its packets counted in
+// wide_counters to its slot (with atomic adds, as a CPU not owning it;
+// without, as after a reset of the slot, they go). Packets that read
+// the entry before and count after the fold are not in it, nor are the
+// counts when wide_counters or the slot cannot be read (neither happens
+// to a valid port and a mapped slot).
+func (t *flowTable) dropWide(port, slot uint32, fold bool) {
 	if !t.wide.holds(port, slot) {
-		return nil
+		return
 	}
 	t.wide.clearPort(port)
+	if !fold {
+		return
+	}
 	w, err := t.wide.sum(port)
 	if err != nil {
-		return err
+		return
 	}
 	c, err := t.cmem.slot(slot)
 	if err != nil {
-		return err
+		return
 	}
 	atomic.AddUint64(&c.SharedPackets, w.Packets)
 	atomic.AddUint64(&c.SharedBytes, w.Bytes)
 	if w.Used > atomic.LoadUint64(&c.Used) {
 		atomic.StoreUint64(&c.Used, w.Used)
 	}
-	return nil
 }
 
 // readEntry returns the counters of the entry of port counted in slot:
@@ -262,6 +276,7 @@ func (t *flowTable) syncLocked() error {
 	if err := t.adoptLocked(); err != nil {
 		return err
 	}
+	t.checkWide()
 	// Whatever the handle changed, copies made before it are outdated
 	// (a handle moves the generation itself, unless it is an older xvs
 	// that knows no flow_gen).
@@ -559,7 +574,7 @@ func (t *flowTable) create(p *flowPut) error {
 func (t *flowTable) putLocked(p *flowPut) error {
 	err := t.putEntry(p)
 	if err == nil {
-		err = t.setWide(p)
+		t.setWide(p)
 	}
 	return err
 }
@@ -674,7 +689,10 @@ func (t *flowTable) modify(p *flowPut, slot uint32) error {
 		}
 	}
 	if errors.Is(err, datapath.ErrNoSuchFlow) {
-		t.slots.release(slot) // deleted behind the mirror's back
+		// Deleted behind the mirror's back: the slot goes, and a
+		// port-wide word naming it with it.
+		t.dropWide(p.key.InPort, slot, false)
+		t.slots.release(slot)
 	}
 	if err == nil && (p.e.long != nil || readsLong(&p.e.fast)) {
 		t.slots.long[slot] = true
@@ -867,9 +885,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 	slot, ok := t.slots.lookup(key)
 	long := ok && t.slots.long[slot]
 	if ok {
-		if err := t.dropWide(key.InPort, slot); err != nil {
-			return tcportFlowStats{}, err
-		}
+		t.dropWide(key.InPort, slot, true)
 		if err := t.m.Delete(keyBytes(bk)); err != nil {
 			if errors.Is(err, ebpf.ErrKeyNotExist) {
 				t.slots.release(slot) // deleted behind the mirror's back
@@ -888,7 +904,7 @@ func (t *flowTable) deleteLocked(key datapath.FlowKey, bk *bpfKey) (tcportFlowSt
 			return tcportFlowStats{}, fmt.Errorf("flows: delete: %w", err)
 		}
 		t.changed()
-		t.dropWide(key.InPort, v.Slot) // the counts of a packet between the two are lost
+		t.dropWide(key.InPort, v.Slot, true) // the counts of a packet between the two are lost
 		slot, long = v.Slot, true
 	}
 	st, err := t.read(slot)
@@ -927,10 +943,7 @@ func (t *flowTable) deleteBatch(keys []datapath.FlowKey, bks []bpfKey, valid []b
 			idx = append(idx, -1-i) // one by one, after the batch
 			continue
 		}
-		if err := t.dropWide(keys[i].InPort, slot); err != nil {
-			errs[i] = err
-			continue
-		}
+		t.dropWide(keys[i].InPort, slot, true)
 		seen[slot] = true
 		idx = append(idx, i)
 		batch = append(batch, bks[i])
@@ -993,6 +1006,7 @@ func (t *flowTable) flush() error {
 	defer t.wrote()
 	t.wide.clearAll()
 	err := t.walk(true, func([]bpfKey, []tcportFlowEntry) error { return nil })
+	t.wide.clearAll() // one another process set meanwhile names a deleted entry
 	t.changed()
 	t.slots.clearAll()
 	if err != nil {

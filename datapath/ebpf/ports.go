@@ -291,9 +291,7 @@ func (d *Datapath) DeletePort(number uint32) error {
 	d.detach(number)
 	// A later port may take the number: it must not inherit this one's
 	// port-wide entry (its flows copy stays, for the caller to delete).
-	if err := d.flows.endWide(number); err != nil {
-		d.log.Warn("end the port-wide entry of a deleted port", "port", number, "err", err)
-	}
+	d.flows.endWide(number)
 	removeDevice(datapath.PortConfig{Name: r.name, Type: r.typ})
 	return nil
 }

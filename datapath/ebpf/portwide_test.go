@@ -166,3 +166,33 @@ func TestPortWideOnlyLoneOutput(t *testing.T) {
 		}
 	}
 }
+
+// A put that resets the counters of a port-wide entry leaves none of the
+// packets it counted, whether the entry stays port-wide or goes exact.
+func TestPortWideResetStats(t *testing.T) {
+	d, prog := hookDatapath(t, tcHook)
+	frame := udp64(t)
+	other := slices.Clone(frame)
+	other[35]++
+	key := packet.Extract(frame, inPort)
+	out := []datapath.Action{datapath.Output{Port: outPort}}
+	for _, flags := range []datapath.PutFlags{datapath.PutPortWide, 0} {
+		if err := d.Put(key, out, datapath.PutPortWide); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			ret, _ := run(t, prog, other)
+			runVerdict(t, ret, tcHook.redirect, "port-wide packet")
+		}
+		if err := d.Put(key, out, datapath.PutModify|datapath.PutResetStats|flags); err != nil {
+			t.Fatal(err)
+		}
+		f := getFlow(t, d, key)
+		if f.Stats.Packets != 0 || f.PortWide() != (flags != 0) {
+			t.Fatalf("reset with flags %#x: %d packets, port-wide %v; want 0 packets", flags, f.Stats.Packets, f.PortWide())
+		}
+		if _, err := d.Delete(key); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

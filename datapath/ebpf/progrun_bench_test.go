@@ -70,7 +70,7 @@ func progRunNs(b *testing.B, p *ebpf.Program, frame []byte, want uint32) float64
 // duration of one run (ns/pkt), the best of b.N batches of
 // progRunRepeat runs.
 func BenchmarkXDPCachedFlow(b *testing.B) {
-	d, xdp, frame, _ := oneFlow(b, xdpHook)
+	d, xdp, frame, key := oneFlow(b, xdpHook)
 	if obj := os.Getenv("XVS_BENCH_XDP_OBJ"); obj != "" {
 		xdp = loadXDPVariant(b, d, obj)
 	}
@@ -102,6 +102,16 @@ func BenchmarkXDPCachedFlow(b *testing.B) {
 	b.Run("bare-redirect", func(b *testing.B) {
 		p := bareRedirect(b)
 		b.ReportMetric(progRunNs(b, p, frame, 4), "ns/pkt")
+	})
+	// The same flow made port-wide: no key, no lookup.
+	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, datapath.PutModify|datapath.PutPortWide); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("xvs-port-wide", func(b *testing.B) {
+		b.ReportMetric(progRunNs(b, xdp, frame, 4), "ns/pkt")
+	})
+	b.Run("xvs-port-wide-tc", func(b *testing.B) {
+		b.ReportMetric(progRunNs(b, d.objs.tc.XvsTcIngress, frame, 7), "ns/pkt")
 	})
 	st, err := d.Stats()
 	if err != nil {
