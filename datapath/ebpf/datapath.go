@@ -130,7 +130,7 @@ func New(cfg Config) (*Datapath, error) {
 		upcalls:  upcalls,
 		links:    map[uint32][]link.Link{},
 	}
-	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, objs.tc.FlowGen, objs.tc.PortWide, objs.tc.WideCounters, cfg.Manage); err != nil {
+	if d.flows, err = newFlowTable(objs.tc.Flows, objs.tc.FlowCounters, objs.tc.LongLists, objs.tc.FlowWrites, objs.tc.FlowGen, objs.tc.PortWide, objs.tc.WideCounters, objs.tc.WideBase, cfg.Manage); err != nil {
 		objs.Close()
 		return nil, err
 	}
@@ -477,8 +477,21 @@ func (d *Datapath) Stats() (datapath.Stats, error) {
 	if err := d.flows.sync(); err != nil {
 		return datapath.Stats{}, err
 	}
+	// Packets a port-wide entry took count only in wide_counters.
+	recs, err := d.ports.list()
+	if err != nil {
+		return datapath.Stats{}, err
+	}
+	nums := make([]uint32, len(recs))
+	for i, r := range recs {
+		nums[i] = r.number
+	}
+	wideHits, err := d.flows.wide.hits(nums)
+	if err != nil {
+		return datapath.Stats{}, err
+	}
 	return datapath.Stats{
-		Hit:      c[dpHit],
+		Hit:      c[dpHit] + wideHits,
 		Missed:   c[dpMissed],
 		Lost:     c[dpLost] + d.userLost.Load(),
 		SlowPath: c[dpSlowPath],

@@ -67,7 +67,7 @@ type flowTable struct {
 	runVals []tcportFlowEntry // insertRun's scratch
 }
 
-func newFlowTable(flows, counters, long, writes, gen, wide, wideCounters *ebpf.Map, manage bool) (*flowTable, error) {
+func newFlowTable(flows, counters, long, writes, gen, wide, wideCounters, wideBase *ebpf.Map, manage bool) (*flowTable, error) {
 	t := &flowTable{m: flows, counters: counters, long: long, writes: writes, manage: manage,
 		slots: newSlotTable(flows.MaxEntries(), manage)}
 	if counters.MaxEntries() != flows.MaxEntries() || int(counters.ValueSize()) != statsSize {
@@ -86,7 +86,7 @@ func newFlowTable(flows, counters, long, writes, gen, wide, wideCounters *ebpf.M
 		return nil, fmt.Errorf("flow_gen: mmap: %w", err)
 	}
 	t.gen = (*uint64)(unsafe.Pointer(&t.genRaw[0]))
-	if t.wide, err = mapPortWide(wide, wideCounters); err != nil {
+	if t.wide, err = mapPortWide(wide, wideCounters, wideBase); err != nil {
 		t.close()
 		return nil, err
 	}
@@ -136,11 +136,10 @@ func (t *flowTable) endWide(port uint32) {
 
 // setWide makes p's entry (put, in the mirror) port-wide when it asked
 // to and can be, and exact otherwise; the put itself has succeeded. An
-// entry becoming port-wide starts its port's counters from zero; one
-// staying so keeps them, unless the put resets its counters (zeroing
-// them, which, as resetCounters, may leave in an add under way). One
-// whose counters cannot be zeroed stays exact: its port's other keys
-// miss, nothing is lost.
+// entry becoming port-wide counts its port's packets from then on
+// (portWide.start); one staying so keeps counting, unless the put resets
+// its counters. One whose start cannot be marked stays exact: its port's
+// other keys miss, nothing is lost.
 func (t *flowTable) setWide(p *flowPut) {
 	slot, ok := t.slots.lookup(p.key)
 	if !ok {
@@ -150,7 +149,7 @@ func (t *flowTable) setWide(p *flowPut) {
 	reset := p.flags&datapath.PutResetStats != 0
 	if out, ok := wideOutput(p); ok && t.wide.free(port, slot) {
 		if !t.wide.holds(port, slot) || reset {
-			if t.wide.zero(port) != nil {
+			if t.wide.start(port) != nil {
 				t.dropWide(port, slot, !reset)
 				return
 			}
@@ -162,12 +161,13 @@ func (t *flowTable) setWide(p *flowPut) {
 }
 
 // dropWide makes the entry counted in slot exact again if it is port's
-// port-wide entry and, with fold, adds what its packets counted in
-// wide_counters to its slot (with atomic adds, as a CPU not owning it;
-// without, as after a reset of the slot, they go). Packets that read
-// the entry before and count after the fold are not in it, nor are the
-// counts when wide_counters or the slot cannot be read (neither happens
-// to a valid port and a mapped slot).
+// port-wide entry and, with fold, adds its packets (its port's in
+// wide_counters since it became port-wide) to its slot (with atomic
+// adds, as a CPU not owning it; without, as after a reset of the slot,
+// they go). Packets that read the entry before and count after the fold
+// are not in it (they stay the port's rx and hits), nor are the counts
+// when wide_counters or the slot cannot be read (neither happens to a
+// valid port and a mapped slot).
 func (t *flowTable) dropWide(port, slot uint32, fold bool) {
 	if !t.wide.holds(port, slot) {
 		return
@@ -176,7 +176,7 @@ func (t *flowTable) dropWide(port, slot uint32, fold bool) {
 	if !fold {
 		return
 	}
-	w, err := t.wide.sum(port)
+	w, err := t.wide.entry(port)
 	if err != nil {
 		return
 	}
@@ -198,7 +198,7 @@ func (t *flowTable) readEntry(port, slot uint32) (tcportFlowStats, error) {
 	if err != nil || !t.wide.holds(port, slot) {
 		return st, err
 	}
-	w, err := t.wide.sum(port)
+	w, err := t.wide.entry(port)
 	if err != nil {
 		return st, err
 	}

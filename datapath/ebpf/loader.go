@@ -260,7 +260,7 @@ func (o *objects) sharedMaps() map[string]*ebpf.Map {
 		"exec_map": o.tc.ExecMap, "tx_ports": o.tc.TxPorts,
 		"ports_direct": o.tc.PortsDirect, "flow_counters": o.tc.FlowCounters, "flow_writes": o.tc.FlowWrites,
 		"upcall_bufs": o.tc.UpcallBufs, "flow_gen": o.tc.FlowGen, "flow_emc": o.tc.FlowEmc,
-		"port_wide": o.tc.PortWide, "wide_counters": o.tc.WideCounters,
+		"port_wide": o.tc.PortWide, "wide_counters": o.tc.WideCounters, "wide_base": o.tc.WideBase,
 	}
 }
 

@@ -99,6 +99,11 @@ func (d *Datapath) AddPort(cfg datapath.PortConfig) (datapath.Port, error) {
 		}
 		return datapath.Port{}, fmt.Errorf("add port %s: %w", cfg.Name, err)
 	}
+	// Counts a port of this number left in wide_counters are not the
+	// new port's (a process that stopped before removing it).
+	if err := d.flows.wide.retire(num); err != nil {
+		return fail(err)
+	}
 	if err := d.ports.add(r); err != nil {
 		return fail(err)
 	}
@@ -292,6 +297,9 @@ func (d *Datapath) DeletePort(number uint32) error {
 	// A later port may take the number: it must not inherit this one's
 	// port-wide entry (its flows copy stays, for the caller to delete).
 	d.flows.endWide(number)
+	if err := d.flows.wide.retire(number); err != nil {
+		d.log.Warn("delete port: its port-wide counts", "port", number, "err", err)
+	}
 	removeDevice(datapath.PortConfig{Name: r.name, Type: r.typ})
 	return nil
 }
@@ -323,6 +331,13 @@ func (d *Datapath) portOf(r portRecord) (datapath.Port, error) {
 	if err != nil {
 		return datapath.Port{}, err
 	}
+	// Packets a port-wide entry took count only in wide_counters.
+	w, err := d.flows.wide.sum(r.number)
+	if err != nil {
+		return datapath.Port{}, err
+	}
+	st.RxPackets += w.Packets
+	st.RxBytes += w.Bytes
 	return datapath.Port{Number: r.number, Name: r.name, Type: r.typ, Attach: r.attach,
 		IfIndex: int(r.ifindex), Stats: st}, nil
 }

@@ -29,14 +29,18 @@ type portWide struct {
 	raw   []byte
 	words []uint64 // indexed by port number, 0..maxPorts
 
-	// counters is wide_counters: per CPU and port, the packets of the
-	// port's port-wide entry, which the entry's slot does not count
-	// while it is port-wide.
+	// counters is wide_counters: per CPU and port, every packet a
+	// port-wide entry of the port took, the only count of such a packet
+	// (maps.h). base is wide_base mapped: for each port, the sums of its
+	// counters when its entry became port-wide (an entry's counts are
+	// the port's since), and at 0 the hits of removed ports.
 	counters *ebpf.Map
 	ncpu     int
+	baseRaw  []byte
+	base     []tcportWideStats
 }
 
-func mapPortWide(m, counters *ebpf.Map) (*portWide, error) {
+func mapPortWide(m, counters, base *ebpf.Map) (*portWide, error) {
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
 		return nil, err
@@ -44,22 +48,94 @@ func mapPortWide(m, counters *ebpf.Map) (*portWide, error) {
 	if m.MaxEntries() != maxPorts+1 || m.ValueSize() != 8 {
 		return nil, fmt.Errorf("port_wide: %d values of %d bytes, not %d of 8", m.MaxEntries(), m.ValueSize(), maxPorts+1)
 	}
-	size := (int(m.MaxEntries())*8 + os.Getpagesize() - 1) &^ (os.Getpagesize() - 1)
-	raw, err := unix.Mmap(m.FD(), 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	size := int(unsafe.Sizeof(tcportWideStats{}))
+	if base.MaxEntries() != maxPorts+1 || int(base.ValueSize()) != size {
+		return nil, fmt.Errorf("wide_base: %d values of %d bytes, not %d of %d", base.MaxEntries(), base.ValueSize(), maxPorts+1, size)
+	}
+	raw, err := mmapArray(m, 8)
 	if err != nil {
 		return nil, fmt.Errorf("port_wide: mmap: %w", err)
 	}
-	return &portWide{raw: raw, words: unsafe.Slice((*uint64)(unsafe.Pointer(&raw[0])), m.MaxEntries()),
-		counters: counters, ncpu: ncpu}, nil
+	w := &portWide{raw: raw, words: unsafe.Slice((*uint64)(unsafe.Pointer(&raw[0])), m.MaxEntries()),
+		counters: counters, ncpu: ncpu}
+	if w.baseRaw, err = mmapArray(base, size); err != nil {
+		w.close()
+		return nil, fmt.Errorf("wide_base: mmap: %w", err)
+	}
+	w.base = unsafe.Slice((*tcportWideStats)(unsafe.Pointer(&w.baseRaw[0])), base.MaxEntries())
+	return w, nil
 }
 
-// zero clears port's counters, before the port gets a port-wide entry
-// (none counts there then) or when its entry's counters are reset.
-func (w *portWide) zero(port uint32) error {
+// mmapArray maps a BPF_F_MMAPABLE array of values of size bytes.
+func mmapArray(m *ebpf.Map, size int) ([]byte, error) {
+	page := os.Getpagesize()
+	n := (int(m.MaxEntries())*size + page - 1) &^ (page - 1)
+	return unix.Mmap(m.FD(), 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+}
+
+// start marks port's counters where an entry becomes port-wide, or has
+// its counters reset: its counts are the port's from here on.
+func (w *portWide) start(port uint32) error {
+	s, err := w.sum(port)
+	if err != nil {
+		return err
+	}
+	b := &w.base[port]
+	atomic.StoreUint64(&b.Packets, s.Packets)
+	atomic.StoreUint64(&b.Bytes, s.Bytes)
+	atomic.StoreUint64(&b.Used, s.Used)
+	return nil
+}
+
+// entry returns the counts of port's port-wide entry: the port's since
+// start. Used is 0 when no packet came since (jiffies: one in the same
+// tick as the start reads as none).
+func (w *portWide) entry(port uint32) (tcportWideStats, error) {
+	s, err := w.sum(port)
+	if err != nil {
+		return s, err
+	}
+	b := &w.base[port]
+	s.Packets -= atomic.LoadUint64(&b.Packets)
+	s.Bytes -= atomic.LoadUint64(&b.Bytes)
+	if s.Used <= atomic.LoadUint64(&b.Used) {
+		s.Used = 0
+	}
+	return s, nil
+}
+
+// retire moves port's counters into the removed ports' hits and zeroes
+// them, for the next port with the number (a port removed, or added
+// where counts were left).
+func (w *portWide) retire(port uint32) error {
+	s, err := w.sum(port)
+	if err != nil || s == (tcportWideStats{}) {
+		return err
+	}
 	if err := w.counters.Update(port, make([]tcportWideStats, w.ncpu), ebpf.UpdateAny); err != nil {
 		return fmt.Errorf("wide_counters: update: %w", err)
 	}
+	atomic.AddUint64(&w.base[0].Packets, s.Packets)
+	atomic.AddUint64(&w.base[0].Bytes, s.Bytes)
+	b := &w.base[port]
+	atomic.StoreUint64(&b.Packets, 0)
+	atomic.StoreUint64(&b.Bytes, 0)
+	atomic.StoreUint64(&b.Used, 0)
 	return nil
+}
+
+// hits returns the packets port-wide entries took on ports (the
+// datapath's ports) and on ports removed before.
+func (w *portWide) hits(ports []uint32) (uint64, error) {
+	n := atomic.LoadUint64(&w.base[0].Packets)
+	for _, p := range ports {
+		s, err := w.sum(p)
+		if err != nil {
+			return 0, err
+		}
+		n += s.Packets
+	}
+	return n, nil
 }
 
 // sum returns port's counters over every CPU (used: the latest).
@@ -81,6 +157,10 @@ func (w *portWide) close() {
 	if w.raw != nil {
 		unix.Munmap(w.raw)
 		w.raw, w.words = nil, nil
+	}
+	if w.baseRaw != nil {
+		unix.Munmap(w.baseRaw)
+		w.baseRaw, w.base = nil, nil
 	}
 }
 

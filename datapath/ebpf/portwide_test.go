@@ -63,6 +63,9 @@ func TestPortWideEntry(t *testing.T) {
 			if _, err := d.Get(otherKey); err == nil {
 				t.Fatal("the port-wide entry's packets created an entry of their own")
 			}
+			if rx := portRx(t, d, inPort); rx != 3 {
+				t.Fatalf("port %d rx %d, want the 3 port-wide packets", inPort, rx)
+			}
 
 			// Another put asking to be port-wide on the same port is
 			// cached exactly.
@@ -194,5 +197,60 @@ func TestPortWideResetStats(t *testing.T) {
 		if _, err := d.Delete(key); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// portRx returns a port's rx packets as Ports reports them.
+func portRx(t *testing.T, d *Datapath, port uint32) uint64 {
+	t.Helper()
+	ps, err := d.Ports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Number == port {
+			return p.Stats.RxPackets
+		}
+	}
+	t.Fatalf("no port %d", port)
+	return 0
+}
+
+// A port's removal keeps the hits its port-wide entries counted, and a
+// new port of the number starts from zero.
+func TestPortWideRetire(t *testing.T) {
+	d, prog := hookDatapath(t, tcHook)
+	frame := udp64(t)
+	key := packet.Extract(frame, inPort)
+	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, datapath.PutPortWide); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		ret, _ := run(t, prog, frame)
+		runVerdict(t, ret, tcHook.redirect, "port-wide packet")
+	}
+	if _, err := d.Delete(key); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.flows.wide.retire(inPort); err != nil {
+		t.Fatal(err)
+	}
+	if rx := portRx(t, d, inPort); rx != 0 {
+		t.Fatalf("rx %d after the port's number was retired, want 0", rx)
+	}
+	if s, err := d.Stats(); err != nil || s.Hit != 2 {
+		t.Fatalf("stats %+v (%v): want the 2 hits kept", s, err)
+	}
+	// The next entry of the port counts from zero.
+	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, datapath.PutPortWide); err != nil {
+		t.Fatal(err)
+	}
+	ret, _ := run(t, prog, frame)
+	runVerdict(t, ret, tcHook.redirect, "port-wide packet")
+	if f := getFlow(t, d, key); f.Stats.Packets != 1 {
+		t.Fatalf("new entry counted %d packets, want 1", f.Stats.Packets)
+	}
+	if s, err := d.Stats(); err != nil || s.Hit != 3 {
+		t.Fatalf("stats %+v (%v): want 3 hits", s, err)
 	}
 }

@@ -227,6 +227,7 @@ const (
 	tcportMapTxPorts       = "tx_ports"
 	tcportMapUpcallBufs    = "upcall_bufs"
 	tcportMapUpcalls       = "upcalls"
+	tcportMapWideBase      = "wide_base"
 	tcportMapWideCounters  = "wide_counters"
 	tcportProgXvsClock     = "xvs_clock"
 	tcportProgXvsTcExec    = "xvs_tc_exec"
@@ -304,6 +305,7 @@ type tcportMapSpecs struct {
 	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.MapSpec `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
+	WideBase     *ebpf.MapSpec `ebpf:"wide_base"`
 	WideCounters *ebpf.MapSpec `ebpf:"wide_counters"`
 }
 
@@ -353,6 +355,7 @@ type tcportMaps struct {
 	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.Map `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
+	WideBase     *ebpf.Map `ebpf:"wide_base"`
 	WideCounters *ebpf.Map `ebpf:"wide_counters"`
 }
 
@@ -376,6 +379,7 @@ func (m *tcportMaps) Close() error {
 		m.TxPorts,
 		m.UpcallBufs,
 		m.Upcalls,
+		m.WideBase,
 		m.WideCounters,
 	)
 }

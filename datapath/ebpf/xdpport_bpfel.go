@@ -34,6 +34,7 @@ const (
 	xdpportMapTxPorts        = "tx_ports"
 	xdpportMapUpcallBufs     = "upcall_bufs"
 	xdpportMapUpcalls        = "upcalls"
+	xdpportMapWideBase       = "wide_base"
 	xdpportMapWideCounters   = "wide_counters"
 	xdpportProgXvsXdpIngress = "xvs_xdp_ingress"
 	xdpportVarEmcBits        = "emc_bits"
@@ -107,6 +108,7 @@ type xdpportMapSpecs struct {
 	TxPorts      *ebpf.MapSpec `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.MapSpec `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.MapSpec `ebpf:"upcalls"`
+	WideBase     *ebpf.MapSpec `ebpf:"wide_base"`
 	WideCounters *ebpf.MapSpec `ebpf:"wide_counters"`
 }
 
@@ -156,6 +158,7 @@ type xdpportMaps struct {
 	TxPorts      *ebpf.Map `ebpf:"tx_ports"`
 	UpcallBufs   *ebpf.Map `ebpf:"upcall_bufs"`
 	Upcalls      *ebpf.Map `ebpf:"upcalls"`
+	WideBase     *ebpf.Map `ebpf:"wide_base"`
 	WideCounters *ebpf.Map `ebpf:"wide_counters"`
 }
 
@@ -179,6 +182,7 @@ func (m *xdpportMaps) Close() error {
 		m.TxPorts,
 		m.UpcallBufs,
 		m.Upcalls,
+		m.WideBase,
 		m.WideCounters,
 	)
 }

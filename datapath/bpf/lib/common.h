@@ -232,9 +232,10 @@ struct flow_stats {
 	__u64 pad[2];
 };
 
-/* The counters of a port's port-wide entry (wide_counters, maps.h), per
- * CPU: plain adds, where a flow_stats slot shared by every packet of a
- * port would take atomic ones on all CPUs but its owner. */
+/* The packets of a port's port-wide entries (wide_counters, maps.h),
+ * per CPU: plain adds, where a flow_stats slot shared by every packet of
+ * a port would take atomic ones on all CPUs but its owner. Also the
+ * value of wide_base. */
 struct wide_stats {
 	__u64 packets;
 	__u64 bytes;

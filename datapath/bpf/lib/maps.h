@@ -142,16 +142,30 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 } port_wide SEC(".maps");
 
-/* The counters of the port-wide entries, by ingress port number.
- * Userspace zeroes a port's before it makes an entry port-wide, adds them
- * to its flow_stats slot when the entry stops being port-wide, and in
- * between reads them with the slot's. */
+/* The packets port-wide entries took, by ingress port number: the only
+ * count of such a packet. They stand for the port's rx and the
+ * datapath's hits too (userspace adds them to port_counters' and
+ * dp_stats'), which spares the fast path two counters. They only grow,
+ * but for a port's removal, and wide_base holds what userspace needs to
+ * split them: an entry's packets are the port's since it became
+ * port-wide. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, struct wide_stats);
 	__uint(max_entries, XVS_MAX_PORTS + 1);
 } wide_counters SEC(".maps");
+
+/* Userspace's marks on wide_counters, by port: their sums when the port's
+ * entry became port-wide (or had its counters reset); slot 0: the hits
+ * of removed ports. Written and read through userspace's mapping only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct wide_stats);
+	__uint(max_entries, XVS_MAX_PORTS + 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+} wide_base SEC(".maps");
 
 /* Per-port counters, indexed by port number (1..XVS_MAX_PORTS: the loader
  * refuses others). An array, not a hash: the verifier inlines its lookup

@@ -45,8 +45,9 @@ static __always_inline void count_hit(__u32 port, __u32 len, struct flow_entry *
 	flow_count(e->slot, len, tcp_flags);
 }
 
-/* wide_output runs port's port-wide entry w (port_wide) on a packet. It
- * gathers no TCP flags: the packet is not parsed. */
+/* wide_output runs port's port-wide entry w (port_wide) on a packet. Its
+ * one count is in wide_counters, which is also the port's rx and a hit
+ * (maps.h). It gathers no TCP flags: the packet is not parsed. */
 static __always_inline int wide_output(CTX *ctx, __u32 port, __u32 len, __u64 w)
 {
 	__u32 out = (__u32)w;
@@ -55,8 +56,6 @@ static __always_inline int wide_output(CTX *ctx, __u32 port, __u32 len, __u64 w)
 		return XDP_PASS; /* TC runs the entry, and counts the packet */
 #endif
 	out &= ~WIDE_XDP_PASS;
-	count_rx(port, len);
-	dp_count(DP_HIT);
 	struct wide_stats *ws = bpf_map_lookup_elem(&wide_counters, &port);
 	if (ws) {
 		ws->packets++;
