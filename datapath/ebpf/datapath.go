@@ -477,9 +477,13 @@ func (d *Datapath) Stats() (datapath.Stats, error) {
 	if err := d.flows.sync(); err != nil {
 		return datapath.Stats{}, err
 	}
-	// Packets a port-wide entry took count only in wide_counters.
+	// Packets a port-wide entry took count only in wide_counters: the
+	// ports' and the removed ports' (under mu, which a port's removal
+	// holds from its leaving the list to its counts' move).
+	d.mu.Lock()
 	recs, err := d.ports.list()
 	if err != nil {
+		d.mu.Unlock()
 		return datapath.Stats{}, err
 	}
 	nums := make([]uint32, len(recs))
@@ -487,6 +491,7 @@ func (d *Datapath) Stats() (datapath.Stats, error) {
 		nums[i] = r.number
 	}
 	wideHits, err := d.flows.wide.hits(nums)
+	d.mu.Unlock()
 	if err != nil {
 		return datapath.Stats{}, err
 	}

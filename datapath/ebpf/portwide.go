@@ -89,16 +89,23 @@ func (w *portWide) start(port uint32) error {
 
 // entry returns the counts of port's port-wide entry: the port's since
 // start. Used is 0 when no packet came since (jiffies: one in the same
-// tick as the start reads as none).
+// tick as the start reads as none). The base is read before the
+// counters, and a count below it (a start in another process between
+// the two reads) is 0, never a wrapped difference.
 func (w *portWide) entry(port uint32) (tcportWideStats, error) {
+	b := &w.base[port]
+	base := tcportWideStats{Packets: atomic.LoadUint64(&b.Packets), Bytes: atomic.LoadUint64(&b.Bytes),
+		Used: atomic.LoadUint64(&b.Used)}
 	s, err := w.sum(port)
 	if err != nil {
 		return s, err
 	}
-	b := &w.base[port]
-	s.Packets -= atomic.LoadUint64(&b.Packets)
-	s.Bytes -= atomic.LoadUint64(&b.Bytes)
-	if s.Used <= atomic.LoadUint64(&b.Used) {
+	if s.Packets < base.Packets || s.Bytes < base.Bytes {
+		return tcportWideStats{}, nil
+	}
+	s.Packets -= base.Packets
+	s.Bytes -= base.Bytes
+	if s.Used <= base.Used {
 		s.Used = 0
 	}
 	return s, nil
