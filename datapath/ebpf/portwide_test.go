@@ -19,6 +19,16 @@ func getFlow(t *testing.T, d *Datapath, key datapath.FlowKey) datapath.Flow {
 	return f
 }
 
+// wideFrames returns a frame arriving on inPort, its key, and a frame
+// of another key (the UDP source port) from the same port.
+func wideFrames(t *testing.T) (frame, other []byte, key datapath.FlowKey) {
+	t.Helper()
+	frame = udp64(t)
+	other = slices.Clone(frame)
+	other[35]++
+	return frame, other, packet.Extract(frame, inPort)
+}
+
 // runVerdict checks a run's verdict.
 func runVerdict(t *testing.T, ret, want uint32, what string) {
 	t.Helper()
@@ -35,10 +45,8 @@ func TestPortWideEntry(t *testing.T) {
 	for _, h := range hooks {
 		t.Run(h.name, func(t *testing.T) {
 			d, prog := hookDatapath(t, h)
-			frame := udp64(t)
-			other := slices.Clone(frame)
-			other[35]++ // the UDP source port: another key
-			key, otherKey := packet.Extract(frame, inPort), packet.Extract(other, inPort)
+			frame, other, key := wideFrames(t)
+			otherKey := packet.Extract(other, inPort)
 			out := []datapath.Action{datapath.Output{Port: outPort}}
 			if err := d.Put(key, out, datapath.PutPortWide); err != nil {
 				t.Fatal(err)
@@ -124,10 +132,7 @@ func TestPortWideEntry(t *testing.T) {
 // such, and its delete ends it for the programs too.
 func TestPortWideManaged(t *testing.T) {
 	d, prog := hookDatapath(t, tcHook)
-	frame := udp64(t)
-	other := slices.Clone(frame)
-	other[35]++
-	key := packet.Extract(frame, inPort)
+	_, other, key := wideFrames(t)
 	if err := d.Put(key, []datapath.Action{datapath.Output{Port: outPort}}, datapath.PutPortWide); err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +179,7 @@ func TestPortWideOnlyLoneOutput(t *testing.T) {
 // packets it counted, whether the entry stays port-wide or goes exact.
 func TestPortWideResetStats(t *testing.T) {
 	d, prog := hookDatapath(t, tcHook)
-	frame := udp64(t)
-	other := slices.Clone(frame)
-	other[35]++
-	key := packet.Extract(frame, inPort)
+	_, other, key := wideFrames(t)
 	out := []datapath.Action{datapath.Output{Port: outPort}}
 	for _, flags := range []datapath.PutFlags{datapath.PutPortWide, 0} {
 		if err := d.Put(key, out, datapath.PutPortWide); err != nil {
