@@ -180,19 +180,7 @@ func TestPortWideAdoptedAfterRestart(t *testing.T) {
 	r.add("priority=1,in_port=1,actions=output:2")
 	r.send(1, udp(t, mac(1), mac(2), ip4(1), ip4(2), 1000, 2000))
 	r.counts(3)
-	r.sw.Close()
-
-	sw, err := New(Config{Name: "br0", Datapath: r.dp, FailMode: FailSecure, Now: r.clk.now, RevalidateInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sw.Close() })
-	for _, n := range []string{"p1", "p2", "p3"} {
-		if _, err := sw.AddPort(PortSpec{Name: n}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r.sw = sw
+	r.restart(3)
 	r.add("priority=1,in_port=1,actions=output:2")
 	r.revalidate()
 	if r.wideFlows() != 1 {

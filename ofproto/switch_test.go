@@ -49,6 +49,25 @@ func newRig(t *testing.T, nports int, mode FailMode) *rig {
 	return r
 }
 
+// restart closes the switch and starts another, in secure mode, on the
+// same datapath with ports p1..pN (a vswitchd restart): it adopts the
+// ports by name and, when it revalidates, the cache.
+func (r *rig) restart(nports int) {
+	r.t.Helper()
+	r.sw.Close()
+	sw, err := New(Config{Name: "br0", Datapath: r.dp, FailMode: FailSecure, Now: r.clk.now, RevalidateInterval: -1})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { sw.Close() })
+	for i := 1; i <= nports; i++ {
+		if _, err := sw.AddPort(PortSpec{Name: "p" + string(rune('0'+i))}); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	r.sw = sw
+}
+
 // drain handles every queued upcall (the dummy datapath queues them
 // synchronously, so after Inject returns they are all there), what is
 // queued at once as one batch, as a ServeUpcalls handler would, until

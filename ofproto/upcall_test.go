@@ -102,24 +102,14 @@ func TestRestartAdoptsCache(t *testing.T) {
 	r.send(1, f)
 	r.send(1, f)
 	r.counts(2)
-	r.sw.Close()
-
-	sw, err := New(Config{Name: "br0", Datapath: r.dp, FailMode: FailSecure, Now: r.clk.now, RevalidateInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sw.Close() })
-	for _, n := range []string{"p1", "p2"} {
-		p, err := sw.AddPort(PortSpec{Name: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.DPPort != r.sw.ports[p.OFPort].dpPort {
-			t.Fatalf("port %s adopted as datapath port %d", n, p.DPPort)
+	old := r.sw
+	r.restart(2)
+	for no, p := range r.sw.ports {
+		if p.dpPort != old.ports[no].dpPort {
+			t.Fatalf("port %d adopted as datapath port %d", no, p.dpPort)
 		}
 	}
 	// Until the new process revalidates, the old entry keeps forwarding.
-	r.sw = sw
 	r.send(1, f)
 	if got := r.counts(2); got[1] != 1 {
 		t.Fatalf("pinned entry stopped forwarding: %v", got)

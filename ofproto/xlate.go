@@ -94,9 +94,9 @@ type xctx struct {
 	pktOut   bool // translating a packet-out's actions
 	inTables bool // a packet-out's output:TABLE is running the tables
 	changes  []normal.Change
-	// impure: an action other than an output to ports ran (a header
-	// edit, a group, a meter, NORMAL, the controller), which may depend
-	// on more of the packet than the wildcards record.
+	// impure: something other than outputs to ports ran (a header
+	// edit or TTL action, a group, a meter, NORMAL, the controller),
+	// which may depend on more of the packet than the wildcards record.
 	impure bool
 }
 
@@ -155,11 +155,10 @@ func (s *Switch) translateX(key datapath.FlowKey, learn, shared bool, tr *Trace)
 
 func (x *xctx) result() xlateResult {
 	res := xlateResult{actions: trimTrailingEdits(x.out), deps: x.d, wc: x.wc, changes: x.changes, needLock: x.needLock}
-	res.portWide = !x.impure && !x.stopped && portOnly(&x.wc) && len(x.d.groups) == 0 && len(x.d.meters) == 0 &&
-		len(x.d.dsts) == 0 && len(x.d.learned) == 0
-	if _, lone := datapath.PortWideOutput(res.actions); !lone {
-		res.portWide = false
-	}
+	// Groups, meters, NORMAL and invalid TTLs all come from what marks
+	// impure.
+	_, lone := datapath.PortWideOutput(res.actions)
+	res.portWide = lone && !x.impure && portOnly(&x.wc)
 	return res
 }
 

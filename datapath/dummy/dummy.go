@@ -164,12 +164,14 @@ func (d *Datapath) Inject(portNo uint32, frame []byte) error {
 	p.info.Stats.RxPackets++
 	p.info.Stats.RxBytes += uint64(len(frame))
 	key := packet.Extract(frame, portNo)
-	e := d.flows[key]
+	var e *entry
 	if wk, ok := d.wide[portNo]; ok {
 		// A port-wide entry takes every packet of its port, its own
 		// key's too, and gathers no TCP flags (as the eBPF one).
 		e = d.flows[wk]
 		key.TCPFlags = 0
+	} else {
+		e = d.flows[key]
 	}
 	if e == nil {
 		d.stats.Missed++

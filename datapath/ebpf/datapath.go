@@ -284,7 +284,12 @@ func (d *Datapath) encodePut(key datapath.FlowKey, actions []datapath.Action, fl
 	if e.fast.Flags&flowXDPSlow == 0 && d.needsSKB(actions) {
 		e.fast.Flags |= flowXDPSlow
 	}
-	return flowPut{key: key, bk: bk, e: e, flags: flags}, nil
+	p := flowPut{key: key, bk: bk, e: e, flags: flags}
+	if out, ok := datapath.PortWideOutput(actions); ok && flags&datapath.PutPortWide != 0 &&
+		e.fast.Flags&(flowSlowPath|flowUserspace) == 0 {
+		p.wideOut = out
+	}
+	return p, nil
 }
 
 // needsSKB reports whether list outputs to a port that XDP cannot reach.

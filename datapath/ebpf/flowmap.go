@@ -3,7 +3,6 @@ package ebpf
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,7 +80,7 @@ func newFlowTable(flows, counters, long, writes, gen, wide, wideCounters, wideBa
 		t.close()
 		return nil, fmt.Errorf("flow_gen: %d values of %d bytes, not one of 8", gen.MaxEntries(), gen.ValueSize())
 	}
-	if t.genRaw, err = unix.Mmap(gen.FD(), 0, os.Getpagesize(), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED); err != nil {
+	if t.genRaw, err = mmapArray(gen, 8); err != nil {
 		t.close()
 		return nil, fmt.Errorf("flow_gen: mmap: %w", err)
 	}
@@ -147,12 +146,11 @@ func (t *flowTable) setWide(p *flowPut) {
 	}
 	port := p.key.InPort
 	reset := p.flags&datapath.PutResetStats != 0
-	if out, ok := wideOutput(p); ok && t.wide.free(port, slot) {
-		if !t.wide.holds(port, slot) || reset {
-			if t.wide.start(port) != nil {
-				t.dropWide(port, slot, !reset)
-				return
-			}
+	mine := t.wide.holds(port, slot)
+	if out, ok := wideOutput(p); ok && (mine || t.wide.load(port) == 0) {
+		if (!mine || reset) && t.wide.start(port) != nil {
+			t.dropWide(port, slot, !reset)
+			return
 		}
 		t.wide.set(port, out, slot, p.e.fast.Flags&flowXDPSlow != 0)
 		return
@@ -440,7 +438,7 @@ func (t *flowTable) adoptLocked() error {
 		if !ok {
 			return errors.New("flows: no free slot while adopting the pinned cache")
 		}
-		t.wide.drop(keyFromBPF(r.k).InPort, r.e.Slot) // its wide counts go
+		t.dropWide(keyFromBPF(r.k).InPort, r.e.Slot, false) // its wide counts go
 		r.e.Slot = s
 		if err := t.zero(s); err != nil {
 			return err
@@ -547,6 +545,9 @@ type flowPut struct {
 	bk    bpfKey
 	e     encodedList
 	flags datapath.PutFlags
+	// wideOut is the output port of a put that asked to be port-wide
+	// and whose list is one output a fast path runs; 0 otherwise.
+	wideOut uint32
 }
 
 // put installs one entry (Datapath.Put's semantics).

@@ -8,8 +8,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
-
-	"github.com/xvs-switch/xvs/datapath"
 )
 
 // wideXDPPass is WIDE_XDP_PASS (common.h): the output of a port-wide
@@ -185,13 +183,6 @@ func (w *portWide) holds(port, slot uint32) bool {
 	return v != 0 && uint32(v>>32) == slot
 }
 
-// free says whether port may take the entry counted in slot as its
-// port-wide entry: it has none, or that one.
-func (w *portWide) free(port, slot uint32) bool {
-	v := w.load(port)
-	return v == 0 || uint32(v>>32) == slot
-}
-
 // set makes the entry counted in slot port's port-wide entry, with its
 // output port out.
 func (w *portWide) set(port, out, slot uint32, xdpPass bool) {
@@ -200,13 +191,6 @@ func (w *portWide) set(port, out, slot uint32, xdpPass bool) {
 		v |= wideXDPPass
 	}
 	atomic.StoreUint64(&w.words[port], v)
-}
-
-// drop ends port's port-wide entry if it is the one counted in slot.
-func (w *portWide) drop(port, slot uint32) {
-	if w.holds(port, slot) {
-		atomic.StoreUint64(&w.words[port], 0)
-	}
 }
 
 // clearPort ends port's port-wide entry, whichever it is.
@@ -223,16 +207,10 @@ func (w *portWide) clearAll() {
 	}
 }
 
-// wideOutput returns the output port of an encoded put that may be
-// port-wide: asked for (PutPortWide), one output and nothing else, which
-// a fast path runs, between ports the array holds.
+// wideOutput returns the output port of a put that may be port-wide
+// (flowPut.wideOut), between ports the array holds.
 func wideOutput(p *flowPut) (uint32, bool) {
-	a := &p.e.fast
-	if p.flags&datapath.PutPortWide == 0 || a.N != 1 || a.Flags&(flowSlowPath|flowUserspace) != 0 ||
-		datapath.ActionKind(a.A[0].Kind) != datapath.KindOutput || p.e.long != nil {
-		return 0, false
-	}
-	out := a.A[0].W
+	out := p.wideOut
 	if p.key.InPort == 0 || p.key.InPort > maxPorts || out == 0 || out > maxPorts {
 		return 0, false
 	}
