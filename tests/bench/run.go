@@ -2,12 +2,13 @@ package bench
 
 import (
 	"fmt"
-	"golang.org/x/sys/unix"
 	"io"
 	"os"
 	"runtime"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Config is one harness run.
@@ -33,10 +34,15 @@ func Run(cfg Config) *Results {
 		names[i] = s.Name()
 	}
 	r := NewResults(names)
+	var tcp []Switch // the switches that carry TCP, measured in tcpRounds
 	for _, sw := range cfg.Switches {
 		start := time.Now()
 		fmt.Fprintf(cfg.Log, "bench: %s ...\n", sw.Name())
-		if err := runSwitch(cfg, sw, r.Values[sw.Name()]); err != nil {
+		tcpOK, err := runSwitch(cfg, sw, r.Values[sw.Name()])
+		if tcpOK {
+			tcp = append(tcp, sw)
+		}
+		if err != nil {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: %s", sw.Name(), oneLine(err.Error(), 300)))
 			fmt.Fprintf(cfg.Log, "bench: %s: %v\n", sw.Name(), err)
 		}
@@ -45,38 +51,41 @@ func Run(cfg Config) *Results {
 		}
 		fmt.Fprintf(cfg.Log, "bench: %s done in %.1f s\n", sw.Name(), time.Since(start).Seconds())
 	}
+	tcpRounds(cfg, tcp, r)
 	return r
 }
 
-func runSwitch(cfg Config, sw Switch, out map[string]Value) error {
+// runSwitch runs the scenarios on one switch and reports whether its TCP
+// probe passed (the TCP figures themselves come from tcpRounds).
+func runSwitch(cfg Config, sw Switch, out map[string]Value) (tcpOK bool, err error) {
 	t, err := NewTopo(sw.SwitchNS())
 	if err != nil {
-		return fmt.Errorf("topology: %w", err)
+		return tcpOK, fmt.Errorf("topology: %w", err)
 	}
 	defer t.Close()
 	p, err := loadProgs()
 	if err != nil {
-		return err
+		return tcpOK, err
 	}
 	defer p.Close()
 	if err := sw.Start(t, p); err != nil {
 		sw.Stop()
-		return fmt.Errorf("start: %w", err)
+		return tcpOK, fmt.Errorf("start: %w", err)
 	}
 	defer sw.Stop()
 	e := &env{t: t, p: p, sw: sw, d: cfg.D, log: cfg.Log}
 	if err := e.connected(); err != nil {
-		return err
+		return tcpOK, err
 	}
 	if e.gen, err = p.newGenerator(t); err != nil {
-		return err
+		return tcpOK, err
 	}
 	if e.pacer, err = newPacer(t); err != nil {
-		return err
+		return tcpOK, err
 	}
 	defer e.pacer.Close()
 	if e.cnt, err = p.startCounter(t); err != nil {
-		return err
+		return tcpOK, err
 	}
 	step := func(name string, fn func(map[string]Value)) {
 		if !cfg.runs(name) {
@@ -95,14 +104,14 @@ func runSwitch(cfg Config, sw Switch, out map[string]Value) error {
 	step("rate", e.rates)
 	step("setup", e.setup)
 	e.cnt.stop()
-	step("tcp", e.tcp)
+	step("tcp", func(out map[string]Value) { tcpOK = e.tcpProbe(out) })
 	step("latency", e.latency)
 	if e.cnt, err = p.startCounter(t); err != nil {
-		return err
+		return tcpOK, err
 	}
 	step("many", e.rateMany)
 	e.cnt.stop()
-	return nil
+	return tcpOK, nil
 }
 
 // runs reports whether the step named name is to run.

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +25,7 @@ type Durations struct {
 	Setup     int           // new flows sent in the flow-setup scenario
 	SetupRate float64       // their offered rate, flows/s
 	TCP       int           // iperf3 seconds
+	TCPRounds int           // interleaved TCP rounds (tcp.go)
 	Pings     int
 	RR        time.Duration
 	FlowMods  int           // control plane: flow-mods loaded and dumped
@@ -34,8 +34,8 @@ type Durations struct {
 
 // Full is `make bench`; Short runs every peer for about a second.
 var (
-	Full  = Durations{Rate: 2 * time.Second, ManyFlows: 100000, Setup: 120000, SetupRate: 120000, TCP: 5, Pings: 300, RR: 2 * time.Second, FlowMods: 100000, Connect: 3 * time.Second}
-	Short = Durations{Rate: 200 * time.Millisecond, ManyFlows: 2000, Setup: 1000, SetupRate: 20000, TCP: 1, Pings: 20, RR: 200 * time.Millisecond, FlowMods: 1000, Connect: time.Second}
+	Full  = Durations{Rate: 2 * time.Second, ManyFlows: 100000, Setup: 120000, SetupRate: 120000, TCP: 4, TCPRounds: 7, Pings: 300, RR: 2 * time.Second, FlowMods: 100000, Connect: 3 * time.Second}
+	Short = Durations{Rate: 200 * time.Millisecond, ManyFlows: 2000, Setup: 1000, SetupRate: 20000, TCP: 1, TCPRounds: 1, Pings: 20, RR: 200 * time.Millisecond, FlowMods: 1000, Connect: time.Second}
 )
 
 // env is what a scenario gets: the topology, the programs, the switch.
@@ -250,69 +250,6 @@ func (e *env) setup(out map[string]Value) {
 	}
 	out[KeySetup] = Value{V: got / end.Sub(start).Seconds(), Unit: "flows/s", Why: remark}
 	out[KeySetupLoss] = val(100*(1-got/float64(e.d.Setup)), "%")
-}
-
-// tcp runs iperf3 from VM A to VM B with 1 and 4 streams: the best of
-// tcpPasses runs each, as packet rates are the best of their passes (the
-// machine is shared; another process's work only lowers a run).
-func (e *env) tcp(out map[string]Value) {
-	for _, c := range []struct {
-		key string
-		n   int
-	}{{KeyTCP1, 1}, {KeyTCP4, 4}} {
-		if e.skip(out, c.key) {
-			continue
-		}
-		best, err := 0.0, error(nil)
-		for range tcpPasses {
-			bps, perr := e.iperf(c.n)
-			if perr != nil {
-				err = perr
-				break // a switch that does not carry TCP fails every run
-			}
-			best = max(best, bps)
-		}
-		if best == 0 {
-			if err == nil {
-				err = errors.New("iperf3 reported no throughput")
-			}
-			out[c.key] = none(err.Error())
-			continue
-		}
-		out[c.key] = val(best/1e9, "Gbit/s")
-	}
-}
-
-// tcpPasses is how many iperf3 runs a TCP figure is the best of.
-const tcpPasses = 3
-
-func (e *env) iperf(streams int) (float64, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(e.d.TCP+15)*time.Second)
-	defer cancel()
-	srv := e.t.VMCmd(ctx, 1, "iperf3", "-s", "-1", "-B", e.t.IP[1])
-	if err := srv.Start(); err != nil {
-		return 0, err
-	}
-	defer func() { srv.Process.Kill(); srv.Wait() }()
-	// iperf3 has no readiness signal: wait until the port listens.
-	for i := 0; ; i++ {
-		if o, _ := e.t.VMRun(1, 2*time.Second, "ss", "-Hltn", "sport = :5201"); strings.Contains(o, "5201") {
-			break
-		}
-		if i == 100 {
-			return 0, errors.New("iperf3 server did not listen")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	o, err := e.t.VMCmd(ctx, 0, "iperf3", "-c", e.t.IP[1], "-t", fmt.Sprint(e.d.TCP), "-P", fmt.Sprint(streams), "-J", "--connect-timeout", fmt.Sprint(e.d.Connect.Milliseconds())).Output()
-	bps, _, perr := parseIperf(o)
-	if perr != nil {
-		if err != nil {
-			return 0, fmt.Errorf("%v (%v)", perr, err)
-		}
-		return 0, perr
-	}
-	return bps, nil
 }
 
 // latency measures ping round trips and a TCP request/response rate.

@@ -11,7 +11,8 @@ import (
 type Results struct {
 	Switches []string                    // column order
 	Values   map[string]map[string]Value // switch -> key -> value
-	Notes    []string                    // printed under the table
+	Notes    []string                    // printed under the table: a switch that failed, a remark
+	Details  []string                    // printed after them: figures behind the cells (tcp.go's rounds)
 }
 
 // NewResults returns empty results for the switches, in that order.
@@ -130,6 +131,12 @@ func (r *Results) WriteTable(w io.Writer) {
 	if len(r.Notes) > 0 {
 		fmt.Fprintln(w)
 		for _, n := range r.Notes {
+			fmt.Fprintln(w, n)
+		}
+	}
+	if len(r.Details) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range r.Details {
 			fmt.Fprintln(w, n)
 		}
 	}
