@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,8 +51,9 @@ func (e *env) tcpProbe(out map[string]Value) bool {
 // tcpSamples are one switch's per-round throughputs (bit/s) by key, and
 // the first error that ended its rounds.
 type tcpSamples struct {
-	bps map[string][]float64
-	err error
+	bps    map[string][]float64
+	err    error
+	settle time.Duration // waited for the machine to go idle, over the rounds
 }
 
 // tcpRounds runs the interleaved rounds over sws (the switches whose
@@ -77,9 +80,21 @@ func tcpRounds(cfg Config, sws []Switch, r *Results) {
 			}
 		}
 	}
-	fmt.Fprintf(cfg.Log, "  tcp: %d interleaved rounds of %s in %.1f s\n", rounds, names(sws), time.Since(start).Seconds())
+	var settle time.Duration
+	for _, s := range samples {
+		settle += s.settle
+	}
+	fmt.Fprintf(cfg.Log, "  tcp: %d interleaved rounds of %s in %.1f s (%.1f s of it waiting for idle CPUs)\n", rounds, names(sws), time.Since(start).Seconds(), settle.Seconds())
 	for _, sw := range sws {
 		storeTCP(r.Values[sw.Name()], samples[sw.Name()], rounds)
+	}
+	for _, c := range tcpStreams {
+		if ratios := pairedRatios(samples, c.key); len(ratios) > 0 {
+			if r.Paired == nil {
+				r.Paired = map[string]float64{}
+			}
+			r.Paired[c.key] = median(ratios)
+		}
 	}
 	r.Details = append(r.Details, tcpRoundsNote(sws, samples, rounds)...)
 }
@@ -120,6 +135,7 @@ func tcpTurn(cfg Config, sw Switch, s *tcpSamples) error {
 		return err
 	}
 	e.quiesce()
+	s.settle += waitIdle(0.9, 15*time.Second)
 	for _, c := range tcpStreams {
 		bps, err := e.iperf(c.n, cfg.D.TCP)
 		if err != nil {
@@ -128,6 +144,57 @@ func tcpTurn(cfg Config, sw Switch, s *tcpSamples) error {
 		s.bps[c.key] = append(s.bps[c.key], bps)
 	}
 	return nil
+}
+
+// waitIdle waits until the machine's CPUs were at least frac idle over a
+// quarter of a second, or until max has passed: the teardown of the
+// previous turn (namespaces, devices, a daemon's exit) finishes in kernel
+// workers after the commands return, and a run that starts during it
+// measures that work too. It returns how long it waited.
+func waitIdle(frac float64, max time.Duration) time.Duration {
+	start := time.Now()
+	idle0, total0, err := cpuTimes()
+	for err == nil && time.Since(start) < max {
+		time.Sleep(250 * time.Millisecond)
+		idle1, total1, err1 := cpuTimes()
+		if err1 != nil || total1 <= total0 {
+			break
+		}
+		if float64(idle1-idle0) >= frac*float64(total1-total0) {
+			break
+		}
+		idle0, total0 = idle1, total1
+	}
+	return time.Since(start)
+}
+
+// cpuTimes reads the idle (idle and iowait) and total jiffies of all
+// CPUs from /proc/stat.
+func cpuTimes() (idle, total uint64, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	return parseCPUTimes(string(b))
+}
+
+func parseCPUTimes(stat string) (idle, total uint64, err error) {
+	line, _, _ := strings.Cut(stat, "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, 0, fmt.Errorf("/proc/stat: no cpu line: %q", line)
+	}
+	for i, x := range f[1:min(len(f), 9)] { // user nice system idle iowait irq softirq steal
+		v, err := strconv.ParseUint(x, 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("/proc/stat: %w", err)
+		}
+		total += v
+		if i == 3 || i == 4 {
+			idle += v
+		}
+	}
+	return idle, total, nil
 }
 
 // storeTCP sets a switch's TCP cells: the median of its rounds, or why
@@ -174,18 +241,32 @@ func tcpRoundsNote(sws []Switch, samples map[string]*tcpSamples, rounds int) []s
 			continue
 		}
 		line := fmt.Sprintf("TCP %d stream(s), Gbit/s in %d interleaved rounds (the cells are medians): %s", c.n, rounds, strings.Join(parts, "; "))
-		if x, b := samples["xvs"], samples["linux-bridge"]; x != nil && b != nil {
-			var ratios []string
-			for i := range min(len(x.bps[c.key]), len(b.bps[c.key])) {
-				ratios = append(ratios, fmt.Sprintf("%.3f", x.bps[c.key][i]/b.bps[c.key][i]))
+		if ratios := pairedRatios(samples, c.key); len(ratios) > 0 {
+			f := make([]string, len(ratios))
+			for i, x := range ratios {
+				f[i] = fmt.Sprintf("%.3f", x)
 			}
-			if len(ratios) > 0 {
-				line += "; xvs/linux-bridge by round " + strings.Join(ratios, " ")
-			}
+			line += "; xvs/linux-bridge by round " + strings.Join(f, " ")
 		}
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// pairedRatios are xvs's throughput over the Linux bridge's, round by
+// round, for the rounds both completed (a round's two turns are minutes
+// closer in time than the medians' runs can be).
+func pairedRatios(samples map[string]*tcpSamples, key string) []float64 {
+	x, b := samples["xvs"], samples["linux-bridge"]
+	if x == nil || b == nil {
+		return nil
+	}
+	n := min(len(x.bps[key]), len(b.bps[key]))
+	out := make([]float64, n)
+	for i := range n {
+		out[i] = x.bps[key][i] / b.bps[key][i]
+	}
+	return out
 }
 
 // median is the middle value of xs (the mean of the two middle ones for

@@ -109,3 +109,54 @@ func TestPinned(t *testing.T) {
 		t.Errorf("pinning to a CPU the machine lacks: %q", got)
 	}
 }
+
+func TestParseCPUTimes(t *testing.T) {
+	idle, total, err := parseCPUTimes("cpu  100 5 50 800 20 3 2 10 0 0\ncpu0 50 2 25 400 10 1 1 5 0 0\n")
+	if err != nil || idle != 820 || total != 990 {
+		t.Errorf("parseCPUTimes = %d, %d, %v; want 820 idle of 990", idle, total, err)
+	}
+	for _, bad := range []string{"", "intr 1 2 3", "cpu 1 2 x 4 5 6"} {
+		if _, _, err := parseCPUTimes(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	if _, _, err := cpuTimes(); err != nil {
+		t.Errorf("this machine's /proc/stat: %v", err)
+	}
+}
+
+// The TCP target is judged on the median of the rounds' paired ratios
+// when there are rounds, and says so; the medians' ratio is printed too.
+func TestTCPTargetPaired(t *testing.T) {
+	verdict := func(x, b []float64) string {
+		r := NewResults([]string{"xvs", "linux-bridge"})
+		samples := map[string]*tcpSamples{
+			"xvs":          {bps: map[string][]float64{KeyTCP1: x}},
+			"linux-bridge": {bps: map[string][]float64{KeyTCP1: b}},
+		}
+		for name, s := range samples {
+			storeTCP(r.Values[name], s, len(x))
+		}
+		r.Paired = map[string]float64{KeyTCP1: median(pairedRatios(samples, KeyTCP1))}
+		for _, l := range r.Targets() {
+			if strings.HasPrefix(l, "TCP 1 stream") {
+				return l
+			}
+		}
+		t.Fatalf("no TCP verdict in %q", r.Targets())
+		return ""
+	}
+	// Equal medians, but xvs ahead in two rounds of three: met.
+	got := verdict([]float64{20, 22, 21}, []float64{19, 21, 22})
+	if !strings.Contains(got, ": met (xvs/linux-bridge 1.048x, the median of the rounds' ratios; the medians' ratio 1.00x)") {
+		t.Errorf("verdict %q", got)
+	}
+	// Behind in two rounds of three: missed.
+	got = verdict([]float64{20, 22, 21}, []float64{21, 21, 22})
+	if !strings.Contains(got, ": MISSED (xvs/linux-bridge 0.955x") {
+		t.Errorf("verdict %q", got)
+	}
+	if pairedRatios(map[string]*tcpSamples{"xvs": {}}, KeyTCP1) != nil {
+		t.Error("paired ratios without a bridge")
+	}
+}
