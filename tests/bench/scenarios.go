@@ -26,6 +26,7 @@ type Durations struct {
 	SetupRate float64       // their offered rate, flows/s
 	TCP       int           // iperf3 seconds
 	TCPRounds int           // interleaved TCP rounds (tcp.go)
+	TCPBudget time.Duration // no round starts after this, once tcpMinRounds ran (0: none)
 	Pings     int
 	RR        time.Duration
 	FlowMods  int           // control plane: flow-mods loaded and dumped
@@ -34,7 +35,7 @@ type Durations struct {
 
 // Full is `make bench`; Short runs every peer for about a second.
 var (
-	Full  = Durations{Rate: 2 * time.Second, ManyFlows: 100000, Setup: 120000, SetupRate: 120000, TCP: 4, TCPRounds: 9, Pings: 300, RR: 2 * time.Second, FlowMods: 100000, Connect: 3 * time.Second}
+	Full  = Durations{Rate: 2 * time.Second, ManyFlows: 100000, Setup: 120000, SetupRate: 120000, TCP: 4, TCPRounds: 9, TCPBudget: 5 * time.Minute, Pings: 300, RR: 2 * time.Second, FlowMods: 100000, Connect: 3 * time.Second}
 	Short = Durations{Rate: 200 * time.Millisecond, ManyFlows: 2000, Setup: 1000, SetupRate: 20000, TCP: 1, TCPRounds: 1, Pings: 20, RR: 200 * time.Millisecond, FlowMods: 1000, Connect: time.Second}
 )
 

@@ -13,10 +13,10 @@ type Results struct {
 	Values   map[string]map[string]Value // switch -> key -> value
 	Notes    []string                    // printed under the table: a switch that failed, a remark
 	Details  []string                    // printed after them: figures behind the cells (tcp.go's rounds)
-	// Paired holds, by key, the median of xvs's per-round ratios to the
-	// Linux bridge where a figure was measured in interleaved rounds
-	// (tcp.go): the TCP target is judged on it.
-	Paired map[string]float64
+	// Paired holds, by key, xvs against the Linux bridge round by round
+	// where a figure was measured in interleaved rounds (tcp.go): the TCP
+	// target is judged on it.
+	Paired map[string]Paired
 }
 
 // NewResults returns empty results for the switches, in that order.
@@ -215,19 +215,24 @@ func (r *Results) Targets() []string {
 			check("packet rate 1 flow above "+peer, v > p, "xvs/"+peer+" "+ratio(v, p))
 		}
 	}
+	const tcpWhat = "TCP 1 stream >= 1.0x Linux bridge"
 	if v := xv(KeyTCP1); !math.IsNaN(v) {
 		if p := r.get("linux-bridge", KeyTCP1); math.IsNaN(p) {
-			out = append(out, "TCP 1 stream >= 1.0x Linux bridge: not checked (linux-bridge not measured)")
-		} else {
-			if pr, ok := r.Paired[KeyTCP1]; ok {
-				// Judged round by round: each ratio compares two runs
-				// seconds apart, which the medians' ratio does not.
-				check("TCP 1 stream >= 1.0x Linux bridge", pr >= 1,
-					fmt.Sprintf("xvs/linux-bridge %.3fx, the median of the rounds' ratios; the medians' ratio %s", pr, ratio(v, p)))
-			} else {
-				check("TCP 1 stream >= 1.0x Linux bridge", v >= p, "xvs/linux-bridge "+ratio(v, p))
+			out = append(out, tcpWhat+": not checked (linux-bridge not measured)")
+		} else if pr, ok := r.Paired[KeyTCP1]; ok {
+			// Judged round by round: each ratio compares two turns of
+			// one round, which the medians' ratio does not.
+			detail := fmt.Sprintf("xvs/linux-bridge %.3fx, the median of %d rounds' ratios, xvs ahead in %d", pr.Ratio, pr.N, pr.Ahead)
+			if len(pr.SetAside) > 0 {
+				detail += fmt.Sprintf("; %d set aside as disturbed", len(pr.SetAside))
 			}
+			check(tcpWhat, pr.Ratio >= 1, detail+"; the medians' ratio "+ratio(v, p))
+		} else {
+			check(tcpWhat, v >= p, "xvs/linux-bridge "+ratio(v, p))
 		}
+	} else if c, ok := r.Values[x][KeyTCP1]; ok {
+		// xvs was to carry TCP and did not (a probe or every turn failed).
+		check(tcpWhat, false, "xvs: "+oneLine(c.Why, 120))
 	}
 	if v := xv(KeySetup); !math.IsNaN(v) {
 		loss := xv(KeySetupLoss)

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TCP throughput between two namespaces is bound by the kernel's TCP
@@ -48,73 +49,108 @@ func (e *env) tcpProbe(out map[string]Value) bool {
 	return true
 }
 
-// tcpSamples are one switch's per-round throughputs (bit/s) by key, and
-// the first error that ended its rounds.
+// tcpSamples are one switch's throughputs (bit/s) by key and round:
+// NaN for a round whose turn failed or did not run.
 type tcpSamples struct {
-	bps    map[string][]float64
-	err    error
-	settle time.Duration // waited for the machine to go idle, over the rounds
+	bps      map[string][]float64
+	err      error // the first failure
+	failures int
+	settle   time.Duration // waited for the machine to go idle, over the rounds
 }
 
+func newTCPSamples(rounds int) *tcpSamples {
+	s := &tcpSamples{bps: map[string][]float64{}}
+	for _, c := range tcpStreams {
+		s.bps[c.key] = slices.Repeat([]float64{math.NaN()}, rounds)
+	}
+	return s
+}
+
+// tcpMaxFailures is how many failed turns take a switch out of the
+// remaining rounds.
+const tcpMaxFailures = 2
+
+// tcpMinRounds is how many rounds run even past the time budget.
+const tcpMinRounds = 5
+
 // tcpRounds runs the interleaved rounds over sws (the switches whose
-// probe passed) and stores each one's medians in r.
+// probe passed) and stores what tcpSummarize makes of them in r.
 func tcpRounds(cfg Config, sws []Switch, r *Results) {
 	if len(sws) == 0 {
 		return
 	}
+	rounds := max(cfg.D.TCPRounds, 1)
 	samples := make(map[string]*tcpSamples, len(sws))
 	for _, sw := range sws {
-		samples[sw.Name()] = &tcpSamples{bps: map[string][]float64{}}
+		samples[sw.Name()] = newTCPSamples(rounds)
 	}
-	rounds := max(cfg.D.TCPRounds, 1)
 	start := time.Now()
+	ran := 0
 	for round := range rounds {
+		if cfg.D.TCPBudget > 0 && round >= tcpMinRounds && time.Since(start) > cfg.D.TCPBudget {
+			fmt.Fprintf(cfg.Log, "bench: tcp: %d rounds in %.0f s, past the budget of %v: no more rounds\n", round, time.Since(start).Seconds(), cfg.D.TCPBudget)
+			break
+		}
 		for _, sw := range rotation(sws, round) {
 			s := samples[sw.Name()]
-			if s.err != nil {
+			if s.failures >= tcpMaxFailures {
 				continue
 			}
-			if err := tcpTurn(cfg, sw, s); err != nil {
-				s.err = err
+			if err := tcpTurn(cfg, sw, s, round); err != nil {
+				s.failures++
+				if s.err == nil {
+					s.err = err
+				}
 				fmt.Fprintf(cfg.Log, "bench: tcp round %d, %s: %v\n", round+1, sw.Name(), err)
 			}
 		}
+		ran = round + 1
 	}
 	var settle time.Duration
 	for _, s := range samples {
 		settle += s.settle
-	}
-	fmt.Fprintf(cfg.Log, "  tcp: %d interleaved rounds of %s in %.1f s (%.1f s of it waiting for idle CPUs)\n", rounds, names(sws), time.Since(start).Seconds(), settle.Seconds())
-	for _, sw := range sws {
-		storeTCP(r.Values[sw.Name()], samples[sw.Name()], rounds)
-	}
-	for _, c := range tcpStreams {
-		if ratios := pairedRatios(samples, c.key); len(ratios) > 0 {
-			if r.Paired == nil {
-				r.Paired = map[string]float64{}
-			}
-			r.Paired[c.key] = median(ratios)
+		for k, xs := range s.bps {
+			s.bps[k] = xs[:ran]
 		}
 	}
-	r.Details = append(r.Details, tcpRoundsNote(sws, samples, rounds)...)
+	fmt.Fprintf(cfg.Log, "  tcp: %d interleaved rounds of %s in %.1f s (%.1f s of it waiting for idle CPUs)\n", ran, names(sws), time.Since(start).Seconds(), settle.Seconds())
+	sum := tcpSummarize(sws, samples)
+	for name, cells := range sum.cells {
+		for k, v := range cells {
+			r.Values[name][k] = v
+		}
+	}
+	if len(sum.paired) > 0 {
+		if r.Paired == nil {
+			r.Paired = map[string]Paired{}
+		}
+		for k, p := range sum.paired {
+			r.Paired[k] = p
+		}
+	}
+	r.Details = append(r.Details, sum.details...)
 }
 
 // rotation is the order of the switches' turns in round (from 0): the
-// list rotated by one more place each round, so that over len(sws)
-// rounds each switch goes first once (the first turn of a round follows
-// the previous round's teardown, not another switch's run).
+// list rotated by one more place each round, and reversed every other
+// round, so that each switch goes first in some round and each follows
+// each other one in some round (a turn's start meets the teardown of the
+// turn before it).
 func rotation(sws []Switch, round int) []Switch {
 	n := len(sws)
 	out := make([]Switch, 0, n)
 	for i := range n {
-		out = append(out, sws[(round+i)%n])
+		out = append(out, sws[(round/2+i)%n])
+	}
+	if round%2 == 1 {
+		slices.Reverse(out)
 	}
 	return out
 }
 
-// tcpTurn is one switch's turn in a round: a fresh topology, the switch
+// tcpTurn is one switch's turn in round: a fresh topology, the switch
 // started, one iperf3 run per stream count, everything torn down.
-func tcpTurn(cfg Config, sw Switch, s *tcpSamples) error {
+func tcpTurn(cfg Config, sw Switch, s *tcpSamples, round int) error {
 	t, err := NewTopo(sw.SwitchNS())
 	if err != nil {
 		return fmt.Errorf("topology: %w", err)
@@ -135,13 +171,13 @@ func tcpTurn(cfg Config, sw Switch, s *tcpSamples) error {
 		return err
 	}
 	e.quiesce()
-	s.settle += waitIdle(0.9, 15*time.Second)
+	s.settle += waitIdle(0.9, 5*time.Second)
 	for _, c := range tcpStreams {
 		bps, err := e.iperf(c.n, cfg.D.TCP)
 		if err != nil {
 			return fmt.Errorf("iperf3 -P %d: %w", c.n, err)
 		}
-		s.bps[c.key] = append(s.bps[c.key], bps)
+		s.bps[c.key][round] = bps
 	}
 	return nil
 }
@@ -197,110 +233,26 @@ func parseCPUTimes(stat string) (idle, total uint64, err error) {
 	return idle, total, nil
 }
 
-// storeTCP sets a switch's TCP cells: the median of its rounds, or why
-// there is none. A switch that failed a later round keeps the median of
-// the rounds it ran, with a remark.
-func storeTCP(out map[string]Value, s *tcpSamples, rounds int) {
-	for _, c := range tcpStreams {
-		xs := s.bps[c.key]
-		if len(xs) == 0 {
-			err := s.err
-			if err == nil {
-				err = errors.New("iperf3 reported no throughput")
-			}
-			out[c.key] = none(err.Error())
-			continue
-		}
-		v := val(median(xs)/1e9, "Gbit/s")
-		if len(xs) < rounds {
-			v.Why = fmt.Sprintf("median of %d of %d rounds; then: %v", len(xs), rounds, s.err)
-		}
-		out[c.key] = v
-	}
-}
-
-// tcpRoundsNote prints every round's figures under the table, and for
-// xvs the ratio to the Linux bridge round by round: the spread the
-// medians hide.
-func tcpRoundsNote(sws []Switch, samples map[string]*tcpSamples, rounds int) []string {
-	var lines []string
-	for _, c := range tcpStreams {
-		var parts []string
-		for _, sw := range sws {
-			xs := samples[sw.Name()].bps[c.key]
-			if len(xs) == 0 {
-				continue
-			}
-			f := make([]string, len(xs))
-			for i, x := range xs {
-				f[i] = fmt.Sprintf("%.1f", x/1e9)
-			}
-			parts = append(parts, sw.Name()+" "+strings.Join(f, " "))
-		}
-		if len(parts) == 0 {
-			continue
-		}
-		line := fmt.Sprintf("TCP %d stream(s), Gbit/s in %d interleaved rounds (the cells are medians): %s", c.n, rounds, strings.Join(parts, "; "))
-		if ratios := pairedRatios(samples, c.key); len(ratios) > 0 {
-			f := make([]string, len(ratios))
-			for i, x := range ratios {
-				f[i] = fmt.Sprintf("%.3f", x)
-			}
-			line += "; xvs/linux-bridge by round " + strings.Join(f, " ")
-		}
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-// pairedRatios are xvs's throughput over the Linux bridge's, round by
-// round, for the rounds both completed (a round's two turns are minutes
-// closer in time than the medians' runs can be).
-func pairedRatios(samples map[string]*tcpSamples, key string) []float64 {
-	x, b := samples["xvs"], samples["linux-bridge"]
-	if x == nil || b == nil {
-		return nil
-	}
-	n := min(len(x.bps[key]), len(b.bps[key]))
-	out := make([]float64, n)
-	for i := range n {
-		out[i] = x.bps[key][i] / b.bps[key][i]
-	}
-	return out
-}
-
-// median is the middle value of xs (the mean of the two middle ones for
-// an even count); NaN for none.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func names(sws []Switch) string {
-	n := make([]string, len(sws))
-	for i, sw := range sws {
-		n[i] = sw.Name()
-	}
-	return strings.Join(n, ", ")
-}
-
-// pinned runs args on CPU cpu (taskset) when the machine has more CPUs
-// than that. A one-stream iperf3's client and server go to CPUs 0 and 1:
-// left to the scheduler, the two sometimes share a CPU for part of a run
-// and sometimes not, a spread of several per cent between runs that has
-// nothing to do with the switch.
+// pinned runs args on the cpu-th CPU this process may run on (taskset)
+// when it may run on two or more. A one-stream iperf3's client and server
+// go to the first and the second: left to the scheduler, the two
+// sometimes share a CPU for part of a run and sometimes not, a spread of
+// several per cent between runs that has nothing to do with the switch.
 func pinned(cpu int, args ...string) []string {
-	if runtime.NumCPU() <= cpu || runtime.NumCPU() < 2 {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil || set.Count() < 2 {
 		return args
 	}
-	return append([]string{"taskset", "-c", fmt.Sprint(cpu)}, args...)
+	for id, seen := 0, 0; id < len(set)*64; id++ {
+		if !set.IsSet(id) {
+			continue
+		}
+		if seen == cpu {
+			return append([]string{"taskset", "-c", fmt.Sprint(id)}, args...)
+		}
+		seen++
+	}
+	return args
 }
 
 // iperf runs iperf3 from VM A to VM B with streams parallel streams for

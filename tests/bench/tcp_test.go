@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,71 +30,111 @@ func TestMedian(t *testing.T) {
 
 func TestRotation(t *testing.T) {
 	sws := []Switch{&xvsSwitch{}, &linuxBridge{}, bareTC{}}
-	first := map[string]int{}
-	for round := range len(sws) {
+	first := map[string]bool{}
+	follows := map[[2]string]bool{}
+	for round := range 2 * len(sws) {
 		order := rotation(sws, round)
-		if len(order) != len(sws) {
-			t.Fatalf("round %d: %d turns for %d switches", round, len(order), len(sws))
-		}
 		seen := map[string]bool{}
-		for _, sw := range order {
+		for i, sw := range order {
 			seen[sw.Name()] = true
+			if i > 0 {
+				follows[[2]string{order[i-1].Name(), sw.Name()}] = true
+			}
 		}
-		if len(seen) != len(sws) {
-			t.Errorf("round %d leaves a switch out: %v", round, names(order))
+		if len(order) != len(sws) || len(seen) != len(sws) {
+			t.Errorf("round %d is not every switch once: %v", round, names(order))
 		}
-		first[order[0].Name()]++
+		first[order[0].Name()] = true
 	}
-	for _, sw := range sws {
-		if first[sw.Name()] != 1 {
-			t.Errorf("%s went first %d times in %d rounds", sw.Name(), first[sw.Name()], len(sws))
+	for _, a := range sws {
+		if !first[a.Name()] {
+			t.Errorf("%s never goes first", a.Name())
+		}
+		for _, b := range sws {
+			if a != b && !follows[[2]string{a.Name(), b.Name()}] {
+				t.Errorf("%s never follows %s", b.Name(), a.Name())
+			}
 		}
 	}
-	if names(rotation(sws, 1)) != "linux-bridge, bare-tc, xvs" {
-		t.Errorf("round 1 = %s", names(rotation(sws, 1)))
+	if got := names(rotation(sws, 1)); got != "bare-tc, linux-bridge, xvs" {
+		t.Errorf("round 1 = %s", got)
 	}
 }
 
-func TestStoreTCP(t *testing.T) {
-	out := map[string]Value{}
-	storeTCP(out, &tcpSamples{bps: map[string][]float64{
-		KeyTCP1: {20e9, 22e9, 21e9},
-		KeyTCP4: {40e9, 50e9, 45e9},
-	}}, 3)
-	if v := out[KeyTCP1]; v.V != 21 || v.Unit != "Gbit/s" || v.Why != "" {
-		t.Errorf("tcp-1 = %+v, want the median 21 Gbit/s, no remark", v)
+// rounds builds samples from Gbit/s figures by round (NaN: a failed turn).
+func rounds(gbps map[string][]float64) map[string]*tcpSamples {
+	out := map[string]*tcpSamples{}
+	for name, xs := range gbps {
+		s := newTCPSamples(len(xs))
+		for i, x := range xs {
+			s.bps[KeyTCP1][i] = x * 1e9
+			s.bps[KeyTCP4][i] = 2 * x * 1e9
+		}
+		out[name] = s
 	}
-	if v := out[KeyTCP4]; v.V != 45 {
-		t.Errorf("tcp-4 = %+v, want 45", v)
-	}
+	return out
+}
 
-	// A switch that failed in round 2 keeps the median of what it ran,
-	// with a remark; one that never ran says why.
-	out = map[string]Value{}
-	fail := errors.New("iperf3 -P 4: unable to connect")
-	storeTCP(out, &tcpSamples{bps: map[string][]float64{KeyTCP1: {20e9}}, err: fail}, 3)
-	if v := out[KeyTCP1]; v.V != 20 || !strings.Contains(v.Why, "1 of 3 rounds") || !strings.Contains(v.Why, "unable to connect") {
-		t.Errorf("tcp-1 after a failure = %+v", v)
+func TestTCPSummarize(t *testing.T) {
+	sws := []Switch{&xvsSwitch{}, &linuxBridge{}, bareTC{}}
+	nan := math.NaN()
+	samples := rounds(map[string][]float64{
+		"xvs":          {21, 22, 21.5, 15, 20},
+		"linux-bridge": {20, 21, 22, 21, 20.5},
+		"bare-tc":      {22, 22, 22, 22, nan},
+	})
+	samples["bare-tc"].err = errors.New("iperf3 -P 1: unable to connect")
+	sum := tcpSummarize(sws, samples)
+
+	// Round 4 (xvs at 15, below 0.8x its median 21) is set aside for
+	// everyone: the cells are the medians of rounds 1-3 and 5.
+	if v := sum.cells["xvs"][KeyTCP1]; v.V != 21.25 || v.Why != "" {
+		t.Errorf("xvs cell = %+v, want the median 21.25 of 21 22 21.5 20", v)
 	}
-	if v := out[KeyTCP4]; !math.IsNaN(v.V) || !strings.Contains(v.Why, "unable to connect") {
-		t.Errorf("tcp-4 never measured = %+v", v)
+	if v := sum.cells["linux-bridge"][KeyTCP1]; v.V != 20.75 {
+		t.Errorf("bridge cell = %+v, want 20.75", v)
+	}
+	if v := sum.cells["bare-tc"][KeyTCP1]; v.V != 22 || !strings.Contains(v.Why, "4 of 5 turns") || !strings.Contains(v.Why, "unable to connect") {
+		t.Errorf("bare-tc cell = %+v, want 22 with a remark on the failed turn", v)
+	}
+	p := sum.paired[KeyTCP1]
+	if p.N != 4 || p.Ahead != 2 || !slices.Equal(p.SetAside, []int{4}) {
+		t.Errorf("paired = %+v, want 4 rounds, xvs ahead in 2, round 4 set aside", p)
+	}
+	if want := median([]float64{21.0 / 20, 22.0 / 21, 21.5 / 22, 20 / 20.5}); p.Ratio != want {
+		t.Errorf("paired ratio %v, want %v", p.Ratio, want)
+	}
+	if len(sum.details) != 2 {
+		t.Fatalf("details: %q", sum.details)
+	}
+	for _, want := range []string{"xvs 21.0 22.0 21.5 15.0 20.0", "bare-tc 22.0 22.0 22.0 22.0 -", "by round 1.050 1.048 0.977 0.714 0.976", "set aside as disturbed (a switch below 0.8x its median): round 4", "medians of the other rounds"} {
+		if !strings.Contains(sum.details[0], want) {
+			t.Errorf("detail %q lacks %q", sum.details[0], want)
+		}
 	}
 }
 
-func TestTCPRoundsNote(t *testing.T) {
+// Rounds a switch did not measure are not paired, whichever side misses
+// them, and a switch that measured nothing says why.
+func TestTCPSummarizeGaps(t *testing.T) {
 	sws := []Switch{&xvsSwitch{}, &linuxBridge{}}
-	samples := map[string]*tcpSamples{
-		"xvs":          {bps: map[string][]float64{KeyTCP1: {21e9, 20e9}}},
-		"linux-bridge": {bps: map[string][]float64{KeyTCP1: {20e9, 20e9}}},
+	nan := math.NaN()
+	samples := rounds(map[string][]float64{
+		"xvs":          {21, nan, 21, 21},
+		"linux-bridge": {20, 20, nan, 22},
+	})
+	sum := tcpSummarize(sws, samples)
+	if p := sum.paired[KeyTCP1]; p.N != 2 || p.Ahead != 1 || len(p.SetAside) != 0 {
+		t.Errorf("paired = %+v, want rounds 1 and 4 only", p)
 	}
-	lines := tcpRoundsNote(sws, samples, 2)
-	if len(lines) != 1 {
-		t.Fatalf("want one line (no 4-stream samples), got %q", lines)
+	samples = rounds(map[string][]float64{"xvs": {nan, nan}, "linux-bridge": {20, 20}})
+	samples["xvs"].err = errors.New("start: vswitchd exited")
+	sum = tcpSummarize(sws, samples)
+	if v := sum.cells["xvs"][KeyTCP1]; !math.IsNaN(v.V) || !strings.Contains(v.Why, "vswitchd exited") {
+		t.Errorf("xvs cell = %+v", v)
 	}
-	for _, want := range []string{"xvs 21.0 20.0", "linux-bridge 20.0 20.0", "by round 1.050 1.000"} {
-		if !strings.Contains(lines[0], want) {
-			t.Errorf("note %q lacks %q", lines[0], want)
-		}
+	if _, ok := sum.paired[KeyTCP1]; ok {
+		t.Error("a pairing with no round measured by both")
 	}
 }
 
@@ -130,14 +171,14 @@ func TestParseCPUTimes(t *testing.T) {
 func TestTCPTargetPaired(t *testing.T) {
 	verdict := func(x, b []float64) string {
 		r := NewResults([]string{"xvs", "linux-bridge"})
-		samples := map[string]*tcpSamples{
-			"xvs":          {bps: map[string][]float64{KeyTCP1: x}},
-			"linux-bridge": {bps: map[string][]float64{KeyTCP1: b}},
+		samples := rounds(map[string][]float64{"xvs": x, "linux-bridge": b})
+		sum := tcpSummarize([]Switch{&xvsSwitch{}, &linuxBridge{}}, samples)
+		for name, cells := range sum.cells {
+			for k, v := range cells {
+				r.Values[name][k] = v
+			}
 		}
-		for name, s := range samples {
-			storeTCP(r.Values[name], s, len(x))
-		}
-		r.Paired = map[string]float64{KeyTCP1: median(pairedRatios(samples, KeyTCP1))}
+		r.Paired = sum.paired
 		for _, l := range r.Targets() {
 			if strings.HasPrefix(l, "TCP 1 stream") {
 				return l
@@ -148,7 +189,7 @@ func TestTCPTargetPaired(t *testing.T) {
 	}
 	// Equal medians, but xvs ahead in two rounds of three: met.
 	got := verdict([]float64{20, 22, 21}, []float64{19, 21, 22})
-	if !strings.Contains(got, ": met (xvs/linux-bridge 1.048x, the median of the rounds' ratios; the medians' ratio 1.00x)") {
+	if !strings.Contains(got, ": met (xvs/linux-bridge 1.048x, the median of 3 rounds' ratios, xvs ahead in 2; the medians' ratio 1.00x)") {
 		t.Errorf("verdict %q", got)
 	}
 	// Behind in two rounds of three: missed.
@@ -156,7 +197,17 @@ func TestTCPTargetPaired(t *testing.T) {
 	if !strings.Contains(got, ": MISSED (xvs/linux-bridge 0.955x") {
 		t.Errorf("verdict %q", got)
 	}
-	if pairedRatios(map[string]*tcpSamples{"xvs": {}}, KeyTCP1) != nil {
-		t.Error("paired ratios without a bridge")
+	// A disturbed round is set aside and counted in the verdict.
+	got = verdict([]float64{20, 22, 21, 21}, []float64{21, 5, 22, 20})
+	if !strings.Contains(got, "the median of 3 rounds' ratios, xvs ahead in 1; 1 set aside as disturbed") {
+		t.Errorf("verdict %q", got)
+	}
+	// xvs that was to carry TCP and did not misses the target.
+	r := NewResults([]string{"xvs", "linux-bridge"})
+	r.Values["xvs"][KeyRate1] = val(1, "")
+	r.Values["xvs"][KeyTCP1] = none("iperf3: unable to connect")
+	r.Values["linux-bridge"][KeyTCP1] = val(20, "")
+	if !slices.Contains(r.Targets(), "TCP 1 stream >= 1.0x Linux bridge: MISSED (xvs: iperf3: unable to connect)") {
+		t.Errorf("targets without xvs's TCP: %q", r.Targets())
 	}
 }

@@ -126,6 +126,7 @@ func waitFile(path string, d *daemon, timeout time.Duration) error {
 
 func (x *xvsSwitch) Start(t *Topo, _ *progs) error {
 	x.t = t
+	x.normal = false // a switch is started again for every TCP round
 	if _, err := os.Stat(x.bin); err != nil {
 		return fmt.Errorf("no xvs binary (make build): %w", err)
 	}
