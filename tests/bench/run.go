@@ -58,25 +58,12 @@ func Run(cfg Config) *Results {
 // runSwitch runs the scenarios on one switch and reports whether its TCP
 // probe passed (the TCP figures themselves come from tcpRounds).
 func runSwitch(cfg Config, sw Switch, out map[string]Value) (tcpOK bool, err error) {
-	t, err := NewTopo(sw.SwitchNS())
+	e, down, err := up(cfg, sw)
 	if err != nil {
-		return tcpOK, fmt.Errorf("topology: %w", err)
+		return false, err
 	}
-	defer t.Close()
-	p, err := loadProgs()
-	if err != nil {
-		return tcpOK, err
-	}
-	defer p.Close()
-	if err := sw.Start(t, p); err != nil {
-		sw.Stop()
-		return tcpOK, fmt.Errorf("start: %w", err)
-	}
-	defer sw.Stop()
-	e := &env{t: t, p: p, sw: sw, d: cfg.D, log: cfg.Log}
-	if err := e.connected(); err != nil {
-		return tcpOK, err
-	}
+	defer down()
+	t, p := e.t, e.p
 	if e.gen, err = p.newGenerator(t); err != nil {
 		return tcpOK, err
 	}
@@ -112,6 +99,32 @@ func runSwitch(cfg Config, sw Switch, out map[string]Value) (tcpOK bool, err err
 	step("many", e.rateMany)
 	e.cnt.stop()
 	return tcpOK, nil
+}
+
+// up brings sw up on a fresh topology of its own and waits until VM A
+// reaches VM B through it. down stops the switch and removes the
+// topology; on an error everything is already undone.
+func up(cfg Config, sw Switch) (e *env, down func(), err error) {
+	t, err := NewTopo(sw.SwitchNS())
+	if err != nil {
+		return nil, nil, fmt.Errorf("topology: %w", err)
+	}
+	p, err := loadProgs()
+	if err != nil {
+		t.Close()
+		return nil, nil, err
+	}
+	down = func() { sw.Stop(); p.Close(); t.Close() }
+	if err := sw.Start(t, p); err != nil {
+		down()
+		return nil, nil, fmt.Errorf("start: %w", err)
+	}
+	e = &env{t: t, p: p, sw: sw, d: cfg.D, log: cfg.Log}
+	if err := e.connected(); err != nil {
+		down()
+		return nil, nil, err
+	}
+	return e, down, nil
 }
 
 // runs reports whether the step named name is to run.

@@ -22,6 +22,20 @@ func percentile(xs []float64, p float64) float64 {
 	return s[max(rank, 1)-1]
 }
 
+// median is the middle value of xs (the mean of the two middle ones for
+// an even count); NaN for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
 var pingTime = regexp.MustCompile(`time[=<]([0-9.]+) ms`)
 
 // pingRTTs extracts the round-trip times (ms) of ping's per-reply lines.

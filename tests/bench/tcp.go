@@ -151,25 +151,11 @@ func rotation(sws []Switch, round int) []Switch {
 // tcpTurn is one switch's turn in round: a fresh topology, the switch
 // started, one iperf3 run per stream count, everything torn down.
 func tcpTurn(cfg Config, sw Switch, s *tcpSamples, round int) error {
-	t, err := NewTopo(sw.SwitchNS())
-	if err != nil {
-		return fmt.Errorf("topology: %w", err)
-	}
-	defer t.Close()
-	p, err := loadProgs()
+	e, down, err := up(cfg, sw)
 	if err != nil {
 		return err
 	}
-	defer p.Close()
-	if err := sw.Start(t, p); err != nil {
-		sw.Stop()
-		return fmt.Errorf("start: %w", err)
-	}
-	defer sw.Stop()
-	e := &env{t: t, p: p, sw: sw, d: cfg.D, log: cfg.Log}
-	if err := e.connected(); err != nil {
-		return err
-	}
+	defer down()
 	e.quiesce()
 	s.settle += waitIdle(0.9, 5*time.Second)
 	for _, c := range tcpStreams {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -14,7 +13,7 @@ type Paired struct {
 	Ratio    float64 // the median of the per-round ratios xvs/linux-bridge
 	N        int     // rounds paired: both measured, none set aside
 	Ahead    int     // of them, rounds with xvs at or above the bridge
-	SetAside []int   // rounds (from 1) left out as disturbed
+	SetAside int     // rounds left out as disturbed
 }
 
 // tcpDisturbedFrac: a round in which some switch reads below this share
@@ -128,11 +127,7 @@ func pairRounds(samples map[string]*tcpSamples, key string, aside map[int]bool) 
 			p.Ahead++
 		}
 	}
-	for i := range max(len(xs), len(bs)) {
-		if aside[i] {
-			p.SetAside = append(p.SetAside, i+1)
-		}
-	}
+	p.SetAside = len(aside)
 	p.N = len(kept)
 	p.Ratio = median(kept)
 	return p, all
@@ -166,10 +161,7 @@ func tcpDetail(sws []Switch, samples map[string]*tcpSamples, key string, streams
 				r = append(r, fmt.Sprint(i+1))
 			}
 		}
-		line += fmt.Sprintf("; set aside as disturbed (a switch below %.1fx its median): round %s", tcpDisturbedFrac, strings.Join(r, ", "))
-	}
-	if len(aside) > 0 {
-		line += "; the cells are the medians of the other rounds"
+		line += fmt.Sprintf("; set aside as disturbed (a switch below %.1fx its median): round %s; the cells are the medians of the other rounds", tcpDisturbedFrac, strings.Join(r, ", "))
 	} else {
 		line += "; the cells are the medians"
 	}
@@ -186,20 +178,6 @@ func figures(xs []float64, f func(float64) string) string {
 		}
 	}
 	return strings.Join(out, " ")
-}
-
-// median is the middle value of xs (the mean of the two middle ones for
-// an even count); NaN for none.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func names(sws []Switch) string {
