@@ -155,8 +155,9 @@ func (s *Switch) translateX(key datapath.FlowKey, learn, shared bool, tr *Trace)
 
 func (x *xctx) result() xlateResult {
 	res := xlateResult{actions: trimTrailingEdits(x.out), deps: x.d, wc: x.wc, changes: x.changes, needLock: x.needLock}
-	// Groups, meters, NORMAL and invalid TTLs all come from what marks
-	// impure.
+	// impure is set by every action but output (header edits, TTL
+	// actions, groups: action), by meters, and by outputs that are not
+	// to a port: NORMAL, CONTROLLER (also a table miss's), TABLE.
 	_, lone := datapath.PortWideOutput(res.actions)
 	res.portWide = lone && !x.impure && portOnly(&x.wc)
 	return res

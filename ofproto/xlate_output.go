@@ -114,7 +114,6 @@ func (x *xctx) implicitMiss(t uint8) {
 // copy of the packet (spec 1.3.5 §5.6.1), bucket actions in order, as
 // Open vSwitch runs them.
 func (x *xctx) group(id uint32) {
-	x.impure = true
 	x.d.groups = append(x.d.groups, id)
 	if x.depth >= maxGroupDepth {
 		x.note("group:%d: too deeply nested, dropped", id)

@@ -286,7 +286,8 @@ func (d *Datapath) encodePut(key datapath.FlowKey, actions []datapath.Action, fl
 	}
 	p := flowPut{key: key, bk: bk, e: e, flags: flags}
 	if out, ok := datapath.PortWideOutput(actions); ok && flags&datapath.PutPortWide != 0 &&
-		e.fast.Flags&(flowSlowPath|flowUserspace) == 0 {
+		e.fast.Flags&(flowSlowPath|flowUserspace) == 0 &&
+		key.InPort != 0 && key.InPort <= maxPorts && out != 0 && out <= maxPorts {
 		p.wideOut = out
 	}
 	return p, nil

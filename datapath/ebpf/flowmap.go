@@ -147,7 +147,7 @@ func (t *flowTable) setWide(p *flowPut) {
 	port := p.key.InPort
 	reset := p.flags&datapath.PutResetStats != 0
 	mine := t.wide.holds(port, slot)
-	if out, ok := wideOutput(p); ok && (mine || t.wide.load(port) == 0) {
+	if out := p.wideOut; out != 0 && (mine || t.wide.load(port) == 0) {
 		if (!mine || reset) && t.wide.start(port) != nil {
 			t.dropWide(port, slot, !reset)
 			return
@@ -546,7 +546,8 @@ type flowPut struct {
 	e     encodedList
 	flags datapath.PutFlags
 	// wideOut is the output port of a put that asked to be port-wide
-	// and whose list is one output a fast path runs; 0 otherwise.
+	// and whose list is one output a fast path runs, between ports the
+	// port_wide array holds; 0 otherwise.
 	wideOut uint32
 }
 

@@ -206,13 +206,3 @@ func (w *portWide) clearAll() {
 		atomic.StoreUint64(&w.words[i], 0)
 	}
 }
-
-// wideOutput returns the output port of a put that may be port-wide
-// (flowPut.wideOut), between ports the array holds.
-func wideOutput(p *flowPut) (uint32, bool) {
-	out := p.wideOut
-	if p.key.InPort == 0 || p.key.InPort > maxPorts || out == 0 || out > maxPorts {
-		return 0, false
-	}
-	return out, true
-}
