@@ -149,7 +149,11 @@ func (b *FlowModBatch) affects(e *cacheEntry, tables *[numTables]bool, gen uint6
 		}
 		if c := b.added[l.table]; c != nil {
 			if e.wide {
-				return true // a rule may match other packets of its port
+				// A rule may catch other packets of its port. Which
+				// added rule overlaps (caughtBy) would take a scan
+				// of the batch per entry; re-translating the entry
+				// (at most one a port) costs less.
+				return true
 			}
 			k := b.s.lookupKey(l, &e.key)
 			if c.Lookup(&k, nil) != nil {

@@ -388,24 +388,27 @@ func (s *Switch) revalidateAll() { s.revalidate(s.selectEntries(nil)) }
 func (s *Switch) entriesMatching(t uint8, m *classifier.Match) []*cacheEntry {
 	var out []*cacheEntry
 	for e := range s.cache.byTable[t] {
-		if e.wide {
-			// It holds for every packet of its port, which the
-			// rule may match though its key does not.
-			out = append(out, e)
-			continue
-		}
 		for i := range e.deps.lookups {
 			l := &e.deps.lookups[i]
-			if l.table != t {
-				continue
-			}
-			if k := s.lookupKey(l, &e.key); m.Matches(&k) {
+			if l.table == t && s.caughtBy(e, l, m) {
 				out = append(out, e)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// caughtBy reports whether a rule with match m can catch a packet of e at
+// its lookup l: e's key, or for a port-wide entry any packet of its port
+// (which all reach l with the same port words: portWideMask).
+func (s *Switch) caughtBy(e *cacheEntry, l *lookupDep, m *classifier.Match) bool {
+	k := s.lookupKey(l, &e.key)
+	if !e.wide {
+		return m.Matches(&k)
+	}
+	held := classifier.NewMatch(k, portWideMask)
+	return m.Overlaps(&held)
 }
 
 // entriesHitting returns the entries whose translation hit one of rules.

@@ -143,6 +143,24 @@ func TestPortWideEndsWhenTableGrows(t *testing.T) {
 	}
 }
 
+// A rule that no packet of the port can match leaves the port's
+// port-wide entry alone: it is not re-translated (re-translating would
+// make it exact, the new rule's L4 match now being consulted), and a
+// rule that some packet of the port can match is.
+func TestPortWideKeptForOtherPortsRules(t *testing.T) {
+	r := newRig(t, 3, FailSecure)
+	r.add("priority=1,in_port=1,actions=output:2")
+	r.send(1, udp(t, mac(1), mac(2), ip4(1), ip4(2), 1000, 2000))
+	r.add("priority=5,in_port=2,udp,tp_dst=53,actions=output:3")
+	if n := r.wideFlows(); n != 1 {
+		t.Fatalf("%d port-wide entries after a rule for another port, want 1", n)
+	}
+	r.add("priority=5,in_port=1,udp,tp_dst=53,actions=output:3")
+	if n := r.wideFlows(); n != 0 {
+		t.Fatalf("%d port-wide entries after a rule for its port, want none", n)
+	}
+}
+
 // Deleting the rule ends the port-wide entry with it.
 func TestPortWideDeletedWithRule(t *testing.T) {
 	r := newRig(t, 3, FailSecure)

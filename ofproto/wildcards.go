@@ -48,6 +48,12 @@ func portOnly(wc *classifier.Key) bool {
 	return true
 }
 
+// portWideMask is what every packet of a port-wide entry shares at each
+// of its lookups: the first two words (in_port, in_phy_port, metadata),
+// which a translation with no action but outputs cannot vary from packet
+// to packet of the port.
+var portWideMask = classifier.Key{0: ^uint64(0), 1: ^uint64(0)}
+
 // usesNormal marks what the NORMAL action reads in wc.
 func usesNormal(wc *classifier.Key) {
 	for _, f := range []uint8{ofp.OXMInPortField, ofp.OXMEthSrcField, ofp.OXMEthDstField, ofp.OXMVlanVIDField, ofp.OXMVlanPCPField} {
